@@ -1,0 +1,280 @@
+//! The message catalog: every `.ftl` file of every locale, parsed, indexed
+//! by message ID and ready to format.
+//!
+//! fluent-rs is lenient by design: a syntax error turns the entry into
+//! "Junk" and parsing goes on, so text can vanish without a word. talkdoc
+//! treats every parser error as a diagnostic with file:line:column, and keeps
+//! its own index of entries (where each is, which variables and references it
+//! uses) because the Fluent AST has no spans.
+
+mod index;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentError, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+use crate::diag::{Diagnostic, Error, Location, Result, SourceFile};
+
+pub use index::{Entry, EntryKind, Reference};
+
+/// Fluent wraps placeables in these by default; they must never reach an export.
+const ISOLATION_MARKS: [char; 2] = ['\u{2068}', '\u{2069}'];
+
+/// All locales of a project.
+pub struct Catalog {
+    pub locales: Vec<LocaleCatalog>,
+}
+
+impl Catalog {
+    pub fn locale(&self, locale: &str) -> Option<&LocaleCatalog> {
+        self.locales.iter().find(|l| l.locale == locale)
+    }
+}
+
+/// The messages of one locale.
+pub struct LocaleCatalog {
+    pub locale: String,
+    pub langid: LanguageIdentifier,
+    /// The locale folder, as shown to the user.
+    pub dir: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// Messages by ID and terms by `-ID`, first definition wins.
+    pub entries: BTreeMap<String, Entry>,
+    bundle: FluentBundle<FluentResource>,
+}
+
+/// Why a message could not be formatted.
+#[derive(Debug)]
+pub enum FormatError {
+    /// No such message in this locale.
+    Missing,
+    /// The message exists but has no value (only attributes).
+    NoValue,
+    /// Resolving the pattern failed (unknown reference, cycle, runaway expansion).
+    Resolve(Vec<String>),
+}
+
+impl LocaleCatalog {
+    /// Reads and parses `locales/<locale>/*.ftl` (sorted by name).
+    ///
+    /// Returns the catalog and the problems found in it (syntax errors,
+    /// duplicate IDs). An `Err` means the folder itself could not be read.
+    pub fn load(
+        root: &Path,
+        locales_dir: &Path,
+        locale: &str,
+    ) -> Result<(LocaleCatalog, Vec<Diagnostic>)> {
+        let langid: LanguageIdentifier = locale.parse().map_err(|_| {
+            Error::new(
+                Diagnostic::error(
+                    "E0002",
+                    format!("`{locale}` is not a valid locale identifier"),
+                )
+                .help("use a BCP 47 tag such as `ja`, `en` or `pt-BR` in content/project.toml"),
+            )
+        })?;
+        let dir = locales_dir.join(locale);
+        let shown_dir = crate::project::display_path(root, &dir);
+        let read = std::fs::read_dir(&dir).map_err(|e| {
+            let mut err = Error::io("E0003", "read the locale folder", &shown_dir, &e);
+            if e.kind() == std::io::ErrorKind::NotFound {
+                err.diagnostics[0].help = Some(format!(
+                    "create {} with the locale's .ftl files, or remove `{locale}` from `locales` in content/project.toml",
+                    shown_dir.display()
+                ));
+            }
+            err
+        })?;
+        let mut paths: Vec<PathBuf> = read
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl") && p.is_file())
+            .collect();
+        paths.sort();
+
+        let mut problems = Vec::new();
+        let mut files = Vec::new();
+        let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut bundle = FluentBundle::new(vec![langid.clone()]);
+        bundle.set_use_isolating(false);
+
+        for path in paths {
+            let shown = crate::project::display_path(root, &path);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Error::io("E0004", "read the Fluent file", &shown, &e))?;
+            let text = match decode(&shown, bytes) {
+                Ok(text) => text,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            let file = SourceFile::new(shown, text.as_str());
+            let resource = match FluentResource::try_new(text) {
+                Ok(r) => r,
+                Err((r, errors)) => {
+                    for e in errors {
+                        problems.push(index::syntax_error(&file, &e));
+                    }
+                    r
+                }
+            };
+            let file_index = files.len();
+            for entry in index::index_resource(&resource, file_index) {
+                let key = entry.key();
+                if let Some(first) = entries.get(&key) {
+                    let first_loc = files
+                        .get(first.file)
+                        .unwrap_or(&file)
+                        .at(first.span.clone());
+                    problems.push(
+                        Diagnostic::error(
+                            "E0105",
+                            format!(
+                                "`{key}` is defined twice; the first definition is at {first_loc}"
+                            ),
+                        )
+                        .at(file.at(entry.span.clone()))
+                        .id(key.clone())
+                        .help("rename or remove one of the two definitions"),
+                    );
+                } else {
+                    entries.insert(key, entry);
+                }
+            }
+            // Duplicates were reported above; `add_resource` keeps the first
+            // definition and skips later ones, which is what we report.
+            let _ = bundle.add_resource(resource);
+            files.push(file);
+        }
+        Ok((
+            LocaleCatalog {
+                locale: locale.to_string(),
+                langid,
+                dir: shown_dir,
+                files,
+                entries,
+                bundle,
+            },
+            problems,
+        ))
+    }
+
+    /// The entry for a message ID (or `-term`).
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+
+    /// Where an entry is defined.
+    pub fn location(&self, entry: &Entry) -> Option<Location> {
+        self.files.get(entry.file).map(|f| f.at(entry.span.clone()))
+    }
+
+    /// Formats a message's value with `args`, without isolation marks.
+    pub fn format(&self, id: &str, args: Option<&FluentArgs>) -> Result<String, FormatError> {
+        let (message_id, attribute) = match id.split_once('.') {
+            Some((m, a)) => (m, Some(a)),
+            None => (id, None),
+        };
+        let message = self
+            .bundle
+            .get_message(message_id)
+            .ok_or(FormatError::Missing)?;
+        let pattern = match attribute {
+            Some(a) => message
+                .get_attribute(a)
+                .map(|a| a.value())
+                .ok_or(FormatError::Missing)?,
+            None => message.value().ok_or(FormatError::NoValue)?,
+        };
+        let mut errors: Vec<FluentError> = Vec::new();
+        let value = self.bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            return Err(FormatError::Resolve(
+                errors.iter().map(describe_fluent_error).collect(),
+            ));
+        }
+        Ok(value.replace(ISOLATION_MARKS, ""))
+    }
+}
+
+/// Decodes a `.ftl` file: UTF-8 only, a leading BOM is dropped.
+fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let (line, column) = crate::diag::line_col(prefix, prefix.len());
+            Err(Diagnostic::error(
+                "E0102",
+                format!(
+                    "not valid UTF-8 (byte 0x{:02X} at offset {valid})",
+                    bytes[valid]
+                ),
+            )
+            .at(Location {
+                path: shown.to_path_buf(),
+                line,
+                column,
+                source: None,
+            })
+            .help("save the file as UTF-8; Fluent files must be UTF-8"))
+        }
+    }
+}
+
+fn describe_fluent_error(e: &FluentError) -> String {
+    use fluent_bundle::resolver::ResolverError;
+    use fluent_bundle::resolver::errors::ReferenceKind;
+    match e {
+        FluentError::ResolverError(ResolverError::Reference(kind)) => match kind {
+            ReferenceKind::Message {
+                id,
+                attribute: None,
+            } => format!("unknown message `{id}`"),
+            ReferenceKind::Message {
+                id,
+                attribute: Some(a),
+            } => format!("unknown attribute `{id}.{a}`"),
+            ReferenceKind::Term {
+                id,
+                attribute: None,
+            } => format!("unknown term `-{id}`"),
+            ReferenceKind::Term {
+                id,
+                attribute: Some(a),
+            } => format!("unknown attribute `-{id}.{a}`"),
+            ReferenceKind::Variable { id } => format!("unknown variable `${id}`"),
+            ReferenceKind::Function { id } => format!("unknown function `{id}()`"),
+        },
+        FluentError::ResolverError(ResolverError::Cyclic) => "cyclic reference".to_string(),
+        FluentError::ResolverError(ResolverError::TooManyPlaceables) => {
+            "the message expands to too many placeables (more than 100)".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Loads every locale named in the project, collecting problems.
+pub fn load_all(
+    root: &Path,
+    locales_dir: &Path,
+    locales: &[String],
+) -> Result<(Catalog, Vec<Diagnostic>)> {
+    let mut all = Vec::new();
+    let mut problems = Vec::new();
+    for locale in locales {
+        let (catalog, p) = LocaleCatalog::load(root, locales_dir, locale)?;
+        all.push(catalog);
+        problems.extend(p);
+    }
+    Ok((Catalog { locales: all }, problems))
+}

@@ -1,0 +1,221 @@
+//! Command-line interface: argument parsing and the commands.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::assemble::assemble;
+use crate::diag::{self, Diagnostic, Error, Result};
+use crate::output::{self, OutputFile};
+use crate::project::{Project, display_path};
+use crate::render::markdown::Markdown;
+use crate::render::text::PlainText;
+use crate::render::{RenderContext, Renderer};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "talkdoc",
+    version,
+    about = "Keep a talk proposal in Japanese and English; export Markdown, plain text and PDF"
+)]
+pub struct Cli {
+    /// Project folder holding content/ and locales/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub project: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Render documents to dist/<locale>/<document>.{md,txt,pdf}.
+    Build(BuildArgs),
+}
+
+/// Output formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Txt,
+    Pdf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Output folder [default: <project>/dist].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Only these locales (repeatable) [default: all in content/project.toml].
+    #[arg(long = "locale", value_name = "LOCALE")]
+    pub locales: Vec<String>,
+    /// Only these documents (repeatable) [default: all in content/documents/].
+    #[arg(long = "document", value_name = "NAME")]
+    pub documents: Vec<String>,
+    /// Only these formats (repeatable) [default: md, txt and pdf].
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub formats: Vec<Format>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Entry point used by `main.rs`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match &cli.command {
+        Command::Build(args) => build(&cli.project, args).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints an error's diagnostics to stderr.
+pub fn report_error(e: &Error) {
+    let color = diag::stderr_color();
+    let mut stderr = std::io::stderr().lock();
+    for d in &e.diagnostics {
+        let _ = write!(stderr, "{}", d.render(color));
+    }
+    let n = e.diagnostics.len();
+    let _ = writeln!(
+        stderr,
+        "talkdoc: {n} error{} — nothing was written",
+        if n == 1 { "" } else { "s" }
+    );
+}
+
+/// Everything `build` renders, before anything is written.
+pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
+    project.ensure_loaded_cleanly()?;
+    let all_locales = project.content.locales();
+    let locales = pick("locale", &args.locales, &all_locales)?;
+    let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
+    let documents = pick("document", &args.documents, &all_docs)?;
+    let formats = if args.formats.is_empty() {
+        vec![Format::Md, Format::Txt, Format::Pdf]
+    } else {
+        args.formats.clone()
+    };
+
+    let mut errors = Vec::new();
+    let mut docs = Vec::new();
+    for locale in &locales {
+        for name in &documents {
+            match assemble(project, name, locale) {
+                Ok(d) => docs.push(d),
+                Err(e) => errors.extend(e.diagnostics),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::many(dedup(errors)));
+    }
+    let mut files = Vec::new();
+    let renderers: Vec<Box<dyn Renderer>> = formats
+        .iter()
+        .filter_map(|f| match f {
+            Format::Md => Some(Box::new(Markdown) as Box<dyn Renderer>),
+            Format::Txt => Some(Box::new(PlainText) as Box<dyn Renderer>),
+            Format::Pdf => None,
+        })
+        .collect();
+    for doc in &docs {
+        let title = talk_title(project, &doc.locale)?;
+        let ctx = RenderContext {
+            talk_title: &title,
+            author: project.content.config.author.as_deref(),
+            keywords: &project.content.config.keywords,
+        };
+        for r in &renderers {
+            files.push(OutputFile {
+                relative: Path::new(&doc.locale).join(format!("{}.{}", doc.name, r.extension())),
+                bytes: r.render(&ctx, doc)?,
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// The talk title (project.toml `title`) as plain text in `locale`.
+pub fn talk_title(project: &Project, locale: &str) -> Result<String> {
+    let id = project.content.config.title.get_ref();
+    let catalog = project.catalog.locale(locale).ok_or_else(|| {
+        Error::new(Diagnostic::error(
+            "E0301",
+            format!("unknown locale `{locale}`"),
+        ))
+    })?;
+    catalog
+        .format(id, None)
+        .map(|v| crate::document::plain_text(&crate::document::parse_inline(&v)))
+        .map_err(|_| {
+            Error::new(
+                Diagnostic::error(
+                    "E0306",
+                    format!("the title message `{id}` cannot be formatted in locale `{locale}`"),
+                )
+                .at(project
+                    .content
+                    .project_file
+                    .at(project.content.config.title.span()))
+                .id(id)
+                .help("define the message in every locale or fix `title` in content/project.toml"),
+            )
+        })
+}
+
+/// The same missing message is reported once per document that uses it;
+/// keep one report per location.
+fn dedup(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert(d.headline()));
+    diags
+}
+
+fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<String>> {
+    if wanted.is_empty() {
+        return Ok(all.to_vec());
+    }
+    for w in wanted {
+        if !all.contains(w) {
+            return Err(Error::new(
+                Diagnostic::error("E0003", format!("unknown {what} `{w}`"))
+                    .help(format!("choose from: {}", all.join(", "))),
+            ));
+        }
+    }
+    Ok(all.iter().filter(|a| wanted.contains(a)).cloned().collect())
+}
+
+fn build(root: &Path, args: &BuildArgs) -> Result<()> {
+    let project = Project::load(root)?;
+    let files = plan_build(&project, args)?;
+    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
+    let written = output::write_all(&out, &files)?;
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        for (path, file) in written.iter().zip(&files) {
+            let shown = display_path(root, path);
+            let _ = writeln!(
+                stdout,
+                "wrote {} ({} bytes)",
+                shown.display(),
+                file.bytes.len()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,371 @@
+//! The document structure in `content/`: project settings and one TOML file
+//! per document naming the messages it is made of, in order.
+//!
+//! Message IDs are read as `toml::Spanned` so that a content file naming a
+//! message that does not exist is reported at its file:line:column. Blocks
+//! are a flat struct validated by hand rather than a serde-tagged enum:
+//! tagged enums buffer their input and lose the spans.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Error, Location, Result, SourceFile};
+
+/// `content/project.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// The locale the author writes in.
+    pub source_locale: Spanned<String>,
+    /// Every locale, in build order.
+    pub locales: Vec<Spanned<String>>,
+    /// Message used as the talk title (PDF metadata, running header).
+    pub title: Spanned<String>,
+    /// Author for PDF metadata; absent means none is written.
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Variables passed to every message (`{ $name }`).
+    #[serde(default)]
+    pub variables: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    pub limits: Vec<LimitSpec>,
+    #[serde(default)]
+    pub pdf: PdfConfig,
+}
+
+/// A character limit checked by `talkdoc check`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSpec {
+    pub document: Spanned<String>,
+    pub locale: Spanned<String>,
+    pub max: usize,
+    #[serde(default = "default_count")]
+    pub count: Spanned<String>,
+}
+
+fn default_count() -> Spanned<String> {
+    Spanned::new(0..0, "chars".to_string())
+}
+
+/// `[pdf]` in `content/project.toml`.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PdfConfig {
+    /// A font file (path relative to the project) to use instead of the
+    /// built-in Noto Sans JP.
+    #[serde(default)]
+    pub font: Option<Spanned<String>>,
+    /// Face index inside a `.ttc` collection.
+    #[serde(default)]
+    pub font_index: u32,
+}
+
+/// One `content/documents/<name>.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSpec {
+    /// Message used as the document's title.
+    pub title: Option<Spanned<String>>,
+    #[serde(default)]
+    pub blocks: Vec<BlockSpec>,
+}
+
+/// One block of a document, as written; see [`BlockKind`] for the meaning.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockSpec {
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub message: Option<Spanned<String>>,
+    pub messages: Option<Vec<Spanned<String>>>,
+    pub style: Option<Spanned<String>>,
+    pub items: Option<Vec<Spanned<ItemSpec>>>,
+    pub document: Option<Spanned<String>>,
+}
+
+/// A list item: a message ID, or `{ id = "...", items = [...], mark = "..." }`.
+#[derive(Debug)]
+pub struct ItemSpec {
+    pub id: String,
+    /// Span of the ID itself when written as a table.
+    pub id_span: Option<Range<usize>>,
+    /// A message shown as a label after the item (e.g. "chosen").
+    pub mark: Option<Spanned<String>>,
+    pub items: Vec<Spanned<ItemSpec>>,
+}
+
+impl<'de> Deserialize<'de> for ItemSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = ItemSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a message ID or a table { id = \"...\", items = [...] }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<ItemSpec, E> {
+                Ok(ItemSpec {
+                    id: v.to_string(),
+                    id_span: None,
+                    mark: None,
+                    items: Vec::new(),
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<ItemSpec, A::Error> {
+                let mut id: Option<Spanned<String>> = None;
+                let mut mark = None;
+                let mut items = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "mark" => mark = Some(map.next_value()?),
+                        "items" => items = map.next_value()?,
+                        other => {
+                            return Err(de::Error::unknown_field(other, &["id", "items", "mark"]));
+                        }
+                    }
+                }
+                let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+                let span = id.span();
+                Ok(ItemSpec {
+                    id: id.into_inner(),
+                    id_span: Some(span),
+                    mark,
+                    items,
+                })
+            }
+        }
+        d.deserialize_any(ItemVisitor)
+    }
+}
+
+/// What a block is, after validation.
+#[derive(Debug)]
+pub enum BlockKind<'a> {
+    Heading(&'a Spanned<String>),
+    Paragraphs(&'a [Spanned<String>]),
+    List {
+        numbered: bool,
+        items: &'a [Spanned<ItemSpec>],
+    },
+    Include(&'a Spanned<String>),
+}
+
+/// A loaded content folder.
+pub struct Content {
+    pub project_file: SourceFile,
+    pub config: ProjectConfig,
+    /// Documents by name, sorted.
+    pub documents: BTreeMap<String, LoadedDocument>,
+}
+
+pub struct LoadedDocument {
+    pub file: SourceFile,
+    pub spec: DocumentSpec,
+}
+
+impl LoadedDocument {
+    pub fn loc(&self, span: Range<usize>) -> Location {
+        self.file.at(span)
+    }
+
+    /// The validated kind of a block, or an error pointing at it.
+    pub fn block_kind<'a>(&'a self, block: &'a BlockSpec) -> Result<BlockKind<'a>, Diagnostic> {
+        let missing = |field: &str| {
+            Diagnostic::error(
+                "E0203",
+                format!("a `{}` block needs `{field}`", block.kind.get_ref()),
+            )
+            .at(self.loc(block.kind.span()))
+        };
+        Ok(match block.kind.get_ref().as_str() {
+            "heading" => {
+                BlockKind::Heading(block.message.as_ref().ok_or_else(|| missing("message"))?)
+            }
+            "paragraphs" => BlockKind::Paragraphs(
+                block
+                    .messages
+                    .as_deref()
+                    .ok_or_else(|| missing("messages"))?,
+            ),
+            "list" => {
+                let numbered = match block.style.as_ref().map(|s| s.get_ref().as_str()) {
+                    None | Some("bullet") => false,
+                    Some("numbered") => true,
+                    Some(other) => {
+                        let span = block.style.as_ref().map(|s| s.span()).unwrap_or_default();
+                        return Err(Diagnostic::error(
+                            "E0204",
+                            format!("unknown list style `{other}`"),
+                        )
+                        .at(self.loc(span))
+                        .help("use style = \"bullet\" or style = \"numbered\""));
+                    }
+                };
+                BlockKind::List {
+                    numbered,
+                    items: block.items.as_deref().ok_or_else(|| missing("items"))?,
+                }
+            }
+            "include" => {
+                BlockKind::Include(block.document.as_ref().ok_or_else(|| missing("document"))?)
+            }
+            other => {
+                return Err(
+                    Diagnostic::error("E0202", format!("unknown block type `{other}`"))
+                        .at(self.loc(block.kind.span()))
+                        .help("use one of: heading, paragraphs, list, include"),
+                );
+            }
+        })
+    }
+}
+
+/// Whether `name` is safe as a document name or locale: it becomes part of
+/// an output path, so nothing that could leave the output folder.
+pub fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn parse_toml<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Diagnostic> {
+    toml::from_str(&file.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        Diagnostic::error("E0201", format!("invalid TOML: {}", e.message().trim_end()))
+            .at(file.at(span))
+            .help(
+                "fix the TOML syntax or the field named above; see the README's `content/` section",
+            )
+    })
+}
+
+fn read_source(root: &Path, path: &Path, code: &'static str, what: &str) -> Result<SourceFile> {
+    let shown = crate::project::display_path(root, path);
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(code, what, &shown, &e))?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(SourceFile::new(shown, text))
+}
+
+impl Content {
+    /// Reads `content/project.toml` and every `content/documents/*.toml`.
+    pub fn load(root: &Path, content_dir: &Path) -> Result<Content> {
+        let project_path = content_dir.join("project.toml");
+        let project_file = read_source(root, &project_path, "E0001", "read the project settings")?;
+        let config: ProjectConfig = parse_toml(&project_file)?;
+
+        let mut problems = Vec::new();
+        for locale in config
+            .locales
+            .iter()
+            .chain(std::iter::once(&config.source_locale))
+        {
+            if !is_safe_name(locale.get_ref()) {
+                problems.push(
+                    Diagnostic::error(
+                        "E0205",
+                        format!("`{}` is not a usable locale name", locale.get_ref()),
+                    )
+                    .at(project_file.at(locale.span()))
+                    .help(
+                        "use a BCP 47 tag made of letters, digits and `-`, such as `ja` or `en-GB`",
+                    ),
+                );
+            }
+        }
+        if !config
+            .locales
+            .iter()
+            .any(|l| l.get_ref() == config.source_locale.get_ref())
+        {
+            problems.push(
+                Diagnostic::error(
+                    "E0206",
+                    format!(
+                        "the source locale `{}` is not in `locales`",
+                        config.source_locale.get_ref()
+                    ),
+                )
+                .at(project_file.at(config.source_locale.span()))
+                .help("add it to `locales`"),
+            );
+        }
+
+        let docs_dir = content_dir.join("documents");
+        let shown_docs = crate::project::display_path(root, &docs_dir);
+        let entries = std::fs::read_dir(&docs_dir)
+            .map_err(|e| Error::io("E0001", "read the documents folder", &shown_docs, &e))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        let mut documents = BTreeMap::new();
+        for path in paths {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let file = read_source(root, &path, "E0001", "read the document")?;
+            if !is_safe_name(&name) {
+                problems.push(
+                    Diagnostic::error("E0207", format!("`{name}` is not a usable document name"))
+                        .at(Location::file(file.path.clone()))
+                        .help("name document files with letters, digits, `-` and `_` only"),
+                );
+                continue;
+            }
+            match parse_toml::<DocumentSpec>(&file) {
+                Ok(spec) => {
+                    documents.insert(name, LoadedDocument { file, spec });
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        if documents.is_empty() && problems.is_empty() {
+            problems.push(
+                Diagnostic::error("E0208", "no documents found")
+                    .at(Location::file(shown_docs))
+                    .help("add a content/documents/<name>.toml file for each document"),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(Error::many(problems));
+        }
+        Ok(Content {
+            project_file,
+            config,
+            documents,
+        })
+    }
+
+    pub fn locales(&self) -> Vec<String> {
+        self.config
+            .locales
+            .iter()
+            .map(|l| l.get_ref().clone())
+            .collect()
+    }
+
+    pub fn source_locale(&self) -> &str {
+        self.config.source_locale.get_ref()
+    }
+}

@@ -1,0 +1,327 @@
+//! Diagnostics: everything talkdoc tells the user about their input.
+//!
+//! One type serves both the build (where an error stops the run) and
+//! `talkdoc check` (where findings are collected and reported together), so a
+//! broken `.ftl` file reads the same whichever command found it. Locations
+//! keep the whole source text so the renderer can show the offending line.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A text file held in memory with a display path, shared by all
+/// diagnostics that point into it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user (relative to the project when possible).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+
+    /// A location covering `span` (byte offsets) in this file.
+    pub fn at(&self, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
+        let (line, column) = self.line_col(start);
+        Location {
+            path: self.path.clone(),
+            line,
+            column,
+            source: Some((self.text.clone(), start..end)),
+        }
+    }
+}
+
+/// 1-based line and column (counted in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The whole file and the byte span, when the text is available.
+    pub source: Option<(Arc<str>, Range<usize>)>,
+}
+
+impl Location {
+    /// A location for a file as a whole (e.g. one that could not be read).
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            source: None,
+        }
+    }
+
+    /// The line the location points at, without its line ending.
+    pub fn source_line(&self) -> Option<&str> {
+        let (text, span) = self.source.as_ref()?;
+        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        Some(text[start..end].trim_end_matches('\r'))
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.path.display())
+        } else {
+            write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
+        }
+    }
+}
+
+/// One finding or error.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, e.g. `E0101`, documented in the README.
+    pub code: &'static str,
+    pub message: String,
+    pub location: Option<Location>,
+    /// The Fluent message (or document) the finding is about.
+    pub message_id: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Extra lines of context (e.g. old and new source text of a stale message).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            message_id: None,
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn at_opt(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.message_id = Some(id.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// A one-line summary: `error[E0101] file:1:2: message`.
+    pub fn headline(&self) -> String {
+        let mut s = format!("{}[{}]", self.severity.as_str(), self.code);
+        if let Some(loc) = &self.location {
+            s.push_str(&format!(" {loc}"));
+        }
+        s.push_str(": ");
+        if let Some(id) = &self.message_id {
+            s.push_str(&format!("{id}: "));
+        }
+        s.push_str(&self.message);
+        s
+    }
+
+    fn to_codespan(&self) -> (CsDiagnostic<()>, Option<SimpleFile<String, Arc<str>>>) {
+        let cs = match self.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        };
+        let mut message = self.message.clone();
+        if let Some(id) = &self.message_id {
+            message = format!("{id}: {message}");
+        }
+        let mut cs = cs.with_code(self.code).with_message(message);
+        let mut file = None;
+        if let Some(loc) = &self.location {
+            if let Some((text, span)) = &loc.source {
+                file = Some(SimpleFile::new(
+                    loc.path.display().to_string(),
+                    text.clone(),
+                ));
+                cs = cs.with_labels(vec![Label::primary((), span.clone())]);
+            } else {
+                cs = cs.with_notes(vec![format!("in {loc}")]);
+            }
+        }
+        let mut notes = self.notes.clone();
+        if let Some(help) = &self.help {
+            notes.push(format!("help: {help}"));
+        }
+        if !notes.is_empty() {
+            cs.notes.extend(notes);
+        }
+        (cs, file)
+    }
+
+    /// Renders the diagnostic rustc-style, with the source line when known.
+    pub fn render(&self, color: bool) -> String {
+        let (cs, file) = self.to_codespan();
+        let config = term::Config::default();
+        let mut buffer = if color {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
+        };
+        let empty = SimpleFile::new(String::new(), Arc::<str>::from(""));
+        let files = file.as_ref().unwrap_or(&empty);
+        if term::emit_to_write_style(&mut buffer, &config, files, &cs).is_err() {
+            return format!("{}\n", self.headline());
+        }
+        String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())
+    }
+}
+
+/// A failure that stops a command: one or more error diagnostics.
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Error {
+    pub fn new(diagnostic: Diagnostic) -> Self {
+        Error {
+            diagnostics: vec![diagnostic],
+        }
+    }
+
+    pub fn many(diagnostics: Vec<Diagnostic>) -> Self {
+        Error { diagnostics }
+    }
+
+    /// An I/O failure on `path`, with advice.
+    pub fn io(code: &'static str, what: &str, path: &Path, err: &std::io::Error) -> Self {
+        let help = match err.kind() {
+            std::io::ErrorKind::NotFound => {
+                "check the path; run talkdoc from the project folder or pass --project DIR"
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                "check the permissions of the file or folder, or choose another with --out"
+            }
+            _ => "check that the path exists and is accessible",
+        };
+        Error::new(
+            Diagnostic::error(code, format!("cannot {what}: {err}"))
+                .at(Location::file(path))
+                .help(help),
+        )
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::new(d)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Whether to colour output on `stream`: only on a terminal, never with
+/// `NO_COLOR` set (https://no-color.org).
+pub fn use_color(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `use_color` for standard error.
+pub fn stderr_color() -> bool {
+    use_color(std::io::stderr().is_terminal())
+}

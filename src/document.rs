@@ -1,0 +1,246 @@
+//! The document model every renderer reads.
+//!
+//! Assembly turns content + catalog into these values; renderers never see
+//! Fluent or TOML. Message values may carry inline Markdown (emphasis, code,
+//! links); it is parsed here once, so each renderer deals with structure
+//! rather than re-interpreting raw strings.
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// One document in one locale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Document name, e.g. `abstract`.
+    pub name: String,
+    /// Locale, e.g. `ja`.
+    pub locale: String,
+    pub title: Option<Text>,
+    pub blocks: Vec<Block>,
+}
+
+/// Text that came from one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The message ID it was formatted from (for error messages).
+    pub message_id: String,
+    pub inlines: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(Text),
+    Paragraph(Text),
+    List(List),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    pub numbered: bool,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    pub text: Text,
+    /// A label shown after the item, e.g. "chosen"; renderers also emphasise it.
+    pub mark: Option<String>,
+    pub children: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    /// A `[[wiki-link]]` to the author's private notes: it has no URL, so it
+    /// is shown as its title, never as a broken link.
+    NoteRef(String),
+    /// A line break inside the message value.
+    LineBreak,
+}
+
+/// Options for reading inline Markdown, shared with tests that parse our
+/// Markdown output back.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_WIKILINKS | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Parses a message value as inline Markdown. Block syntax (headings,
+/// lists) is not expected inside a message; its text is kept as text.
+pub fn parse_inline(markdown: &str) -> Vec<Inline> {
+    let mut stack: Vec<(Vec<Inline>, Option<Tag<'_>>)> = vec![(Vec::new(), None)];
+    let mut in_note: usize = 0;
+    let mut paragraphs = 0;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                if paragraphs > 0 {
+                    push(&mut stack, Inline::LineBreak);
+                }
+                paragraphs += 1;
+            }
+            Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough)) => {
+                stack.push((Vec::new(), Some(tag)));
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            }) => {
+                // The target is the note's title exactly as written; the
+                // displayed children would re-parse `__` as emphasis.
+                push(&mut stack, Inline::NoteRef(dest_url.to_string()));
+                in_note += 1;
+            }
+            Event::End(TagEnd::Link) if in_note > 0 => in_note -= 1,
+            _ if in_note > 0 => {}
+            Event::Start(tag @ Tag::Link { .. }) => stack.push((Vec::new(), Some(tag))),
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {
+                let (children, tag) = stack.pop().unwrap_or_default();
+                let node = match tag {
+                    Some(Tag::Emphasis) => Inline::Emphasis(children),
+                    Some(Tag::Strong) => Inline::Strong(children),
+                    Some(Tag::Link { dest_url, .. }) => Inline::Link {
+                        url: dest_url.to_string(),
+                        content: children,
+                    },
+                    // Strikethrough has no meaning in a proposal: keep the text.
+                    _ => {
+                        for c in children {
+                            push(&mut stack, c);
+                        }
+                        continue;
+                    }
+                };
+                push(&mut stack, node);
+            }
+            Event::Text(t) => push_text(&mut stack, &t),
+            Event::Code(c) => push(&mut stack, Inline::Code(c.to_string())),
+            Event::SoftBreak | Event::HardBreak => push(&mut stack, Inline::LineBreak),
+            Event::Html(h) | Event::InlineHtml(h) => push_text(&mut stack, &h),
+            Event::Start(Tag::Item) => {}
+            _ => {}
+        }
+    }
+    // Unbalanced input cannot happen with pulldown-cmark, but never lose text.
+    while stack.len() > 1 {
+        let (children, _) = stack.pop().unwrap_or_default();
+        for c in children {
+            push(&mut stack, c);
+        }
+    }
+    stack.pop().map(|(v, _)| v).unwrap_or_default()
+}
+
+fn push(stack: &mut [(Vec<Inline>, Option<Tag<'_>>)], inline: Inline) {
+    if let Some((top, _)) = stack.last_mut() {
+        top.push(inline);
+    }
+}
+
+fn push_text(stack: &mut [(Vec<Inline>, Option<Tag<'_>>)], text: &str) {
+    if let Some((top, _)) = stack.last_mut() {
+        if let Some(Inline::Text(prev)) = top.last_mut() {
+            prev.push_str(text);
+        } else {
+            top.push(Inline::Text(text.to_string()));
+        }
+    }
+}
+
+/// The plain text of inlines: what a reader sees, links as their text.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    collect_plain(inlines, &mut s);
+    s
+}
+
+fn collect_plain(inlines: &[Inline], out: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) | Inline::NoteRef(t) => out.push_str(t),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                collect_plain(c, out)
+            }
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+}
+
+impl Document {
+    /// Visits every text of the document (title, headings, paragraphs, items).
+    pub fn texts(&self) -> Vec<&Text> {
+        fn items<'a>(list: &'a [ListItem], out: &mut Vec<&'a Text>) {
+            for i in list {
+                out.push(&i.text);
+                items(&i.children, out);
+            }
+        }
+        let mut out: Vec<&Text> = self.title.iter().collect();
+        for b in &self.blocks {
+            match b {
+                Block::Heading(t) | Block::Paragraph(t) => out.push(t),
+                Block::List(l) => items(&l.items, &mut out),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wiki_links_become_note_titles_verbatim() {
+        let i = parse_inline("[[2007__FOSE__Software Reliability Engineering - A Roadmap]]");
+        assert_eq!(
+            i,
+            vec![Inline::NoteRef(
+                "2007__FOSE__Software Reliability Engineering - A Roadmap".into()
+            )]
+        );
+        let i = parse_inline("最後に [[Ironies of Automation]]");
+        assert_eq!(
+            i,
+            vec![
+                Inline::Text("最後に ".into()),
+                Inline::NoteRef("Ironies of Automation".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn links_emphasis_and_escapes() {
+        let i = parse_inline(r"[a \| b](https://x.test/?q=1) *em* `c`");
+        assert_eq!(
+            i,
+            vec![
+                Inline::Link {
+                    url: "https://x.test/?q=1".into(),
+                    content: vec![Inline::Text("a | b".into())]
+                },
+                Inline::Text(" ".into()),
+                Inline::Emphasis(vec![Inline::Text("em".into())]),
+                Inline::Text(" ".into()),
+                Inline::Code("c".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn block_syntax_is_kept_as_text() {
+        assert_eq!(plain_text(&parse_inline("9+4年")), "9+4年");
+        assert_eq!(
+            plain_text(&parse_inline("オブザーバビリティを高める => 極論")),
+            "オブザーバビリティを高める => 極論"
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! talkdoc keeps a conference talk proposal in two (or more) languages as
+//! Project Fluent messages and exports it to Markdown, plain text and PDF.
+//!
+//! Pipeline, one stage per module:
+//! [`catalog`] (Fluent files → message index) and [`content`] (document
+//! structure) are loaded into a [`project::Project`]; [`assemble`] builds the
+//! [`document`] model; [`render`] turns it into bytes per format; [`output`]
+//! writes them atomically. [`check`] reads the same project and reports.
+
+pub mod assemble;
+pub mod catalog;
+pub mod check;
+pub mod cli;
+pub mod content;
+pub mod diag;
+pub mod document;
+pub mod output;
+pub mod project;
+pub mod render;
