@@ -11,6 +11,8 @@ use crate::diag::{self, Diagnostic, Error, Result};
 use crate::output::{self, OutputFile};
 use crate::project::{Project, display_path};
 use crate::render::markdown::Markdown;
+use crate::render::pdf::Pdf;
+use crate::render::pdf::fonts::Font;
 use crate::render::text::PlainText;
 use crate::render::{RenderContext, Renderer};
 
@@ -124,14 +126,15 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
         return Err(Error::many(dedup(errors)));
     }
     let mut files = Vec::new();
-    let renderers: Vec<Box<dyn Renderer>> = formats
-        .iter()
-        .filter_map(|f| match f {
-            Format::Md => Some(Box::new(Markdown) as Box<dyn Renderer>),
-            Format::Txt => Some(Box::new(PlainText) as Box<dyn Renderer>),
-            Format::Pdf => None,
-        })
-        .collect();
+    let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
+    for f in &formats {
+        match f {
+            Format::Md => renderers.push(Box::new(Markdown)),
+            Format::Txt => renderers.push(Box::new(PlainText)),
+            // The font is parsed once here and shared by every PDF of the run.
+            Format::Pdf => renderers.push(Box::new(Pdf::new(load_font(project)?))),
+        }
+    }
     for doc in &docs {
         let title = talk_title(project, &doc.locale)?;
         let ctx = RenderContext {
@@ -146,7 +149,78 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
             });
         }
     }
+    if let Some(pdf) = renderers
+        .iter()
+        .find_map(|r| r.as_any().downcast_ref::<Pdf>())
+    {
+        files.extend(combined_pdf(project, pdf, &docs)?);
+    }
     Ok(files)
+}
+
+/// The font named in `[pdf]`, or the built-in one.
+pub fn load_font(project: &Project) -> Result<Font> {
+    let cfg = &project.content.config.pdf;
+    match &cfg.font {
+        None => Font::builtin(),
+        Some(path) => {
+            let full = project.root.join(path.get_ref());
+            if !full.is_file() {
+                return Err(Error::new(
+                    Diagnostic::error("E0501", format!("font file `{}` not found", path.get_ref()))
+                        .at(project.content.project_file.at(path.span()))
+                        .help("give a path relative to the project folder, or remove `font` to use the built-in Noto Sans JP"),
+                ));
+            }
+            Font::from_file(&full, &display_path(&project.root, &full), cfg.font_index)
+        }
+    }
+}
+
+/// `dist/<combined>.pdf`: the combined document in every built locale.
+fn combined_pdf(
+    project: &Project,
+    pdf: &Pdf,
+    docs: &[crate::document::Document],
+) -> Result<Option<OutputFile>> {
+    let Some(name) = &project.content.config.pdf.combined else {
+        return Ok(None);
+    };
+    let name = name.get_ref();
+    let parts: Vec<&crate::document::Document> = docs.iter().filter(|d| &d.name == name).collect();
+    if parts.len() < 2 {
+        return Ok(None);
+    }
+    let titles: Vec<String> = parts
+        .iter()
+        .map(|d| talk_title(project, &d.locale))
+        .collect::<Result<_>>()?;
+    let with_titles: Vec<(&crate::document::Document, &str)> = parts
+        .iter()
+        .copied()
+        .zip(titles.iter().map(String::as_str))
+        .collect();
+    let title = titles.join(" / ");
+    let subject = format!(
+        "Talk proposal: {name} ({})",
+        parts
+            .iter()
+            .map(|d| d.locale.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let meta = crate::render::pdf::write::Metadata {
+        title: &title,
+        subject: &subject,
+        keywords: &project.content.config.keywords,
+        author: project.content.config.author.as_deref(),
+        lang: &parts[0].locale,
+    };
+    let bytes = pdf.render_many(&with_titles, &meta)?;
+    Ok(Some(OutputFile {
+        relative: PathBuf::from(format!("{name}.pdf")),
+        bytes,
+    }))
 }
 
 /// The talk title (project.toml `title`) as plain text in `locale`.

@@ -67,6 +67,10 @@ pub struct PdfConfig {
     /// Face index inside a `.ttc` collection.
     #[serde(default)]
     pub font_index: u32,
+    /// A document rendered once more as `dist/<name>.pdf` with every locale
+    /// in one file, each starting on a new page (the bilingual handout).
+    #[serde(default)]
+    pub combined: Option<Spanned<String>>,
 }
 
 /// One `content/documents/<name>.toml`.

@@ -175,6 +175,30 @@ fn collect_plain(inlines: &[Inline], out: &mut String) {
 }
 
 impl Document {
+    /// Every string a reader sees, with the message it came from: the
+    /// texts plus list marks. What the PDF font must cover.
+    pub fn visible_strings(&self) -> Vec<(String, String)> {
+        fn marks(list: &[ListItem], out: &mut Vec<(String, String)>) {
+            for i in list {
+                if let Some(m) = &i.mark {
+                    out.push((i.text.message_id.clone(), m.clone()));
+                }
+                marks(&i.children, out);
+            }
+        }
+        let mut out: Vec<(String, String)> = self
+            .texts()
+            .into_iter()
+            .map(|t| (t.message_id.clone(), plain_text(&t.inlines)))
+            .collect();
+        for b in &self.blocks {
+            if let Block::List(l) = b {
+                marks(&l.items, &mut out);
+            }
+        }
+        out
+    }
+
     /// Visits every text of the document (title, headings, paragraphs, items).
     pub fn texts(&self) -> Vec<&Text> {
         fn items<'a>(list: &'a [ListItem], out: &mut Vec<&'a Text>) {

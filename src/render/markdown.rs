@@ -14,6 +14,9 @@ impl Renderer for Markdown {
     fn name(&self) -> &'static str {
         "md"
     }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
     fn extension(&self) -> &'static str {
         "md"
     }

@@ -27,4 +27,6 @@ pub trait Renderer {
     /// File extension of the output.
     fn extension(&self) -> &'static str;
     fn render(&self, ctx: &RenderContext<'_>, doc: &Document) -> Result<Vec<u8>>;
+    /// For renderers with extra outputs (the PDF's combined handout).
+    fn as_any(&self) -> &dyn std::any::Any;
 }

@@ -11,6 +11,9 @@ impl Renderer for PlainText {
     fn name(&self) -> &'static str {
         "txt"
     }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
     fn extension(&self) -> &'static str {
         "txt"
     }

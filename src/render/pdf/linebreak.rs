@@ -1,0 +1,1483 @@
+//! Line breaking for the PDF renderer, with Japanese typography (JIS X 4051 /
+//! W3C JLREQ) and English hyphenation.
+//!
+//! This module only decides *where* lines break and *where* each character
+//! sits on its line. It knows nothing about font files or PDF bytes: the
+//! caller passes a closure that returns a character's advance width in em, and
+//! gets back lines of characters with x positions in points.
+//!
+//! What it does, in order:
+//!
+//! 1. Splits the text into grapheme clusters (a base character and its
+//!    combining marks are never separated) and measures each one once.
+//! 2. Takes break opportunities from UAX #14; mandatory breaks (`\n`, `\r\n`,
+//!    U+2028, …) always end a line.
+//! 3. Applies kinsoku shori: no line starts with a closing bracket, `、。`,
+//!    `ー`, a small kana, an iteration mark …, and no line ends with an opening
+//!    bracket. Opportunities that would violate this are removed, so the
+//!    break moves earlier (oidashi).
+//! 4. Keeps URLs whole unless a URL alone is wider than a line; then it breaks
+//!    after `/` or before `?`/`#`.
+//! 5. Fills lines greedily; the word that overflows may be hyphenated (English
+//!    patterns, at least 2 letters before and 3 after the hyphen).
+//! 6. Positions characters: a quarter em between Japanese and Latin letters
+//!    or digits (和欧間アキ), half an em less between two adjacent full-width
+//!    punctuation marks (約物の詰め), and optional justification.
+//!
+//! A token wider than a line (a very long word or URL, or a Japanese run that
+//! kinsoku makes unbreakable) is broken as a last resort, and such a line is
+//! marked [`LineEnd::Emergency`]. A single grapheme wider than the line is
+//! placed on a line of its own. The breaker never panics and runs in time
+//! linear in the length of the text.
+#![warn(missing_docs)]
+
+use std::fmt;
+use std::ops::Range;
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The language of a paragraph, which decides its default typesetting style.
+///
+/// Why: Japanese text is conventionally justified on a character grid, while
+/// English text in a talk proposal reads better ragged-right with
+/// hyphenation. [`Options::for_script`] turns this into concrete options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// Japanese (possibly with embedded English words): justified, no
+    /// hyphenation of the embedded English words.
+    Japanese,
+    /// English and other Latin-script text: ragged-right with hyphenation.
+    Latin,
+}
+
+/// How one paragraph is to be broken into lines.
+///
+/// Why: the layout code decides the geometry (column width, indents, font
+/// size) and the style; the breaker only follows it. Widths and sizes are in
+/// points. Negative or NaN values are treated as 0 (every line then gets one
+/// grapheme); `f32::INFINITY` as a width means "never break softly".
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Available width of the first line of the paragraph, in points. It
+    /// differs from `line_width` for a first-line indent or a hanging label.
+    pub first_line_width: f32,
+    /// Available width of every other line, in points.
+    pub line_width: f32,
+    /// Font size in points: the measuring closure returns em units, and the
+    /// Japanese spacing rules are expressed in em.
+    pub font_size: f32,
+    /// Justify every line except the last one of the paragraph and those
+    /// ending at a mandatory break (Japanese style).
+    pub justify: bool,
+    /// Allow English words to be hyphenated when they would overflow a line.
+    pub hyphenate: bool,
+}
+
+impl Options {
+    /// Options with the conventional style for `script` and the same width
+    /// for every line.
+    ///
+    /// Why: callers usually only know the paragraph's language and the column
+    /// geometry; this keeps the style decision in one place.
+    pub fn for_script(script: Script, line_width: f32, font_size: f32) -> Self {
+        let (justify, hyphenate) = match script {
+            Script::Japanese => (true, false),
+            Script::Latin => (false, true),
+        };
+        Options {
+            first_line_width: line_width,
+            line_width,
+            font_size,
+            justify,
+            hyphenate,
+        }
+    }
+}
+
+/// One character placed on a line.
+///
+/// Why: the PDF writer needs each character's source position (for text
+/// extraction and links) and its x offset; glyph selection is its business.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedChar {
+    /// Byte offset of the character in the paragraph text.
+    pub byte: usize,
+    /// The character itself.
+    pub ch: char,
+    /// Position of the character's origin relative to the line start, in
+    /// points. Never decreases along a line; combining marks with zero
+    /// advance share the x of the next character.
+    pub x: f32,
+}
+
+/// Why a line ended where it did.
+///
+/// Why: the renderer and the tests need to know whether a line is the end of
+/// the paragraph, whether it ends at a hyphen, and whether it was cut inside
+/// a token that does not fit any line (where the typographic rules could not
+/// all be kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnd {
+    /// At a regular break opportunity (UAX #14 after kinsoku filtering).
+    Soft,
+    /// At a hyphenation point inside an English word; [`Line::hyphen`] is set.
+    Hyphen,
+    /// At a mandatory break in the source (`\n`, `\r\n`, U+2028, …); such a
+    /// line is not justified.
+    Mandatory,
+    /// Inside an unbreakable run (a long word or URL, or a Japanese run that
+    /// kinsoku makes unbreakable) that did not fit on a line by itself. The
+    /// break is after `/` or before `?`/`#` when possible, else at a UAX #14
+    /// opportunity that kinsoku forbade, else at any grapheme boundary. This
+    /// is the only kind of break that may split a word without a hyphen or
+    /// violate kinsoku (at this line's end and the next line's start).
+    Emergency,
+    /// The end of the paragraph (last line; not justified).
+    End,
+}
+
+/// One line of a paragraph.
+///
+/// Why: everything the PDF writer needs to draw the line, with nothing that
+/// depends on fonts files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// Bytes of the paragraph text shown on this line. Leading and trailing
+    /// spaces and the mandatory break character are excluded, so the ranges
+    /// of consecutive lines are separated only by dropped whitespace.
+    pub range: Range<usize>,
+    /// Every character of `text[range]`, in order, with its position. Spaces
+    /// inside the line are included (their advance is part of the layout).
+    pub chars: Vec<PlacedChar>,
+    /// When the line ends at a hyphenation point: the x at which to draw a
+    /// hyphen `-` (its width is included in `width`).
+    pub hyphen: Option<f32>,
+    /// Width of the line in points, from x = 0 to the end of the last glyph
+    /// (plus the hyphen). A full-width closing bracket at the end of a line
+    /// counts as half an em (its blank half is not part of the line).
+    /// Justified lines have exactly the available width. Only a line holding
+    /// a single grapheme can be wider than the available width.
+    pub width: f32,
+    /// Why the line ended here.
+    pub end: LineEnd,
+}
+
+/// Breaks paragraphs into lines.
+///
+/// Why a struct: the English hyphenation dictionary is deserialised once,
+/// here, and reused for every paragraph.
+pub struct LineBreaker {
+    dict: Option<Standard>,
+}
+
+impl fmt::Debug for LineBreaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LineBreaker")
+            .field("hyphenation", &self.dict.is_some())
+            .finish()
+    }
+}
+
+impl Default for LineBreaker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Per-cluster analysis
+// ---------------------------------------------------------------------------
+
+/// Tolerance in points when comparing widths, so that rounding never forces
+/// an extra break.
+const EPS: f64 = 1e-3;
+/// Longer letter runs are not words (they are data, hashes, …) and are not
+/// given to the hyphenator; this also bounds the work per overflow.
+const MAX_HYPHENATION_WORD: usize = 64;
+/// Minimum letters of a word before it is hyphenated.
+const MIN_HYPHENATION_WORD: usize = 5;
+/// Minimum letters before / after a hyphen.
+const HYPHEN_LEFT_MIN: usize = 2;
+const HYPHEN_RIGHT_MIN: usize = 3;
+
+// Cluster flags.
+const SPACE: u16 = 1 << 0; // collapsible whitespace only: dropped at line edges
+const BREAK: u16 = 1 << 1; // a mandatory line break character
+const JA: u16 = 1 << 2; // Japanese letter (kana, kanji): 和欧間 applies
+const LATIN: u16 = 1 << 3; // Latin-side letter or digit: 和欧間 applies
+const WIDE: u16 = 1 << 4; // CJK character or punctuation: justification gap
+const LETTER: u16 = 1 << 5; // Latin letter: part of a hyphenatable word
+const ALNUM: u16 = 1 << 6; // any letter or digit
+const URL: u16 = 1 << 7; // inside a URL
+const MULTI: u16 = 1 << 8; // more than one char in the cluster
+const NO_START: u16 = 1 << 9; // must not start a line
+const NO_END: u16 = 1 << 10; // must not end a line
+const INSEP: u16 = 1 << 11; // inseparable (… ‥ — ―)
+
+// Break classes of the boundary *before* a cluster, weakest first.
+const BRK_NONE: u8 = 0; // only a grapheme boundary
+const BRK_RAW: u8 = 1; // UAX #14 opportunity removed by kinsoku or inside a URL
+const BRK_URL: u8 = 2; // after '/' or before '?' / '#'
+const BRK_ALLOWED: u8 = 3; // a regular opportunity
+const BRK_MANDATORY: u8 = 4; // after a mandatory break character
+
+/// Punctuation classes relevant to JLREQ spacing.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Punct {
+    None,
+    /// Opening brackets: the blank half is on the left.
+    Opening,
+    /// Closing brackets: the blank half is on the right.
+    Closing,
+    /// 、。，． : the blank half is on the right.
+    Stop,
+    /// ・：； : a quarter em each side (not compressed here).
+    Middle,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cluster {
+    /// Byte offset of the cluster in the text.
+    start: usize,
+    /// Natural advance in points.
+    width: f32,
+    /// Spacing adjustment between the previous cluster and this one when
+    /// both are on the same line (和欧間 or punctuation compression).
+    adj: f32,
+    /// First character.
+    ch: char,
+    flags: u16,
+    brk: u8,
+    punct: Punct,
+}
+
+impl Cluster {
+    fn is(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+fn is_break_char(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Whitespace that disappears at a line edge. No-break spaces and the
+/// ideographic space (used for indentation in Japanese) are kept.
+fn is_collapsible_space(c: char) -> bool {
+    c.is_whitespace()
+        && !is_break_char(c)
+        && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}' | '\u{3000}')
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『'
+            | '（'
+            | '［'
+            | '｛'
+            | '〔'
+            | '〈'
+            | '《'
+            | '【'
+            | '〘'
+            | '〖'
+            | '〚'
+            | '〝'
+            | '‘'
+            | '“'
+            | '｟'
+    )
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '」' | '』'
+            | '）'
+            | '］'
+            | '｝'
+            | '〕'
+            | '〉'
+            | '》'
+            | '】'
+            | '〙'
+            | '〗'
+            | '〛'
+            | '〞'
+            | '〟'
+            | '’'
+            | '”'
+            | '｠'
+    )
+}
+
+fn punct_class(c: char) -> Punct {
+    if is_opening(c) {
+        Punct::Opening
+    } else if is_closing(c) {
+        Punct::Closing
+    } else if matches!(c, '、' | '。' | '，' | '．') {
+        Punct::Stop
+    } else if matches!(c, '・' | '：' | '；') {
+        Punct::Middle
+    } else {
+        Punct::None
+    }
+}
+
+fn is_small_kana(c: char) -> bool {
+    matches!(
+        c,
+        'ぁ' | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ゎ'
+            | 'ゕ'
+            | 'ゖ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{FF67}'..='\u{FF6F}'
+    )
+}
+
+/// Characters that must not start a line (JLREQ cl-02, 03, 04, 05, 06, 07,
+/// 09, 10 and their ASCII counterparts). ASCII quotes are handled by context
+/// in [`analyse`].
+fn is_no_start(c: char) -> bool {
+    is_closing(c)
+        || is_small_kana(c)
+        || matches!(
+            c,
+            ')' | ']'
+                | '}'
+                | '»'
+                | '›'
+                | '｣'
+                | '、'
+                | '。'
+                | '，'
+                | '．'
+                | '・'
+                | '：'
+                | '；'
+                | '？'
+                | '！'
+                | '‼'
+                | '⁇'
+                | '⁈'
+                | '⁉'
+                | ','
+                | '.'
+                | ':'
+                | ';'
+                | '?'
+                | '!'
+                | '｡'
+                | '､'
+                | '･'
+                | '‐'
+                | '゠'
+                | '–'
+                | '〜'
+                | '～'
+                | 'ー'
+                | 'ｰ'
+                | '々'
+                | '〻'
+                | 'ゝ'
+                | 'ゞ'
+                | 'ヽ'
+                | 'ヾ'
+                | '゛'
+                | '゜'
+        )
+}
+
+/// Characters that must not end a line (JLREQ cl-01 and ASCII brackets).
+fn is_no_end(c: char) -> bool {
+    is_opening(c) || matches!(c, '(' | '[' | '{' | '«' | '‹' | '｢')
+}
+
+/// Kana, kanji and the Japanese letter-like marks (々〆〇ー), but not
+/// punctuation: the quarter-em gap to Latin text applies to these only.
+fn is_japanese_letter(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3005}'..='\u{3007}'
+            | '\u{303B}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{309D}'..='\u{309F}'
+            | '\u{30A1}'..='\u{30FA}'
+            | '\u{30FC}'..='\u{30FF}'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF66}'..='\u{FF9F}'
+            | '\u{20000}'..='\u{3FFFF}'
+    )
+}
+
+/// CJK characters and punctuation: gaps next to them may be stretched when
+/// justifying.
+fn is_wide(c: char) -> bool {
+    is_japanese_letter(c)
+        || matches!(
+            c,
+            '\u{1100}'..='\u{11FF}'
+                | '\u{2E80}'..='\u{303F}'
+                | '\u{3040}'..='\u{33FF}'
+                | '\u{AC00}'..='\u{D7AF}'
+                | '\u{FE30}'..='\u{FE4F}'
+                | '\u{FF01}'..='\u{FF60}'
+                | '\u{FFE0}'..='\u{FFE6}'
+        )
+}
+
+/// Letters and digits of alphabetic scripts (not CJK, not full-width forms).
+fn is_latin_alnum(c: char) -> bool {
+    c.is_alphanumeric() && (c as u32) < 0x2E80
+}
+
+/// Latin letters, for English hyphenation.
+fn is_latin_letter(c: char) -> bool {
+    c.is_alphabetic() && ((c as u32) < 0x250 || ('\u{1E00}'..='\u{1EFF}').contains(&c))
+}
+
+fn sanitize_advance(em: f32) -> f64 {
+    if em.is_finite() && em > 0.0 {
+        em as f64
+    } else {
+        0.0
+    }
+}
+
+fn sanitize_font_size(size: f32) -> f64 {
+    if size.is_finite() && size > 0.0 {
+        size as f64
+    } else {
+        0.0
+    }
+}
+
+fn sanitize_width(width: f32) -> f64 {
+    if width > 0.0 {
+        // Also lets +inf through; NaN fails the comparison.
+        width as f64
+    } else {
+        0.0
+    }
+}
+
+/// Byte ranges of URLs: `scheme://…`, `www.…` and `mailto:…`, up to the
+/// first character that is not printable ASCII.
+fn url_spans(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let at_token_start =
+            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'+' | b'.' | b'-'));
+        if b[i].is_ascii_alphabetic()
+            && at_token_start
+            && let Some(prefix) = url_prefix_len(&b[i..])
+        {
+            let mut end = i + prefix;
+            while end < b.len() && b[end].is_ascii_graphic() {
+                end += 1;
+            }
+            spans.push(i..end);
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    spans
+}
+
+fn url_prefix_len(b: &[u8]) -> Option<usize> {
+    let mut j = 0;
+    while j < b.len()
+        && j < 32
+        && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'+' | b'.' | b'-'))
+    {
+        j += 1;
+    }
+    if j > 0 && b[j..].starts_with(b"://") {
+        return Some(j + 3);
+    }
+    if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"www.") {
+        return Some(4);
+    }
+    if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"mailto:") {
+        return Some(7);
+    }
+    None
+}
+
+/// Splits `text` into measured, classified grapheme clusters with the break
+/// class of each boundary and the spacing adjustment between neighbours.
+fn analyse(text: &str, advance: &dyn Fn(char) -> f32, fs: f64) -> Vec<Cluster> {
+    let mut cl: Vec<Cluster> = Vec::new();
+    let mut prev_char: Option<char> = None;
+    for (start, g) in text.grapheme_indices(true) {
+        let Some(ch) = g.chars().next() else {
+            continue;
+        };
+        let next_char = text[start + g.len()..].chars().next();
+        let mut flags = 0u16;
+        let width = if is_break_char(ch) {
+            flags |= BREAK;
+            0.0
+        } else {
+            g.chars().map(|c| sanitize_advance(advance(c))).sum::<f64>() * fs
+        };
+        if g.len() > ch.len_utf8() {
+            flags |= MULTI;
+        }
+        if flags & BREAK == 0 && g.chars().all(is_collapsible_space) {
+            flags |= SPACE;
+        }
+        if is_japanese_letter(ch) {
+            flags |= JA;
+        }
+        if is_latin_alnum(ch) {
+            flags |= LATIN;
+        }
+        if is_wide(ch) {
+            flags |= WIDE;
+        }
+        if is_latin_letter(ch) {
+            flags |= LETTER;
+        }
+        if ch.is_alphanumeric() {
+            flags |= ALNUM;
+        }
+        if is_no_start(ch) {
+            flags |= NO_START;
+        }
+        if is_no_end(ch) {
+            flags |= NO_END;
+        }
+        if matches!(ch, '…' | '‥' | '—' | '―') {
+            flags |= INSEP;
+        }
+        if matches!(ch, '"' | '\'') {
+            // An ASCII quote glued to the preceding text closes; one glued to
+            // the following text opens.
+            if prev_char.is_some_and(|p| !p.is_whitespace()) {
+                flags |= NO_START;
+            }
+            if next_char.is_some_and(|n| !n.is_whitespace()) {
+                flags |= NO_END;
+            }
+        }
+        cl.push(Cluster {
+            start,
+            width: width as f32,
+            adj: 0.0,
+            ch,
+            flags,
+            brk: BRK_NONE,
+            punct: punct_class(ch),
+        });
+        prev_char = g.chars().next_back();
+    }
+    let n = cl.len();
+
+    // Mandatory breaks follow break characters.
+    for i in 1..n {
+        if cl[i - 1].is(BREAK) {
+            cl[i].brk = BRK_MANDATORY;
+        }
+    }
+
+    // UAX #14 opportunities, kept only at grapheme boundaries.
+    let mut ci = 0;
+    for (pos, opp) in linebreaks(text) {
+        if opp != BreakOpportunity::Allowed {
+            continue;
+        }
+        while ci < n && cl[ci].start < pos {
+            ci += 1;
+        }
+        if ci > 0 && ci < n && cl[ci].start == pos && cl[ci].brk == BRK_NONE {
+            cl[ci].brk = BRK_ALLOWED;
+        }
+    }
+
+    // URLs stay whole unless they cannot.
+    for span in url_spans(text) {
+        let mut i = cl.partition_point(|c| c.start < span.start);
+        while i < n && cl[i].start < span.end {
+            cl[i].flags |= URL;
+            if cl[i].start > span.start && cl[i].brk == BRK_ALLOWED {
+                cl[i].brk = BRK_RAW;
+            }
+            i += 1;
+        }
+    }
+
+    // Kinsoku: the last non-space cluster before an opportunity must not be
+    // a no-end character, the first non-space one after it not a no-start.
+    let mut last_no_end = false;
+    for c in cl.iter_mut() {
+        if c.brk == BRK_ALLOWED && last_no_end {
+            c.brk = BRK_RAW;
+        }
+        if !c.is(SPACE) {
+            last_no_end = c.is(NO_END);
+        }
+    }
+    let mut next_no_start = false;
+    for c in cl.iter_mut().rev() {
+        if !c.is(SPACE) {
+            next_no_start = c.is(NO_START);
+        }
+        if c.brk == BRK_ALLOWED && next_no_start {
+            c.brk = BRK_RAW;
+        }
+    }
+
+    // Emergency opportunities for over-long tokens, and spacing adjustments.
+    for i in 1..n {
+        let (prev, cur) = (cl[i - 1], cl[i]);
+        if cur.brk < BRK_URL && ((prev.ch == '/' && cur.ch != '/') || matches!(cur.ch, '?' | '#')) {
+            cl[i].brk = BRK_URL;
+        }
+        cl[i].adj = pair_adjustment(&prev, &cur, fs) as f32;
+    }
+    cl
+}
+
+/// Spacing between two adjacent clusters on the same line.
+fn pair_adjustment(prev: &Cluster, cur: &Cluster, fs: f64) -> f64 {
+    if prev.is(SPACE | BREAK) || cur.is(SPACE | BREAK) {
+        return 0.0;
+    }
+    // 和欧間: a quarter em between Japanese letters and Latin letters/digits.
+    if (prev.is(JA) && cur.is(LATIN)) || (prev.is(LATIN) && cur.is(JA)) {
+        return 0.25 * fs;
+    }
+    // 約物の詰め: two adjacent full-width punctuation marks whose blank
+    // halves meet lose half an em (the closing one's trailing half, or the
+    // second opening bracket's leading half).
+    let full = |c: &Cluster| c.width as f64 >= 0.9 * fs && fs > 0.0;
+    let trailing_blank = |p: Punct| matches!(p, Punct::Closing | Punct::Stop);
+    let compress = (trailing_blank(prev.punct)
+        && (trailing_blank(cur.punct) || cur.punct == Punct::Opening))
+        || (prev.punct == Punct::Opening && cur.punct == Punct::Opening);
+    if compress && full(prev) && full(cur) {
+        return -0.5 * fs;
+    }
+    0.0
+}
+
+/// The blank half of a full-width closing bracket at the end of a line is not
+/// part of the line. Full stops and commas keep their full width.
+fn end_trim(c: &Cluster, fs: f64) -> f64 {
+    if c.punct == Punct::Closing && fs > 0.0 && c.width as f64 >= 0.9 * fs {
+        0.5 * fs
+    } else {
+        0.0
+    }
+}
+
+/// Whether the gap between two clusters on a line may be stretched when
+/// justifying: after an interword space, or next to CJK text — but never
+/// between the letters of a Latin word, after an opening bracket, before a
+/// closing bracket / stop / comma / middle dot, or inside 「……」.
+fn expandable(prev: &Cluster, cur: &Cluster) -> bool {
+    if cur.is(SPACE) {
+        return false;
+    }
+    if prev.is(SPACE) {
+        return true;
+    }
+    if !(prev.is(WIDE) || cur.is(WIDE)) {
+        return false;
+    }
+    if prev.punct == Punct::Opening
+        || matches!(cur.punct, Punct::Closing | Punct::Stop | Punct::Middle)
+        || (prev.is(INSEP) && cur.is(INSEP))
+    {
+        return false;
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Breaking
+// ---------------------------------------------------------------------------
+
+struct Ctx<'a> {
+    text: &'a str,
+    cl: &'a [Cluster],
+    fs: f64,
+    hyphen_w: f64,
+    opts: &'a Options,
+}
+
+impl Ctx<'_> {
+    fn cstart(&self, i: usize) -> usize {
+        self.cl.get(i).map_or(self.text.len(), |c| c.start)
+    }
+}
+
+impl LineBreaker {
+    /// Creates a line breaker, loading the embedded US English hyphenation
+    /// patterns.
+    ///
+    /// Why: loading the dictionary takes a few milliseconds; do it once per
+    /// document rather than per paragraph. If it could not be loaded (it is
+    /// compiled in, so this should not happen), lines are simply never
+    /// hyphenated.
+    pub fn new() -> Self {
+        LineBreaker {
+            dict: Standard::from_embedded(Language::EnglishUS).ok(),
+        }
+    }
+
+    /// Breaks one paragraph into lines.
+    ///
+    /// `advance` returns a character's advance width in em (1.0 = the font
+    /// size); it is called about once per character. Mandatory breaks inside
+    /// `text` start new lines within the same paragraph (only the very first
+    /// line uses `first_line_width`). An empty or all-whitespace text yields
+    /// no lines; each mandatory break ends a line (possibly empty), and no
+    /// empty line follows a final mandatory break.
+    ///
+    /// Why: this is the whole job of the module; see the module docs for the
+    /// rules applied.
+    pub fn break_paragraph(
+        &self,
+        text: &str,
+        advance: &dyn Fn(char) -> f32,
+        opts: &Options,
+    ) -> Vec<Line> {
+        let fs = sanitize_font_size(opts.font_size);
+        let cl = analyse(text, advance, fs);
+        let n = cl.len();
+        let hyphen_w = if opts.hyphenate {
+            sanitize_advance(advance('-')) * fs
+        } else {
+            0.0
+        };
+        let ctx = Ctx {
+            text,
+            cl: &cl,
+            fs,
+            hyphen_w,
+            opts,
+        };
+        let first_avail = sanitize_width(opts.first_line_width);
+        let avail = sanitize_width(opts.line_width);
+
+        let mut lines = Vec::new();
+        let mut widths: Vec<f64> = Vec::new();
+        let mut s = 0;
+        loop {
+            while s < n && cl[s].is(SPACE) {
+                s += 1;
+            }
+            if s >= n {
+                break;
+            }
+            let avail = if lines.is_empty() { first_avail } else { avail };
+            let (e, end) = self.find_break(&ctx, s, avail, &mut widths);
+            debug_assert!(e > s);
+            lines.push(emit(&ctx, s, e, end, avail, advance));
+            s = e;
+        }
+        lines
+    }
+
+    /// Scans forward from cluster `s` (not a space) and returns the boundary
+    /// at which the line ends. `widths[t]` receives the width of the line if
+    /// it ended at boundary `s + t`.
+    fn find_break(
+        &self,
+        ctx: &Ctx<'_>,
+        s: usize,
+        avail: f64,
+        widths: &mut Vec<f64>,
+    ) -> (usize, LineEnd) {
+        let cl = ctx.cl;
+        let n = cl.len();
+        widths.clear();
+        widths.push(0.0);
+        let mut pos = 0.0f64; // pen position after the last cluster
+        let mut fit = 0.0f64; // width if the line ended after the last non-space
+        let mut last_allowed = None;
+        let mut b = s;
+        loop {
+            if b == n {
+                let end = if cl[n - 1].is(BREAK) {
+                    LineEnd::Mandatory
+                } else {
+                    LineEnd::End
+                };
+                return (n, end);
+            }
+            let c = &cl[b];
+            if b > s {
+                match c.brk {
+                    BRK_MANDATORY => return (b, LineEnd::Mandatory),
+                    BRK_ALLOWED => last_allowed = Some(b),
+                    _ => {}
+                }
+            }
+            if c.is(BREAK) {
+                b += 1;
+                widths.push(fit);
+                continue;
+            }
+            let x = if b > s { pos + c.adj as f64 } else { pos };
+            let new_pos = x + c.width as f64;
+            if c.is(SPACE) {
+                // Trailing spaces may stick out; they are dropped at a break.
+                pos = new_pos;
+                b += 1;
+                widths.push(fit);
+                continue;
+            }
+            let new_fit = new_pos - end_trim(c, ctx.fs);
+            // The first cluster is always accepted: at least one grapheme per
+            // line, so the loop always makes progress.
+            if b > s && new_fit > avail + EPS {
+                return self.overflow_break(ctx, s, b, last_allowed, avail, widths);
+            }
+            pos = new_pos;
+            fit = new_fit;
+            b += 1;
+            widths.push(fit);
+        }
+    }
+
+    /// Chooses the break when cluster `k` does not fit on the line started at
+    /// `s`. Every boundary in `(s, k]` fits.
+    fn overflow_break(
+        &self,
+        ctx: &Ctx<'_>,
+        s: usize,
+        k: usize,
+        last_allowed: Option<usize>,
+        avail: f64,
+        widths: &[f64],
+    ) -> (usize, LineEnd) {
+        if ctx.opts.hyphenate {
+            let lower = last_allowed.unwrap_or(s);
+            if let Some(p) = self.hyphen_point(ctx, s, lower, k, avail, widths) {
+                return (p, LineEnd::Hyphen);
+            }
+        }
+        if let Some(j) = last_allowed {
+            return (j, LineEnd::Soft);
+        }
+        // Nothing regular fits: the run starting this line is wider than the
+        // line. Break it at the best emergency opportunity.
+        let mut raw = None;
+        for b in (s + 1..=k).rev() {
+            match ctx.cl[b].brk {
+                BRK_URL => return (b, LineEnd::Emergency),
+                BRK_RAW if raw.is_none() => raw = Some(b),
+                _ => {}
+            }
+        }
+        (raw.unwrap_or(k), LineEnd::Emergency)
+    }
+
+    /// The latest hyphenation point `p` in `(lower, k]` of the word that
+    /// overflows at cluster `k`, such that the line up to `p` plus a hyphen
+    /// fits.
+    fn hyphen_point(
+        &self,
+        ctx: &Ctx<'_>,
+        s: usize,
+        lower: usize,
+        k: usize,
+        avail: f64,
+        widths: &[f64],
+    ) -> Option<usize> {
+        let dict = self.dict.as_ref()?;
+        let cl = ctx.cl;
+        let n = cl.len();
+        // The overflowing word: the one containing cluster k, or the one just
+        // before trailing punctuation such as "word," or "word)".
+        let mut t = k;
+        let mut steps = 0;
+        while !cl[t].is(LETTER) {
+            if t <= s || steps >= 3 || cl[t].is(SPACE) {
+                return None;
+            }
+            t -= 1;
+            steps += 1;
+        }
+        let mut ws = t;
+        while ws > 0 && cl[ws - 1].is(LETTER) {
+            if t - ws >= MAX_HYPHENATION_WORD {
+                return None;
+            }
+            ws -= 1;
+        }
+        let mut we = t + 1;
+        while we < n && cl[we].is(LETTER) {
+            if we - ws >= MAX_HYPHENATION_WORD {
+                return None;
+            }
+            we += 1;
+        }
+        let letters = we - ws;
+        if letters < MIN_HYPHENATION_WORD
+            || (ws > 0 && cl[ws - 1].is(ALNUM))
+            || (we < n && cl[we].is(ALNUM))
+            || cl[ws..we].iter().any(|c| c.is(URL))
+        {
+            return None;
+        }
+        let word_start = cl[ws].start;
+        let word = &ctx.text[word_start..ctx.cstart(we)];
+        if word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+        {
+            return None; // an acronym
+        }
+        let mut best = None;
+        for offset in dict.hyphenate(word).breaks {
+            let byte = word_start + offset;
+            let Ok(rel) = cl[ws..we].binary_search_by_key(&byte, |c| c.start) else {
+                continue;
+            };
+            let q = ws + rel;
+            if rel < HYPHEN_LEFT_MIN || we - q < HYPHEN_RIGHT_MIN || q <= lower || q > k {
+                continue;
+            }
+            if widths[q - s] + ctx.hyphen_w <= avail + EPS {
+                best = Some(q);
+            }
+        }
+        best
+    }
+}
+
+/// Builds the line for clusters `s..e`: drops trailing spaces, positions
+/// characters, justifies if asked.
+fn emit(
+    ctx: &Ctx<'_>,
+    s: usize,
+    e: usize,
+    end: LineEnd,
+    avail: f64,
+    advance: &dyn Fn(char) -> f32,
+) -> Line {
+    let cl = ctx.cl;
+    let fs = ctx.fs;
+    let mut ce = e;
+    while ce > s && cl[ce - 1].is(SPACE | BREAK) {
+        ce -= 1;
+    }
+    let range = cl[s].start..if ce > s { ctx.cstart(ce) } else { cl[s].start };
+
+    let mut natural = 0.0f64;
+    let mut gaps = 0usize;
+    for t in s..ce {
+        if t > s {
+            natural += cl[t].adj as f64;
+            if expandable(&cl[t - 1], &cl[t]) {
+                gaps += 1;
+            }
+        }
+        natural += cl[t].width as f64;
+    }
+    if ce > s {
+        natural -= end_trim(&cl[ce - 1], fs);
+    }
+    let hyphenated = end == LineEnd::Hyphen;
+    if hyphenated {
+        natural += ctx.hyphen_w;
+    }
+    let justifiable = ctx.opts.justify
+        && matches!(end, LineEnd::Soft | LineEnd::Hyphen | LineEnd::Emergency)
+        && gaps > 0;
+    let mut stretch = 0.0;
+    if justifiable {
+        let slack = avail - natural;
+        let per_gap = slack / gaps as f64;
+        if slack > EPS && per_gap <= 0.5 * fs + EPS {
+            stretch = per_gap;
+        }
+    }
+
+    let mut chars = Vec::with_capacity(range.len());
+    let mut x = 0.0f64;
+    for t in s..ce {
+        let c = &cl[t];
+        if t > s {
+            x += c.adj as f64;
+            if stretch > 0.0 && expandable(&cl[t - 1], c) {
+                x += stretch;
+            }
+        }
+        if c.is(MULTI) {
+            let mut dx = 0.0;
+            for (off, ch) in ctx.text[c.start..ctx.cstart(t + 1)].char_indices() {
+                chars.push(PlacedChar {
+                    byte: c.start + off,
+                    ch,
+                    x: (x + dx) as f32,
+                });
+                dx += sanitize_advance(advance(ch)) * fs;
+            }
+        } else {
+            chars.push(PlacedChar {
+                byte: c.start,
+                ch: c.ch,
+                x: x as f32,
+            });
+        }
+        x += c.width as f64;
+    }
+    let width = if stretch > 0.0 { avail } else { natural };
+    Line {
+        range,
+        chars,
+        hyphen: hyphenated.then_some(x as f32),
+        width: width as f32,
+        end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FS: f32 = 10.0;
+
+    /// 1 em for CJK, half an em for ASCII, nothing for combining marks.
+    fn adv(c: char) -> f32 {
+        if matches!(c, '\u{300}'..='\u{36F}' | '\u{3099}' | '\u{309A}') {
+            0.0
+        } else if c.is_ascii() {
+            0.5
+        } else {
+            1.0
+        }
+    }
+
+    fn opts(em: f32, justify: bool, hyphenate: bool) -> Options {
+        Options {
+            first_line_width: em * FS,
+            line_width: em * FS,
+            font_size: FS,
+            justify,
+            hyphenate,
+        }
+    }
+
+    fn texts(text: &str, lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| text[l.range.clone()].to_owned())
+            .collect()
+    }
+
+    fn run(text: &str, o: &Options) -> (Vec<Line>, Vec<String>) {
+        let lines = LineBreaker::new().break_paragraph(text, &adv, o);
+        let t = texts(text, &lines);
+        (lines, t)
+    }
+
+    fn x_of(line: &Line, ch: char) -> f32 {
+        line.chars.iter().find(|p| p.ch == ch).unwrap().x
+    }
+
+    #[test]
+    fn empty_and_blank_inputs() {
+        let o = opts(10.0, true, true);
+        assert!(run("", &o).0.is_empty());
+        assert!(run("   \t ", &o).0.is_empty());
+        let (lines, t) = run("\n", &o);
+        assert_eq!(t, vec![""]);
+        assert_eq!(lines[0].end, LineEnd::Mandatory);
+        let (_, t) = run("a\n\nb\n", &o);
+        assert_eq!(t, vec!["a", "", "b"]);
+    }
+
+    #[test]
+    fn mandatory_breaks_start_new_lines_and_are_not_justified() {
+        let o = opts(20.0, true, false);
+        let (lines, t) = run("あいう\r\nえお\u{2028}か", &o);
+        assert_eq!(t, vec!["あいう", "えお", "か"]);
+        assert_eq!(lines[0].end, LineEnd::Mandatory);
+        assert_eq!(lines[1].end, LineEnd::Mandatory);
+        assert_eq!(lines[2].end, LineEnd::End);
+        assert!((lines[0].width - 30.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn full_stop_never_starts_a_line() {
+        // At 3 em "あいう" would fill the line and put "。" on the next.
+        let o = opts(3.0, false, false);
+        let (_, t) = run("あいう。えお", &o);
+        assert_eq!(t, vec!["あい", "う。え", "お"]);
+        for w in 2..8 {
+            let (lines, t) = run(
+                "これはテスト。それもテスト、です。",
+                &opts(w as f32, false, false),
+            );
+            for (l, s) in lines.iter().zip(&t).skip(1) {
+                assert!(!s.starts_with(['。', '、']), "{w}: {t:?}");
+                assert_ne!(l.end, LineEnd::Emergency, "{w}: {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn small_kana_and_prolonged_mark_never_start_a_line() {
+        for w in 2..10 {
+            let (lines, t) = run(
+                "ちょっとサーバーのキャッシュ",
+                &opts(w as f32, false, false),
+            );
+            for i in 1..t.len() {
+                if lines[i - 1].end == LineEnd::Emergency {
+                    continue;
+                }
+                let first = t[i].chars().next().unwrap();
+                assert!(!is_no_start(first), "{w}: {t:?}");
+            }
+        }
+        // UAX #14 alone would allow "ちょ|っと" and "サ|ーバー".
+        let (_, t) = run("ちょっと", &opts(2.0, false, false));
+        assert_eq!(t, vec!["ちょ", "っと"]); // an emergency: nothing fits
+        let (lines, t) = run("あちょっと", &opts(3.0, false, false));
+        assert_eq!(t, vec!["あ", "ちょっ", "と"]);
+        assert_eq!(lines[0].end, LineEnd::Soft);
+    }
+
+    #[test]
+    fn opening_bracket_never_ends_a_line() {
+        let o = opts(4.0, false, false);
+        let (_, t) = run("あいう「えお」", &o);
+        assert_eq!(t, vec!["あいう", "「えお」"]);
+        let (_, t) = run("あいう (abc)", &opts(4.0, false, false));
+        assert!(t.iter().all(|s| !s.ends_with('(')), "{t:?}");
+    }
+
+    #[test]
+    fn english_words_are_not_split_without_hyphenation() {
+        let text = "Reliability engineering matters";
+        for w in 6..30 {
+            let (lines, t) = run(text, &opts(w as f32, false, false));
+            for l in &lines {
+                assert_ne!(l.end, LineEnd::Hyphen);
+                if l.end != LineEnd::Emergency {
+                    assert!(l.width <= w as f32 * FS + 0.01);
+                }
+            }
+            for (l, s) in lines.iter().zip(&t) {
+                if l.end != LineEnd::Emergency && lines.last() != Some(l) {
+                    assert!(
+                        s.split(' ').all(|word| text.split(' ').any(|x| x == word)),
+                        "{w}: {t:?}"
+                    );
+                }
+            }
+            if w >= 6 {
+                assert!(
+                    t.iter().any(|s| s.split(' ').any(|x| x == "Reliability")),
+                    "{w}: {t:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reliability_hyphenates_only_at_valid_points() {
+        let dict = Standard::from_embedded(Language::EnglishUS).unwrap();
+        let valid: Vec<usize> = dict.hyphenate("reliability").breaks;
+        assert!(!valid.is_empty());
+        let mut seen_hyphen = false;
+        for w in 4..16 {
+            let text = "Our Reliability";
+            let (lines, t) = run(text, &opts(w as f32, false, true));
+            for (i, l) in lines.iter().enumerate() {
+                if l.end == LineEnd::Hyphen {
+                    seen_hyphen = true;
+                    let split = l.range.end - 4; // "Our " precedes the word
+                    assert!(valid.contains(&split), "{w}: {t:?}");
+                    assert!(split >= 2 && "reliability".len() - split >= 3);
+                    let hx = l.hyphen.unwrap();
+                    let last = l.chars.last().unwrap();
+                    assert!((hx - (last.x + 0.5 * FS)).abs() < 0.01);
+                    assert!(l.width <= w as f32 * FS + 0.01);
+                    assert_eq!(lines[i + 1].range.start, l.range.end);
+                } else {
+                    assert!(l.hyphen.is_none());
+                }
+            }
+        }
+        assert!(seen_hyphen);
+    }
+
+    #[test]
+    fn hyphenation_only_when_the_word_overflows() {
+        // Fits entirely: no hyphen.
+        let (lines, _) = run("a Reliability", &opts(7.0, false, true));
+        assert!(lines.iter().all(|l| l.hyphen.is_none()));
+        // "a Reliability" is 6.5 em; at 5 em the word overflows and is split.
+        let (lines, t) = run("a Reliability", &opts(5.0, false, true));
+        assert_eq!(lines[0].end, LineEnd::Hyphen, "{t:?}");
+        assert!(t[0].starts_with("a Re"), "{t:?}");
+        assert_eq!(t.concat(), "a Reliability");
+    }
+
+    #[test]
+    fn short_words_and_acronyms_are_not_hyphenated() {
+        let (lines, _) = run("zz OBSERVABILITY", &opts(6.0, false, true));
+        assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen));
+        let (lines, _) = run("zz test", &opts(2.0, false, true));
+        assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen));
+    }
+
+    #[test]
+    fn long_url_breaks_after_slash() {
+        let url = "https://example.com/very/long/path/to/resource?query=1#frag";
+        let text = format!("see {url} now");
+        let (lines, t) = run(&text, &opts(12.0, false, true));
+        assert_eq!(t[0], "see");
+        assert!(t[1].starts_with("https://example"), "{t:?}");
+        for (l, s) in lines.iter().zip(&t).skip(1) {
+            if l.end == LineEnd::Emergency {
+                let next = &text[l.range.end..];
+                assert!(s.ends_with('/') || next.starts_with(['?', '#']), "{t:?}");
+            }
+            assert!(l.hyphen.is_none());
+        }
+        let joined: String = t.concat();
+        assert!(joined.contains(&url.replace(' ', "")));
+    }
+
+    #[test]
+    fn url_that_fits_is_not_split() {
+        let text = "read this-is-long-text https://a.example/x-y-z";
+        let (_, t) = run(text, &opts(14.0, false, true));
+        assert!(
+            t.iter().any(|s| s.ends_with("https://a.example/x-y-z")),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn wa_ou_kan_gap_between_japanese_and_latin() {
+        let (lines, _) = run("私はSREです", &opts(40.0, false, false));
+        let l = &lines[0];
+        // は at 1 em; S at 2 em + a quarter em.
+        assert!((x_of(l, 'S') - 22.5).abs() < 0.01);
+        // E ends at 2.25 + 1.5 = 3.75 em; で at 4 em.
+        assert!((x_of(l, 'で') - 40.0).abs() < 0.01);
+        // No gap when the source already has a space, nor next to punctuation.
+        let (lines, _) = run("は SRE。A「B」", &opts(40.0, false, false));
+        let l = &lines[0];
+        assert!((x_of(l, 'S') - 15.0).abs() < 0.01);
+        assert!((x_of(l, 'A') - 40.0).abs() < 0.01);
+        assert!((x_of(l, '「') - 45.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn adjacent_punctuation_is_compressed() {
+        let (lines, _) = run("あ」「い", &opts(40.0, false, false));
+        let l = &lines[0];
+        assert!((x_of(l, '「') - 15.0).abs() < 0.01);
+        assert!((x_of(l, 'い') - 25.0).abs() < 0.01);
+        let (lines, _) = run("あ。」（い）、「う", &opts(40.0, false, false));
+        let l = &lines[0];
+        let xs: Vec<f32> = l.chars.iter().map(|p| p.x / FS).collect();
+        assert_eq!(xs, vec![0.0, 1.0, 1.5, 2.0, 3.0, 4.0, 4.5, 5.0, 6.0]);
+        // A line-final closing bracket is half an em; a full stop is whole.
+        assert!((run("あ」", &opts(40.0, false, false)).0[0].width - 15.0).abs() < 0.01);
+        assert!((run("あ。", &opts(40.0, false, false)).0[0].width - 20.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_and_last_line_does_not() {
+        let text = "日本語の文章は両端揃えで組みます。英語のSREやReliabilityも混ざります。";
+        let o = opts(10.5, true, false);
+        let (lines, t) = run(text, &o);
+        assert!(lines.len() > 2, "{t:?}");
+        for l in &lines[..lines.len() - 1] {
+            assert!((l.width - 105.0).abs() < 0.01, "{t:?} {l:?}");
+            let last = l.chars.last().unwrap();
+            let ext = last.x + adv(last.ch) * FS - if is_closing(last.ch) { 5.0 } else { 0.0 };
+            assert!((ext - l.width).abs() < 0.01);
+        }
+        let last = lines.last().unwrap();
+        assert_eq!(last.end, LineEnd::End);
+        assert!(last.width < 105.0);
+        // The last line is set solid: consecutive kanji are 1 em apart.
+        let xs: Vec<f32> = last.chars.iter().map(|p| p.x).collect();
+        assert!(xs.windows(2).all(|w| w[1] - w[0] <= 10.0 + 0.01 + 2.5));
+    }
+
+    #[test]
+    fn justification_never_stretches_inside_latin_words() {
+        let text = "これはReliabilityとobservabilityの話です";
+        let (lines, t) = run(text, &opts(16.0, true, false));
+        for l in &lines {
+            for w in l.chars.windows(2) {
+                if w[0].ch.is_ascii_alphabetic() && w[1].ch.is_ascii_alphabetic() {
+                    assert!((w[1].x - w[0].x - 5.0).abs() < 0.01, "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_slack_is_left_natural() {
+        // "あ" + a long Latin word that must go to the next line: one gap,
+        // 10 em of slack.
+        let text = "あい Reliabilityengineeringisfun";
+        let (lines, t) = run(text, &opts(14.0, true, false));
+        assert_eq!(t[0], "あい", "{t:?}");
+        assert!((lines[0].width - 20.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn spaces_at_breaks_are_dropped() {
+        let (lines, t) = run("  alpha   beta   gamma  ", &opts(5.0, false, false));
+        assert_eq!(t, vec!["alpha", "beta", "gamma"]);
+        for l in &lines {
+            assert!(l.chars.iter().all(|p| p.ch != ' '));
+        }
+        // Inner spaces are kept and placed.
+        let (lines, _) = run("ab cd", &opts(40.0, false, false));
+        assert_eq!(lines[0].chars.len(), 5);
+    }
+
+    #[test]
+    fn ideographic_space_indent_is_kept() {
+        let (_, t) = run("\u{3000}はじめに", &opts(40.0, true, false));
+        assert_eq!(t, vec!["\u{3000}はじめに"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_with_their_base() {
+        let text = "e\u{301}e\u{301}e\u{301} か\u{3099}き\u{3099}";
+        for w in [0.0f32, 0.5, 1.0, 2.0] {
+            let (lines, _) = run(text, &opts(w, false, false));
+            for l in &lines {
+                let first = l.chars[0].ch;
+                assert!(first != '\u{301}' && first != '\u{3099}');
+            }
+        }
+    }
+
+    #[test]
+    fn narrow_lines_place_one_grapheme_per_line() {
+        let text = "あいうeo";
+        let (lines, t) = run(text, &opts(0.1, true, true));
+        assert_eq!(t, vec!["あ", "い", "う", "e", "o"]);
+        assert!(lines[0].width > 1.0);
+        for bad in [f32::NAN, -5.0, 0.0] {
+            let o = Options {
+                first_line_width: bad,
+                line_width: bad,
+                font_size: FS,
+                justify: true,
+                hyphenate: true,
+            };
+            let lines = LineBreaker::new().break_paragraph(text, &adv, &o);
+            assert_eq!(lines.len(), 5);
+        }
+    }
+
+    #[test]
+    fn infinite_width_and_zero_advances() {
+        let o = Options {
+            first_line_width: f32::INFINITY,
+            line_width: f32::INFINITY,
+            font_size: FS,
+            justify: true,
+            hyphenate: true,
+        };
+        let lines = LineBreaker::new().break_paragraph("a b c あい", &adv, &o);
+        assert_eq!(lines.len(), 1);
+        let lines =
+            LineBreaker::new().break_paragraph("a b c あい", &|_| 0.0, &opts(1.0, true, true));
+        assert_eq!(lines.len(), 1);
+        let lines =
+            LineBreaker::new().break_paragraph("a b c", &|_| f32::NAN, &opts(1.0, true, true));
+        assert_eq!(lines.len(), 1);
+    }
+
+    #[test]
+    fn control_characters_do_not_panic() {
+        let text = "a\u{0}b\u{7}\u{1b}[0m c\u{0B}d\u{0C}e\u{85}f\r\rg\u{200B}h\u{FEFF}";
+        let (lines, _) = run(text, &opts(1.0, true, true));
+        let covered: usize = lines.iter().map(|l| l.range.len()).sum();
+        assert!(covered > 0);
+    }
+
+    #[test]
+    fn first_line_width_applies_to_the_first_line_only() {
+        let o = Options {
+            first_line_width: 20.0,
+            line_width: 40.0,
+            font_size: FS,
+            justify: false,
+            hyphenate: false,
+        };
+        let lines = LineBreaker::new().break_paragraph("あいうえおかきくけこ", &adv, &o);
+        let t = texts("あいうえおかきくけこ", &lines);
+        assert_eq!(t, vec!["あい", "うえおか", "きくけこ"]);
+    }
+
+    #[test]
+    fn huge_word_is_broken_in_linear_time() {
+        let text = "x".repeat(1_000_000);
+        let calls = std::cell::Cell::new(0usize);
+        let counting = |c: char| {
+            calls.set(calls.get() + 1);
+            adv(c)
+        };
+        let start = std::time::Instant::now();
+        let lines = LineBreaker::new().break_paragraph(&text, &counting, &opts(30.0, true, true));
+        assert_eq!(lines.len(), 1_000_000 / 60 + 1);
+        assert!(lines.iter().all(|l| l.width <= 300.0 + 0.01));
+        assert!(calls.get() <= text.len() + 2, "{}", calls.get());
+        assert!(start.elapsed().as_secs() < 30);
+    }
+
+    #[test]
+    fn for_script_defaults() {
+        let ja = Options::for_script(Script::Japanese, 100.0, 10.0);
+        assert!(ja.justify && !ja.hyphenate);
+        let en = Options::for_script(Script::Latin, 100.0, 10.0);
+        assert!(!en.justify && en.hyphenate);
+        assert_eq!(en.first_line_width, 100.0);
+    }
+}
