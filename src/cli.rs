@@ -1,12 +1,13 @@
 //! Command-line interface: argument parsing and the commands.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::assemble::assemble;
+use crate::check::report::OutputFormat;
 use crate::diag::{self, Diagnostic, Error, Result};
 use crate::output::{self, OutputFile};
 use crate::project::{Project, display_path};
@@ -34,6 +35,35 @@ pub struct Cli {
 pub enum Command {
     /// Render documents to dist/<locale>/<document>.{md,txt,pdf}.
     Build(BuildArgs),
+    /// Check translations, freshness and character limits (exit 0 clean, 1 findings, 2 could not run).
+    Check(CheckArgs),
+    /// Mark translations as reviewed against the current source text.
+    Review(ReviewArgs),
+    /// Print the licence of the font built into talkdoc.
+    Licenses,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["ids", "all"])))]
+pub struct ReviewArgs {
+    /// Message IDs (terms as `-name`) whose translation you checked.
+    pub ids: Vec<String>,
+    /// Every translated message.
+    #[arg(long)]
+    pub all: bool,
+    /// Only this locale (repeatable) [default: every translated locale].
+    #[arg(long = "locale", value_name = "LOCALE")]
+    pub locales: Vec<String>,
 }
 
 /// Output formats.
@@ -74,6 +104,12 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Build(args) => build(&cli.project, args).map(|()| ExitCode::SUCCESS),
+        Command::Check(args) => return check(&cli.project, args),
+        Command::Review(args) => review(&cli.project, args).map(|()| ExitCode::SUCCESS),
+        Command::Licenses => {
+            print!("{}", crate::render::pdf::fonts::FONT_NOTICE);
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -272,6 +308,68 @@ fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<String>> {
         }
     }
     Ok(all.iter().filter(|a| wanted.contains(a)).cloned().collect())
+}
+
+/// `talkdoc check`: 0 clean, 1 findings at error level, 2 could not run.
+fn check(root: &Path, args: &CheckArgs) -> ExitCode {
+    let project = match Project::load(root) {
+        Ok(p) => p,
+        Err(e) => {
+            report_error_only(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = crate::check::run(&project);
+    if args.deny_warnings {
+        for d in &mut report.findings {
+            d.severity = diag::Severity::Error;
+        }
+    }
+    let color = diag::use_color(std::io::stdout().is_terminal());
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(crate::check::report::render(&report, args.format, color).as_bytes());
+    if report.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints diagnostics without the "nothing was written" summary.
+fn report_error_only(e: &Error) {
+    let color = diag::stderr_color();
+    let mut stderr = std::io::stderr().lock();
+    for d in &e.diagnostics {
+        let _ = write!(stderr, "{}", d.render(color));
+    }
+}
+
+fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
+    let project = Project::load(root)?;
+    let source = project.content.source_locale().to_string();
+    let locales: Vec<String> = if args.locales.is_empty() {
+        project
+            .content
+            .locales()
+            .into_iter()
+            .filter(|l| *l != source)
+            .collect()
+    } else {
+        args.locales.clone()
+    };
+    let marked = crate::check::freshness::mark_reviewed(&project, &locales, &args.ids, args.all)?;
+    let mut stdout = std::io::stdout().lock();
+    for m in &marked {
+        let _ = writeln!(stdout, "reviewed {} {} ({})", m.locale, m.id, m.was);
+    }
+    if marked.is_empty() {
+        let _ = writeln!(stdout, "every translation was already marked as reviewed");
+    }
+    for l in &locales {
+        let path = crate::check::freshness::reviews_path(&project, l);
+        let _ = writeln!(stdout, "wrote {}", display_path(root, &path).display());
+    }
+    Ok(())
 }
 
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {

@@ -39,6 +39,21 @@ pub struct ProjectConfig {
     pub limits: Vec<LimitSpec>,
     #[serde(default)]
     pub pdf: PdfConfig,
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[check]` in `content/project.toml`: deliberate exceptions. Each entry is
+/// a message ID or a prefix ending in `*`.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Messages kept on purpose although no document uses them (C008).
+    #[serde(default)]
+    pub allow_unused: Vec<String>,
+    /// Messages whose translation is rightly the same as the source (C009).
+    #[serde(default)]
+    pub allow_identical: Vec<String>,
 }
 
 /// A character limit checked by `talkdoc check`.

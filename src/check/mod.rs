@@ -1,1 +1,212 @@
-//! talkdoc check.
+//! `talkdoc check`: what must hold before a proposal is submitted.
+//!
+//! Three independent checks read the same loaded [`Project`]:
+//! [`coverage`] (every message translated, references and variables
+//! consistent), [`freshness`] (no translation older than its source) and
+//! [`limits`] (character limits, counted the way forms count). Findings are
+//! [`Diagnostic`]s with stable codes; [`report`] prints them for people,
+//! as JSON, or as GitHub Actions annotations.
+
+pub mod coverage;
+pub mod freshness;
+pub mod limits;
+pub mod report;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::project::Project;
+
+/// Every finding code `check` can report, with its name and default
+/// severity. The README's table is written from this list.
+pub const CODES: &[(&str, &str, Severity, &str)] = &[
+    (
+        "E0101",
+        "syntax-error",
+        Severity::Error,
+        "Fluent syntax error; fluent-rs would silently drop the entry as Junk",
+    ),
+    (
+        "E0102",
+        "invalid-utf8",
+        Severity::Error,
+        "a .ftl file is not valid UTF-8",
+    ),
+    (
+        "E0105",
+        "duplicate-id",
+        Severity::Error,
+        "a message or term is defined twice in one locale",
+    ),
+    (
+        "E0306",
+        "unknown-message",
+        Severity::Error,
+        "a content file names a message that does not exist in a locale",
+    ),
+    (
+        "C001",
+        "missing-message",
+        Severity::Error,
+        "a source message has no translation",
+    ),
+    (
+        "C002",
+        "obsolete-message",
+        Severity::Warning,
+        "a translated message no longer exists in the source",
+    ),
+    (
+        "C003",
+        "missing-attribute",
+        Severity::Error,
+        "a source attribute is missing in the translation",
+    ),
+    (
+        "C004",
+        "obsolete-attribute",
+        Severity::Warning,
+        "a translated attribute does not exist in the source",
+    ),
+    (
+        "C005",
+        "variable-mismatch",
+        Severity::Error,
+        "a `$variable` is used in one locale but not the other",
+    ),
+    (
+        "C006",
+        "unresolved-reference",
+        Severity::Error,
+        "a message or term reference does not resolve in its own locale",
+    ),
+    (
+        "C007",
+        "cyclic-reference",
+        Severity::Error,
+        "messages or terms reference each other in a cycle",
+    ),
+    (
+        "C008",
+        "unused-message",
+        Severity::Warning,
+        "no document uses the message",
+    ),
+    (
+        "C009",
+        "identical-to-source",
+        Severity::Warning,
+        "the translation is identical to its source: probably untranslated",
+    ),
+    (
+        "C010",
+        "source-script-in-translation",
+        Severity::Warning,
+        "the translation still contains Japanese script (kana/kanji)",
+    ),
+    (
+        "F001",
+        "stale-translation",
+        Severity::Error,
+        "the source changed after the translation was reviewed",
+    ),
+    (
+        "F002",
+        "unreviewed-translation",
+        Severity::Error,
+        "no review is recorded for the translation",
+    ),
+    (
+        "F003",
+        "orphan-review",
+        Severity::Warning,
+        "a review is recorded for a message that no longer exists",
+    ),
+    (
+        "L001",
+        "over-limit",
+        Severity::Error,
+        "the text is over its character limit",
+    ),
+    (
+        "L002",
+        "over-limit-elsewhere",
+        Severity::Warning,
+        "within the limit as counted, over it under another common counting rule",
+    ),
+    (
+        "L003",
+        "bad-limit",
+        Severity::Error,
+        "a limit in content/project.toml names an unknown document, locale or counting rule",
+    ),
+];
+
+/// The short name of a code, e.g. `missing-message` for `C001`.
+pub fn code_name(code: &str) -> &'static str {
+    CODES.iter().find(|c| c.0 == code).map_or("", |c| c.1)
+}
+
+/// Per-locale numbers for the summary table.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LocaleSummary {
+    pub locale: String,
+    pub source: bool,
+    /// Messages (not terms) defined in the locale.
+    pub messages: usize,
+    /// Source messages that exist in this locale.
+    pub translated: usize,
+    pub missing: usize,
+    pub stale: usize,
+    pub unreviewed: usize,
+    pub obsolete: usize,
+}
+
+/// Everything `check` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Diagnostic>,
+    pub locales: Vec<LocaleSummary>,
+    pub limits: Vec<limits::LimitReport>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// Runs every check over a loaded project.
+pub fn run(project: &Project) -> Report {
+    let mut report = Report::default();
+    report
+        .findings
+        .extend(project.load_problems.iter().cloned());
+    report.locales = coverage::check(project, &mut report.findings);
+    freshness::check(project, &mut report.findings, &mut report.locales);
+    report.limits = limits::check(project, &mut report.findings);
+    // Stable order: by file, line, column, then code.
+    report.findings.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.column))
+                .unwrap_or_default()
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message_id.cmp(&b.message_id))
+    });
+    report
+        .findings
+        .dedup_by(|a, b| a.headline() == b.headline());
+    report
+}

@@ -31,6 +31,7 @@
 //! linear in the length of the text.
 #![warn(missing_docs)]
 
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -107,8 +108,9 @@ pub struct PlacedChar {
     /// The character itself.
     pub ch: char,
     /// Position of the character's origin relative to the line start, in
-    /// points. Never decreases along a line; combining marks with zero
-    /// advance share the x of the next character.
+    /// points. Never decreases along a line. Each character of a cluster
+    /// follows the advance of the one before it, so a zero-advance combining
+    /// mark sits at its base's end, where fonts expect to draw it.
     pub x: f32,
 }
 
@@ -141,7 +143,7 @@ pub enum LineEnd {
 /// One line of a paragraph.
 ///
 /// Why: everything the PDF writer needs to draw the line, with nothing that
-/// depends on fonts files.
+/// depends on font files.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     /// Bytes of the paragraph text shown on this line. Leading and trailing
@@ -209,12 +211,11 @@ const JA: u16 = 1 << 2; // Japanese letter (kana, kanji): 和欧間 applies
 const LATIN: u16 = 1 << 3; // Latin-side letter or digit: 和欧間 applies
 const WIDE: u16 = 1 << 4; // CJK character or punctuation: justification gap
 const LETTER: u16 = 1 << 5; // Latin letter: part of a hyphenatable word
-const ALNUM: u16 = 1 << 6; // any letter or digit
-const URL: u16 = 1 << 7; // inside a URL
-const MULTI: u16 = 1 << 8; // more than one char in the cluster
-const NO_START: u16 = 1 << 9; // must not start a line
-const NO_END: u16 = 1 << 10; // must not end a line
-const INSEP: u16 = 1 << 11; // inseparable (… ‥ — ―)
+const URL: u16 = 1 << 6; // inside a URL
+const MULTI: u16 = 1 << 7; // more than one char in the cluster
+const NO_START: u16 = 1 << 8; // must not start a line
+const NO_END: u16 = 1 << 9; // must not end a line
+const INSEP: u16 = 1 << 10; // inseparable (… ‥ — ―)
 
 // Break classes of the boundary *before* a cluster, weakest first.
 const BRK_NONE: u8 = 0; // only a grapheme boundary
@@ -572,9 +573,6 @@ fn analyse(text: &str, advance: &dyn Fn(char) -> f32, fs: f64) -> Vec<Cluster> {
         if is_latin_letter(ch) {
             flags |= LETTER;
         }
-        if ch.is_alphanumeric() {
-            flags |= ALNUM;
-        }
         if is_no_start(ch) {
             flags |= NO_START;
         }
@@ -734,6 +732,10 @@ fn expandable(prev: &Cluster, cur: &Cluster) -> bool {
 
 struct Ctx<'a> {
     text: &'a str,
+    /// The last word given to the hyphenator (its first cluster) and its
+    /// hyphenation points, so that a word spanning several narrow lines is
+    /// hyphenated once.
+    hyphenated: RefCell<Option<(usize, Vec<usize>)>>,
     cl: &'a [Cluster],
     fs: f64,
     hyphen_w: f64,
@@ -787,6 +789,7 @@ impl LineBreaker {
         };
         let ctx = Ctx {
             text,
+            hyphenated: RefCell::new(None),
             cl: &cl,
             fs,
             hyphen_w,
@@ -951,8 +954,8 @@ impl LineBreaker {
         }
         let letters = we - ws;
         if letters < MIN_HYPHENATION_WORD
-            || (ws > 0 && cl[ws - 1].is(ALNUM))
-            || (we < n && cl[we].is(ALNUM))
+            || (ws > 0 && cl[ws - 1].is(LATIN))
+            || (we < n && cl[we].is(LATIN))
             || cl[ws..we].iter().any(|c| c.is(URL))
         {
             return None;
@@ -966,8 +969,13 @@ impl LineBreaker {
         {
             return None; // an acronym
         }
+        let mut cache = ctx.hyphenated.borrow_mut();
+        if cache.as_ref().is_none_or(|(start, _)| *start != ws) {
+            *cache = Some((ws, dict.hyphenate(word).breaks));
+        }
+        let offsets = cache.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
         let mut best = None;
-        for offset in dict.hyphenate(word).breaks {
+        for &offset in offsets {
             let byte = word_start + offset;
             let Ok(rel) = cl[ws..we].binary_search_by_key(&byte, |c| c.start) else {
                 continue;
@@ -1254,6 +1262,16 @@ mod tests {
         assert_eq!(lines[0].end, LineEnd::Hyphen, "{t:?}");
         assert!(t[0].starts_with("a Re"), "{t:?}");
         assert_eq!(t.concat(), "a Reliability");
+    }
+
+    #[test]
+    fn words_glued_to_japanese_can_be_hyphenated_but_not_alphanumeric_runs() {
+        let (lines, t) = run("これはReliabilityです", &opts(7.0, true, true));
+        assert_eq!(lines[0].end, LineEnd::Hyphen, "{t:?}");
+        assert!(t[0].starts_with("これはRe"), "{t:?}");
+        // "x86Reliability" is an identifier, not a word.
+        let (lines, _) = run("あ x86Reliability", &opts(5.0, false, true));
+        assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen));
     }
 
     #[test]

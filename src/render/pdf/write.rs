@@ -276,6 +276,7 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             }
         }
     }
+    rename_subset_fonts(doc);
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let outline = build_outline(doc, &laid.outline, &page_ids);
     let Ok(catalog) = doc.catalog_mut() else {
@@ -296,6 +297,43 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
         }
         None => {
             catalog.remove(b"Outlines");
+        }
+    }
+}
+
+/// printpdf names the subset font `F1+Name`; PDF readers (and `pdffonts`)
+/// recognise a subset by a six-capital-letter tag. Derive the tag from the
+/// embedded font program so it is stable and differs between subsets.
+fn rename_subset_fonts(doc: &mut lopdf::Document) {
+    let prefix = format!("{FONT_ID}+");
+    let mut program_hash = 0u64;
+    for obj in doc.objects.values() {
+        if let Object::Stream(st) = obj {
+            let is_font = st
+                .dict
+                .get(b"Subtype")
+                .ok()
+                .and_then(|s| s.as_name().ok())
+                .is_some_and(|n| n == b"CIDFontType0C" || n == b"OpenType")
+                || st.dict.has(b"Length1");
+            if is_font {
+                program_hash ^= fnv1a(&st.content);
+            }
+        }
+    }
+    let tag: String = (0..6)
+        .map(|i| char::from(b'A' + ((program_hash >> (i * 5)) % 26) as u8))
+        .collect();
+    for obj in doc.objects.values_mut() {
+        if let Object::Dictionary(d) = obj {
+            for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
+                if let Ok(Object::Name(name)) = d.get_mut(key) {
+                    if name.starts_with(prefix.as_bytes()) {
+                        let rest = name[prefix.len()..].to_vec();
+                        *name = [tag.as_bytes(), b"+", &rest].concat();
+                    }
+                }
+            }
         }
     }
 }

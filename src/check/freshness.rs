@@ -1,0 +1,304 @@
+//! Freshness: a translation is stale when its source changed after the
+//! translation was last reviewed.
+//!
+//! For each translated locale, `locales/<locale>.reviewed.toml` records, per
+//! message, a fingerprint of the source entry the translation was reviewed
+//! against and that source text itself (so `check` can show what changed).
+//! One line per message, sorted by ID: small, reviewable and diff-friendly.
+//! The fingerprint is taken over the entry re-serialised by fluent-syntax,
+//! so reformatting a file or editing a comment does not make anything stale.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::LocaleSummary;
+use crate::catalog::{Entry, EntryKind, LocaleCatalog};
+use crate::diag::{Diagnostic, Error, Result, SourceFile};
+use crate::project::{Project, display_path};
+
+/// One recorded review.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub hash: String,
+    pub source: String,
+}
+
+/// The review file of one locale.
+pub struct Reviews {
+    pub path: PathBuf,
+    pub file: Option<SourceFile>,
+    pub entries: BTreeMap<String, (Review, std::ops::Range<usize>)>,
+}
+
+/// The fingerprint of a source entry.
+pub fn fingerprint(entry: &Entry) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in super::coverage::canonical_value(&entry.canonical).as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn review_of(entry: &Entry) -> Review {
+    Review {
+        hash: fingerprint(entry),
+        source: super::coverage::canonical_value(&entry.canonical).to_string(),
+    }
+}
+
+/// `locales/<locale>.reviewed.toml`.
+pub fn reviews_path(project: &Project, locale: &str) -> PathBuf {
+    project
+        .root
+        .join("locales")
+        .join(format!("{locale}.reviewed.toml"))
+}
+
+/// Reads a locale's review file; a missing file is an empty record.
+pub fn load(project: &Project, locale: &str) -> Result<Reviews> {
+    let path = reviews_path(project, locale);
+    let shown = display_path(&project.root, &path);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Reviews {
+                path,
+                file: None,
+                entries: BTreeMap::new(),
+            });
+        }
+        Err(e) => return Err(Error::io("E0601", "read the review record", &shown, &e)),
+    };
+    let file = SourceFile::new(shown, text);
+    let parsed: BTreeMap<Spanned<String>, Review> = toml::from_str(&file.text).map_err(|e| {
+        Error::new(
+            Diagnostic::error("E0602", format!("invalid review record: {}", e.message().trim_end()))
+                .at(file.at(e.span().unwrap_or(0..0)))
+                .help("this file is written by `talkdoc review`; restore it from version control or run `talkdoc review --all`"),
+        )
+    })?;
+    let entries = parsed
+        .into_iter()
+        .map(|(k, v)| (k.get_ref().clone(), (v, k.span())))
+        .collect();
+    Ok(Reviews {
+        path,
+        file: Some(file),
+        entries,
+    })
+}
+
+/// Serialises reviews: a header and one sorted line per message.
+fn render(locale: &str, source_locale: &str, reviews: &BTreeMap<String, Review>) -> String {
+    let mut out = format!(
+        "# For each `{locale}` message, the `{source_locale}` source it was last reviewed against.\n\
+         # Written by `talkdoc review`; commit it together with the translation.\n"
+    );
+    for (id, r) in reviews {
+        let key = if id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            id.clone()
+        } else {
+            toml::Value::String(id.clone()).to_string()
+        };
+        out.push_str(&format!(
+            "{key} = {{ hash = \"{}\", source = {} }}\n",
+            r.hash,
+            toml::Value::String(r.source.clone())
+        ));
+    }
+    out
+}
+
+fn translated_pairs<'a>(
+    source: &'a LocaleCatalog,
+    cat: &'a LocaleCatalog,
+) -> impl Iterator<Item = (&'a String, &'a Entry, &'a Entry)> {
+    source
+        .entries
+        .iter()
+        .filter_map(|(k, src)| cat.entries.get(k).map(|tr| (k, src, tr)))
+}
+
+pub fn check(project: &Project, out: &mut Vec<Diagnostic>, summaries: &mut [LocaleSummary]) {
+    let source_locale = project.content.source_locale();
+    let Some(source) = project.catalog.locale(source_locale) else {
+        return;
+    };
+    for cat in project
+        .catalog
+        .locales
+        .iter()
+        .filter(|c| c.locale != source.locale)
+    {
+        let reviews = match load(project, &cat.locale) {
+            Ok(r) => r,
+            Err(e) => {
+                out.extend(e.diagnostics);
+                continue;
+            }
+        };
+        let summary = summaries.iter_mut().find(|s| s.locale == cat.locale);
+        let (mut stale, mut unreviewed) = (0, 0);
+        for (key, src, tr) in translated_pairs(source, cat) {
+            let at = cat.location(tr);
+            match reviews.entries.get(key) {
+                None => {
+                    if src.kind == EntryKind::Message {
+                        unreviewed += 1;
+                    }
+                    out.push(
+                        Diagnostic::error("F002", "no review recorded: cannot tell whether the translation is up to date")
+                            .at_opt(at)
+                            .id(key.clone())
+                            .help(format!("check the translation against the source, then run `talkdoc review {key} --locale {}`", cat.locale)),
+                    );
+                }
+                Some((r, _)) if r.hash != fingerprint(src) => {
+                    if src.kind == EntryKind::Message {
+                        stale += 1;
+                    }
+                    out.push(
+                        Diagnostic::error("F001", format!("stale: the `{}` source changed since this translation was reviewed", source.locale))
+                            .at_opt(at)
+                            .id(key.clone())
+                            .note(format!("was: {}", r.source))
+                            .note(format!("now: {}", super::coverage::canonical_value(&src.canonical)))
+                            .help(format!("update the translation, then run `talkdoc review {key} --locale {}`", cat.locale)),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        for (key, (_, span)) in &reviews.entries {
+            if !(source.entries.contains_key(key) && cat.entries.contains_key(key)) {
+                out.push(
+                    Diagnostic::warning(
+                        "F003",
+                        "a review is recorded for a message that is not in both locales",
+                    )
+                    .at_opt(reviews.file.as_ref().map(|f| f.at(span.clone())))
+                    .id(key.clone())
+                    .help(format!(
+                        "run `talkdoc review --all --locale {}` to rewrite the record",
+                        cat.locale
+                    )),
+                );
+            }
+        }
+        if let Some(s) = summary {
+            s.stale = stale;
+            s.unreviewed = unreviewed;
+        }
+    }
+}
+
+/// What `talkdoc review` did for one message.
+pub struct Marked {
+    pub locale: String,
+    pub id: String,
+    pub was: &'static str,
+}
+
+/// Records the current source of `ids` (or of every translated message with
+/// `all`) as reviewed for `locales`. Returns what changed.
+pub fn mark_reviewed(
+    project: &Project,
+    locales: &[String],
+    ids: &[String],
+    all: bool,
+) -> Result<Vec<Marked>> {
+    project.ensure_loaded_cleanly()?;
+    let source_locale = project.content.source_locale();
+    let source = project.catalog.locale(source_locale).ok_or_else(|| {
+        Error::new(Diagnostic::error(
+            "E0301",
+            format!("source locale `{source_locale}` not loaded"),
+        ))
+    })?;
+    let mut marked = Vec::new();
+    let mut writes = Vec::new();
+    for locale in locales {
+        if locale == source_locale {
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0603",
+                    format!("`{locale}` is the source locale; only translations are reviewed"),
+                )
+                .help("pass --locale with a translated locale, or omit it for all"),
+            ));
+        }
+        let cat = project.catalog.locale(locale).ok_or_else(|| {
+            Error::new(
+                Diagnostic::error("E0301", format!("unknown locale `{locale}`")).help(format!(
+                    "choose from: {}",
+                    project.content.locales().join(", ")
+                )),
+            )
+        })?;
+        let existing = load(project, locale)?;
+        let mut next: BTreeMap<String, Review> = existing
+            .entries
+            .iter()
+            .map(|(k, (r, _))| (k.clone(), r.clone()))
+            .collect();
+        if all {
+            next.clear();
+            for (key, src, _) in translated_pairs(source, cat) {
+                let r = review_of(src);
+                let was = match existing.entries.get(key) {
+                    None => "unreviewed",
+                    Some((old, _)) if old.hash != r.hash => "stale",
+                    Some(_) => "",
+                };
+                if !was.is_empty() {
+                    marked.push(Marked {
+                        locale: locale.clone(),
+                        id: key.clone(),
+                        was,
+                    });
+                }
+                next.insert(key.clone(), r);
+            }
+        } else {
+            for id in ids {
+                let (Some(src), Some(_)) = (source.entries.get(id), cat.entries.get(id)) else {
+                    return Err(Error::new(
+                        Diagnostic::error(
+                            "E0604",
+                            format!(
+                                "`{id}` is not a message in both `{source_locale}` and `{locale}`"
+                            ),
+                        )
+                        .id(id.clone())
+                        .help("translate the message first; IDs of terms start with `-`"),
+                    ));
+                };
+                let r = review_of(src);
+                let was = match existing.entries.get(id) {
+                    None => "unreviewed",
+                    Some((old, _)) if old.hash != r.hash => "stale",
+                    Some(_) => "already current",
+                };
+                marked.push(Marked {
+                    locale: locale.clone(),
+                    id: id.clone(),
+                    was,
+                });
+                next.insert(id.clone(), r);
+            }
+        }
+        writes.push((existing.path, render(locale, source_locale, &next)));
+    }
+    for (path, text) in writes {
+        crate::output::write_atomic(&path, text.as_bytes())?;
+    }
+    Ok(marked)
+}

@@ -1,0 +1,388 @@
+//! Character limits, counted the way conference forms count.
+//!
+//! What is counted is what the author pastes: the plain-text export of the
+//! document's body (no title), NFC-normalised. No form documents its rule,
+//! so besides the limit's own rule every other common count is reported, and
+//! a text that passes only under some rules gets a warning.
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::assemble::assemble;
+use crate::content::LimitSpec;
+use crate::diag::{Diagnostic, Location};
+use crate::project::Project;
+use crate::render::text;
+
+/// How characters are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rule {
+    /// Unicode scalar values, a line break counts as one (the default).
+    Chars,
+    /// UTF-16 code units: what HTML `maxlength` counts.
+    Utf16,
+    /// Scalar values with every line break counted as two (CRLF on submission).
+    Crlf,
+    /// User-perceived characters (extended grapheme clusters).
+    Graphemes,
+    /// Words (UAX #29), for limits given in words.
+    Words,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 5] = [
+        Rule::Chars,
+        Rule::Utf16,
+        Rule::Crlf,
+        Rule::Graphemes,
+        Rule::Words,
+    ];
+
+    pub fn parse(s: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.name() == s)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Chars => "chars",
+            Rule::Utf16 => "utf16",
+            Rule::Crlf => "crlf",
+            Rule::Graphemes => "graphemes",
+            Rule::Words => "words",
+        }
+    }
+
+    /// How a person would describe the rule.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rule::Chars => "counting characters with a line break as one",
+            Rule::Utf16 => "counting UTF-16 code units (HTML maxlength)",
+            Rule::Crlf => "counting a line break as two (CRLF)",
+            Rule::Graphemes => "counting grapheme clusters",
+            Rule::Words => "counting words",
+        }
+    }
+
+    /// The count of `text` under this rule.
+    pub fn count(self, text: &str) -> usize {
+        match self {
+            Rule::Chars => text.chars().count(),
+            Rule::Utf16 => text.encode_utf16().count(),
+            Rule::Crlf => text.chars().count() + text.matches('\n').count(),
+            Rule::Graphemes => text.graphemes(true).count(),
+            Rule::Words => text.unicode_words().count(),
+        }
+    }
+
+    /// Byte offset in `text` of the first unit beyond `max`, if any.
+    fn crossing(self, text: &str, max: usize) -> Option<usize> {
+        let mut n = 0;
+        match self {
+            Rule::Graphemes => text.grapheme_indices(true).nth(max).map(|(i, _)| i),
+            Rule::Words => text.unicode_word_indices().nth(max).map(|(i, _)| i),
+            _ => {
+                for (i, c) in text.char_indices() {
+                    n += match self {
+                        Rule::Utf16 => c.len_utf16(),
+                        Rule::Crlf if c == '\n' => 2,
+                        _ => 1,
+                    };
+                    if n > max {
+                        return Some(i);
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Counts of one text under every rule.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub chars: usize,
+    pub utf16: usize,
+    pub crlf: usize,
+    pub graphemes: usize,
+    pub words: usize,
+}
+
+impl Counts {
+    pub fn of(text: &str) -> Counts {
+        Counts {
+            chars: Rule::Chars.count(text),
+            utf16: Rule::Utf16.count(text),
+            crlf: Rule::Crlf.count(text),
+            graphemes: Rule::Graphemes.count(text),
+            words: Rule::Words.count(text),
+        }
+    }
+
+    pub fn get(&self, rule: Rule) -> usize {
+        match rule {
+            Rule::Chars => self.chars,
+            Rule::Utf16 => self.utf16,
+            Rule::Crlf => self.crlf,
+            Rule::Graphemes => self.graphemes,
+            Rule::Words => self.words,
+        }
+    }
+}
+
+/// Where a text first goes over its limit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crossing {
+    pub message_id: Option<String>,
+    /// Up to 20 characters before the first character over the limit.
+    pub before: String,
+    /// The first characters over the limit.
+    pub after: String,
+}
+
+/// The result of one limit.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitReport {
+    pub document: String,
+    pub locale: String,
+    pub rule: Rule,
+    pub max: usize,
+    /// The count under `rule`.
+    pub count: usize,
+    pub counts: Counts,
+    /// `ok`, `warning` (over only under another rule) or `over`.
+    pub status: &'static str,
+    pub crossing: Option<Crossing>,
+}
+
+impl LimitReport {
+    /// `max - count`; negative when over.
+    pub fn remaining(&self) -> i64 {
+        self.max as i64 - self.count as i64
+    }
+}
+
+/// The body text and, per message, its byte range in it.
+fn body_with_segments(
+    doc: &crate::document::Document,
+) -> (String, Vec<(std::ops::Range<usize>, String)>) {
+    let body: String = text::body_text(doc).nfc().collect();
+    let mut segments = Vec::new();
+    let mut cursor = 0;
+    for t in doc
+        .texts()
+        .into_iter()
+        .skip(usize::from(doc.title.is_some()))
+    {
+        let piece: String = text::inlines(&t.inlines).nfc().collect();
+        if piece.is_empty() {
+            continue;
+        }
+        if let Some(pos) = body[cursor..].find(&piece) {
+            let start = cursor + pos;
+            segments.push((start..start + piece.len(), t.message_id.clone()));
+            cursor = start + piece.len();
+        }
+    }
+    (body, segments)
+}
+
+pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
+    let mut reports = Vec::new();
+    let file = &project.content.project_file;
+    for spec in &project.content.config.limits {
+        let LimitSpec {
+            document,
+            locale,
+            max,
+            count,
+        } = spec;
+        let bad = |span: std::ops::Range<usize>, msg: String, help: &str| {
+            Diagnostic::error("L003", msg)
+                .at(file.at(span))
+                .help(help.to_string())
+        };
+        let Some(rule) = Rule::parse(count.get_ref()) else {
+            out.push(bad(
+                count.span(),
+                format!("unknown counting rule `{}`", count.get_ref()),
+                "use one of: chars, utf16, crlf, graphemes, words",
+            ));
+            continue;
+        };
+        if !project.content.documents.contains_key(document.get_ref()) {
+            out.push(bad(
+                document.span(),
+                format!("limit on unknown document `{}`", document.get_ref()),
+                "name a file in content/documents/ without .toml",
+            ));
+            continue;
+        }
+        if project.catalog.locale(locale.get_ref()).is_none() {
+            out.push(bad(
+                locale.span(),
+                format!("limit on unknown locale `{}`", locale.get_ref()),
+                "name a locale listed in `locales`",
+            ));
+            continue;
+        }
+        // Assembly errors are reported by the coverage check.
+        let Ok(doc) = assemble(project, document.get_ref(), locale.get_ref()) else {
+            continue;
+        };
+        let (body, segments) = body_with_segments(&doc);
+        let counts = Counts::of(&body);
+        let n = counts.get(rule);
+        let other_over: Vec<Rule> = [Rule::Chars, Rule::Utf16, Rule::Crlf, Rule::Graphemes]
+            .into_iter()
+            .filter(|r| *r != rule && rule != Rule::Words && counts.get(*r) > *max)
+            .collect();
+        let status = if n > *max {
+            "over"
+        } else if !other_over.is_empty() {
+            "warning"
+        } else {
+            "ok"
+        };
+        let crossing_rule = if n > *max {
+            Some(rule)
+        } else {
+            other_over.first().copied()
+        };
+        let crossing = crossing_rule
+            .and_then(|r| r.crossing(&body, *max))
+            .map(|at| {
+                let message_id = segments
+                    .iter()
+                    .find(|(range, _)| range.contains(&at))
+                    .map(|(_, id)| id.clone());
+                let before: String = {
+                    let chars: Vec<char> = body[..at].chars().collect();
+                    chars[chars.len().saturating_sub(20)..].iter().collect()
+                };
+                let after: String = body[at..].chars().take(10).collect();
+                Crossing {
+                    message_id,
+                    before,
+                    after,
+                }
+            });
+        let what = format!("`{}` ({})", document.get_ref(), locale.get_ref());
+        let location = crossing
+            .as_ref()
+            .and_then(|c| c.message_id.as_ref())
+            .and_then(|id| {
+                locate_in_source(
+                    project,
+                    locale.get_ref(),
+                    id,
+                    &crossing
+                        .as_ref()
+                        .map(|c| c.before.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .unwrap_or_else(|| file.at(max_span(spec)));
+        if status == "over" {
+            let c = crossing.as_ref();
+            let mut d = Diagnostic::error(
+                "L001",
+                format!(
+                    "{what} is {n} {} long, {} over the limit of {max}",
+                    unit(rule),
+                    n - max
+                ),
+            )
+            .at(location)
+            .help("shorten the text; `talkdoc check` shows the counts after each edit");
+            if let Some(c) = c {
+                d = d.note(format!(
+                    "the limit is crossed here: …{}⟨over⟩{}…",
+                    c.before, c.after
+                ));
+                if let Some(id) = &c.message_id {
+                    d.message_id = Some(id.clone());
+                }
+            }
+            out.push(d);
+        } else if status == "warning" {
+            let fails: Vec<String> = other_over
+                .iter()
+                .map(|r| format!("fails {} ({}/{max})", r.describe(), counts.get(*r)))
+                .collect();
+            out.push(
+                Diagnostic::warning(
+                    "L002",
+                    format!(
+                        "{what} passes {} ({n}/{max}); {}",
+                        rule.describe(),
+                        fails.join("; ")
+                    ),
+                )
+                .at(location)
+                .help("if the form may count that way, shorten the text to be safe"),
+            );
+        }
+        reports.push(LimitReport {
+            document: document.get_ref().clone(),
+            locale: locale.get_ref().clone(),
+            rule,
+            max: *max,
+            count: n,
+            counts,
+            status,
+            crossing,
+        });
+    }
+    reports
+}
+
+fn unit(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Words => "words",
+        Rule::Utf16 => "UTF-16 units",
+        Rule::Graphemes => "graphemes",
+        _ => "characters",
+    }
+}
+
+fn max_span(spec: &LimitSpec) -> std::ops::Range<usize> {
+    spec.document.span()
+}
+
+/// The position in the `.ftl` source of the text just before the crossing,
+/// so the author lands on the right spot; falls back to the message ID.
+fn locate_in_source(project: &Project, locale: &str, id: &str, before: &str) -> Option<Location> {
+    let cat = project.catalog.locale(locale)?;
+    let entry = cat.entry(id)?;
+    let file = cat.files.get(entry.file)?;
+    let start = entry.span.start;
+    // Search the entry's text (until the next entry at column 0).
+    let rest = &file.text[start..];
+    let end = rest
+        .match_indices('\n')
+        .find(|(i, _)| {
+            rest[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace())
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let entry_text = &rest[..end];
+    let needle: String = before
+        .chars()
+        .rev()
+        .take_while(|c| *c != '\n')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if needle.is_empty() {
+        return cat.location(entry);
+    }
+    match entry_text.find(&needle) {
+        Some(pos) => Some(file.at(start + pos + needle.len()..start + pos + needle.len() + 1)),
+        None => cat.location(entry),
+    }
+}

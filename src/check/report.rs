@@ -1,0 +1,252 @@
+//! Printing a [`Report`]: for people, as JSON, or as GitHub Actions
+//! workflow commands (annotations on the pull request).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::{Report, code_name};
+use crate::diag::{Diagnostic, Severity};
+
+/// `--format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Github,
+}
+
+/// The JSON schema version; bump on incompatible changes.
+pub const JSON_VERSION: u32 = 1;
+
+pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
+    match format {
+        OutputFormat::Human => human(report, color),
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&json_value(report)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        OutputFormat::Github => github(report),
+    }
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn human(report: &Report, color: bool) -> String {
+    let mut s = String::new();
+    for d in &report.findings {
+        let sev = match d.severity {
+            Severity::Error => paint(color, "1;31", "error"),
+            Severity::Warning => paint(color, "1;33", "warning"),
+        };
+        let mut head = format!("{sev}[{}]", d.code);
+        if let Some(loc) = &d.location {
+            let _ = write!(head, " {loc}");
+        }
+        head.push(':');
+        if let Some(id) = &d.message_id {
+            let _ = write!(head, " {}:", paint(color, "1", id));
+        }
+        let _ = writeln!(s, "{head} {}", d.message);
+        if let Some(line) = d
+            .location
+            .as_ref()
+            .and_then(|l| l.source_line().map(|t| (l.line, t)))
+        {
+            let _ = writeln!(s, "  {:>4} | {}", line.0, line.1);
+        }
+        for n in &d.notes {
+            let _ = writeln!(s, "       = {n}");
+        }
+        if let Some(h) = &d.help {
+            let _ = writeln!(s, "       = help: {h}");
+        }
+    }
+    if !report.findings.is_empty() {
+        s.push('\n');
+    }
+    let _ = writeln!(
+        s,
+        "{:<14}{:>9}{:>12}{:>9}{:>7}{:>12}{:>10}",
+        "locale", "messages", "translated", "missing", "stale", "unreviewed", "obsolete"
+    );
+    for l in &report.locales {
+        if l.source {
+            let name = format!("{} (source)", l.locale);
+            let _ = writeln!(
+                s,
+                "{name:<14}{:>9}{:>12}{:>9}{:>7}{:>12}{:>10}",
+                l.messages, "-", "-", "-", "-", "-"
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "{:<14}{:>9}{:>12}{:>9}{:>7}{:>12}{:>10}",
+                l.locale, l.messages, l.translated, l.missing, l.stale, l.unreviewed, l.obsolete
+            );
+        }
+    }
+    for l in &report.limits {
+        let left = l.remaining();
+        let state = if left >= 0 {
+            format!("{left} left")
+        } else {
+            paint(color, "1;31", &format!("{} over", -left))
+        };
+        let _ = writeln!(
+            s,
+            "\nlimit {} ({}): {} / {} ({}), {state}",
+            l.document,
+            l.locale,
+            l.count,
+            l.max,
+            l.rule.name()
+        );
+        let c = &l.counts;
+        let _ = writeln!(
+            s,
+            "  chars {} · UTF-16 units {} · line breaks as two {} · graphemes {} · words {}",
+            c.chars, c.utf16, c.crlf, c.graphemes, c.words
+        );
+    }
+    let (e, w) = (report.errors(), report.warnings());
+    let verdict = if e > 0 {
+        paint(color, "1;31", "failed")
+    } else {
+        paint(color, "1;32", "passed")
+    };
+    let _ = writeln!(
+        s,
+        "\ncheck {verdict}: {e} error{}, {w} warning{}",
+        plural(e),
+        plural(w)
+    );
+    s
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn finding_json(d: &Diagnostic) -> Value {
+    let loc = d.location.as_ref();
+    json!({
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "name": code_name(d.code),
+        "message_id": d.message_id,
+        "message": d.message,
+        "file": loc.map(|l| l.path.display().to_string()),
+        "line": loc.filter(|l| l.line > 0).map(|l| l.line),
+        "column": loc.filter(|l| l.line > 0).map(|l| l.column),
+        "source_line": loc.and_then(|l| l.source_line()),
+        "notes": d.notes,
+        "help": d.help,
+    })
+}
+
+/// The documented JSON shape (see README, "check --format json").
+pub fn json_value(report: &Report) -> Value {
+    json!({
+        "version": JSON_VERSION,
+        "ok": report.errors() == 0,
+        "errors": report.errors(),
+        "warnings": report.warnings(),
+        "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "locales": report.locales,
+        "limits": report.limits.iter().map(|l| {
+            let mut v = serde_json::to_value(l).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("remaining".into(), json!(l.remaining()));
+            }
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// GitHub's escaping for workflow command data and properties.
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+fn github(report: &Report) -> String {
+    let mut s = String::new();
+    for d in &report.findings {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(l) = &d.location {
+            props.push(format!(
+                "file={}",
+                gh_escape(&l.path.display().to_string(), true)
+            ));
+            if l.line > 0 {
+                props.push(format!("line={}", l.line));
+                props.push(format!("col={}", l.column));
+            }
+        }
+        props.push(format!(
+            "title={}",
+            gh_escape(&format!("talkdoc {} {}", d.code, code_name(d.code)), true)
+        ));
+        let mut msg = match &d.message_id {
+            Some(id) => format!("{id}: {}", d.message),
+            None => d.message.clone(),
+        };
+        for n in &d.notes {
+            msg.push('\n');
+            msg.push_str(n);
+        }
+        if let Some(h) = &d.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
+        }
+        let _ = writeln!(
+            s,
+            "::{kind} {}::{}",
+            props.join(","),
+            gh_escape(&msg, false)
+        );
+    }
+    // The summary, readable in the job log.
+    s.push_str(
+        &human(
+            &Report {
+                findings: Vec::new(),
+                locales: report.locales.clone(),
+                limits: report.limits.clone(),
+            },
+            false,
+        )
+        .replace(
+            "check passed: 0 errors, 0 warnings",
+            &format!(
+                "check {}: {} errors, {} warnings",
+                if report.errors() > 0 {
+                    "failed"
+                } else {
+                    "passed"
+                },
+                report.errors(),
+                report.warnings()
+            ),
+        ),
+    );
+    s
+}
