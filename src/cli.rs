@@ -171,27 +171,103 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
             Format::Pdf => renderers.push(Box::new(Pdf::new(load_font(project)?))),
         }
     }
-    for doc in &docs {
-        let title = talk_title(project, &doc.locale)?;
-        let ctx = RenderContext {
-            talk_title: &title,
-            author: project.content.config.author.as_deref(),
-            keywords: &project.content.config.keywords,
-        };
-        for r in &renderers {
-            files.push(OutputFile {
-                relative: Path::new(&doc.locale).join(format!("{}.{}", doc.name, r.extension())),
-                bytes: r.render(&ctx, doc)?,
-            });
-        }
-    }
-    if let Some(pdf) = renderers
+    // Every (document, format) pair is independent, and so is the combined
+    // PDF: render them all on all cores. Output order stays that of the loops.
+    let titles: Vec<String> = docs
         .iter()
-        .find_map(|r| r.as_any().downcast_ref::<Pdf>())
-    {
-        files.extend(combined_pdf(project, pdf, &docs)?);
+        .map(|d| talk_title(project, &d.locale))
+        .collect::<Result<_>>()?;
+    let pdf = renderers
+        .iter()
+        .find_map(|r| r.as_any().downcast_ref::<Pdf>());
+    let combined = match pdf {
+        Some(_) => combined_plan(project, &docs, &titles),
+        None => None,
+    };
+    // The project itself (its Fluent bundles) stays on this thread.
+    let author = project.content.config.author.as_deref();
+    let keywords = &project.content.config.keywords;
+    let (docs, titles) = (&docs, &titles);
+    let mut jobs: Vec<Job<'_>> = (0..docs.len())
+        .flat_map(|i| renderers.iter().map(move |r| Job::Single(i, r.as_ref())))
+        .collect();
+    if let (Some(pdf), Some(plan)) = (pdf, &combined) {
+        jobs.push(Job::Combined(pdf, plan));
+    }
+    let render_job = |job: &Job<'_>| -> Result<OutputFile> {
+        match *job {
+            Job::Single(i, r) => {
+                let doc = &docs[i];
+                let ctx = RenderContext {
+                    talk_title: &titles[i],
+                    author,
+                    keywords,
+                };
+                Ok(OutputFile {
+                    relative: Path::new(&doc.locale).join(format!(
+                        "{}.{}",
+                        doc.name,
+                        r.extension()
+                    )),
+                    bytes: r.render(&ctx, doc)?,
+                })
+            }
+            Job::Combined(pdf, plan) => {
+                let parts: Vec<(&crate::document::Document, &str)> = plan
+                    .parts
+                    .iter()
+                    .map(|&i| (&docs[i], titles[i].as_str()))
+                    .collect();
+                let meta = crate::render::pdf::write::Metadata {
+                    title: &plan.title,
+                    subject: &plan.subject,
+                    keywords,
+                    author,
+                    lang: &docs[plan.parts[0]].locale,
+                };
+                Ok(OutputFile {
+                    relative: PathBuf::from(format!("{}.pdf", plan.name)),
+                    bytes: pdf.render_many(&parts, &meta)?,
+                })
+            }
+        }
+    };
+    for result in parallel_map(&jobs, render_job) {
+        files.push(result?);
     }
     Ok(files)
+}
+
+/// Maps `f` over `items` on up to `available_parallelism` threads, keeping order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The font named in `[pdf]`, or the built-in one.
@@ -213,50 +289,57 @@ pub fn load_font(project: &Project) -> Result<Font> {
     }
 }
 
+/// One unit of rendering work.
+enum Job<'a> {
+    /// Document index and renderer.
+    Single(usize, &'a dyn Renderer),
+    /// The combined PDF.
+    Combined(&'a Pdf, &'a CombinedPlan),
+}
+
 /// `dist/<combined>.pdf`: the combined document in every built locale.
-fn combined_pdf(
+struct CombinedPlan {
+    name: String,
+    /// Indices into the assembled documents, in locale order.
+    parts: Vec<usize>,
+    title: String,
+    subject: String,
+}
+
+fn combined_plan(
     project: &Project,
-    pdf: &Pdf,
     docs: &[crate::document::Document],
-) -> Result<Option<OutputFile>> {
-    let Some(name) = &project.content.config.pdf.combined else {
-        return Ok(None);
-    };
-    let name = name.get_ref();
-    let parts: Vec<&crate::document::Document> = docs.iter().filter(|d| &d.name == name).collect();
+    titles: &[String],
+) -> Option<CombinedPlan> {
+    let name = project
+        .content
+        .config
+        .pdf
+        .combined
+        .as_ref()?
+        .get_ref()
+        .clone();
+    let parts: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].name == name).collect();
     if parts.len() < 2 {
-        return Ok(None);
+        return None;
     }
-    let titles: Vec<String> = parts
+    let title = parts
         .iter()
-        .map(|d| talk_title(project, &d.locale))
-        .collect::<Result<_>>()?;
-    let with_titles: Vec<(&crate::document::Document, &str)> = parts
+        .map(|&i| titles[i].as_str())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let locales = parts
         .iter()
-        .copied()
-        .zip(titles.iter().map(String::as_str))
-        .collect();
-    let title = titles.join(" / ");
-    let subject = format!(
-        "Talk proposal: {name} ({})",
-        parts
-            .iter()
-            .map(|d| d.locale.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let meta = crate::render::pdf::write::Metadata {
-        title: &title,
-        subject: &subject,
-        keywords: &project.content.config.keywords,
-        author: project.content.config.author.as_deref(),
-        lang: &parts[0].locale,
-    };
-    let bytes = pdf.render_many(&with_titles, &meta)?;
-    Ok(Some(OutputFile {
-        relative: PathBuf::from(format!("{name}.pdf")),
-        bytes,
-    }))
+        .map(|&i| docs[i].locale.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let subject = format!("Talk proposal: {name} ({locales})");
+    Some(CombinedPlan {
+        name,
+        parts,
+        title,
+        subject,
+    })
 }
 
 /// The talk title (project.toml `title`) as plain text in `locale`.
@@ -376,7 +459,7 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let project = Project::load(root)?;
     let files = plan_build(&project, args)?;
     let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
-    let written = output::write_all(&out, &files)?;
+    let written = output::write_all(&out, &files, false)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         for (path, file) in written.iter().zip(&files) {

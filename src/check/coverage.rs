@@ -212,17 +212,25 @@ fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
         };
         for r in &entry.references {
             if !cat.entries.contains_key(&r.target) {
-                let what = if r.target.starts_with('-') {
-                    "term"
-                } else {
-                    "message"
-                };
+                let is_term = r.target.starts_with('-');
+                let what = if is_term { "term" } else { "message" };
+                // The index spans a term reference's name; point at the
+                // whole reference `-name`, as it is written and reported.
+                let mut span = r.span.clone();
+                if is_term
+                    && file
+                        .text
+                        .get(..span.start)
+                        .is_some_and(|t| t.ends_with('-'))
+                {
+                    span.start -= 1;
+                }
                 out.push(
                     Diagnostic::error(
                         "C006",
                         format!("{what} `{}` does not exist in `{}`", r.target, cat.locale),
                     )
-                    .at(file.at(r.span.clone()))
+                    .at(file.at(span))
                     .id(entry.key())
                     .help(format!(
                         "define `{}` in {}/ or fix the reference",

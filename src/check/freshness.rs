@@ -100,20 +100,52 @@ fn render(locale: &str, source_locale: &str, reviews: &BTreeMap<String, Review>)
          # Written by `talkdoc review`; commit it together with the translation.\n"
     );
     for (id, r) in reviews {
-        let key = if id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        let key = if !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             id.clone()
         } else {
-            toml::Value::String(id.clone()).to_string()
+            one_line_string(id)
         };
         out.push_str(&format!(
-            "{key} = {{ hash = \"{}\", source = {} }}\n",
-            r.hash,
-            toml::Value::String(r.source.clone())
+            "{key} = {{ hash = {}, source = {} }}\n",
+            one_line_string(&r.hash),
+            one_line_string(&r.source)
         ));
     }
+    out
+}
+
+/// A TOML string on one line. The `toml` crate writes a string holding a
+/// line break as a `"""` multi-line string, which would break "one line per
+/// message"; such strings are written as escaped basic strings instead.
+fn one_line_string(s: &str) -> String {
+    let repr = toml::Value::String(s.to_string()).to_string();
+    if repr.contains(['\n', '\r']) {
+        basic_string(s)
+    } else {
+        repr
+    }
+}
+
+/// A TOML basic string with every line break and control character escaped.
+fn basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -243,7 +275,17 @@ pub fn mark_reviewed(
                 )),
             )
         })?;
-        let existing = load(project, locale)?;
+        let existing = match load(project, locale) {
+            Ok(r) => r,
+            // `--all` rewrites the whole record, so a broken one is replaced:
+            // that is what the E0602 help tells the user to do.
+            Err(_) if all => Reviews {
+                path: reviews_path(project, locale),
+                file: None,
+                entries: BTreeMap::new(),
+            },
+            Err(e) => return Err(e),
+        };
         let mut next: BTreeMap<String, Review> = existing
             .entries
             .iter()

@@ -250,24 +250,30 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
         } else {
             other_over.first().copied()
         };
-        let crossing = crossing_rule
-            .and_then(|r| r.crossing(&body, *max))
-            .map(|at| {
-                let message_id = segments
-                    .iter()
-                    .find(|(range, _)| range.contains(&at))
-                    .map(|(_, id)| id.clone());
-                let before: String = {
-                    let chars: Vec<char> = body[..at].chars().collect();
-                    chars[chars.len().saturating_sub(20)..].iter().collect()
-                };
-                let after: String = body[at..].chars().take(10).collect();
-                Crossing {
-                    message_id,
-                    before,
-                    after,
-                }
-            });
+        let crossing_at = crossing_rule.and_then(|r| r.crossing(&body, *max));
+        // Characters from the start of the crossing message's text to the crossing.
+        let offset_in_message = crossing_at.and_then(|at| {
+            segments
+                .iter()
+                .find(|(range, _)| range.contains(&at))
+                .map(|(range, _)| body[range.start..at].chars().count())
+        });
+        let crossing = crossing_at.map(|at| {
+            let message_id = segments
+                .iter()
+                .find(|(range, _)| range.contains(&at))
+                .map(|(_, id)| id.clone());
+            let before: String = {
+                let chars: Vec<char> = body[..at].chars().collect();
+                chars[chars.len().saturating_sub(20)..].iter().collect()
+            };
+            let after: String = body[at..].chars().take(10).collect();
+            Crossing {
+                message_id,
+                before,
+                after,
+            }
+        });
         let what = format!("`{}` ({})", document.get_ref(), locale.get_ref());
         let location = crossing
             .as_ref()
@@ -281,6 +287,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
                         .as_ref()
                         .map(|c| c.before.clone())
                         .unwrap_or_default(),
+                    offset_in_message.unwrap_or(0),
                 )
             })
             .unwrap_or_else(|| file.at(max_span(spec)));
@@ -353,7 +360,16 @@ fn max_span(spec: &LimitSpec) -> std::ops::Range<usize> {
 
 /// The position in the `.ftl` source of the text just before the crossing,
 /// so the author lands on the right spot; falls back to the message ID.
-fn locate_in_source(project: &Project, locale: &str, id: &str, before: &str) -> Option<Location> {
+/// `offset` is the crossing's distance in characters from the start of the
+/// message's text: when the text before the crossing occurs more than once
+/// in the entry (repeated phrases), the occurrence nearest to it wins.
+fn locate_in_source(
+    project: &Project,
+    locale: &str,
+    id: &str,
+    before: &str,
+    offset: usize,
+) -> Option<Location> {
     let cat = project.catalog.locale(locale)?;
     let entry = cat.entry(id)?;
     let file = cat.files.get(entry.file)?;
@@ -381,8 +397,24 @@ fn locate_in_source(project: &Project, locale: &str, id: &str, before: &str) -> 
     if needle.is_empty() {
         return cat.location(entry);
     }
-    match entry_text.find(&needle) {
-        Some(pos) => Some(file.at(start + pos + needle.len()..start + pos + needle.len() + 1)),
+    // Where the value starts: after `=` and the spaces or line break after it.
+    let value_start = entry_text.find('=').map_or(0, |i| {
+        let after = &entry_text[i + 1..];
+        i + 1 + (after.len() - after.trim_start().len())
+    });
+    let value_chars = entry_text[..value_start].chars().count();
+    // Overlapping matches: in a run of one repeated character every
+    // position matches.
+    let best = entry_text
+        .char_indices()
+        .filter(|(pos, _)| entry_text[*pos..].starts_with(needle.as_str()))
+        .map(|(pos, _)| pos + needle.len())
+        .min_by_key(|&end| {
+            let chars = entry_text[..end].chars().count();
+            chars.abs_diff(value_chars + offset)
+        });
+    match best {
+        Some(end) => Some(file.at(start + end..start + end + 1)),
         None => cat.location(entry),
     }
 }

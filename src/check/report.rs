@@ -237,14 +237,16 @@ fn github(report: &Report) -> String {
         .replace(
             "check passed: 0 errors, 0 warnings",
             &format!(
-                "check {}: {} errors, {} warnings",
+                "check {}: {} error{}, {} warning{}",
                 if report.errors() > 0 {
                     "failed"
                 } else {
                     "passed"
                 },
                 report.errors(),
-                report.warnings()
+                plural(report.errors()),
+                report.warnings(),
+                plural(report.warnings())
             ),
         ),
     );

@@ -1,8 +1,11 @@
 //! CommonMark export.
 //!
 //! Text is escaped so that parsing the output with pulldown-cmark gives
-//! back exactly the model's structure: `*`, `_`, `[`, `#`, `|`, `<` and
-//! friends in the author's text stay text.
+//! back exactly the model's structure and text: `*`, `_`, `[`, `#`, `|`,
+//! `<` and friends in the author's text stay text, wherever they are in a
+//! line. Emphasis that CommonMark cannot express at its place (its
+//! delimiters would not be recognised and would show up as literal `*`) is
+//! written without the emphasis rather than with stray asterisks.
 
 use super::{RenderContext, Renderer};
 use crate::diag::Result;
@@ -29,24 +32,30 @@ impl Renderer for Markdown {
 pub fn to_markdown(doc: &Document) -> String {
     let mut out = String::new();
     if let Some(title) = &doc.title {
-        out.push_str("# ");
-        out.push_str(&inlines(&title.inlines));
-        out.push_str("\n\n");
+        heading(1, &title.inlines, &mut out);
     }
+    // Two lists of the same kind in a row would merge into one; a list
+    // marker of the other style (`*` for `-`, `)` for `.`) starts a new one.
+    let mut previous_list: Option<(bool, bool)> = None;
     for block in &doc.blocks {
         match block {
             Block::Heading(t) => {
-                out.push_str("## ");
-                out.push_str(&inlines(&t.inlines));
-                out.push_str("\n\n");
+                heading(2, &t.inlines, &mut out);
+                previous_list = None;
             }
             Block::Paragraph(t) => {
-                out.push_str(&inlines(&t.inlines));
+                out.push_str(&block_inlines(&t.inlines));
                 out.push_str("\n\n");
+                previous_list = None;
             }
             Block::List(list) => {
-                list_items(&list.items, list.numbered, "", &mut out);
+                let alternate = match previous_list {
+                    Some((numbered, alt)) if numbered == list.numbered => !alt,
+                    _ => false,
+                };
+                list_items(&list.items, list.numbered, alternate, "", &mut out);
                 out.push('\n');
+                previous_list = Some((list.numbered, alternate));
             }
         }
     }
@@ -56,66 +65,218 @@ pub fn to_markdown(doc: &Document) -> String {
     out
 }
 
-fn list_items(items: &[ListItem], numbered: bool, indent: &str, out: &mut String) {
+/// An ATX heading, or a setext one when the text has line breaks (an ATX
+/// heading is a single line).
+fn heading(level: usize, list: &[Inline], out: &mut String) {
+    let mut text = block_inlines(list);
+    if text.contains('\n') {
+        out.push_str(&text);
+        out.push('\n');
+        out.push_str(if level == 1 { "===" } else { "---" });
+        out.push_str("\n\n");
+        return;
+    }
+    // A run of `#` after a space at the end would be read as the optional
+    // closing sequence and dropped.
+    let hashes = text.len() - text.trim_end_matches('#').len();
+    if hashes > 0 {
+        let run = text.len() - hashes;
+        if text[..run].ends_with([' ', '\t']) || run == 0 {
+            text.insert(run, '\\');
+        }
+    }
+    out.push_str(&"#".repeat(level));
+    out.push(' ');
+    out.push_str(&text);
+    out.push_str("\n\n");
+}
+
+fn list_items(items: &[ListItem], numbered: bool, alternate: bool, indent: &str, out: &mut String) {
     for (n, item) in items.iter().enumerate() {
-        let marker = if numbered {
-            format!("{}. ", n + 1)
-        } else {
-            "- ".to_string()
+        let marker = match (numbered, alternate) {
+            (true, false) => format!("{}. ", n + 1),
+            (true, true) => format!("{}) ", n + 1),
+            (false, false) => "- ".to_string(),
+            (false, true) => "* ".to_string(),
         };
+        // Children and continuation lines are indented to the content column.
+        let child_indent = format!("{indent}{}", " ".repeat(marker.len()));
         out.push_str(indent);
         out.push_str(&marker);
-        let text = inlines(&item.text.inlines);
-        match &item.mark {
+        let text = match &item.mark {
             Some(mark) => {
-                out.push_str("**");
-                out.push_str(&text);
-                out.push_str("** (");
-                out.push_str(&escape(mark, false));
-                out.push(')');
+                let mark = format!(" ({})", escape(mark, false, None));
+                let inner = inlines(&item.text.inlines, false, Some('*'), Some('*'));
+                if can_wrap(&inner, None, Some(' ')) {
+                    format!("**{inner}**{mark}")
+                } else {
+                    format!(
+                        "{}{mark}",
+                        inlines(&item.text.inlines, true, None, Some(' '))
+                    )
+                }
             }
-            None => out.push_str(&text),
-        }
+            None => block_inlines(&item.text.inlines),
+        };
+        out.push_str(&text.replace('\n', &format!("\n{child_indent}")));
         out.push('\n');
-        // Children must be indented to the item's content column.
-        let child_indent = format!("{indent}{}", " ".repeat(marker.len()));
-        list_items(&item.children, false, &child_indent, out);
+        list_items(&item.children, false, false, &child_indent, out);
     }
 }
 
-fn inlines(list: &[Inline]) -> String {
-    let mut s = String::new();
-    for (i, inline) in list.iter().enumerate() {
-        let at_start = i == 0;
-        match inline {
-            Inline::Text(t) => s.push_str(&escape(t, at_start)),
-            Inline::NoteRef(t) => s.push_str(&escape(t, at_start)),
-            Inline::Code(c) => s.push_str(&code_span(c)),
-            Inline::Emphasis(c) => {
-                s.push('*');
-                s.push_str(&inlines(c));
-                s.push('*');
-            }
-            Inline::Strong(c) => {
-                s.push_str("**");
-                s.push_str(&inlines(c));
-                s.push_str("**");
-            }
-            Inline::Link { url, content } => {
-                s.push('[');
-                s.push_str(&inlines(content));
-                s.push_str("](<");
-                s.push_str(
-                    &url.replace('<', "%3C")
-                        .replace('>', "%3E")
-                        .replace(' ', "%20"),
-                );
-                s.push_str(">)");
-            }
-            Inline::LineBreak => s.push_str("\\\n"),
-        }
+/// The inlines of a whole block (paragraph, heading, list item).
+fn block_inlines(list: &[Inline]) -> String {
+    protect_trailing_space(inlines(list, true, None, None))
+}
+
+/// Spaces and tabs at the end of a block are stripped by CommonMark; write
+/// them as character references. (Inline rendering never ends in a space
+/// that is not text: code spans end in a backtick, links in `)`.)
+fn protect_trailing_space(mut s: String) -> String {
+    let kept = s.trim_end_matches([' ', '\t']).len();
+    if kept < s.len() {
+        let tail: String = s[kept..]
+            .chars()
+            .map(|c| if c == '\t' { "&#9;" } else { "&#32;" })
+            .collect();
+        s.truncate(kept);
+        s.push_str(&tail);
     }
     s
+}
+
+/// The first character an inline will be written with, as far as a
+/// neighbouring emphasis delimiter is concerned.
+fn first_char(inline: &Inline) -> Option<char> {
+    match inline {
+        Inline::Text(t) | Inline::NoteRef(t) => t.chars().next().map(|c| {
+            if needs_escape(c) {
+                '\\'
+            } else if c == '\n' {
+                ' '
+            } else {
+                c
+            }
+        }),
+        Inline::Code(_) => Some('`'),
+        // Possibly a delimiter: treat it as one.
+        Inline::Emphasis(_) | Inline::Strong(_) => Some('*'),
+        Inline::Link { .. } => Some('['),
+        Inline::LineBreak => Some('\\'),
+    }
+}
+
+/// Renders inlines. `line_start`: the first inline starts a line;
+/// `prev` / `next`: the characters written just before and after (None for
+/// the start or end of a line).
+fn inlines(list: &[Inline], line_start: bool, prev: Option<char>, next: Option<char>) -> String {
+    let mut s = String::new();
+    let mut at_line_start = line_start;
+    for (i, inline) in list.iter().enumerate() {
+        let before = s.chars().last().or(prev);
+        let after = match list.get(i + 1) {
+            Some(n) => first_char(n),
+            None => next,
+        };
+        let piece = match inline {
+            Inline::Text(t) | Inline::NoteRef(t) => escape(t, at_line_start, after),
+            Inline::Code(c) => code_span(c),
+            Inline::Emphasis(c) => wrap("*", c, at_line_start, before, after),
+            Inline::Strong(c) => wrap("**", c, at_line_start, before, after),
+            Inline::Link { url, content } => {
+                format!(
+                    "[{}](<{}>)",
+                    inlines(content, false, Some('['), Some(']')),
+                    link_destination(url)
+                )
+            }
+            Inline::LineBreak => "\\\n".to_string(),
+        };
+        at_line_start = matches!(inline, Inline::LineBreak) || (at_line_start && piece.is_empty());
+        s.push_str(&piece);
+    }
+    s
+}
+
+/// Emphasis or strong emphasis, when the delimiters will be recognised;
+/// otherwise just its content.
+fn wrap(
+    delimiter: &str,
+    content: &[Inline],
+    line_start: bool,
+    prev: Option<char>,
+    next: Option<char>,
+) -> String {
+    let inner = inlines(content, false, Some('*'), Some('*'));
+    if can_wrap(&inner, prev, next) {
+        format!("{delimiter}{inner}{delimiter}")
+    } else {
+        inlines(content, line_start, prev, next)
+    }
+}
+
+/// Whether `*inner*` between `prev` and `next` is read as emphasis: the
+/// opening run must be left-flanking and the closing run right-flanking
+/// (CommonMark 6.2), and neither may touch another `*`, which would join the
+/// delimiter runs.
+fn can_wrap(inner: &str, prev: Option<char>, next: Option<char>) -> bool {
+    let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().last()) else {
+        return false;
+    };
+    if prev == Some('*') || next == Some('*') {
+        return false;
+    }
+    // Only whitespace and ASCII punctuation are sure to count as such
+    // outside; anything not alphanumeric counts as punctuation inside.
+    let open_side =
+        |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation());
+    let punct = |c: char| !c.is_alphanumeric();
+    if first.is_whitespace() || last.is_whitespace() {
+        return false;
+    }
+    if punct(first) && !open_side(prev) {
+        return false;
+    }
+    if punct(last) && !open_side(next) {
+        return false;
+    }
+    true
+}
+
+/// A link destination in `<…>`: no line breaks or `<`/`>` inside, and
+/// backslashes and `&` that would start a character reference escaped.
+fn link_destination(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for (i, c) in url.char_indices() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            ' ' => out.push_str("%20"),
+            '\n' => out.push_str("%0A"),
+            '\\' => out.push_str("\\\\"),
+            '&' if starts_reference(&url[i..]) => out.push_str("\\&"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `s` (starting with `&`) begins a character reference such as
+/// `&amp;`, `&#35;` or `&#x23;`.
+fn starts_reference(s: &str) -> bool {
+    let body = &s[1..];
+    let Some(end) = body.find(';') else {
+        return false;
+    };
+    let name = &body[..end];
+    let digits = name
+        .strip_prefix("#x")
+        .or_else(|| name.strip_prefix("#X"))
+        .or_else(|| name.strip_prefix('#'));
+    match digits {
+        Some(d) => !d.is_empty() && d.chars().all(|c| c.is_ascii_hexdigit()),
+        None => !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+    }
 }
 
 /// A code span with enough backticks to contain `code`.
@@ -127,7 +288,11 @@ fn code_span(code: &str) -> String {
         longest = longest.max(run);
     }
     let fence = "`".repeat(longest + 1);
-    let pad = if code.starts_with('`') || code.ends_with('`') || code.starts_with(' ') {
+    // One space on each side is stripped when both are there, unless the
+    // code is all spaces; pad when the code itself starts or ends with a
+    // backtick or a space.
+    let all_spaces = code.chars().all(|c| c == ' ');
+    let pad = if !all_spaces && (code.starts_with(['`', ' ']) || code.ends_with(['`', ' '])) {
         " "
     } else {
         ""
@@ -135,25 +300,36 @@ fn code_span(code: &str) -> String {
     format!("{fence}{pad}{code}{pad}{fence}")
 }
 
+/// Characters escaped wherever they are.
+fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&'
+    )
+}
+
 /// Escapes text so CommonMark (with GFM tables/strikethrough) reads it as
 /// text. Characters that are only special at the start of a line are
-/// escaped only there, to keep the Markdown readable.
-pub fn escape(text: &str, at_line_start: bool) -> String {
+/// escaped only there, to keep the Markdown readable. `next` is the
+/// character written right after the text (a `[` makes a final `!` an
+/// image marker).
+pub fn escape(text: &str, at_line_start: bool, next: Option<char>) -> String {
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let line_start = i == 0 && at_line_start;
+        let following = chars.get(i + 1).copied().or(next);
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&' => {
+            c if needs_escape(c) => {
                 out.push('\\');
                 out.push(c);
             }
-            '!' if chars.get(i + 1) == Some(&'[') => out.push_str("\\!"),
+            '!' if following == Some('[') => out.push_str("\\!"),
             '#' | '-' | '+' | '=' | '>' if line_start => {
                 out.push('\\');
                 out.push(c);
             }
-            '.' | ')' if at_line_start && chars[..i].iter().all(char::is_ascii_digit) && i > 0 => {
+            '.' | ')' if at_line_start && i > 0 && chars[..i].iter().all(char::is_ascii_digit) => {
                 out.push('\\');
                 out.push(c);
             }
@@ -162,11 +338,17 @@ pub fn escape(text: &str, at_line_start: bool) -> String {
             _ => out.push(c),
         }
     }
-    // Leading spaces would become indentation (a code block at four).
-    if at_line_start && out.starts_with(' ') {
-        let trimmed = out.trim_start_matches(' ').len();
-        let spaces = out.len() - trimmed;
-        out = format!("{}{}", "&#32;".repeat(spaces), &out[spaces..]);
+    // Leading spaces and tabs would become indentation (a code block at four).
+    if at_line_start {
+        let kept = out.trim_start_matches([' ', '\t']);
+        let lead = out.len() - kept.len();
+        if lead > 0 {
+            let refs: String = out[..lead]
+                .chars()
+                .map(|c| if c == '\t' { "&#9;" } else { "&#32;" })
+                .collect();
+            out = format!("{refs}{}", &out[lead..]);
+        }
     }
     out
 }

@@ -21,7 +21,7 @@ pub struct RenderContext<'a> {
 }
 
 /// One output format.
-pub trait Renderer {
+pub trait Renderer: Sync {
     /// Format name as used on the command line (`md`, `txt`, `pdf`).
     fn name(&self) -> &'static str;
     /// File extension of the output.

@@ -1,9 +1,9 @@
 //! Fonts: the built-in Noto Sans JP or a font file named in `content/`,
 //! parsed once per run, and the glyph coverage check.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::RwLock;
 
 use printpdf::ParsedFont;
 
@@ -25,7 +25,8 @@ pub struct Font {
     /// Ascender and descender in em (descender negative).
     pub ascender: f32,
     pub descender: f32,
-    cache: RefCell<HashMap<char, Option<(u16, f32)>>>,
+    /// Shared by the threads that render PDFs in parallel.
+    cache: RwLock<HashMap<char, Option<(u16, f32)>>>,
 }
 
 impl Font {
@@ -57,14 +58,14 @@ impl Font {
             units_per_em,
             name,
             parsed,
-            cache: RefCell::new(HashMap::new()),
+            cache: RwLock::new(HashMap::new()),
         })
     }
 
     /// Glyph ID and advance (in em) of `c`, if the font has it.
     pub fn glyph(&self, c: char) -> Option<(u16, f32)> {
-        if let Some(hit) = self.cache.borrow().get(&c) {
-            return *hit;
+        if let Some(hit) = self.cache.read().ok().and_then(|c2| c2.get(&c).copied()) {
+            return hit;
         }
         let found = self
             .parsed
@@ -74,7 +75,9 @@ impl Font {
                 let adv = f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em;
                 (g, adv)
             });
-        self.cache.borrow_mut().insert(c, found);
+        if let Ok(mut cache) = self.cache.write() {
+            cache.insert(c, found);
+        }
         found
     }
 
@@ -82,6 +85,12 @@ impl Font {
     /// coverage check has already rejected those).
     pub fn advance(&self, c: char) -> f32 {
         self.glyph(c).map_or(0.0, |(_, a)| a)
+    }
+
+    /// The advance the PDF viewer uses for `c`, in em: the `/W` entry,
+    /// which printpdf writes as whole thousandths of an em, truncated.
+    pub fn pdf_width(&self, c: char) -> f32 {
+        (self.advance(c) * 1000.0).trunc() / 1000.0
     }
 
     pub fn has(&self, c: char) -> bool {

@@ -8,9 +8,8 @@
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, FontId, LinkAnnotation, Op, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
-    TextRenderingMode,
+    Actions, BorderArray, Color, FontId, LinkAnnotation, Op, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix, TextRenderingMode,
 };
 
 use super::fonts::Font;
@@ -38,6 +37,43 @@ fn color(c: Rgb) -> Color {
         b: c.2,
         icc_profile: None,
     })
+}
+
+/// One text matrix and one `TJ` for a run of positioned characters: the
+/// text as characters (printpdf maps them to glyphs and builds ToUnicode),
+/// with kerning numbers that move the pen from where the PDF viewer puts it
+/// (after the glyph's `/W` width) to where the layout placed the next one.
+fn show_run(font: &Font, chars: &[(char, f32)], y: f32, size: f32) -> Vec<Op> {
+    let Some(&(_, x0)) = chars.first() else {
+        return Vec::new();
+    };
+    let mut items: Vec<TextItem> = Vec::new();
+    let mut text = String::new();
+    let mut pen = x0;
+    for &(ch, x) in chars {
+        if !font.has(ch) {
+            continue;
+        }
+        // Thousandths of an em; TJ numbers move the pen left when positive.
+        let kern = ((pen - x) * 1000.0 / size * 1000.0).round() / 1000.0;
+        if kern.abs() >= 0.001 {
+            if !text.is_empty() {
+                items.push(TextItem::Text(std::mem::take(&mut text)));
+            }
+            items.push(TextItem::Offset(kern));
+        }
+        text.push(ch);
+        pen = x + font.pdf_width(ch) * size;
+    }
+    if !text.is_empty() {
+        items.push(TextItem::Text(text));
+    }
+    vec![
+        Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x0), Pt(y)),
+        },
+        Op::ShowText { items },
+    ]
 }
 
 fn ops_for(font: &Font, items: &[Item]) -> Vec<Op> {
@@ -68,21 +104,7 @@ fn ops_for(font: &Font, items: &[Item]) -> Vec<Op> {
                         mode: TextRenderingMode::FillStroke,
                     });
                 }
-                for &(ch, x) in chars {
-                    let Some((gid, _)) = font.glyph(ch) else {
-                        continue;
-                    };
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(x), Pt(*y)),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
-                            gid,
-                            0.0,
-                            ch.to_string(),
-                        )])],
-                    });
-                }
+                ops.extend(show_run(font, chars, *y, *size));
                 if *bold {
                     ops.push(Op::SetTextRenderingMode {
                         mode: TextRenderingMode::Fill,

@@ -1,0 +1,307 @@
+//! Helpers for the `talkdoc check` and `talkdoc review` tests: a scratch
+//! project built from a few strings in a temporary folder, and runs of the
+//! real binary whose output is inspected the way a user reads it.
+//!
+//! A project is `ja` (source) + `en`, `content/project.toml` with the
+//! settings under test, one or more documents, and one `.ftl` file per
+//! locale (`locales/<locale>/talk.ftl`), so every finding in a test points at
+//! a file and line visible in that test.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The settings every scratch project starts from; tests append to it.
+pub const PROJECT_TOML: &str = r#"source_locale = "ja"
+locales = ["ja", "en"]
+title = "talk-title"
+"#;
+
+/// A small, clean source: the title and one paragraph.
+pub const JA: &str = "\
+talk-title = テレメトリーを専門にするということ
+abstract-p1 = テレメトリーを専門にすることの意義を話します。
+";
+
+/// Its translation.
+pub const EN: &str = "\
+talk-title = Specialising in telemetry
+abstract-p1 = I explain why specialising in telemetry matters.
+";
+
+/// A document with the talk title and one `paragraphs` block of `ids`
+/// (the block's `messages = [...]` is on line 5).
+pub fn paragraphs(ids: &[&str]) -> String {
+    let list: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+    format!(
+        "title = \"talk-title\"\n\n[[blocks]]\ntype = \"paragraphs\"\nmessages = [{}]\n",
+        list.join(", ")
+    )
+}
+
+/// A `[[limits]]` table.
+pub fn limit(document: &str, locale: &str, max: usize, count: Option<&str>) -> String {
+    let mut s =
+        format!("\n[[limits]]\ndocument = \"{document}\"\nlocale = \"{locale}\"\nmax = {max}\n");
+    if let Some(c) = count {
+        s.push_str(&format!("count = \"{c}\"\n"));
+    }
+    s
+}
+
+/// A scratch project in a temporary folder (removed on drop).
+pub struct Project {
+    dir: TempDir,
+}
+
+impl Project {
+    /// `ja` and `en` as given, [`PROJECT_TOML`], and one document
+    /// `abstract` made of the paragraph `abstract-p1`.
+    pub fn new(ja: &str, en: &str) -> Project {
+        let p = Project {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        };
+        p.write("content/project.toml", PROJECT_TOML)
+            .write(
+                "content/documents/abstract.toml",
+                paragraphs(&["abstract-p1"]),
+            )
+            .write("locales/ja/talk.ftl", ja)
+            .write("locales/en/talk.ftl", en);
+        p
+    }
+
+    /// The small clean project ([`JA`], [`EN`]).
+    pub fn clean() -> Project {
+        Project::new(JA, EN)
+    }
+
+    /// Appends `extra` (limits, `[check]`, …) to [`PROJECT_TOML`].
+    pub fn config(self, extra: &str) -> Project {
+        self.write("content/project.toml", format!("{PROJECT_TOML}{extra}"));
+        self
+    }
+
+    /// Writes `content/documents/<name>.toml`.
+    pub fn document(self, name: &str, toml: &str) -> Project {
+        self.write(format!("content/documents/{name}.toml"), toml);
+        self
+    }
+
+    /// Records every translation as reviewed (`talkdoc review --all`), so a
+    /// test sees only the findings it is about.
+    pub fn reviewed(self) -> Project {
+        self.talkdoc(&["review", "--all"]).assert_code(0);
+        self
+    }
+
+    /// Writes a file (text or raw bytes) relative to the project folder.
+    pub fn write(&self, relative: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> &Project {
+        let path = self.path(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folder");
+        }
+        std::fs::write(&path, contents).expect("write fixture file");
+        self
+    }
+
+    pub fn read(&self, relative: impl AsRef<Path>) -> String {
+        std::fs::read_to_string(self.path(relative)).expect("read file")
+    }
+
+    pub fn remove(&self, relative: impl AsRef<Path>) {
+        let path = self.path(relative);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).expect("remove folder");
+        } else {
+            std::fs::remove_file(path).expect("remove file");
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, relative: impl AsRef<Path>) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Runs `talkdoc <args>` in the project folder.
+    pub fn talkdoc(&self, args: &[&str]) -> Run {
+        run_in(self.root(), args, &[])
+    }
+
+    /// Runs `talkdoc check <args>` in the project folder.
+    pub fn check(&self, args: &[&str]) -> Run {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        self.talkdoc(&all)
+    }
+
+    /// `talkdoc check --format json`, parsed.
+    pub fn check_json(&self) -> (i32, Value) {
+        let run = self.check(&["--format", "json"]);
+        let json = run.json();
+        (run.code, json)
+    }
+}
+
+/// Runs the binary in `dir` with extra environment variables. `NO_COLOR` is
+/// removed unless given, so tests see what a user without it sees.
+pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_talkdoc"));
+    cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run talkdoc");
+    Run {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        code: out
+            .status
+            .code()
+            .expect("exit status (not killed by a signal)"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// What one run printed, and how it exited.
+pub struct Run {
+    pub args: Vec<String>,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn dump(&self) -> String {
+        format!(
+            "talkdoc {}\nexit status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    /// Asserts the exit status, showing the whole output when it differs.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code, code, "unexpected exit status\n{}", self.dump());
+        self
+    }
+
+    /// The finding headlines of the human format, e.g.
+    /// `error[C001] locales/ja/talk.ftl:3:1: abstract-p2: missing in `en``.
+    pub fn headlines(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| l.starts_with("error[") || l.starts_with("warning["))
+            .collect()
+    }
+
+    /// The codes of every finding, in output order.
+    pub fn codes(&self) -> Vec<&str> {
+        self.headlines()
+            .into_iter()
+            .filter_map(|l| l.split_once('[').and_then(|(_, r)| r.split_once(']')))
+            .map(|(code, _)| code)
+            .collect()
+    }
+
+    /// How many findings have `code`.
+    pub fn count(&self, code: &str) -> usize {
+        self.codes().iter().filter(|c| **c == code).count()
+    }
+
+    /// The one finding whose headline starts with `prefix` (severity, code,
+    /// file:line:column, message ID …), with the lines printed under it
+    /// (source line, notes, help). Fails unless exactly one matches.
+    #[track_caller]
+    pub fn finding(&self, prefix: &str) -> String {
+        let lines: Vec<&str> = self.stdout.lines().collect();
+        let starts: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(prefix))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(
+            starts.len(),
+            1,
+            "expected exactly one finding starting with\n  {prefix}\n{}",
+            self.dump()
+        );
+        let start = starts[0];
+        let mut block = vec![lines[start]];
+        block.extend(
+            lines[start + 1..]
+                .iter()
+                .take_while(|l| l.starts_with(' '))
+                .copied(),
+        );
+        block.join("\n")
+    }
+
+    /// Asserts that no finding has `code`.
+    #[track_caller]
+    pub fn assert_no(&self, code: &str) -> &Run {
+        assert_eq!(self.count(code), 0, "unexpected {code}\n{}", self.dump());
+        self
+    }
+
+    /// Asserts the findings' codes, in output order.
+    #[track_caller]
+    pub fn assert_codes(&self, expected: &[&str]) -> &Run {
+        assert_eq!(
+            self.codes(),
+            expected,
+            "unexpected findings\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `needle`.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks\n  {needle}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    /// Asserts that stderr contains `needle`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks\n  {needle}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    /// stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.dump()))
+    }
+}
+
+/// The findings of a `--format json` report with `code`.
+pub fn json_findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
