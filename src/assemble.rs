@@ -15,6 +15,9 @@ use crate::project::Project;
 const MAX_INCLUDE_DEPTH: usize = 16;
 /// Lists nested deeper than this cannot be printed sensibly; it also bounds recursion.
 pub const MAX_LIST_DEPTH: usize = 32;
+/// A message longer than this is certainly a mistake (a pasted file, a
+/// runaway expansion); typesetting it would take thousands of pages.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 struct Assembler<'p> {
     project: &'p Project,
@@ -207,6 +210,25 @@ impl Assembler<'_> {
     ) -> Option<Text> {
         let locale = &self.catalog.locale;
         match self.catalog.format(id, Some(&self.args)) {
+            Ok(value) if value.len() > MAX_MESSAGE_BYTES => {
+                let at = self
+                    .catalog
+                    .entry(id)
+                    .and_then(|e| self.catalog.location(e));
+                self.errors.push(
+                    Diagnostic::error(
+                        "E0309",
+                        format!(
+                            "message `{id}` is {:.1} MB in locale `{locale}`; a message may be at most 1 MB",
+                            value.len() as f64 / 1_048_576.0
+                        ),
+                    )
+                    .at_opt(at.or_else(|| Some(doc.loc(span))))
+                    .id(id)
+                    .help("split the text into several messages, or check that no file was pasted by mistake"),
+                );
+                None
+            }
             Ok(value) => Some(Text {
                 message_id: id.to_string(),
                 inlines: parse_inline(&value),

@@ -57,6 +57,7 @@ pub struct CheckArgs {
 #[command(group(clap::ArgGroup::new("what").required(true).args(["ids", "all"])))]
 pub struct ReviewArgs {
     /// Message IDs (terms as `-name`) whose translation you checked.
+    #[arg(allow_hyphen_values = true)]
     pub ids: Vec<String>,
     /// Every translated message.
     #[arg(long)]
@@ -124,10 +125,20 @@ pub fn main() -> ExitCode {
 pub fn report_error(e: &Error) {
     let color = diag::stderr_color();
     let mut stderr = std::io::stderr().lock();
-    for d in &e.diagnostics {
+    // The first errors are the useful ones; a broken locale can produce
+    // hundreds of the same kind.
+    const SHOWN: usize = 20;
+    for d in e.diagnostics.iter().take(SHOWN) {
         let _ = write!(stderr, "{}", d.render(color));
     }
     let n = e.diagnostics.len();
+    if n > SHOWN {
+        let _ = writeln!(
+            stderr,
+            "… and {} more errors (`talkdoc check` lists them all)",
+            n - SHOWN
+        );
+    }
     let _ = writeln!(
         stderr,
         "talkdoc: {n} error{} — nothing was written",
@@ -385,7 +396,7 @@ fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<String>> {
     for w in wanted {
         if !all.contains(w) {
             return Err(Error::new(
-                Diagnostic::error("E0003", format!("unknown {what} `{w}`"))
+                Diagnostic::error("E0007", format!("unknown {what} `{w}`"))
                     .help(format!("choose from: {}", all.join(", "))),
             ));
         }
@@ -395,26 +406,56 @@ fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<String>> {
 
 /// `talkdoc check`: 0 clean, 1 findings at error level, 2 could not run.
 fn check(root: &Path, args: &CheckArgs) -> ExitCode {
+    let color = diag::use_color(std::io::stdout().is_terminal());
     let project = match Project::load(root) {
         Ok(p) => p,
         Err(e) => {
+            // Machine-readable formats still get their shape on stdout.
+            if args.format != OutputFormat::Human {
+                let mut report = crate::check::Report {
+                    findings: e.diagnostics.clone(),
+                    ..Default::default()
+                };
+                rebase_for_github(&mut report, root, args.format);
+                let _ = std::io::stdout().write_all(
+                    crate::check::report::render(&report, args.format, false).as_bytes(),
+                );
+            }
             report_error_only(&e);
             return ExitCode::from(2);
         }
     };
     let mut report = crate::check::run(&project);
+    rebase_for_github(&mut report, root, args.format);
     if args.deny_warnings {
         for d in &mut report.findings {
             d.severity = diag::Severity::Error;
         }
     }
-    let color = diag::use_color(std::io::stdout().is_terminal());
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(crate::check::report::render(&report, args.format, color).as_bytes());
     if report.errors() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// GitHub resolves annotation paths from the repository root (the job's
+/// working directory), not from `--project`: rebase them.
+fn rebase_for_github(report: &mut crate::check::Report, root: &Path, format: OutputFormat) {
+    if format != OutputFormat::Github || root == Path::new(".") {
+        return;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for d in &mut report.findings {
+        if let Some(loc) = d.location.as_mut() {
+            let full = root.join(&loc.path);
+            loc.path = full
+                .strip_prefix(&cwd)
+                .map(Path::to_path_buf)
+                .unwrap_or(full);
+        }
     }
 }
 

@@ -267,9 +267,11 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Diag
         let span = e.span().unwrap_or(0..0);
         Diagnostic::error("E0201", format!("invalid TOML: {}", e.message().trim_end()))
             .at(file.at(span))
-            .help(
-                "fix the TOML syntax or the field named above; see the README's `content/` section",
-            )
+            .help(if e.message().contains("recurs") {
+                "the nesting is too deep; lists can be nested at most 32 levels"
+            } else {
+                "fix the TOML syntax or the field named above; see the README's `content/` section"
+            })
     })
 }
 

@@ -38,19 +38,34 @@ pub struct SourceFile {
     /// Path as shown to the user (relative to the project when possible).
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Byte offset of the start of every line, so that locating a finding
+    /// costs a binary search, not a scan of the file (a check with
+    /// thousands of findings in a large file must stay linear).
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         SourceFile {
             path: path.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let start = self.line_starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
     }
 
     /// A location covering `span` (byte offsets) in this file.
@@ -116,6 +131,35 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The source line, shortened to about `max` characters around the
+    /// column with `…` where cut: a 10 MB line must not flood the terminal.
+    pub fn source_excerpt(&self, max: usize) -> Option<String> {
+        let line = self.source_line()?;
+        let chars: Vec<char> = line.chars().collect();
+        if chars.len() <= max {
+            return Some(line.to_string());
+        }
+        let col = self.column.saturating_sub(1).min(chars.len());
+        let start = col
+            .saturating_sub(max / 2)
+            .min(chars.len().saturating_sub(max));
+        let end = (start + max).min(chars.len());
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(&chars[start..end]);
+        if end < chars.len() {
+            out.push('…');
+        }
+        Some(out)
+    }
+}
+
+/// Longest source line shown in full in a diagnostic.
+const MAX_SHOWN_LINE: usize = 240;
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
@@ -133,11 +177,12 @@ pub struct Diagnostic {
     /// Stable code, e.g. `E0101`, documented in the README.
     pub code: &'static str,
     pub message: String,
-    pub location: Option<Location>,
+    /// Boxed: keeps `Result<_, Diagnostic>` small.
+    pub location: Option<Box<Location>>,
     /// The Fluent message (or document) the finding is about.
     pub message_id: Option<String>,
     /// What to do about it.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// Extra lines of context (e.g. old and new source text of a stale message).
     pub notes: Vec<String>,
 }
@@ -163,12 +208,12 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
     pub fn at_opt(mut self, location: Option<Location>) -> Self {
-        self.location = location;
+        self.location = location.map(Box::new);
         self
     }
 
@@ -178,7 +223,7 @@ impl Diagnostic {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -213,14 +258,21 @@ impl Diagnostic {
         let mut cs = cs.with_code(self.code).with_message(message);
         let mut file = None;
         if let Some(loc) = &self.location {
-            if let Some((text, span)) = &loc.source {
+            let long = loc
+                .source_line()
+                .is_some_and(|l| l.chars().count() > MAX_SHOWN_LINE);
+            if let (Some((text, span)), false) = (&loc.source, long) {
                 file = Some(SimpleFile::new(
                     loc.path.display().to_string(),
                     text.clone(),
                 ));
                 cs = cs.with_labels(vec![Label::primary((), span.clone())]);
             } else {
-                cs = cs.with_notes(vec![format!("in {loc}")]);
+                let mut notes = vec![format!("at {loc}")];
+                if let Some(excerpt) = loc.source_excerpt(80) {
+                    notes.push(format!("    {excerpt}"));
+                }
+                cs = cs.with_notes(notes);
             }
         }
         let mut notes = self.notes.clone();

@@ -52,6 +52,7 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
         }
     }
     let targets: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.relative)).collect();
+    remove_stale_temps(&targets);
     let mut temps: Vec<(PathBuf, fs::File)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, fs::File)]| {
         for (t, _) in temps {
@@ -91,6 +92,36 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
         }
     }
     Ok(targets)
+}
+
+/// A run killed between writing and renaming (SIGKILL, power cut) leaves
+/// `.<name>.<pid>.tmp` behind; the next run removes those of its targets.
+fn remove_stale_temps(targets: &[PathBuf]) {
+    let mut dirs: Vec<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = targets.iter().any(|t| {
+                t.parent() == Some(dir)
+                    && t.file_name().is_some_and(|n| {
+                        let prefix = format!(".{}.", n.to_string_lossy());
+                        name.starts_with(&prefix)
+                            && name.ends_with(".tmp")
+                            && name[prefix.len()..name.len() - 4]
+                                .chars()
+                                .all(|c| c.is_ascii_digit())
+                    })
+            });
+            if ours {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// Creates the target's folder and writes `bytes` to a temporary file in it.

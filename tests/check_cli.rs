@@ -71,13 +71,13 @@ fn e0101_continuation_line_starting_with_bracket_star_or_dot_is_reported_at_its_
         let p = Project::new(&ja, EN);
         let run = p.check(&[]);
         run.assert_code(1);
-        let f = run.finding("error[E0101] locales/ja/talk.ftl:3:1: Fluent syntax error:");
-        assert!(f.contains("the entry is ignored"), "{f}");
+        // At the offending character (column 5, after the indentation),
+        // naming it.
+        let c = &line[..1];
+        let f = run.finding("error[E0101] locales/ja/talk.ftl:3:5: ");
         assert!(f.contains(&format!("     3 |     {line}")), "{f}");
         assert!(
-            f.contains(
-                "a continuation line must be indented and cannot start with `[`, `*` or `.`"
-            ),
+            f.contains(&format!("a continuation line cannot start with `{c}`")),
             "{f}"
         );
         assert_eq!(run.count("E0101"), 1, "{}", run.stdout);
@@ -264,6 +264,7 @@ fn c006_unresolved_message_and_term_references_point_at_the_reference() {
     let ja = "\
 talk-title = テレメトリーを専門にするということ
 abstract-p1 = { -product }の話と{ intro }です。
+aside = { talk-title.short }
 ";
     let p = Project::new(ja, EN);
     let run = p.check(&[]);
@@ -283,7 +284,15 @@ abstract-p1 = { -product }の話と{ intro }です。
     run.finding(
         "error[C006] locales/ja/talk.ftl:2:32: abstract-p1: message `intro` does not exist in `ja`",
     );
-    assert_eq!(run.count("C006"), 2, "{}", run.stdout);
+    // An attribute that does not exist, at `talk-title.short`.
+    let f = run.finding(
+        "error[C006] locales/ja/talk.ftl:3:11: aside: attribute `talk-title.short` does not exist in `ja`",
+    );
+    assert!(
+        f.contains("help: add `.short = …` to `talk-title` in locales/ja/ or fix the reference"),
+        "{f}"
+    );
+    assert_eq!(run.count("C006"), 3, "{}", run.stdout);
 }
 
 #[test]
@@ -318,6 +327,49 @@ self-ref = Me { self-ref }
     }
     // One finding per cycle, not one per member.
     assert_eq!(run.count("C007"), 4, "{}", run.stdout);
+}
+
+/// `{ msg.attr }` refers to the attribute only: a message may use its own
+/// attribute (fluent-rs formats it fine), but an attribute that refers back
+/// to its message's value closes a cycle.
+#[test]
+fn c007_own_attribute_is_not_a_cycle_but_a_cycle_through_an_attribute_is() {
+    let ja = "\
+talk-title = テレメトリーを専門にするということ
+abstract-p1 = { abstract-p1.lead }です。
+    .lead = テレメトリーの話
+loop = { loop.back }
+    .back = 戻る{ loop }
+";
+    let en = "\
+talk-title = Specialising in telemetry
+abstract-p1 = It is { abstract-p1.lead }.
+    .lead = a talk on telemetry
+loop = { loop.back }
+    .back = Back { loop }
+";
+    let p = Project::new(ja, en)
+        .config("\n[check]\nallow_unused = [\"loop\"]\n")
+        .reviewed();
+    let run = p.check(&[]);
+    run.assert_code(1).assert_codes(&["C007", "C007"]);
+    for locale in ["en", "ja"] {
+        run.finding(&format!(
+            "error[C007] locales/{locale}/talk.ftl:4:1: loop: cyclic reference: loop → loop.back → loop"
+        ));
+    }
+    // Without the loop, the message using its own attribute is clean.
+    p.write(
+        "locales/ja/talk.ftl",
+        ja.lines().take(3).collect::<Vec<_>>().join("\n"),
+    );
+    p.write(
+        "locales/en/talk.ftl",
+        en.lines().take(3).collect::<Vec<_>>().join("\n"),
+    );
+    let p = p.config("");
+    p.talkdoc(&["review", "--all"]).assert_code(0);
+    p.check(&[]).assert_code(0).assert_codes(&[]);
 }
 
 #[test]
@@ -451,26 +503,28 @@ abstract-old = An earlier paragraph.
 // --format json
 // ---------------------------------------------------------------------------
 
-/// A project with an error (C006), a warning (C010), a stale translation
-/// (F001, which has notes) and a limit that is exceeded (L001).
+/// A project with errors (C006, F001, L001 — F001 has notes, L001 a
+/// crossing) and a warning (C010).
 fn project_with_a_bit_of_everything() -> Project {
     let ja = "\
 talk-title = テレメトリーを専門にするということ
 abstract-p1 = テレメトリーは面白い。
+aside = 余談{ nope }
 ";
     let en = "\
 talk-title = Specialising in telemetry
 abstract-p1 = Telemetry is fun. テレメトリー
+aside = An aside { nope }
 ";
     let p = Project::new(ja, en)
-        .config(&limit("abstract", "ja", 5, None))
+        .config(&format!(
+            "{}\n[check]\nallow_unused = [\"aside\"]\n",
+            limit("abstract", "ja", 5, None)
+        ))
         .reviewed();
     p.write(
         "locales/ja/talk.ftl",
-        "\
-talk-title = テレメトリーを専門にするということ
-abstract-p1 = テレメトリーはとても面白い。{ nope }
-",
+        ja.replace("テレメトリーは面白い。", "テレメトリーはとても面白い。"),
     );
     p
 }
@@ -504,7 +558,12 @@ fn json_report_has_the_documented_shape() {
         .count();
     assert_eq!(json["errors"], errors);
     assert_eq!(json["warnings"], warnings);
-    assert!(errors > 0 && warnings > 0, "{json:#}");
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    // Sorted by file, line, column, then code.
+    assert_eq!(codes, ["C010", "F001", "C006", "L001", "C006"], "{json:#}");
     for f in findings {
         let keys: Vec<&str> = f
             .as_object()
@@ -531,24 +590,21 @@ fn json_report_has_the_documented_shape() {
         );
         let code = f["code"].as_str().expect("code");
         assert_eq!(f["name"], talkdoc::check::code_name(code), "{f:#}");
-        assert_ne!(f["name"], "", "every code check reports has a name: {f:#}");
         assert!(f["notes"].is_array());
+        assert!(f["help"].is_string());
     }
 
-    let c006 = json_findings(&json, "C006");
-    assert_eq!(c006.len(), 1, "{json:#}");
-    let c006 = c006[0];
+    let c006 = json_findings(&json, "C006")
+        .into_iter()
+        .find(|f| f["file"] == "locales/ja/talk.ftl")
+        .expect("C006 in ja");
     assert_eq!(c006["severity"], "error");
     assert_eq!(c006["name"], "unresolved-reference");
-    assert_eq!(c006["message_id"], "abstract-p1");
+    assert_eq!(c006["message_id"], "aside");
     assert_eq!(c006["message"], "message `nope` does not exist in `ja`");
-    assert_eq!(c006["file"], "locales/ja/talk.ftl");
-    assert_eq!(c006["line"], 2);
-    assert_eq!(c006["column"], 31);
-    assert_eq!(
-        c006["source_line"],
-        "abstract-p1 = テレメトリーはとても面白い。{ nope }"
-    );
+    assert_eq!(c006["line"], 3);
+    assert_eq!(c006["column"], 13);
+    assert_eq!(c006["source_line"], "aside = 余談{ nope }");
     assert_eq!(c006["notes"], serde_json::json!([]));
     assert_eq!(
         c006["help"],
@@ -558,6 +614,8 @@ fn json_report_has_the_documented_shape() {
     let c010 = json_findings(&json, "C010")[0];
     assert_eq!(c010["severity"], "warning");
     assert_eq!(c010["name"], "source-script-in-translation");
+    assert_eq!(c010["message_id"], "abstract-p1");
+    assert_eq!(c010["file"], "locales/en/talk.ftl");
     assert_eq!(
         (c010["line"].as_u64(), c010["column"].as_u64()),
         (Some(2), Some(1))
@@ -566,73 +624,62 @@ fn json_report_has_the_documented_shape() {
     let f001 = json_findings(&json, "F001")[0];
     assert_eq!(f001["name"], "stale-translation");
     assert_eq!(f001["file"], "locales/en/talk.ftl");
+    assert_eq!(f001["line"], 2);
     assert_eq!(
         f001["notes"],
         serde_json::json!([
             "was: テレメトリーは面白い。",
-            "now: テレメトリーはとても面白い。{ nope }"
+            "now: テレメトリーはとても面白い。"
         ])
     );
 
-    let locales = json["locales"].as_array().expect("locales");
-    assert_eq!(locales.len(), 2);
+    let l001 = json_findings(&json, "L001")[0];
+    assert_eq!(l001["name"], "over-limit");
+    assert_eq!(l001["message_id"], "abstract-p1");
     assert_eq!(
-        locales[0],
-        serde_json::json!({"locale": "ja", "source": true, "messages": 2, "translated": 2,
-            "missing": 0, "stale": 0, "unreviewed": 0, "obsolete": 0})
+        l001["message"],
+        "`abstract` (ja) is 14 characters long, 9 over the limit of 5"
     );
     assert_eq!(
-        locales[1],
-        serde_json::json!({"locale": "en", "source": false, "messages": 2, "translated": 2,
-            "missing": 0, "stale": 1, "unreviewed": 0, "obsolete": 0})
+        l001["notes"],
+        serde_json::json!(["the limit is crossed here: …テレメトリ⟨over⟩ーはとても面白い。…"])
+    );
+    // At the first character over the limit, in the ja source.
+    assert_eq!(
+        (
+            l001["file"].as_str(),
+            l001["line"].as_u64(),
+            l001["column"].as_u64()
+        ),
+        (Some("locales/ja/talk.ftl"), Some(2), Some(20))
+    );
+
+    let locales = json["locales"].as_array().expect("locales");
+    assert_eq!(
+        locales,
+        &[
+            serde_json::json!({"locale": "ja", "source": true, "messages": 3, "translated": 3,
+                "missing": 0, "stale": 0, "unreviewed": 0, "obsolete": 0}),
+            serde_json::json!({"locale": "en", "source": false, "messages": 3, "translated": 3,
+                "missing": 0, "stale": 1, "unreviewed": 0, "obsolete": 0}),
+        ]
     );
 
     let limits = json["limits"].as_array().expect("limits");
-    assert_eq!(limits.len(), 1);
-    let l = &limits[0];
-    let keys: Vec<&str> = l
-        .as_object()
-        .expect("limit")
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        sorted(keys),
-        [
-            "count",
-            "counts",
-            "crossing",
-            "document",
-            "locale",
-            "max",
-            "remaining",
-            "rule",
-            "status"
-        ]
+        limits,
+        &[serde_json::json!({
+            "document": "abstract",
+            "locale": "ja",
+            "rule": "chars",
+            "max": 5,
+            "count": 14,
+            "remaining": -9,
+            "counts": {"chars": 14, "utf16": 14, "crlf": 14, "graphemes": 14, "words": limits[0]["counts"]["words"]},
+            "status": "over",
+            "crossing": {"message_id": "abstract-p1", "before": "テレメトリ", "after": "ーはとても面白い。"},
+        })]
     );
-    // The body is the formatted text: the unresolved `{ nope }` keeps the
-    // document from being assembled, so the limit falls back to … nothing?
-    // No: assembly fails, so no limit report would exist. It exists, so the
-    // reference resolved to its ID in braces; see below.
-    assert_eq!(l["document"], "abstract");
-    assert_eq!(l["locale"], "ja");
-    assert_eq!(l["rule"], "chars");
-    assert_eq!(l["max"], 5);
-    assert_eq!(l["status"], "over");
-    let count = l["count"].as_i64().expect("count");
-    assert_eq!(l["remaining"], 5 - count);
-    let counts: Vec<&str> = l["counts"]
-        .as_object()
-        .expect("counts")
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        sorted(counts),
-        ["chars", "crlf", "graphemes", "utf16", "words"]
-    );
-    assert_eq!(l["counts"]["chars"], count);
-    assert_eq!(l["crossing"]["message_id"], "abstract-p1");
 }
 
 fn sorted(mut v: Vec<&str>) -> Vec<&str> {
@@ -760,6 +807,78 @@ abstract-p1 = { missing-ref } テレメトリー
             "ANSI escape in {:?}",
             run.stderr
         );
+    }
+}
+
+/// On a terminal the human format is coloured, unless `NO_COLOR` is set
+/// (https://no-color.org). Runs under util-linux `script`, which gives the
+/// command a pseudo-terminal; skipped where that is not available.
+#[test]
+fn no_color_turns_colour_off_on_a_terminal() {
+    let util_linux_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux"));
+    if !util_linux_script {
+        eprintln!("skipped: util-linux `script` is not available");
+        return;
+    }
+    let p = Project::clean();
+    let on_a_terminal = |no_color: Option<&str>| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.current_dir(p.root())
+            .args([
+                "-qec",
+                &format!("'{}' check", env!("CARGO_BIN_EXE_talkdoc")),
+                "/dev/null",
+            ])
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().expect("run script");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, coloured) = on_a_terminal(None);
+    assert_eq!(code, Some(1), "{coloured}");
+    assert!(
+        coloured.contains("\x1b[1;31merror\x1b[0m[F002]"),
+        "{coloured:?}"
+    );
+    let (code, plain) = on_a_terminal(Some("1"));
+    assert_eq!(code, Some(1), "{plain}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(
+        plain.contains("error[F002] locales/en/talk.ftl:1:1: talk-title:"),
+        "{plain}"
+    );
+    // An empty NO_COLOR does not count as set.
+    let (_, empty) = on_a_terminal(Some(""));
+    assert!(empty.contains('\x1b'), "{empty:?}");
+}
+
+/// The library's renderer: colour only when asked for.
+#[test]
+fn the_human_renderer_colours_only_when_asked() {
+    use talkdoc::check::report::{OutputFormat, render};
+    let p = Project::clean();
+    let project = talkdoc::project::Project::load(p.root()).expect("loads");
+    let report = talkdoc::check::run(&project);
+    assert_eq!(report.errors(), 2, "two unreviewed translations");
+    let plain = render(&report, OutputFormat::Human, false);
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert!(
+        plain.contains("check failed: 2 errors, 0 warnings"),
+        "{plain}"
+    );
+    let coloured = render(&report, OutputFormat::Human, true);
+    assert!(coloured.contains("\x1b[1;31mfailed\x1b[0m"), "{coloured:?}");
+    // Machine formats never have colour.
+    for format in [OutputFormat::Json, OutputFormat::Github] {
+        assert!(!render(&report, format, true).contains('\x1b'));
     }
 }
 

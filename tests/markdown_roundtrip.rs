@@ -398,6 +398,181 @@ fn the_reader_notices_broken_markdown() {
 }
 
 // ---------------------------------------------------------------------------
+// Hand-picked cases: the exact Markdown, and that it reads back.
+
+fn t(inlines: Vec<Inline>) -> Text {
+    Text {
+        message_id: "m".into(),
+        inlines,
+    }
+}
+
+fn txt(s: &str) -> Inline {
+    Inline::Text(s.into())
+}
+
+fn doc(blocks: Vec<Block>) -> Document {
+    Document {
+        name: "case".into(),
+        locale: "ja".into(),
+        title: None,
+        blocks,
+    }
+}
+
+fn para(inlines: Vec<Inline>) -> Block {
+    Block::Paragraph(t(inlines))
+}
+
+fn bullets(texts: &[&str]) -> Block {
+    Block::List(List {
+        numbered: false,
+        items: texts
+            .iter()
+            .map(|s| ListItem {
+                text: t(vec![txt(s)]),
+                mark: None,
+                children: Vec::new(),
+            })
+            .collect(),
+    })
+}
+
+#[track_caller]
+fn assert_markdown(d: &Document, want: &str) {
+    assert_eq!(to_markdown(d), want);
+    if let Err(e) = check_round_trip(d) {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn emphasis_is_kept_where_commonmark_can_express_it() {
+    let em = |s: &str| Inline::Emphasis(vec![txt(s)]);
+    let strong = |s: &str| Inline::Strong(vec![txt(s)]);
+    assert_markdown(
+        &doc(vec![para(vec![txt("これは"), em("強調"), txt("です")])]),
+        "これは*強調*です\n",
+    );
+    assert_markdown(
+        &doc(vec![para(vec![txt("a "), strong("b"), txt(" c")])]),
+        "a **b** c\n",
+    );
+    assert_markdown(
+        &doc(vec![para(vec![Inline::Emphasis(vec![
+            txt("a "),
+            strong("b"),
+            txt(" c"),
+        ])])]),
+        "*a __b__ c*\n",
+    );
+    // A marked item is bold, its own emphasis alternates to `_`.
+    let marked = Block::List(List {
+        numbered: false,
+        items: vec![ListItem {
+            text: t(vec![txt("x "), em("y")]),
+            mark: Some("chosen".into()),
+            children: Vec::new(),
+        }],
+    });
+    assert_markdown(&doc(vec![marked]), "- **x _y_** (chosen)\n");
+}
+
+#[test]
+fn emphasis_commonmark_cannot_express_keeps_its_text() {
+    // `*` after a letter and before punctuation is not an opening delimiter:
+    // the text is kept, without stray asterisks.
+    let d = doc(vec![para(vec![
+        txt("x"),
+        Inline::Emphasis(vec![txt("「b」")]),
+        txt("y"),
+    ])]);
+    assert_markdown(&d, "x「b」y\n");
+    let d = doc(vec![para(vec![Inline::Strong(vec![txt(" a ")])])]);
+    assert_markdown(&d, "&#32;a&#32;\n");
+}
+
+#[test]
+fn text_that_looks_like_markdown_stays_text() {
+    // `#` at the end of a heading is not a closing sequence.
+    assert_markdown(
+        &doc(vec![Block::Heading(t(vec![txt("Issue #")]))]),
+        "## Issue \\#\n",
+    );
+    // A line break starts a line: block syntax after it is escaped.
+    assert_markdown(
+        &doc(vec![para(vec![
+            txt("a"),
+            Inline::LineBreak,
+            txt("# b"),
+            Inline::LineBreak,
+            txt("- c"),
+            Inline::LineBreak,
+            txt("    d"),
+        ])]),
+        "a\\\n\\# b\\\n\\- c\\\n&#32;&#32;&#32;&#32;d\n",
+    );
+    // Trailing spaces would be stripped.
+    assert_markdown(&doc(vec![para(vec![txt("a  ")])]), "a&#32;&#32;\n");
+    // `!` before a link would make it an image.
+    assert_markdown(
+        &doc(vec![para(vec![
+            txt("Wow!"),
+            Inline::Link {
+                url: "https://e.x/".into(),
+                content: vec![txt("x")],
+            },
+        ])]),
+        "Wow\\![x](<https://e.x/>)\n",
+    );
+    // A code span of spaces only.
+    assert_markdown(
+        &doc(vec![para(vec![txt("a "), Inline::Code(" ".into())])]),
+        "a ` `\n",
+    );
+    // Backslashes and character references in a URL are kept as written.
+    assert_markdown(
+        &doc(vec![para(vec![Inline::Link {
+            url: r"https://e.x/a\b?c&amp;d&e".into(),
+            content: vec![txt("l")],
+        }])]),
+        "[l](<https://e.x/a\\\\b?c\\&amp;d&e>)\n",
+    );
+}
+
+#[test]
+fn block_structure_survives() {
+    // Two bullet lists in a row stay two lists.
+    assert_markdown(
+        &doc(vec![bullets(&["a"]), bullets(&["b"]), bullets(&["c"])]),
+        "- a\n\n* b\n\n- c\n",
+    );
+    // A heading with a line break is a setext heading (ATX is one line).
+    assert_markdown(
+        &doc(vec![Block::Heading(t(vec![
+            txt("a"),
+            Inline::LineBreak,
+            txt("b"),
+        ]))]),
+        "a\\\nb\n---\n",
+    );
+    // Continuation lines of an item are indented to its content.
+    let item = Block::List(List {
+        numbered: true,
+        items: vec![ListItem {
+            text: t(vec![txt("a"), Inline::LineBreak, txt("b")]),
+            mark: None,
+            children: vec![ListItem {
+                text: t(vec![txt("c")]),
+                mark: None,
+                children: Vec::new(),
+            }],
+        }],
+    });
+    assert_markdown(&doc(vec![item]), "1. a\\\n   b\n   - c\n");
+}
+
+// ---------------------------------------------------------------------------
 // Random documents.
 
 /// Pieces of text that mean something somewhere in Markdown.

@@ -90,7 +90,8 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             }
             _ => continue,
         };
-        let start = offset_in(source, id);
+        // A term's ID slice excludes its `-`; point at the `-`.
+        let start = offset_in(source, id).saturating_sub(usize::from(kind == EntryKind::Term));
         let mut walker = Walker {
             source,
             variables: BTreeSet::new(),
@@ -106,7 +107,7 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             id: id.to_string(),
             kind,
             file,
-            span: start..start + id.len(),
+            span: start..offset_in(source, id) + id.len(),
             has_value: value.is_some(),
             attributes: attributes.iter().map(|a| a.id.name.to_string()).collect(),
             variables: walker.variables,
@@ -203,6 +204,26 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
         }
         _ => "see https://projectfluent.org/fluent/guide/ for the syntax",
     };
+    // The classic trap: an indented line starting with `[`, `*` or `.` ends
+    // the message and becomes Junk. Say so, and point at that character.
+    let text = &file.text;
+    let start = e.pos.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let indent = line.len() - line.trim_start().len();
+    if indent > 0 && line.trim_start().starts_with(['[', '*', '.']) {
+        let c = &line.trim_start()[..1];
+        let at = line_start + indent;
+        return Diagnostic::error(
+            "E0101",
+            format!("a continuation line cannot start with `{c}`: Fluent ends the message before it and drops this text"),
+        )
+        .at(file.at(at..at + 1))
+        .help(format!(
+            "move the text onto the previous line, or write the `{c}` as a string literal: {{ \"{c}\" }}"
+        ));
+    }
     // Point at the error position; fluent-syntax reports an empty range at EOF.
     let span = if e.pos.end > e.pos.start {
         e.pos.clone()

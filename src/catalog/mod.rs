@@ -83,7 +83,7 @@ impl LocaleCatalog {
                 err.diagnostics[0].help = Some(format!(
                     "create {} with the locale's .ftl files, or remove `{locale}` from `locales` in content/project.toml",
                     shown_dir.display()
-                ));
+                ).into());
             }
             err
         })?;
@@ -94,6 +94,13 @@ impl LocaleCatalog {
         paths.sort();
 
         let mut problems = Vec::new();
+        if paths.is_empty() {
+            problems.push(
+                Diagnostic::error("E0106", format!("locale `{locale}` has no messages: no .ftl files in {}", shown_dir.display()))
+                    .at(Location::file(shown_dir.clone()))
+                    .help(format!("add the `{locale}` translation as .ftl files there, or remove `{locale}` from `locales` in content/project.toml")),
+            );
+        }
         let mut files = Vec::new();
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
         let mut bundle = FluentBundle::new(vec![langid.clone()]);

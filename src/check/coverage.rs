@@ -211,20 +211,20 @@ fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for r in &entry.references {
-            if !cat.entries.contains_key(&r.target) {
-                let is_term = r.target.starts_with('-');
+            let is_term = r.target.starts_with('-');
+            // The index spans a term reference's name; point at the whole
+            // reference `-name`, as it is written and reported.
+            let mut span = r.span.clone();
+            if is_term
+                && file
+                    .text
+                    .get(..span.start)
+                    .is_some_and(|t| t.ends_with('-'))
+            {
+                span.start -= 1;
+            }
+            let Some(target) = cat.entries.get(&r.target) else {
                 let what = if is_term { "term" } else { "message" };
-                // The index spans a term reference's name; point at the
-                // whole reference `-name`, as it is written and reported.
-                let mut span = r.span.clone();
-                if is_term
-                    && file
-                        .text
-                        .get(..span.start)
-                        .is_some_and(|t| t.ends_with('-'))
-                {
-                    span.start -= 1;
-                }
                 out.push(
                     Diagnostic::error(
                         "C006",
@@ -238,33 +238,159 @@ fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
                         cat.dir.display()
                     )),
                 );
+                continue;
+            };
+            // `{ msg.attr }`: Fluent allows no space around the dot, so the
+            // attribute name follows the reference's span directly.
+            let attribute = file.text.get(span.end..).and_then(|rest| {
+                let name = rest.strip_prefix('.')?;
+                let len = name
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .unwrap_or(name.len());
+                (len > 0).then(|| &name[..len])
+            });
+            if let Some(a) = attribute
+                && !target.attributes.iter().any(|t| t == a)
+            {
+                out.push(
+                    Diagnostic::error(
+                        "C006",
+                        format!(
+                            "attribute `{}.{a}` does not exist in `{}`",
+                            r.target, cat.locale
+                        ),
+                    )
+                    .at(file.at(span.start..span.end + 1 + a.len()))
+                    .id(entry.key())
+                    .help(format!(
+                        "add `.{a} = …` to `{}` in {}/ or fix the reference",
+                        r.target,
+                        cat.dir.display()
+                    )),
+                );
             }
         }
     }
 }
 
-/// Reference cycles (a → b → a), reported once per cycle at its first member.
+/// A pattern that can take part in a reference cycle: an entry's value
+/// (`None`) or one of its attributes. `{ msg }` refers to the value,
+/// `{ msg.attr }` to the attribute only, so a message may use its own
+/// attribute (`a = { a.short }`) without a cycle.
+type Node = (String, Option<String>);
+
+/// References between patterns, read from the Fluent AST of the locale's
+/// files (the catalog index records references per entry, not per pattern).
+/// Only the first definition of a duplicated ID counts, as in the catalog.
+fn pattern_graph(cat: &LocaleCatalog) -> BTreeMap<Node, Vec<Node>> {
+    use fluent_syntax::ast;
+
+    fn pattern(p: &ast::Pattern<&str>, out: &mut Vec<Node>) {
+        for element in &p.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                expr(expression, out);
+            }
+        }
+    }
+    fn expr(e: &ast::Expression<&str>, out: &mut Vec<Node>) {
+        match e {
+            ast::Expression::Inline(i) => inline(i, out),
+            ast::Expression::Select { selector, variants } => {
+                inline(selector, out);
+                for v in variants {
+                    pattern(&v.value, out);
+                }
+            }
+        }
+    }
+    fn inline(i: &ast::InlineExpression<&str>, out: &mut Vec<Node>) {
+        match i {
+            ast::InlineExpression::MessageReference { id, attribute } => out.push((
+                id.name.to_string(),
+                attribute.as_ref().map(|a| a.name.to_string()),
+            )),
+            ast::InlineExpression::TermReference {
+                id,
+                attribute,
+                arguments,
+            } => {
+                out.push((
+                    format!("-{}", id.name),
+                    attribute.as_ref().map(|a| a.name.to_string()),
+                ));
+                if let Some(args) = arguments {
+                    call(args, out);
+                }
+            }
+            ast::InlineExpression::FunctionReference { arguments, .. } => call(arguments, out),
+            ast::InlineExpression::Placeable { expression } => expr(expression, out),
+            _ => {}
+        }
+    }
+    fn call(args: &ast::CallArguments<&str>, out: &mut Vec<Node>) {
+        for p in &args.positional {
+            inline(p, out);
+        }
+        for n in &args.named {
+            inline(&n.value, out);
+        }
+    }
+
+    let mut graph: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
+    for (file_index, file) in cat.files.iter().enumerate() {
+        let resource = match fluent_syntax::parser::parse(file.text.as_ref()) {
+            Ok(r) => r,
+            Err((r, _)) => r,
+        };
+        for entry in &resource.body {
+            let (key, value, attributes) = match entry {
+                ast::Entry::Message(m) => (m.id.name.to_string(), m.value.as_ref(), &m.attributes),
+                ast::Entry::Term(t) => (format!("-{}", t.id.name), Some(&t.value), &t.attributes),
+                _ => continue,
+            };
+            if cat.entries.get(&key).is_none_or(|e| e.file != file_index)
+                || graph.contains_key(&(key.clone(), None))
+            {
+                continue;
+            }
+            let mut targets = Vec::new();
+            if let Some(v) = value {
+                pattern(v, &mut targets);
+            }
+            graph.insert((key.clone(), None), targets);
+            for a in attributes {
+                let mut targets = Vec::new();
+                pattern(&a.value, &mut targets);
+                graph.insert((key.clone(), Some(a.id.name.to_string())), targets);
+            }
+        }
+    }
+    graph
+}
+
+/// Reference cycles (a → b → a), reported once per cycle at the entry
+/// where it was found.
 fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
-    // Iterative DFS with colours: 0 unvisited, 1 on stack, 2 done.
-    let keys: Vec<&String> = cat.entries.keys().collect();
-    let index: BTreeMap<&str, usize> = keys
+    let graph = pattern_graph(cat);
+    let nodes: Vec<&Node> = graph.keys().collect();
+    let index: BTreeMap<&Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let edges: Vec<Vec<usize>> = nodes
         .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = keys
-        .iter()
-        .map(|k| {
-            cat.entries[*k]
-                .references
+        .map(|n| {
+            graph[*n]
                 .iter()
-                .filter_map(|r| index.get(r.target.as_str()).copied())
+                .filter_map(|t| index.get(t).copied())
                 .collect()
         })
         .collect();
-    let mut colour = vec![0u8; keys.len()];
+    let name = |n: usize| match &nodes[n].1 {
+        None => nodes[n].0.clone(),
+        Some(a) => format!("{}.{a}", nodes[n].0),
+    };
+    // Iterative DFS with colours: 0 unvisited, 1 on stack, 2 done.
+    let mut colour = vec![0u8; nodes.len()];
     let mut reported: HashSet<Vec<usize>> = HashSet::new();
-    for start in 0..keys.len() {
+    for start in 0..nodes.len() {
         if colour[start] != 0 {
             continue;
         }
@@ -281,21 +407,21 @@ fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
                     1 => {
                         let pos = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
                         let mut cycle: Vec<usize> = stack[pos..].iter().map(|(n, _)| *n).collect();
-                        let chain: Vec<&str> = cycle
+                        let chain: Vec<String> = cycle
                             .iter()
                             .chain(std::iter::once(&target))
-                            .map(|&n| keys[n].as_str())
+                            .map(|&n| name(n))
                             .collect();
                         cycle.sort_unstable();
                         if reported.insert(cycle) {
-                            let entry = &cat.entries[keys[target]];
+                            let key = &nodes[target].0;
                             out.push(
                                 Diagnostic::error(
                                     "C007",
                                     format!("cyclic reference: {}", chain.join(" → ")),
                                 )
-                                .at_opt(cat.location(entry))
-                                .id(keys[target].clone())
+                                .at_opt(cat.entries.get(key).and_then(|e| cat.location(e)))
+                                .id(key.clone())
                                 .help(
                                     "break the cycle: a message cannot (indirectly) contain itself",
                                 ),

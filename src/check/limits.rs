@@ -251,18 +251,28 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
             other_over.first().copied()
         };
         let crossing_at = crossing_rule.and_then(|r| r.crossing(&body, *max));
-        // Characters from the start of the crossing message's text to the crossing.
-        let offset_in_message = crossing_at.and_then(|at| {
+        // The message the crossing is in; a crossing on the line breaks
+        // between two messages belongs to the one that ends there.
+        let crossing_segment = crossing_at.and_then(|at| {
             segments
                 .iter()
                 .find(|(range, _)| range.contains(&at))
-                .map(|(range, _)| body[range.start..at].chars().count())
+                .or_else(|| segments.iter().rev().find(|(range, _)| range.end <= at))
         });
+        // The message's own text just before the crossing (up to 20
+        // characters; no list marker or line break between messages), to
+        // find in its `.ftl` source, and how far into the message it ends.
+        let in_message = crossing_at
+            .zip(crossing_segment)
+            .map(|(at, (range, _))| {
+                let end = at.min(range.end);
+                let text = &body[range.start..end];
+                let tail_start = text.char_indices().rev().nth(19).map_or(0, |(i, _)| i);
+                (text[tail_start..].to_string(), text.chars().count())
+            })
+            .unwrap_or_default();
         let crossing = crossing_at.map(|at| {
-            let message_id = segments
-                .iter()
-                .find(|(range, _)| range.contains(&at))
-                .map(|(_, id)| id.clone());
+            let message_id = crossing_segment.map(|(_, id)| id.clone());
             let before: String = {
                 let chars: Vec<char> = body[..at].chars().collect();
                 chars[chars.len().saturating_sub(20)..].iter().collect()
@@ -279,16 +289,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
             .as_ref()
             .and_then(|c| c.message_id.as_ref())
             .and_then(|id| {
-                locate_in_source(
-                    project,
-                    locale.get_ref(),
-                    id,
-                    &crossing
-                        .as_ref()
-                        .map(|c| c.before.clone())
-                        .unwrap_or_default(),
-                    offset_in_message.unwrap_or(0),
-                )
+                locate_in_source(project, locale.get_ref(), id, &in_message.0, in_message.1)
             })
             .unwrap_or_else(|| file.at(max_span(spec)));
         if status == "over" {
@@ -306,7 +307,8 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
             if let Some(c) = c {
                 d = d.note(format!(
                     "the limit is crossed here: …{}⟨over⟩{}…",
-                    c.before, c.after
+                    visible_breaks(&c.before),
+                    visible_breaks(&c.after)
                 ));
                 if let Some(id) = &c.message_id {
                     d.message_id = Some(id.clone());
@@ -318,18 +320,27 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
                 .iter()
                 .map(|r| format!("fails {} ({}/{max})", r.describe(), counts.get(*r)))
                 .collect();
-            out.push(
-                Diagnostic::warning(
-                    "L002",
-                    format!(
-                        "{what} passes {} ({n}/{max}); {}",
-                        rule.describe(),
-                        fails.join("; ")
-                    ),
-                )
-                .at(location)
-                .help("if the form may count that way, shorten the text to be safe"),
-            );
+            let mut d = Diagnostic::warning(
+                "L002",
+                format!(
+                    "{what} passes {} ({n}/{max}); {}",
+                    rule.describe(),
+                    fails.join("; ")
+                ),
+            )
+            .at(location)
+            .help("if the form may count that way, shorten the text to be safe");
+            // Like L001: where the first failing rule is crossed, and in which message.
+            if let (Some(c), Some(r)) = (crossing.as_ref(), other_over.first()) {
+                d = d.note(format!(
+                    "{}, the limit is crossed here: …{}⟨over⟩{}…",
+                    r.describe(),
+                    visible_breaks(&c.before),
+                    visible_breaks(&c.after)
+                ));
+                d.message_id.clone_from(&c.message_id);
+            }
+            out.push(d);
         }
         reports.push(LimitReport {
             document: document.get_ref().clone(),
@@ -343,6 +354,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
         });
     }
     reports
+}
+
+/// Line breaks shown as `⏎`, so a note about a crossing stays on one line.
+fn visible_breaks(s: &str) -> String {
+    s.replace('\n', "⏎")
 }
 
 fn unit(rule: Rule) -> &'static str {

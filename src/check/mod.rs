@@ -15,8 +15,9 @@ pub mod report;
 use crate::diag::{Diagnostic, Severity};
 use crate::project::Project;
 
-/// Every finding code `check` can report, with its name and default
-/// severity. The README's table is written from this list.
+/// Every code talkdoc reports (findings of `check` and errors of every
+/// command), with its name, default severity and meaning. The README lists
+/// them all; a test keeps the two in step.
 pub const CODES: &[(&str, &str, Severity, &str)] = &[
     (
         "E0101",
@@ -101,6 +102,138 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "invalid-review-record",
         Severity::Error,
         "a `locales/<locale>.reviewed.toml` file is not a valid review record",
+    ),
+    (
+        "E0001",
+        "unreadable-content",
+        Severity::Error,
+        "content/project.toml or a document file cannot be read",
+    ),
+    (
+        "E0002",
+        "invalid-locale",
+        Severity::Error,
+        "a locale is not a valid BCP 47 tag",
+    ),
+    (
+        "E0003",
+        "missing-locale-folder",
+        Severity::Error,
+        "a locale's folder under locales/ cannot be read",
+    ),
+    (
+        "E0004",
+        "unreadable-ftl",
+        Severity::Error,
+        "a .ftl file cannot be read",
+    ),
+    (
+        "E0007",
+        "unknown-choice",
+        Severity::Error,
+        "--locale or --document names something the project does not have",
+    ),
+    (
+        "E0106",
+        "empty-locale",
+        Severity::Error,
+        "a locale folder holds no .ftl files",
+    ),
+    (
+        "E0201",
+        "invalid-toml",
+        Severity::Error,
+        "a content file is not valid TOML or has an unknown or missing field",
+    ),
+    (
+        "E0205",
+        "unusable-locale-name",
+        Severity::Error,
+        "a locale name could leave the output folder",
+    ),
+    (
+        "E0206",
+        "source-locale-not-listed",
+        Severity::Error,
+        "the source locale is not in `locales`",
+    ),
+    (
+        "E0207",
+        "unusable-document-name",
+        Severity::Error,
+        "a document file name could leave the output folder",
+    ),
+    (
+        "E0208",
+        "no-documents",
+        Severity::Error,
+        "content/documents/ holds no documents",
+    ),
+    (
+        "E0301",
+        "unknown-locale",
+        Severity::Error,
+        "an internal request for a locale the project does not have",
+    ),
+    (
+        "E0302",
+        "unknown-document",
+        Severity::Error,
+        "an internal request for a document the project does not have",
+    ),
+    (
+        "E0309",
+        "message-too-large",
+        Severity::Error,
+        "a message is over 1 MB",
+    ),
+    (
+        "E0401",
+        "unwritable-output",
+        Severity::Error,
+        "an output file or folder cannot be written",
+    ),
+    (
+        "E0402",
+        "output-escape",
+        Severity::Error,
+        "an output path would leave the output folder",
+    ),
+    (
+        "E0501",
+        "unreadable-font",
+        Severity::Error,
+        "the font file named in [pdf] cannot be read",
+    ),
+    (
+        "E0502",
+        "unparsable-font",
+        Severity::Error,
+        "the font file is not a usable OpenType/TrueType font",
+    ),
+    (
+        "E0503",
+        "missing-glyph",
+        Severity::Error,
+        "a character is not in the PDF font",
+    ),
+    (
+        "E0504",
+        "pdf-write-failed",
+        Severity::Error,
+        "the PDF could not be serialised",
+    ),
+    (
+        "E0603",
+        "review-source-locale",
+        Severity::Error,
+        "`review --locale` names the source locale",
+    ),
+    (
+        "E0604",
+        "review-unknown-id",
+        Severity::Error,
+        "`review` names an ID not in both locales",
     ),
     (
         "C001",

@@ -63,7 +63,9 @@ fn human(report: &Report, color: bool) -> String {
             let _ = writeln!(s, "  {:>4} | {}", line.0, line.1);
         }
         for n in &d.notes {
-            let _ = writeln!(s, "       = {n}");
+            // A multi-line note (e.g. the old and new text of a multi-line
+            // message) stays indented under its `=`.
+            let _ = writeln!(s, "       = {}", n.replace('\n', "\n         "));
         }
         if let Some(h) = &d.help {
             let _ = writeln!(s, "       = help: {h}");
@@ -146,7 +148,7 @@ fn finding_json(d: &Diagnostic) -> Value {
         "file": loc.map(|l| l.path.display().to_string()),
         "line": loc.filter(|l| l.line > 0).map(|l| l.line),
         "column": loc.filter(|l| l.line > 0).map(|l| l.column),
-        "source_line": loc.and_then(|l| l.source_line()),
+        "source_line": loc.and_then(|l| l.source_excerpt(240)),
         "notes": d.notes,
         "help": d.help,
     })

@@ -106,13 +106,23 @@ fn list_items(items: &[ListItem], numbered: bool, alternate: bool, indent: &str,
         let text = match &item.mark {
             Some(mark) => {
                 let mark = format!(" ({})", escape(mark, false, None));
-                let inner = inlines(&item.text.inlines, false, Some('*'), Some('*'));
-                if can_wrap(&inner, None, Some(' ')) {
+                let inner = inlines(
+                    &item.text.inlines,
+                    false,
+                    Some('*'),
+                    Some('*'),
+                    '_',
+                    Open {
+                        star: true,
+                        underscore: false,
+                    },
+                );
+                if can_wrap('*', &inner, None, Some(' '), false) {
                     format!("**{inner}**{mark}")
                 } else {
                     format!(
                         "{}{mark}",
-                        inlines(&item.text.inlines, true, None, Some(' '))
+                        inlines(&item.text.inlines, true, None, Some(' '), '*', Open::NONE)
                     )
                 }
             }
@@ -126,7 +136,7 @@ fn list_items(items: &[ListItem], numbered: bool, alternate: bool, indent: &str,
 
 /// The inlines of a whole block (paragraph, heading, list item).
 fn block_inlines(list: &[Inline]) -> String {
-    protect_trailing_space(inlines(list, true, None, None))
+    protect_trailing_space(inlines(list, true, None, None, '*', Open::NONE))
 }
 
 /// Spaces and tabs at the end of a block are stripped by CommonMark; write
@@ -146,8 +156,9 @@ fn protect_trailing_space(mut s: String) -> String {
 }
 
 /// The first character an inline will be written with, as far as a
-/// neighbouring emphasis delimiter is concerned.
-fn first_char(inline: &Inline) -> Option<char> {
+/// neighbouring emphasis delimiter is concerned (`delimiter`: the one
+/// emphasis at this level is written with).
+fn first_char(inline: &Inline, delimiter: char) -> Option<char> {
     match inline {
         Inline::Text(t) | Inline::NoteRef(t) => t.chars().next().map(|c| {
             if needs_escape(c) {
@@ -160,70 +171,146 @@ fn first_char(inline: &Inline) -> Option<char> {
         }),
         Inline::Code(_) => Some('`'),
         // Possibly a delimiter: treat it as one.
-        Inline::Emphasis(_) | Inline::Strong(_) => Some('*'),
+        Inline::Emphasis(_) | Inline::Strong(_) => Some(delimiter),
         Inline::Link { .. } => Some('['),
         Inline::LineBreak => Some('\\'),
     }
 }
 
-/// Renders inlines. `line_start`: the first inline starts a line;
-/// `prev` / `next`: the characters written just before and after (None for
-/// the start or end of a line).
-fn inlines(list: &[Inline], line_start: bool, prev: Option<char>, next: Option<char>) -> String {
-    let mut s = String::new();
-    let mut at_line_start = line_start;
-    for (i, inline) in list.iter().enumerate() {
-        let before = s.chars().last().or(prev);
-        let after = match list.get(i + 1) {
-            Some(n) => first_char(n),
-            None => next,
-        };
-        let piece = match inline {
-            Inline::Text(t) | Inline::NoteRef(t) => escape(t, at_line_start, after),
-            Inline::Code(c) => code_span(c),
-            Inline::Emphasis(c) => wrap("*", c, at_line_start, before, after),
-            Inline::Strong(c) => wrap("**", c, at_line_start, before, after),
-            Inline::Link { url, content } => {
-                format!(
-                    "[{}](<{}>)",
-                    inlines(content, false, Some('['), Some(']')),
-                    link_destination(url)
-                )
-            }
-            Inline::LineBreak => "\\\n".to_string(),
-        };
-        at_line_start = matches!(inline, Inline::LineBreak) || (at_line_start && piece.is_empty());
-        s.push_str(&piece);
-    }
-    s
+/// Which emphasis delimiters an enclosing emphasis has opened.
+#[derive(Clone, Copy)]
+struct Open {
+    star: bool,
+    underscore: bool,
 }
 
-/// Emphasis or strong emphasis, when the delimiters will be recognised;
-/// otherwise just its content.
-fn wrap(
-    delimiter: &str,
-    content: &[Inline],
+impl Open {
+    const NONE: Open = Open {
+        star: false,
+        underscore: false,
+    };
+
+    fn with(self, delimiter: char) -> Open {
+        match delimiter {
+            '*' => Open { star: true, ..self },
+            _ => Open {
+                underscore: true,
+                ..self
+            },
+        }
+    }
+
+    fn has(self, delimiter: char) -> bool {
+        if delimiter == '*' {
+            self.star
+        } else {
+            self.underscore
+        }
+    }
+}
+
+/// Renders inlines. `line_start`: the first inline starts a line;
+/// `prev` / `next`: the characters written just before and after (None for
+/// the start or end of a line); `delimiter`: `*` or `_` for emphasis at this
+/// level. Nested emphasis alternates the two, because runs of different
+/// characters never pair up, whereas `*a **b***` style runs do.
+///
+/// Emphasis whose delimiters would not be recognised where it stands is
+/// replaced by its content and the run is rendered again, so that the
+/// content meets its real neighbours (line start, adjacent code spans).
+fn inlines(
+    list: &[Inline],
     line_start: bool,
     prev: Option<char>,
     next: Option<char>,
+    delimiter: char,
+    open: Open,
 ) -> String {
-    let inner = inlines(content, false, Some('*'), Some('*'));
-    if can_wrap(&inner, prev, next) {
-        format!("{delimiter}{inner}{delimiter}")
-    } else {
-        inlines(content, line_start, prev, next)
+    let mut items = coalesce(list.to_vec());
+    'again: loop {
+        let mut s = String::new();
+        let mut at_line_start = line_start;
+        for i in 0..items.len() {
+            let before = s.chars().last().or(prev);
+            let after = match items.get(i + 1) {
+                Some(n) => first_char(n, delimiter),
+                None => next,
+            };
+            let piece = match &items[i] {
+                Inline::Text(t) | Inline::NoteRef(t) => escape(t, at_line_start, after),
+                Inline::Code(c) => code_span(c),
+                Inline::Emphasis(c) | Inline::Strong(c) => {
+                    let run = if matches!(items[i], Inline::Strong(_)) {
+                        format!("{delimiter}{delimiter}")
+                    } else {
+                        delimiter.to_string()
+                    };
+                    let other = if delimiter == '*' { '_' } else { '*' };
+                    let inner = inlines(
+                        c,
+                        false,
+                        Some(delimiter),
+                        Some(delimiter),
+                        other,
+                        open.with(delimiter),
+                    );
+                    if can_wrap(delimiter, &inner, before, after, open.has(delimiter)) {
+                        format!("{run}{inner}{run}")
+                    } else {
+                        let content = c.clone();
+                        items.splice(i..=i, content);
+                        items = coalesce(items);
+                        continue 'again;
+                    }
+                }
+                Inline::Link { url, content } => {
+                    format!(
+                        "[{}](<{}>)",
+                        inlines(content, false, Some('['), Some(']'), delimiter, open),
+                        link_destination(url)
+                    )
+                }
+                Inline::LineBreak => "\\\n".to_string(),
+            };
+            at_line_start =
+                matches!(items[i], Inline::LineBreak) || (at_line_start && piece.is_empty());
+            s.push_str(&piece);
+        }
+        return s;
     }
 }
 
-/// Whether `*inner*` between `prev` and `next` is read as emphasis: the
-/// opening run must be left-flanking and the closing run right-flanking
-/// (CommonMark 6.2), and neither may touch another `*`, which would join the
-/// delimiter runs.
-fn can_wrap(inner: &str, prev: Option<char>, next: Option<char>) -> bool {
+/// Adjacent code spans joined into one: written one after the other their
+/// backtick fences would run together.
+fn coalesce(list: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(list.len());
+    for inline in list {
+        match (out.last_mut(), inline) {
+            (Some(Inline::Code(prev)), Inline::Code(c)) => prev.push_str(&c),
+            (_, inline) => out.push(inline),
+        }
+    }
+    out
+}
+
+/// Whether `*inner*` (or `_inner_`) between `prev` and `next` is read as
+/// emphasis: the opening run must be left-flanking and the closing run
+/// right-flanking (CommonMark 6.2), `_` must not be inside a word, and
+/// neither run may touch another delimiter of its kind, which would join
+/// the runs. Inside an emphasis opened with the same character
+/// (`nested`), the opening run must not be able to close, or it would
+/// close that one.
+fn can_wrap(
+    delimiter: char,
+    inner: &str,
+    prev: Option<char>,
+    next: Option<char>,
+    nested: bool,
+) -> bool {
     let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().last()) else {
         return false;
     };
-    if prev == Some('*') || next == Some('*') {
+    if prev == Some(delimiter) || next == Some(delimiter) {
         return false;
     }
     // Only whitespace and ASCII punctuation are sure to count as such
@@ -240,7 +327,16 @@ fn can_wrap(inner: &str, prev: Option<char>, next: Option<char>) -> bool {
     if punct(last) && !open_side(next) {
         return false;
     }
-    true
+    if nested {
+        // Not right-flanking: after whitespace, or after punctuation with a
+        // letter or digit next.
+        let after_space = prev.is_none_or(char::is_whitespace);
+        let after_punct = prev.is_some_and(|c| c.is_ascii_punctuation()) && first.is_alphanumeric();
+        if !(after_space || after_punct) {
+            return false;
+        }
+    }
+    delimiter != '_' || (open_side(prev) && open_side(next))
 }
 
 /// A link destination in `<…>`: no line breaks or `<`/`>` inside, and

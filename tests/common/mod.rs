@@ -369,63 +369,67 @@ pub fn pdftotext(pdf: &Path) -> String {
     )
 }
 
-/// The text of each page of a PDF, without the running header (a line
-/// that is the talk title, possibly cut short with `…`, at the top of a
-/// page) and the footer (`n / N`).
-pub fn pdf_pages(pdf: &Path, talk_titles: &[String]) -> Vec<String> {
-    let all = pdftotext(pdf);
-    let mut pages: Vec<&str> = all.split('\u{c}').collect();
+/// The text of each page of a PDF without the running header and footer:
+/// pdftotext reads only the body area, leaving out the top 7% and the
+/// bottom 6% of the page (talkdoc's header sits 46 pt below the top edge,
+/// the footer 31 pt above the bottom, the body 68 pt and 62 pt in).
+pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let size = pdfinfo(pdf)
+        .get("Page size")
+        .cloned()
+        .unwrap_or_else(|| panic!("pdfinfo shows no page size for {}", pdf.display()));
+    let mut dims = size
+        .split_whitespace()
+        .filter_map(|w| w.parse::<f64>().ok());
+    let (w, h) = match (dims.next(), dims.next()) {
+        (Some(w), Some(h)) => (w, h),
+        _ => panic!("cannot read the page size {size:?}"),
+    };
+    let top = (h * 0.07).round();
+    let bottom = (h * 0.06).round();
+    let args: Vec<String> = vec![
+        "-enc".into(),
+        "UTF-8".into(),
+        "-x".into(),
+        "0".into(),
+        "-y".into(),
+        top.to_string(),
+        "-W".into(),
+        w.ceil().to_string(),
+        "-H".into(),
+        (h - top - bottom).round().to_string(),
+    ];
+    let mut argv: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    argv.push(pdf.as_os_str());
+    argv.push("-".as_ref());
+    let all = run_tool("pdftotext", &argv);
+    let mut pages: Vec<String> = all.split('\u{c}').map(str::to_string).collect();
     // pdftotext ends the last page with a form feed too.
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
         pages.pop();
     }
-    let titles: Vec<String> = talk_titles.iter().map(|t| squash(t)).collect();
     pages
-        .iter()
-        .enumerate()
-        .map(|(n, page)| {
-            let mut lines: Vec<&str> = page.lines().collect();
-            if let Some(last) = lines.iter().rposition(|l| !l.trim().is_empty()) {
-                if is_footer(&squash(lines[last])) {
-                    lines.remove(last);
-                }
-            }
-            if n > 0 {
-                if let Some(first) = lines.iter().position(|l| !l.trim().is_empty()) {
-                    let s = squash(lines[first]);
-                    let header = titles
-                        .iter()
-                        .any(|t| *t == s || s.strip_suffix('…').is_some_and(|p| t.starts_with(p)));
-                    if header {
-                        lines.remove(first);
-                    }
-                }
-            }
-            lines.join("\n")
-        })
-        .collect()
-}
-
-fn is_footer(s: &str) -> bool {
-    let Some((a, b)) = s.split_once('/') else {
-        return false;
-    };
-    !a.is_empty()
-        && !b.is_empty()
-        && a.chars().all(|c| c.is_ascii_digit())
-        && b.chars().all(|c| c.is_ascii_digit())
 }
 
 /// `pdfinfo <pdf>` as key → value.
 pub fn pdfinfo(pdf: &Path) -> BTreeMap<String, String> {
-    run_tool(
+    // Indented lines belong to a block (e.g. "PDF subtype") and may repeat
+    // keys such as `Title`: keep top-level keys, first occurrence.
+    let mut out = BTreeMap::new();
+    let text = run_tool(
         "pdfinfo",
         &["-enc".as_ref(), "UTF-8".as_ref(), pdf.as_os_str()],
-    )
-    .lines()
-    .filter_map(|l| l.split_once(':'))
-    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-    .collect()
+    );
+    for line in text.lines() {
+        if line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            out.entry(k.trim().to_string())
+                .or_insert_with(|| v.trim().to_string());
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -688,11 +692,12 @@ fn parse_value(b: &[u8], mut i: usize) -> (PdfValue, usize) {
             let mut words = std::str::from_utf8(&rest[..rest.len().min(24)])
                 .unwrap_or_default()
                 .split_whitespace();
-            if let (Ok(n), Some(g), Some(r)) = (first.parse::<u32>(), words.next(), words.next()) {
-                if g.chars().all(|c| c.is_ascii_digit()) && r.starts_with('R') {
-                    let r_pos = find(b, b"R", j).unwrap_or(j);
-                    return (PdfValue::Ref(n), r_pos + 1);
-                }
+            if let (Ok(n), Some(g), Some(r)) = (first.parse::<u32>(), words.next(), words.next())
+                && g.chars().all(|c| c.is_ascii_digit())
+                && r.starts_with('R')
+            {
+                let r_pos = find(b, b"R", j).unwrap_or(j);
+                return (PdfValue::Ref(n), r_pos + 1);
             }
             (PdfValue::Other(first), j)
         }

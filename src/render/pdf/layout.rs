@@ -153,7 +153,14 @@ impl Flat {
                 }
                 // No italic face: emphasis is set in (synthetic) bold.
                 Inline::Emphasis(c) | Inline::Strong(c) => self.inlines(c, true, color, link),
-                Inline::Link { url, content } => self.inlines(content, bold, LINK, Some(url)),
+                Inline::Link { url, content } => {
+                    self.inlines(content, bold, LINK, Some(url));
+                    // Paper cannot be clicked: print the address too.
+                    if crate::document::plain_text(content) != *url {
+                        self.push(" ", bold, color, None);
+                        self.push(url, false, GRAY, Some(url));
+                    }
+                }
                 Inline::LineBreak => self.push("\n", bold, color, link),
             }
         }
@@ -498,8 +505,9 @@ impl<'a> Flow<'a> {
                     label: (i == 0).then(|| (label.clone(), indent)),
                 })
                 .collect();
-            self.place(pending, size * s.leading, 0.0);
-            self.y -= size * 0.15;
+            // List items are short lines: a little tighter than body text.
+            self.place(pending, size * (s.leading - 0.15), 0.0);
+            self.y -= size * 0.1;
             self.list(&item.children, false, depth + 1);
         }
     }
@@ -578,25 +586,37 @@ impl<'a> Layout<'a> {
 
     fn running_header(&self, page: &mut Page, title: &str) {
         let size = 8.0;
-        let ellipsis = '…';
-        let max = TEXT_WIDTH;
-        let mut x = MARGIN_X;
-        let mut chars = Vec::new();
-        let all: Vec<char> = title.chars().collect();
-        let full: f32 = all.iter().map(|&c| self.font.advance(c) * size).sum();
-        let limit = if full > max {
-            max - self.font.advance(ellipsis) * size
-        } else {
-            max
+        // Through the line breaker, for the same 和欧間 spacing as the body;
+        // only the first line is shown, ending in … when the title is longer.
+        let opts = Options {
+            first_line_width: TEXT_WIDTH,
+            line_width: TEXT_WIDTH,
+            font_size: size,
+            justify: false,
+            hyphenate: false,
         };
-        for &c in &all {
-            let w = self.font.advance(c) * size;
-            if x + w - MARGIN_X > limit {
-                chars.push((ellipsis, x));
-                break;
+        let lines = self
+            .breaker
+            .break_paragraph(title, &|c| self.font.advance(c), &opts);
+        let Some(first) = lines.first() else { return };
+        let mut chars: Vec<(char, f32)> = first
+            .chars
+            .iter()
+            .map(|pc| (pc.ch, MARGIN_X + pc.x))
+            .collect();
+        if lines.len() > 1 {
+            let ellipsis = self.font.pick(&['…', '.']);
+            let room = TEXT_WIDTH - self.font.advance(ellipsis) * size;
+            while chars
+                .last()
+                .is_some_and(|&(c, x)| x - MARGIN_X + self.font.advance(c) * size > room)
+            {
+                chars.pop();
             }
-            chars.push((c, x));
-            x += w;
+            let x = chars
+                .last()
+                .map_or(MARGIN_X, |&(c, x)| x + self.font.advance(c) * size);
+            chars.push((ellipsis, x));
         }
         let y = PAGE_HEIGHT - MARGIN_TOP + 22.0;
         page.items.push(Item::Glyphs {

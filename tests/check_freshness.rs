@@ -1,0 +1,407 @@
+//! Freshness (F001, F002, F003) and `talkdoc review`: the review record
+//! `locales/<locale>.reviewed.toml` says which source text each translation
+//! was last checked against; `check` reports translations whose source
+//! changed since, or that were never reviewed.
+
+mod check_support;
+
+use check_support::*;
+
+const JA3: &str = "\
+talk-title = テレメトリーを専門にするということ
+abstract-p1 = テレメトリーは信頼性の基礎です。
+abstract-p2 = 本講演では研究構想を紹介します。
+";
+
+const EN3: &str = "\
+talk-title = Specialising in telemetry
+abstract-p1 = Telemetry is the foundation of reliability.
+abstract-p2 = This talk presents my research plans.
+";
+
+fn project3() -> Project {
+    Project::new(JA3, EN3).document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]))
+}
+
+#[test]
+fn the_whole_review_workflow() {
+    let p = project3();
+
+    // 1. Nothing reviewed yet: F002 for every translated message, at the
+    //    translation, exit 1.
+    let run = p.check(&[]);
+    run.assert_code(1).assert_codes(&["F002", "F002", "F002"]);
+    for (line, id) in [(1, "talk-title"), (2, "abstract-p1"), (3, "abstract-p2")] {
+        let f = run.finding(&format!(
+            "error[F002] locales/en/talk.ftl:{line}:1: {id}: \
+             no review recorded: cannot tell whether the translation is up to date"
+        ));
+        assert!(
+            f.contains(&format!(
+                "help: check the translation against the source, then run `talkdoc review {id} --locale en`"
+            )),
+            "{f}"
+        );
+    }
+    let en_row: Vec<&str> = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("en "))
+        .expect("en row")
+        .split_whitespace()
+        .collect();
+    assert_eq!(en_row, ["en", "3", "3", "0", "0", "3", "0"]);
+
+    // 2. Review everything.
+    let run = p.talkdoc(&["review", "--all"]);
+    run.assert_code(0);
+    assert_eq!(
+        run.stdout,
+        "reviewed en abstract-p1 (unreviewed)\n\
+         reviewed en abstract-p2 (unreviewed)\n\
+         reviewed en talk-title (unreviewed)\n\
+         wrote locales/en.reviewed.toml\n"
+    );
+
+    // 3. Clean.
+    let run = p.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+
+    // The record: a header, then one line per message, sorted by ID, with
+    // the source text it was reviewed against.
+    let record = p.read("locales/en.reviewed.toml");
+    let lines: Vec<&str> = record.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines.len(), 3, "{record}");
+    let ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(" = ").next().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["abstract-p1", "abstract-p2", "talk-title"]);
+    assert!(
+        lines[0].contains(r#"source = "テレメトリーは信頼性の基礎です。""#),
+        "{record}"
+    );
+    assert!(
+        lines[2].contains(r#"source = "テレメトリーを専門にするということ""#),
+        "{record}"
+    );
+    assert!(
+        record.starts_with(
+            "# For each `en` message, the `ja` source it was last reviewed against.\n"
+        )
+    );
+
+    // 4. The author edits the Japanese of one message: its translation is stale.
+    p.write(
+        "locales/ja/talk.ftl",
+        JA3.replace("信頼性の基礎です。", "信頼性と可観測性の基礎です。"),
+    );
+    let run = p.check(&[]);
+    run.assert_code(1).assert_codes(&["F001"]);
+    let f = run.finding(
+        "error[F001] locales/en/talk.ftl:2:1: abstract-p1: \
+         stale: the `ja` source changed since this translation was reviewed",
+    );
+    assert!(
+        f.contains("     2 | abstract-p1 = Telemetry is the foundation of reliability."),
+        "{f}"
+    );
+    assert!(
+        f.contains("       = was: テレメトリーは信頼性の基礎です。"),
+        "{f}"
+    );
+    assert!(
+        f.contains("       = now: テレメトリーは信頼性と可観測性の基礎です。"),
+        "{f}"
+    );
+    assert!(
+        f.contains(
+            "help: update the translation, then run `talkdoc review abstract-p1 --locale en`"
+        ),
+        "{f}"
+    );
+    let en_row: Vec<&str> = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("en "))
+        .expect("en row")
+        .split_whitespace()
+        .collect();
+    assert_eq!(en_row, ["en", "3", "3", "0", "1", "0", "0"]);
+
+    // 5. The translator updates it and records the review of that one message.
+    p.write(
+        "locales/en/talk.ftl",
+        EN3.replace("of reliability.", "of reliability and observability."),
+    );
+    let run = p.talkdoc(&["review", "abstract-p1", "--locale", "en"]);
+    run.assert_code(0);
+    assert_eq!(
+        run.stdout,
+        "reviewed en abstract-p1 (stale)\nwrote locales/en.reviewed.toml\n"
+    );
+
+    // 6. Clean again; only that line of the record changed.
+    p.check(&[]).assert_code(0).assert_codes(&[]);
+    let after = p.read("locales/en.reviewed.toml");
+    let changed: Vec<(&str, &str)> = record
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{record}\n{after}");
+    assert!(changed[0].1.starts_with("abstract-p1 = "));
+    assert!(changed[0].1.contains("信頼性と可観測性の基礎です。"));
+
+    // Reviewing it again is harmless.
+    let run = p.talkdoc(&["review", "abstract-p1"]);
+    run.assert_code(0);
+    run.assert_stdout_has("reviewed en abstract-p1 (already current)");
+    let run = p.talkdoc(&["review", "--all"]);
+    run.assert_code(0);
+    run.assert_stdout_has("every translation was already marked as reviewed");
+    assert_eq!(p.read("locales/en.reviewed.toml"), after);
+}
+
+#[test]
+fn reformatting_the_source_does_not_make_anything_stale() {
+    let p = project3().reviewed();
+    let record = p.read("locales/en.reviewed.toml");
+    // Blank lines, comments of every level, the value on its own line.
+    let reformatted = "\
+### 講演提案の日本語原文。
+
+## タイトル
+talk-title = テレメトリーを専門にするということ
+
+
+
+# AUTHOR: 要旨の一段落目。
+abstract-p1 =
+    テレメトリーは信頼性の基礎です。
+
+abstract-p2 =   本講演では研究構想を紹介します。
+";
+    p.write("locales/ja/talk.ftl", reformatted);
+    p.check(&[]).assert_code(0).assert_codes(&[]);
+    // Moving messages to another file changes nothing either.
+    p.write(
+        "locales/ja/talk.ftl",
+        "talk-title = テレメトリーを専門にするということ\n",
+    );
+    p.write(
+        "locales/ja/abstract.ftl",
+        "abstract-p2 = 本講演では研究構想を紹介します。\n\nabstract-p1 = テレメトリーは信頼性の基礎です。\n",
+    );
+    p.check(&[]).assert_code(0).assert_codes(&[]);
+    p.talkdoc(&["review", "--all"]).assert_code(0);
+    assert_eq!(p.read("locales/en.reviewed.toml"), record);
+}
+
+#[test]
+fn a_multi_line_source_is_still_one_line_in_the_record() {
+    let ja = "\
+talk-title = テレメトリーを専門にするということ
+abstract-p1 =
+    一行目です。
+    二行目は \"引用\" を含みます。
+";
+    let en = "\
+talk-title = Specialising in telemetry
+abstract-p1 =
+    The first line.
+    The second line \"quotes\".
+";
+    let p = Project::new(ja, en).reviewed();
+    let record = p.read("locales/en.reviewed.toml");
+    let lines: Vec<&str> = record.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines.len(), 2, "one line per message:\n{record}");
+    assert!(lines[0].starts_with("abstract-p1 = { hash = "), "{record}");
+    assert!(lines[0].contains(r"一行目です。\n"), "{record}");
+    p.check(&[]).assert_code(0).assert_codes(&[]);
+
+    // The stale notes show the old and new text.
+    p.write("locales/ja/talk.ftl", ja.replace("一行目", "最初の行"));
+    let run = p.check(&[]);
+    run.assert_code(1).assert_codes(&["F001"]);
+    let f = run.finding("error[F001] locales/en/talk.ftl:2:1: abstract-p1: stale:");
+    // Continuation lines stay indented under the note.
+    assert!(
+        f.contains("       = was: 一行目です。\n             二行目は \"引用\" を含みます。\n"),
+        "{f}"
+    );
+    assert!(
+        f.contains("       = now: 最初の行です。\n             二行目は \"引用\" を含みます。\n"),
+        "{f}"
+    );
+}
+
+#[test]
+fn f003_a_review_for_a_message_that_no_longer_exists() {
+    let p = project3().reviewed();
+    // abstract-p2 is removed from both locales and from the document.
+    p.write(
+        "locales/ja/talk.ftl",
+        JA3.replace("abstract-p2 = 本講演では研究構想を紹介します。\n", ""),
+    );
+    p.write(
+        "locales/en/talk.ftl",
+        EN3.replace("abstract-p2 = This talk presents my research plans.\n", ""),
+    );
+    p.write(
+        "content/documents/abstract.toml",
+        paragraphs(&["abstract-p1"]),
+    );
+    let run = p.check(&[]);
+    // A warning: the record has a line too many, nothing is wrong with the text.
+    run.assert_code(0).assert_codes(&["F003"]);
+    let f = run.finding(
+        "warning[F003] locales/en.reviewed.toml:4:1: abstract-p2: \
+         a review is recorded for a message that is not in both locales",
+    );
+    assert!(f.contains("     4 | abstract-p2 = { hash = "), "{f}");
+    assert!(
+        f.contains("help: run `talkdoc review --all --locale en` to rewrite the record"),
+        "{f}"
+    );
+    // As the help says:
+    p.talkdoc(&["review", "--all", "--locale", "en"])
+        .assert_code(0);
+    p.check(&[]).assert_code(0).assert_codes(&[]);
+    assert!(!p.read("locales/en.reviewed.toml").contains("abstract-p2"));
+}
+
+#[test]
+fn review_of_an_unknown_id_is_e0604_and_writes_nothing() {
+    let p = project3().reviewed();
+    let before = p.read("locales/en.reviewed.toml");
+    let run = p.talkdoc(&["review", "abstract-p9", "--locale", "en"]);
+    run.assert_code(1);
+    run.assert_stderr_has(
+        "error[E0604]: abstract-p9: `abstract-p9` is not a message in both `ja` and `en`",
+    );
+    run.assert_stderr_has("nothing was written");
+    assert_eq!(p.read("locales/en.reviewed.toml"), before);
+
+    // A message only in the source is not reviewable either.
+    p.write(
+        "locales/ja/talk.ftl",
+        format!("{JA3}abstract-p3 = 未翻訳\n"),
+    );
+    let run = p.talkdoc(&["review", "abstract-p3"]);
+    run.assert_code(1);
+    run.assert_stderr_has("error[E0604]: abstract-p3:");
+}
+
+#[test]
+fn review_of_the_source_locale_is_an_error() {
+    let p = project3();
+    let run = p.talkdoc(&["review", "--all", "--locale", "ja"]);
+    run.assert_code(1);
+    run.assert_stderr_has(
+        "error[E0603]: `ja` is the source locale; only translations are reviewed",
+    );
+    assert!(!p.path("locales/ja.reviewed.toml").exists());
+    assert!(!p.path("locales/en.reviewed.toml").exists());
+
+    let run = p.talkdoc(&["review", "abstract-p1", "--locale", "fr"]);
+    run.assert_code(1);
+    run.assert_stderr_has("error[E0301]: unknown locale `fr`");
+}
+
+#[test]
+fn review_needs_ids_or_all() {
+    let p = project3();
+    let run = p.talkdoc(&["review"]);
+    run.assert_code(2);
+    let run = p.talkdoc(&["review", "--all", "abstract-p1"]);
+    run.assert_code(2);
+}
+
+#[test]
+fn review_refuses_a_project_with_syntax_errors() {
+    let p = project3();
+    p.write("locales/en/talk.ftl", format!("{EN3}broken = {{\n"));
+    let run = p.talkdoc(&["review", "--all"]);
+    run.assert_code(1);
+    run.assert_stderr_has("error[E0101]");
+    assert!(!p.path("locales/en.reviewed.toml").exists());
+}
+
+#[test]
+fn terms_are_reviewed_too() {
+    let ja = format!("{JA3}-product = テレメトリー基盤\n");
+    let en = format!("{EN3}-product = telemetry platform\n");
+    let p =
+        Project::new(&ja, &en).document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]));
+    let run = p.check(&[]);
+    run.finding("error[F002] locales/en/talk.ftl:4:2: -product: no review recorded");
+    // A term ID starts with `-`: after `--` it is not taken for an option.
+    let run = p.talkdoc(&["review", "--locale", "en", "--", "-product"]);
+    run.assert_code(0);
+    run.assert_stdout_has("reviewed en -product (unreviewed)");
+    assert!(
+        p.read("locales/en.reviewed.toml")
+            .contains("-product = { hash = ")
+    );
+    let run = p.check(&[]);
+    assert!(
+        run.headlines().iter().all(|h| !h.contains("-product")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.count("F002"), 3, "the messages are still unreviewed");
+}
+
+#[test]
+fn a_malformed_review_record_is_reported_with_file_line_and_column() {
+    let p = project3().reviewed();
+    let record = p.read("locales/en.reviewed.toml");
+    // Line 4 loses the comma between its two fields.
+    let broken: String = record
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 3 {
+                format!("{}\n", l.replacen("\", source", "\" source", 1))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    p.write("locales/en.reviewed.toml", &broken);
+    let run = p.check(&[]);
+    run.assert_code(1).assert_codes(&["E0602"]);
+    let line4 = broken.lines().nth(3).expect("line 4");
+    // At `source`, where the comma was expected.
+    let column = line4.find(" source").expect("source") + 2;
+    let f = run.finding(&format!(
+        "error[E0602] locales/en.reviewed.toml:4:{column}: invalid review record: \
+         missing comma between key-value pairs"
+    ));
+    assert!(f.contains(&format!("     4 | {line4}")), "{f}");
+    assert!(
+        f.contains("restore it from version control or run `talkdoc review --all`"),
+        "{f}"
+    );
+
+    // An unknown field is reported too.
+    p.write(
+        "locales/en.reviewed.toml",
+        "talk-title = { hash = \"0\", source = \"x\", by = \"me\" }\n",
+    );
+    let run = p.check(&[]);
+    run.assert_code(1);
+    run.finding("error[E0602] locales/en.reviewed.toml:1:");
+
+    // Reviewing a single message cannot fix it, and says why…
+    p.write("locales/en.reviewed.toml", &broken);
+    let run = p.talkdoc(&["review", "abstract-p1"]);
+    run.assert_code(1);
+    run.assert_stderr_has("error[E0602]: invalid review record");
+    // …but `review --all` rewrites it, as the help says.
+    let run = p.talkdoc(&["review", "--all"]);
+    run.assert_code(0);
+    p.check(&[]).assert_code(0).assert_codes(&[]);
+    assert_eq!(p.read("locales/en.reviewed.toml"), record);
+}
