@@ -73,10 +73,11 @@ pub fn markdown_options() -> Options {
 /// Parses a message value as inline Markdown. Block syntax (headings,
 /// lists) is not expected inside a message; its text is kept as text.
 pub fn parse_inline(markdown: &str) -> Vec<Inline> {
+    let markdown = escape_block_starts(markdown);
     let mut stack: Vec<(Vec<Inline>, Option<Tag<'_>>)> = vec![(Vec::new(), None)];
     let mut in_note: usize = 0;
     let mut paragraphs = 0;
-    for event in Parser::new_ext(markdown, markdown_options()) {
+    for event in Parser::new_ext(&markdown, markdown_options()) {
         match event {
             Event::Start(Tag::Paragraph) => {
                 if paragraphs > 0 {
@@ -137,6 +138,76 @@ pub fn parse_inline(markdown: &str) -> Vec<Inline> {
         }
     }
     stack.pop().map(|(v, _)| v).unwrap_or_default()
+}
+
+/// A message is inline text, but a line of it that starts like a block
+/// (`- item`, `1. item`, `# title`, `> quote`, `---`, `===`, a code fence,
+/// `[label]: target`) would be parsed as one, and its marker (or the whole
+/// line) would vanish from the text. Escapes that first character so the
+/// line stays text, exactly as written.
+fn escape_block_starts(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if !markdown.split('\n').any(|l| block_marker_at(l).is_some()) {
+        return std::borrow::Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len() + 8);
+    for (i, line) in markdown.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match block_marker_at(line) {
+            Some(at) => {
+                out.push_str(&line[..at]);
+                out.push('\\');
+                out.push_str(&line[at..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Byte offset of the character that makes `line` start a block, if any.
+fn block_marker_at(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    // Followed by a space, a tab or the end of the line.
+    let ends_marker = |n: usize| {
+        rest[n..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ' ' | '\t' | '\r'))
+    };
+    let rule = || {
+        let marks: Vec<char> = rest
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\t' | '\r'))
+            .collect();
+        marks.len() >= 3
+            && matches!(marks[0], '-' | '*' | '_')
+            && marks.iter().all(|&c| c == marks[0])
+    };
+    match rest.chars().next()? {
+        '#' => {
+            let n = rest.chars().take_while(|&c| c == '#').count();
+            (n <= 6 && ends_marker(n)).then_some(indent)
+        }
+        '-' | '+' | '*' => (ends_marker(1) || rule()).then_some(indent),
+        '_' => rule().then_some(indent),
+        '>' => Some(indent),
+        '=' => rest.trim_end().chars().all(|c| c == '=').then_some(indent),
+        '`' | '~' => (rest.starts_with("```") || rest.starts_with("~~~")).then_some(indent),
+        // A link reference definition is removed from the text.
+        '[' => (!rest.starts_with("[[") && rest.contains("]:")).then_some(indent),
+        '0'..='9' => {
+            let n = rest.chars().take_while(char::is_ascii_digit).count();
+            let after = rest[n..].chars().next();
+            (n <= 9 && matches!(after, Some('.' | ')')) && ends_marker(n + 1)).then_some(indent + n)
+        }
+        _ => None,
+    }
 }
 
 fn push(stack: &mut [(Vec<Inline>, Option<Tag<'_>>)], inline: Inline) {
@@ -261,6 +332,43 @@ mod tests {
 
     #[test]
     fn block_syntax_is_kept_as_text() {
+        for s in [
+            "要素技術\n- eBPF\n- 言語ランタイム",
+            "# 見出し",
+            "## 見出し\n本文",
+            "> 引用",
+            "a\n> 引用",
+            "1. 一つ目\n2) 二つ目",
+            "a\n---",
+            "a\n===",
+            "***",
+            "_ _ _",
+            "- a",
+            "+ b",
+            "* c",
+            "-",
+            "```\ncode\n```",
+            "~~~",
+            "[1]: 参考文献",
+        ] {
+            assert_eq!(plain_text(&parse_inline(s)), s, "{s:?}");
+        }
+        // Inline syntax at the start of a line still works.
+        assert_eq!(
+            parse_inline("*強調* です\n**太字**\n[[ノート]]"),
+            vec![
+                Inline::Emphasis(vec![Inline::Text("強調".into())]),
+                Inline::Text(" です".into()),
+                Inline::LineBreak,
+                Inline::Strong(vec![Inline::Text("太字".into())]),
+                Inline::LineBreak,
+                Inline::NoteRef("ノート".into()),
+            ]
+        );
+        // Leading spaces go (Fluent trims them too); the marker stays.
+        assert_eq!(plain_text(&parse_inline("  - indented")), "- indented");
+        assert_eq!(plain_text(&parse_inline("#hashtag")), "#hashtag");
+        assert_eq!(plain_text(&parse_inline("2024年")), "2024年");
         assert_eq!(plain_text(&parse_inline("9+4年")), "9+4年");
         assert_eq!(
             plain_text(&parse_inline("オブザーバビリティを高める => 極論")),

@@ -251,6 +251,40 @@ fn text_export_is_plain() {
     }
 }
 
+#[test]
+fn lines_of_a_message_that_look_like_markdown_blocks_stay_text() {
+    // Valid Fluent: continuation lines may start with `-`, `#`, `1.`, `>`.
+    let s = Scratch::new("small");
+    s.replace(
+        "locales/ja/talk.ftl",
+        "outline-step-1 = 計装",
+        "outline-step-1 = 計装\n    - eBPF\n    - 言語ランタイム\n    # 見出しではない\n    2. 番号でもない",
+    );
+    s.build(&["--locale", "ja", "--document", "outline"])
+        .assert()
+        .success();
+    let txt = s.read("dist/ja/outline.txt");
+    assert!(
+        txt.ends_with(
+            "1. 計装\n   - eBPF\n   - 言語ランタイム\n   # 見出しではない\n   2. 番号でもない\n2. 分析\n"
+        ),
+        "{txt}"
+    );
+    let md = s.read("dist/ja/outline.md");
+    assert!(
+        md.ends_with(
+            "1. 計装\\\n   \\- eBPF\\\n   \\- 言語ランタイム\\\n   \\# 見出しではない\\\n   2\\. 番号でもない\n2. 分析\n"
+        ),
+        "{md}"
+    );
+    let pdf = common::pdftotext(&s.path("dist/ja/outline.pdf"));
+    let text = common::PdfText::new(&pdf);
+    assert!(
+        text.contains("計装-eBPF-言語ランタイム#見出しではない2.番号でもない"),
+        "{pdf}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Bad input: exit 1, the error code and where, nothing written.
 
@@ -475,8 +509,17 @@ fn duplicate_message_ids() {
     // Across two files of a locale, and for terms.
     let s = Scratch::new("small");
     s.write("locales/ja/more.ftl", "# more\n-years = 14\n");
-    let stderr = assert_fails(&s, &[], "E0105", "locales/ja/talk.ftl:1:2");
-    assert!(stderr.contains("locales/ja/more.ftl:2:2"), "{stderr}");
+    // Files are read in name order: more.ftl defines `-years` first.
+    let stderr = assert_fails(
+        &s,
+        &[],
+        "E0105",
+        &position(&s, "locales/ja/talk.ftl", "-years"),
+    );
+    assert!(
+        stderr.contains(&position(&s, "locales/ja/more.ftl", "-years")),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -720,12 +763,12 @@ fn locale_document_and_format_select_outputs() {
 #[test]
 fn unknown_locale_or_document_lists_the_choices() {
     let s = Scratch::new("small");
-    let stderr = assert_fails(&s, &["--locale", "fr"], "E0003", "unknown locale `fr`");
+    let stderr = assert_fails(&s, &["--locale", "fr"], "E0007", "unknown locale `fr`");
     assert!(stderr.contains("choose from: ja, en"), "{stderr}");
     let stderr = assert_fails(
         &s,
         &["--locale", "ja", "--document", "slides"],
-        "E0003",
+        "E0007",
         "unknown document `slides`",
     );
     assert!(

@@ -480,6 +480,9 @@ pub fn inline_markdown_failure(input: &str) -> Option<String> {
         // Nothing to show; an empty message renders as nothing.
         return None;
     }
+    if !strict() && known_markdown_issue(&inlines).is_some() {
+        return None;
+    }
     let want = talkdoc::document::plain_text(&inlines);
     let doc = inline_document(inlines);
     let md = talkdoc::render::markdown::to_markdown(&doc);
@@ -495,6 +498,32 @@ pub fn inline_markdown_failure(input: &str) -> Option<String> {
             "input {input:?}\nmodel {:?}\nmarkdown {md:?}\nread back {got:?}\nexpected {expected:?}",
             doc.blocks[0]
         )
+    })
+}
+
+/// With TALKDOC_FUZZ_STRICT set, inputs that hit a known, reported issue
+/// are checked too (and fail); without it they are skipped so the fuzzer can
+/// look for new problems. See fuzz/README.md, "Findings".
+pub fn strict() -> bool {
+    static STRICT: OnceLock<bool> = OnceLock::new();
+    *STRICT.get_or_init(|| std::env::var_os("TALKDOC_FUZZ_STRICT").is_some())
+}
+
+/// A known Markdown round-trip failure that `inlines` would hit, if any.
+///
+/// K1: an `Inline::Text` (or note title) holding a line break. parse_inline
+/// produces one from block-level text that is not a paragraph (an indented
+/// or fenced code block, an HTML block: `"<p>\na"`); the plain text and the
+/// PDF show the break, but render::markdown::escape writes it as a space.
+pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
+    inlines.iter().find_map(|i| match i {
+        Inline::Text(t) | Inline::NoteRef(t) if t.contains('\n') => {
+            Some("K1: line break inside Inline::Text is written to Markdown as a space")
+        }
+        Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+            known_markdown_issue(c)
+        }
+        _ => None,
     })
 }
 

@@ -56,13 +56,18 @@ pub fn body_text(doc: &Document) -> String {
 
 fn items(list: &[ListItem], numbered: bool, depth: usize, out: &mut String) {
     for (n, item) in list.iter().enumerate() {
-        out.push_str(&"  ".repeat(depth));
-        if numbered {
-            out.push_str(&format!("{}. ", n + 1));
+        let indent = "  ".repeat(depth);
+        let marker = if numbered {
+            format!("{}. ", n + 1)
         } else {
-            out.push_str("- ");
-        }
-        out.push_str(&inlines(&item.text.inlines));
+            "- ".to_string()
+        };
+        out.push_str(&indent);
+        out.push_str(&marker);
+        // Further lines of the item line up with its text, so they do not
+        // read as items of their own.
+        let hanging = format!("\n{indent}{}", " ".repeat(marker.len()));
+        out.push_str(&inlines(&item.text.inlines).replace('\n', &hanging));
         if let Some(mark) = &item.mark {
             out.push_str(&format!(" ({mark})"));
         }

@@ -4,6 +4,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Marks a character the font does not have.
+const MISSING: u32 = u32::MAX;
 
 use printpdf::ParsedFont;
 
@@ -26,7 +30,9 @@ pub struct Font {
     pub ascender: f32,
     pub descender: f32,
     /// Shared by the threads that render PDFs in parallel.
-    cache: RwLock<HashMap<char, Option<(u16, f32)>>>,
+    bmp: Vec<AtomicU32>,
+    /// Characters outside the BMP (rare: 𠮷 and friends).
+    astral: RwLock<HashMap<char, Option<(u16, u16)>>>,
 }
 
 impl Font {
@@ -58,27 +64,53 @@ impl Font {
             units_per_em,
             name,
             parsed,
-            cache: RwLock::new(HashMap::new()),
+            bmp: (0..0x10000).map(|_| AtomicU32::new(0)).collect(),
+            astral: RwLock::new(HashMap::new()),
         })
     }
 
     /// Glyph ID and advance (in em) of `c`, if the font has it.
     pub fn glyph(&self, c: char) -> Option<(u16, f32)> {
-        if let Some(hit) = self.cache.read().ok().and_then(|c2| c2.get(&c).copied()) {
-            return hit;
+        // Basic Multilingual Plane: a lock-free table filled on first use
+        // (0 = not looked up yet, MISSING = not in the font, otherwise glyph
+        // ID << 16 | advance in font units). Layout asks for every
+        // character of every line, from several threads.
+        if let Some(slot) = self.bmp.get(c as usize) {
+            let packed = slot.load(Ordering::Relaxed);
+            if packed != 0 {
+                return self.unpack(packed);
+            }
+            let packed = self.lookup(c).map_or(MISSING, |(g, units)| {
+                (u32::from(g) << 16) | u32::from(units)
+            });
+            slot.store(packed, Ordering::Relaxed);
+            return self.unpack(packed);
         }
-        let found = self
-            .parsed
+        if let Some(hit) = self.astral.read().ok().and_then(|m| m.get(&c).copied()) {
+            return hit.map(|(g, units)| (g, f32::from(units) / self.units_per_em));
+        }
+        let found = self.lookup(c);
+        if let Ok(mut m) = self.astral.write() {
+            m.insert(c, found);
+        }
+        found.map(|(g, units)| (g, f32::from(units) / self.units_per_em))
+    }
+
+    fn unpack(&self, packed: u32) -> Option<(u16, f32)> {
+        (packed != MISSING).then(|| {
+            (
+                (packed >> 16) as u16,
+                (packed & 0xFFFF) as f32 / self.units_per_em,
+            )
+        })
+    }
+
+    /// Glyph ID and advance in font units, straight from the font.
+    fn lookup(&self, c: char) -> Option<(u16, u16)> {
+        self.parsed
             .lookup_glyph_index(c as u32)
             .filter(|&g| g != 0)
-            .map(|g| {
-                let adv = f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em;
-                (g, adv)
-            });
-        if let Ok(mut cache) = self.cache.write() {
-            cache.insert(c, found);
-        }
-        found
+            .map(|g| (g, self.parsed.get_horizontal_advance(g)))
     }
 
     /// Advance of `c` in em; zero for characters the font lacks (the

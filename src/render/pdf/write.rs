@@ -1,15 +1,24 @@
-//! PDF writing: laid-out pages → printpdf operations → lopdf post-processing
-//! → bytes. Knows nothing about line breaking or page layout.
+//! PDF writing: laid-out pages → bytes. Knows nothing about line breaking
+//! or page layout.
 //!
-//! printpdf cannot set everything a good PDF needs, so after it builds the
-//! object graph we edit it with lopdf: `/Lang`, a nested outline, borderless
-//! links, and a file ID derived from the content instead of random bytes, so
-//! two builds of the same input are byte-identical.
+//! printpdf builds the document skeleton: the subset font (its program,
+//! widths and ToUnicode map), link annotations, metadata. Each page tells
+//! it which glyphs the page uses with one registration `TJ`, from which we
+//! also read back the codes printpdf assigned to them in the subset. The
+//! page content itself we write directly as PDF operators: going through
+//! printpdf's operation list and lopdf's content encoder cost more than
+//! the whole layout.
+//!
+//! After printpdf, lopdf edits what printpdf cannot set: `/Lang`, a nested
+//! outline, borderless links, and a file ID derived from the content instead
+//! of random bytes, so two builds of the same input are byte-identical.
+
+use std::collections::HashMap;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, FontId, LinkAnnotation, Op, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextRenderingMode,
+    Actions, BorderArray, Codepoint, FontId, LinkAnnotation, Op, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 
 use super::fonts::Font;
@@ -30,58 +39,129 @@ pub struct Metadata<'a> {
 /// process-wide counter and would differ between runs.
 const FONT_ID: &str = "F1";
 
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb {
-        r: c.0,
-        g: c.1,
-        b: c.2,
-        icc_profile: None,
-    })
-}
-
-/// One `Td` and one `TJ` for a run of positioned characters, as glyph IDs
-/// (each carrying its character for ToUnicode, so text extraction works),
-/// with kerning numbers that move the pen from where the PDF viewer puts it
-/// (after the glyph's `/W` width) to where the layout placed the next glyph.
-///
-/// Why `Td` and not `Tm`: printpdf rewrites `Tm` + glyph runs itself and
-/// decodes every glyph outline to do so, which dominated the build time.
-/// Each run has its own `BT`/`ET`, so `Td` from the identity matrix is an
-/// absolute position.
-fn show_run(font: &Font, chars: &[(char, f32)], y: f32, size: f32) -> Vec<Op> {
-    let glyphs: Vec<(u16, char, f32)> = chars
-        .iter()
-        .filter_map(|&(ch, x)| font.glyph(ch).map(|(gid, _)| (gid, ch, x)))
-        .collect();
-    let Some(&(_, _, x0)) = glyphs.first() else {
-        return Vec::new();
-    };
-    let mut codepoints: Vec<Codepoint> = Vec::with_capacity(glyphs.len());
-    for (i, &(gid, ch, x)) in glyphs.iter().enumerate() {
-        // TJ numbers are thousandths of an em and move the pen left.
-        let kern = glyphs.get(i + 1).map_or(0.0, |&(_, _, next_x)| {
-            let pen = x + font.pdf_width(ch) * size;
-            ((pen - next_x) * 1000.0 / size * 1000.0).round() / 1000.0
-        });
-        let kern = if kern.abs() < 0.001 { 0.0 } else { kern };
-        codepoints.push(Codepoint::with_cid(gid, kern, ch.to_string()));
+/// Glyphs a page uses, in order of first use: (glyph ID, character).
+fn page_glyphs(font: &Font, items: &[Item]) -> Vec<(u16, char)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for item in items {
+        if let Item::Glyphs { chars, .. } = item {
+            for &(ch, _) in chars {
+                if let Some((gid, _)) = font.glyph(ch) {
+                    if seen.insert(gid) {
+                        out.push((gid, ch));
+                    }
+                }
+            }
+        }
     }
-    vec![
-        Op::SetTextCursor {
-            pos: Point {
-                x: Pt(x0),
-                y: Pt(y),
-            },
-        },
-        Op::ShowText {
-            items: vec![TextItem::GlyphIds(codepoints)],
-        },
-    ]
+    out
 }
 
-fn ops_for(font: &Font, items: &[Item]) -> Vec<Op> {
+/// What printpdf gets for a page: the glyph registration and the links.
+fn skeleton_ops(glyphs: &[(u16, char)], items: &[Item]) -> Vec<Op> {
     let mut ops = Vec::new();
-    let handle = PdfFontHandle::External(FontId(FONT_ID.to_string()));
+    if !glyphs.is_empty() {
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(FontId(FONT_ID.to_string())),
+            size: Pt(10.0),
+        });
+        // `Td`, not `Tm`: printpdf rewrites `Tm` + glyph runs itself.
+        ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(0.0),
+                y: Pt(0.0),
+            },
+        });
+        let cps = glyphs
+            .iter()
+            .map(|&(gid, ch)| Codepoint::with_cid(gid, 0.0, ch.to_string()))
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(cps)],
+        });
+        ops.push(Op::EndTextSection);
+    }
+    for item in items {
+        if let Item::Link {
+            x1,
+            y1,
+            x2,
+            y2,
+            url,
+        } = item
+        {
+            let rect = Rect {
+                x: Pt(*x1),
+                y: Pt(*y1),
+                width: Pt(x2 - x1),
+                height: Pt(y2 - y1),
+                mode: None,
+                winding_order: None,
+            };
+            ops.push(Op::LinkAnnotation {
+                link: LinkAnnotation::new(
+                    rect,
+                    Actions::Uri(url.clone()),
+                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                    None,
+                    Some(printpdf::HighlightingMode::Invert),
+                ),
+            });
+        }
+    }
+    ops
+}
+
+/// The codes printpdf gave the registered glyphs, read back from the
+/// page's registration `TJ` (one two-byte code per glyph, in order).
+fn read_codes(
+    doc: &lopdf::Document,
+    page: ObjectId,
+    glyphs: &[(u16, char)],
+) -> Option<HashMap<u16, u16>> {
+    if glyphs.is_empty() {
+        return Some(HashMap::new());
+    }
+    let content = doc.get_page_content(page);
+    let ops = lopdf::content::Content::decode(&content).ok()?;
+    let tj = ops.operations.iter().find(|op| op.operator == "TJ")?;
+    let Some(Object::Array(items)) = tj.operands.first() else {
+        return None;
+    };
+    let codes: Vec<u16> = items
+        .iter()
+        .filter_map(|o| match o {
+            Object::String(bytes, _) if bytes.len() == 2 => {
+                Some(u16::from_be_bytes([bytes[0], bytes[1]]))
+            }
+            _ => None,
+        })
+        .collect();
+    (codes.len() == glyphs.len()).then(|| glyphs.iter().map(|&(g, _)| g).zip(codes).collect())
+}
+
+/// A number for a content stream: at most three decimals, no trailing zeros.
+fn num(out: &mut String, v: f32) {
+    let v = if v.abs() < 0.0005 { 0.0 } else { v };
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    out.push_str(if s == "-0" { "0" } else { s });
+}
+
+fn rgb(out: &mut String, c: Rgb, op: &str) {
+    for v in [c.0, c.1, c.2] {
+        num(out, v);
+        out.push(' ');
+    }
+    out.push_str(op);
+    out.push('\n');
+}
+
+/// The page's content stream.
+fn content_stream(font: &Font, items: &[Item], codes: &HashMap<u16, u16>) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(4096);
     for item in items {
         match item {
             Item::Glyphs {
@@ -91,29 +171,50 @@ fn ops_for(font: &Font, items: &[Item]) -> Vec<Op> {
                 color: c,
                 chars,
             } => {
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFont {
-                    font: handle.clone(),
-                    size: Pt(*size),
-                });
-                ops.push(Op::SetFillColor { col: color(*c) });
+                let glyphs: Vec<(u16, char, f32)> = chars
+                    .iter()
+                    .filter_map(|&(ch, x)| {
+                        font.glyph(ch)
+                            .and_then(|(g, _)| codes.get(&g).map(|&code| (code, ch, x)))
+                    })
+                    .collect();
+                let Some(&(_, _, x0)) = glyphs.first() else {
+                    continue;
+                };
                 if *bold {
-                    // No bold face: fill and stroke the outline (synthetic bold).
-                    ops.push(Op::SetOutlineColor { col: color(*c) });
-                    ops.push(Op::SetOutlineThickness {
-                        pt: Pt(size * 0.04),
-                    });
-                    ops.push(Op::SetTextRenderingMode {
-                        mode: TextRenderingMode::FillStroke,
-                    });
+                    // No bold face: fill and stroke the outline (synthetic bold);
+                    // q/Q restores the rendering mode and line width.
+                    out.push_str("q\n");
+                    rgb(&mut out, *c, "RG");
+                    num(&mut out, size * 0.04);
+                    out.push_str(" w 2 Tr\n");
                 }
-                ops.extend(show_run(font, chars, *y, *size));
+                out.push_str("BT\n");
+                let _ = write!(out, "/{FONT_ID} ");
+                num(&mut out, *size);
+                out.push_str(" Tf\n");
+                rgb(&mut out, *c, "rg");
+                num(&mut out, x0);
+                out.push(' ');
+                num(&mut out, *y);
+                out.push_str(" Td\n[");
+                for (i, &(code, ch, x)) in glyphs.iter().enumerate() {
+                    let _ = write!(out, "<{code:04X}>");
+                    // TJ numbers are thousandths of an em and move the pen
+                    // left: from where the viewer puts it (after the /W
+                    // width) to where the layout placed the next glyph.
+                    if let Some(&(_, _, next_x)) = glyphs.get(i + 1) {
+                        let pen = x + font.pdf_width(ch) * size;
+                        let kern = (pen - next_x) * 1000.0 / size;
+                        if kern.abs() >= 0.001 {
+                            num(&mut out, kern);
+                        }
+                    }
+                }
+                out.push_str("] TJ\nET\n");
                 if *bold {
-                    ops.push(Op::SetTextRenderingMode {
-                        mode: TextRenderingMode::Fill,
-                    });
+                    out.push_str("Q\n");
                 }
-                ops.push(Op::EndTextSection);
             }
             Item::Rule {
                 x1,
@@ -122,58 +223,19 @@ fn ops_for(font: &Font, items: &[Item]) -> Vec<Op> {
                 width,
                 color: c,
             } => {
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                ops.push(Op::DrawLine {
-                    line: printpdf::Line {
-                        points: vec![
-                            printpdf::LinePoint {
-                                p: Point {
-                                    x: Pt(*x1),
-                                    y: Pt(*y),
-                                },
-                                bezier: false,
-                            },
-                            printpdf::LinePoint {
-                                p: Point {
-                                    x: Pt(*x2),
-                                    y: Pt(*y),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
+                out.push_str("q\n");
+                rgb(&mut out, *c, "RG");
+                num(&mut out, *width);
+                out.push_str(" w\n");
+                for (v, sep) in [(*x1, " "), (*y, " m\n"), (*x2, " "), (*y, " l\nS\nQ\n")] {
+                    num(&mut out, v);
+                    out.push_str(sep);
+                }
             }
-            Item::Link {
-                x1,
-                y1,
-                x2,
-                y2,
-                url,
-            } => {
-                let rect = Rect {
-                    x: Pt(*x1),
-                    y: Pt(*y1),
-                    width: Pt(x2 - x1),
-                    height: Pt(y2 - y1),
-                    mode: None,
-                    winding_order: None,
-                };
-                ops.push(Op::LinkAnnotation {
-                    link: LinkAnnotation::new(
-                        rect,
-                        Actions::Uri(url.clone()),
-                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                        None,
-                        Some(printpdf::HighlightingMode::Invert),
-                    ),
-                });
-            }
+            Item::Link { .. } => {}
         }
     }
-    ops
+    out.into_bytes()
 }
 
 /// Serialises laid-out pages to PDF bytes.
@@ -191,10 +253,16 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     info.producer = format!("talkdoc {}", env!("CARGO_PKG_VERSION"));
     let width = printpdf::Mm::from(Pt(PAGE_WIDTH));
     let height = printpdf::Mm::from(Pt(PAGE_HEIGHT));
+    let glyphs: Vec<Vec<(u16, char)>> = laid
+        .pages
+        .iter()
+        .map(|p| page_glyphs(font, &p.items))
+        .collect();
     doc.pages = laid
         .pages
         .iter()
-        .map(|p| PdfPage::new(width, height, ops_for(font, &p.items)))
+        .zip(&glyphs)
+        .map(|(p, g)| PdfPage::new(width, height, skeleton_ops(g, &p.items)))
         .collect();
 
     let opts = PdfSaveOptions {
@@ -205,23 +273,56 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    for ((page, items), glyphs) in page_ids
+        .iter()
+        .zip(laid.pages.iter().map(|p| &p.items))
+        .zip(&glyphs)
+    {
+        let codes = read_codes(&lo, *page, glyphs).ok_or_else(|| {
+            Error::new(Diagnostic::error(
+                "E0504",
+                "cannot serialise the PDF: unexpected glyph codes from printpdf",
+            ))
+        })?;
+        let stream = content_stream(font, items, &codes);
+        let contents = lo
+            .get_dictionary(*page)
+            .ok()
+            .and_then(|d| d.get(b"Contents").ok().cloned());
+        match contents {
+            Some(Object::Reference(id)) => {
+                if let Ok(Object::Stream(st)) = lo.get_object_mut(id) {
+                    st.dict.remove(b"Filter");
+                    st.set_content(stream);
+                }
+            }
+            _ => {
+                let id = lo.add_object(lopdf::Stream::new(Dictionary::new(), stream));
+                if let Ok(d) = lo.get_dictionary_mut(*page) {
+                    d.set("Contents", Object::Reference(id));
+                }
+            }
+        }
+    }
     post_process(&mut lo, laid, meta);
     compress_streams(&mut lo);
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| {
-        Error::new(Diagnostic::error(
-            "E0504",
-            format!("cannot serialise the PDF: {e}"),
-        ))
-    })?;
-    // The file ID must depend on the content only: hash the bytes written
-    // with a placeholder ID and write again with the hash.
-    let id = fnv1a(&bytes);
+    // The file ID must depend on the content only: hash every object (in
+    // object order, which is deterministic) rather than using random bytes.
+    let mut h = Fnv::default();
+    for (id, obj) in &lo.objects {
+        h.write(&id.0.to_le_bytes());
+        match obj {
+            Object::Stream(st) => h.write(&st.content),
+            other => h.write(format!("{other:?}").as_bytes()),
+        }
+    }
+    let id = h.0;
     lo.trailer.set(
         "ID",
         Object::Array(vec![pdf_id(id), pdf_id(id.rotate_left(32))]),
     );
-    bytes.clear();
+    let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| {
         Error::new(Diagnostic::error(
             "E0504",
@@ -263,13 +364,27 @@ fn pdf_id(n: u64) -> Object {
 }
 
 /// FNV-1a 64: a tiny stable hash; this is an identifier, not security.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    h
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::default();
+    h.write(bytes);
+    h.0
 }
 
 /// A PDF text string: UTF-16BE with BOM when not plain ASCII.
