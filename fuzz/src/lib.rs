@@ -319,7 +319,11 @@ pub fn run_project(root: &Path) {
         }
     };
     let report = talkdoc::check::run(&project);
-    for format in [OutputFormat::Human, OutputFormat::Json, OutputFormat::Github] {
+    for format in [
+        OutputFormat::Human,
+        OutputFormat::Json,
+        OutputFormat::Github,
+    ] {
         std::hint::black_box(report::render(&report, format, false));
     }
     std::hint::black_box(report::render(&report, OutputFormat::Human, true));
@@ -473,14 +477,16 @@ pub fn inline_document(inlines: Vec<Inline>) -> Document {
     }
 }
 
-/// Why a Markdown round trip failed, or `None` when it held.
-pub fn inline_markdown_failure(input: &str) -> Option<String> {
+/// Why a Markdown round trip failed, or `None` when it held. With
+/// `skip_known`, inputs that hit a known issue ([`known_markdown_issue`])
+/// count as holding.
+pub fn inline_markdown_failure(input: &str, skip_known: bool) -> Option<String> {
     let inlines = talkdoc::document::parse_inline(input);
     if inlines.is_empty() {
         // Nothing to show; an empty message renders as nothing.
         return None;
     }
-    if !strict() && known_markdown_issue(&inlines).is_some() {
+    if skip_known && known_markdown_issue(&inlines).is_some() {
         return None;
     }
     let want = talkdoc::document::plain_text(&inlines);
@@ -511,14 +517,21 @@ pub fn strict() -> bool {
 
 /// A known Markdown round-trip failure that `inlines` would hit, if any.
 ///
-/// K1: an `Inline::Text` (or note title) holding a line break. parse_inline
+/// K1: an `Inline::Text` (or note title) holding `\n`. parse_inline
 /// produces one from block-level text that is not a paragraph (an indented
 /// or fenced code block, an HTML block: `"<p>\na"`); the plain text and the
 /// PDF show the break, but render::markdown::escape writes it as a space.
+///
+/// K2: an `Inline::Text` holding a bare `\r` (input `"\t\0\r"`):
+/// render::markdown::escape writes it raw, and CommonMark reads it as (part
+/// of) a line ending, so the `\r` is lost or becomes a soft break.
 pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
     inlines.iter().find_map(|i| match i {
         Inline::Text(t) | Inline::NoteRef(t) if t.contains('\n') => {
             Some("K1: line break inside Inline::Text is written to Markdown as a space")
+        }
+        Inline::Text(t) | Inline::NoteRef(t) if t.contains('\r') => {
+            Some("K2: carriage return inside Inline::Text is written raw to Markdown")
         }
         Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
             known_markdown_issue(c)
@@ -528,7 +541,7 @@ pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
 }
 
 pub fn inline_markdown(input: &str) {
-    if let Some(why) = inline_markdown_failure(input) {
+    if let Some(why) = inline_markdown_failure(input, !strict()) {
         panic!("Markdown round trip lost the plain text:\n{why}");
     }
 }
@@ -563,6 +576,11 @@ fn width_from(b: u8) -> f32 {
 /// (lossy UTF-8). Flags: bit 0 justify, bit 1 hyphenate, bit 2 real font
 /// advances instead of [`simple_advance`].
 pub fn linebreak(data: &[u8]) {
+    linebreak_with(data, strict());
+}
+
+/// [`linebreak`]; `strict` makes known issue K3 fail too.
+pub fn linebreak_with(data: &[u8], strict: bool) {
     let [first, width, size, flags, rest @ ..] = data else {
         return;
     };
@@ -581,7 +599,7 @@ pub fn linebreak(data: &[u8]) {
     } else {
         &simple_advance
     };
-    check_lines(breaker, &text, advance, &opts);
+    check_lines(breaker, &text, advance, &opts, strict);
 }
 
 /// Breaks `text` and asserts the documented contract of `break_paragraph`.
@@ -590,6 +608,7 @@ pub fn check_lines(
     text: &str,
     advance: &dyn Fn(char) -> f32,
     opts: &Options,
+    strict: bool,
 ) {
     let lines = breaker.break_paragraph(text, advance, opts);
     let ctx = || format!("text {text:?}, options {opts:?}");
@@ -601,7 +620,12 @@ pub fn check_lines(
         .filter(|c| !c.is_whitespace())
         .collect();
     let source: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    assert_eq!(placed, source, "characters lost, duplicated or reordered; {}", ctx());
+    assert_eq!(
+        placed,
+        source,
+        "characters lost, duplicated or reordered; {}",
+        ctx()
+    );
 
     let mut prev_end = 0usize;
     for (n, line) in lines.iter().enumerate() {
@@ -626,13 +650,22 @@ pub fn check_lines(
             .map(|(i, c)| (i + line.range.start, c))
             .collect();
         let chars: Vec<(usize, char)> = line.chars.iter().map(|p| (p.byte, p.ch)).collect();
-        assert_eq!(chars, in_range, "line {n} chars differ from its range; {}", ctx());
+        assert_eq!(
+            chars,
+            in_range,
+            "line {n} chars differ from its range; {}",
+            ctx()
+        );
         prev_end = line.range.end;
 
-        // x positions never decrease along a line.
+        // x positions never decrease along a line. Known issue K3: after a
+        // cluster of several characters, x can go back by a rounding error
+        // (f32 cluster width vs. f64 sum of advances); unless strict, a
+        // decrease below 0.001 pt is tolerated so fuzzing can go on.
+        let slack = if strict { 0.0 } else { 1e-3 };
         for w in line.chars.windows(2) {
             assert!(
-                w[1].x >= w[0].x,
+                w[1].x >= w[0].x - slack,
                 "line {n}: x decreases from {:?} to {:?}; {}",
                 w[0],
                 w[1],

@@ -61,16 +61,6 @@ impl Scratch {
         Scratch { dir }
     }
 
-    /// A scratch copy of the real proposal (content/ and locales/ only).
-    pub fn real() -> Scratch {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let project = dir.path().join("project");
-        for sub in ["content", "locales"] {
-            copy_dir(&manifest_dir().join(sub), &project.join(sub));
-        }
-        Scratch { dir }
-    }
-
     pub fn project(&self) -> PathBuf {
         self.dir.path().join("project")
     }
