@@ -56,8 +56,7 @@ pub struct CheckArgs {
 #[derive(clap::Args, Debug)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["ids", "all"])))]
 pub struct ReviewArgs {
-    /// Message IDs (terms as `-name`) whose translation you checked.
-    #[arg(allow_hyphen_values = true)]
+    /// Message IDs whose translation you checked (terms after `--`: `talkdoc review -- -talk-years`).
     pub ids: Vec<String>,
     /// Every translated message.
     #[arg(long)]
@@ -116,7 +115,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
-            ExitCode::from(1)
+            // Bad arguments exit 2, like clap's own usage errors; bad input 1.
+            let usage = e.diagnostics.iter().any(|d| d.code == "E0007");
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }

@@ -137,7 +137,18 @@ pub fn parse_inline(markdown: &str) -> Vec<Inline> {
             push(&mut stack, c);
         }
     }
-    stack.pop().map(|(v, _)| v).unwrap_or_default()
+    let mut inlines = stack.pop().map(|(v, _)| v).unwrap_or_default();
+    // A block's last line ends with a newline (code and HTML blocks): not a
+    // break inside the message.
+    while inlines.last() == Some(&Inline::LineBreak) {
+        inlines.pop();
+    }
+    let leading = inlines
+        .iter()
+        .take_while(|i| **i == Inline::LineBreak)
+        .count();
+    inlines.drain(..leading);
+    inlines
 }
 
 /// A message is inline text, but a line of it that starts like a block
@@ -216,12 +227,23 @@ fn push(stack: &mut [(Vec<Inline>, Option<Tag<'_>>)], inline: Inline) {
     }
 }
 
+/// Appends text; a line break inside it (text of an HTML or code block)
+/// becomes a [`Inline::LineBreak`], so `Text` never holds one.
 fn push_text(stack: &mut [(Vec<Inline>, Option<Tag<'_>>)], text: &str) {
-    if let Some((top, _)) = stack.last_mut() {
+    let Some((top, _)) = stack.last_mut() else {
+        return;
+    };
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            top.push(Inline::LineBreak);
+        }
+        if line.is_empty() {
+            continue;
+        }
         if let Some(Inline::Text(prev)) = top.last_mut() {
-            prev.push_str(text);
+            prev.push_str(line);
         } else {
-            top.push(Inline::Text(text.to_string()));
+            top.push(Inline::Text(line.to_string()));
         }
     }
 }
@@ -370,6 +392,30 @@ mod tests {
         assert_eq!(plain_text(&parse_inline("#hashtag")), "#hashtag");
         assert_eq!(plain_text(&parse_inline("2024年")), "2024年");
         assert_eq!(plain_text(&parse_inline("9+4年")), "9+4年");
+        // Text of HTML and code blocks: its line breaks are line breaks,
+        // never inside a Text, never at the start or the end.
+        for s in ["<p>\na", "    a\n    b", "<div>\n\n</div>\nx"] {
+            let inlines = parse_inline(s);
+            assert!(
+                !matches!(inlines.first(), Some(Inline::LineBreak))
+                    && !matches!(inlines.last(), Some(Inline::LineBreak)),
+                "{s:?}: {inlines:?}"
+            );
+            assert!(
+                inlines
+                    .iter()
+                    .all(|i| !matches!(i, Inline::Text(t) if t.contains('\n'))),
+                "{s:?}: {inlines:?}"
+            );
+        }
+        assert_eq!(
+            parse_inline("<p>\na"),
+            vec![
+                Inline::Text("<p>".into()),
+                Inline::LineBreak,
+                Inline::Text("a".into())
+            ]
+        );
         assert_eq!(
             plain_text(&parse_inline("オブザーバビリティを高める => 極論")),
             "オブザーバビリティを高める => 極論"

@@ -52,6 +52,21 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
         }
     }
     let targets: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.relative)).collect();
+    // A rename over a folder fails; find that out before replacing anything.
+    for target in &targets {
+        if target.is_dir() {
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0401",
+                    format!(
+                        "cannot write `{}`: a folder is in the way",
+                        target.display()
+                    ),
+                )
+                .help("move or delete that folder, or choose another output folder with --out"),
+            ));
+        }
+    }
     remove_stale_temps(&targets);
     let mut temps: Vec<(PathBuf, fs::File)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, fs::File)]| {

@@ -335,7 +335,7 @@ fn terms_are_reviewed_too() {
     let p =
         Project::new(&ja, &en).document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]));
     let run = p.check(&[]);
-    run.finding("error[F002] locales/en/talk.ftl:4:2: -product: no review recorded");
+    run.finding("error[F002] locales/en/talk.ftl:4:1: -product: no review recorded");
     // A term ID starts with `-`: after `--` it is not taken for an option.
     let run = p.talkdoc(&["review", "--locale", "en", "--", "-product"]);
     run.assert_code(0);

@@ -400,7 +400,7 @@ fn crlf_files_parse_count_the_same_and_report_the_right_lines() {
         assert!(f.contains(&format!("     7 |     {b}\n")), "{f}");
         assert!(!f.contains('\r'), "{f:?}");
         // The term missing in English is reported on its own line.
-        run.finding("error[C001] locales/ja/talk.ftl:9:2: -unused-term: missing in `en`");
+        run.finding("error[C001] locales/ja/talk.ftl:9:1: -unused-term: missing in `en`");
         run.assert_stdout_has(
             "  chars 801 · UTF-16 units 801 · line breaks as two 802 · graphemes 801",
         );

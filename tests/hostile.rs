@@ -249,7 +249,7 @@ fn names_that_would_escape_the_output_folder_are_refused() {
     // A document asked for on the command line by a path.
     let p = real_copy();
     let o = talkdoc(p.path(), &["build", "--document", "../../etc/passwd"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a bad argument: {}", stderr(&o));
     assert!(stderr(&o).contains("unknown document"), "{}", stderr(&o));
 }
 

@@ -635,6 +635,10 @@ const NASTY: &[&str] = &[
     "'",
     "{",
     "}",
+    "\r",
+    "x\ny",
+    "x\n  # y",
+    "x\r\ny",
 ];
 
 fn nasty_string() -> impl Strategy<Value = String> {
@@ -694,8 +698,8 @@ fn inline() -> impl Strategy<Value = Inline> {
     ]
 }
 
-/// Line breaks only between other inlines, never two in a row: what
-/// parsing a message value can produce.
+/// Line breaks only between other inlines, as parsing a message value
+/// produces them (a paragraph cannot start or end with a hard break).
 fn tidy(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::new();
     for i in inlines {
@@ -712,7 +716,7 @@ fn tidy(inlines: Vec<Inline>) -> Vec<Inline> {
         if empty_wrapper {
             continue;
         }
-        if i == Inline::LineBreak && matches!(out.last(), None | Some(Inline::LineBreak)) {
+        if i == Inline::LineBreak && out.is_empty() {
             continue;
         }
         out.push(i);
@@ -782,6 +786,34 @@ proptest! {
     #[test]
     fn random_documents_round_trip(doc in document()) {
         if let Err(e) = check_round_trip(&doc) {
+            prop_assert!(false, "{}", e);
+        }
+    }
+
+    #[test]
+    fn random_message_values_round_trip(
+        lines in prop::collection::vec(nasty_string(), 1..4),
+        title in nasty_string(),
+    ) {
+        // A message value as the catalog gives it (lines joined by `\n`),
+        // parsed as inline Markdown, in a paragraph, a heading and a list item.
+        let inlines = talkdoc::document::parse_inline(&lines.join("\n"));
+        prop_assume!(!inlines.is_empty());
+        let text = t(inlines);
+        let d = Document {
+            name: "msg".into(),
+            locale: "ja".into(),
+            title: Some(t(talkdoc::document::parse_inline(&title))).filter(|t| !t.inlines.is_empty()),
+            blocks: vec![
+                Block::Heading(text.clone()),
+                Block::Paragraph(text.clone()),
+                Block::List(List {
+                    numbered: true,
+                    items: vec![ListItem { text, mark: Some(title), children: Vec::new() }],
+                }),
+            ],
+        };
+        if let Err(e) = check_round_trip(&d) {
             prop_assert!(false, "{}", e);
         }
     }

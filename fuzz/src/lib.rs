@@ -18,7 +18,8 @@ use talkdoc::document::{Block, Document, Inline, List, ListItem, Text};
 use talkdoc::project::Project;
 use talkdoc::render::pdf::fonts::Font;
 use talkdoc::render::pdf::layout::Layout;
-use talkdoc::render::pdf::linebreak::{LineBreaker, LineEnd, Options};
+use talkdoc::render::pdf::linebreak::{LineBreaker, LineEnd, Options, PlacedChar};
+use unicode_segmentation::UnicodeSegmentation;
 
 // ---------------------------------------------------------------------------
 // A small project on disk
@@ -525,7 +526,30 @@ pub fn strict() -> bool {
 /// K2: an `Inline::Text` holding a bare `\r` (input `"\t\0\r"`):
 /// render::markdown::escape writes it raw, and CommonMark reads it as (part
 /// of) a line ending, so the `\r` is lost or becomes a soft break.
+///
+/// K5: an `Inline::Text` ending a block with U+000B or U+000C (input
+/// `"\t\0\u{B}"`): CommonMark strips them as whitespace at the end of a
+/// paragraph, and to_markdown's final `trim_end` drops them from the last
+/// block; only spaces and tabs are protected as character references.
+/// (Skipped wherever they are in the text: narrower filters cost more
+/// than they find.)
+///
+/// K6: a model that starts or ends with `Inline::LineBreak` (input
+/// `"[\n\u{B}"`: the second line is whitespace only): it is written as
+/// `\` + newline, which CommonMark reads as a hard break only between two
+/// pieces of text, so the reader sees a literal backslash.
 pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
+    if matches!(inlines.first(), Some(Inline::LineBreak))
+        || matches!(inlines.last(), Some(Inline::LineBreak))
+    {
+        return Some(
+            "K6: a line break at the start or end of a block is written as a literal `\\`",
+        );
+    }
+    known_text_issue(inlines)
+}
+
+fn known_text_issue(inlines: &[Inline]) -> Option<&'static str> {
     inlines.iter().find_map(|i| match i {
         Inline::Text(t) | Inline::NoteRef(t) if t.contains('\n') => {
             Some("K1: line break inside Inline::Text is written to Markdown as a space")
@@ -533,8 +557,11 @@ pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
         Inline::Text(t) | Inline::NoteRef(t) if t.contains('\r') => {
             Some("K2: carriage return inside Inline::Text is written raw to Markdown")
         }
+        Inline::Text(t) | Inline::NoteRef(t) if t.contains(['\u{B}', '\u{C}']) => {
+            Some("K5: vertical tab / form feed at the end of a block is dropped")
+        }
         Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
-            known_markdown_issue(c)
+            known_text_issue(c)
         }
         _ => None,
     })
@@ -658,14 +685,41 @@ pub fn check_lines(
         );
         prev_end = line.range.end;
 
-        // x positions never decrease along a line. Known issue K3: after a
-        // cluster of several characters, x can go back by a rounding error
-        // (f32 cluster width vs. f64 sum of advances); unless strict, a
-        // decrease below 0.001 pt is tolerated so fuzzing can go on.
-        let slack = if strict { 0.0 } else { 1e-3 };
-        for w in line.chars.windows(2) {
+        // x positions never decrease along a line. Known issues K3 and K4:
+        // the later characters of a multi-character grapheme cluster (a
+        // base and its marks) are placed after the base's advance, which
+        // can be past the start of the next cluster (by a rounding error
+        // for K3, by the half em of punctuation compression for K4). Unless
+        // strict, only cluster starts are compared (and, within a cluster,
+        // its characters), so fuzzing can go on.
+        let cluster_starts: std::collections::HashSet<usize> = if strict {
+            std::collections::HashSet::new()
+        } else {
+            text.grapheme_indices(true).map(|(i, _)| i).collect()
+        };
+        let compared: Vec<PlacedChar> = if strict {
+            line.chars.clone()
+        } else {
+            line.chars
+                .iter()
+                .copied()
+                .filter(|p| cluster_starts.contains(&p.byte))
+                .collect()
+        };
+        if !strict {
+            for w in line.chars.windows(2) {
+                assert!(
+                    cluster_starts.contains(&w[1].byte) || w[1].x >= w[0].x,
+                    "line {n}: x decreases inside a cluster from {:?} to {:?}; {}",
+                    w[0],
+                    w[1],
+                    ctx()
+                );
+            }
+        }
+        for w in compared.windows(2) {
             assert!(
-                w[1].x >= w[0].x - slack,
+                w[1].x >= w[0].x,
                 "line {n}: x decreases from {:?} to {:?}; {}",
                 w[0],
                 w[1],

@@ -224,6 +224,30 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
             "move the text onto the previous line, or write the `{c}` as a string literal: {{ \"{c}\" }}"
         ));
     }
+    // A placeable left open is noticed only where the parser gives up,
+    // often on the next entry's line: point at the `{` that was not closed.
+    if let Some(slice) = &e.slice {
+        let end = e.pos.start.min(slice.end).min(text.len());
+        let start = slice.start.min(end);
+        let mut open: Vec<usize> = Vec::new();
+        for (i, c) in text[start..end].char_indices() {
+            match c {
+                '{' => open.push(start + i),
+                '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        if let Some(&brace) = open.last() {
+            return Diagnostic::error(
+                "E0101",
+                "this placeable is never closed: `{` without a matching `}`",
+            )
+            .at(file.at(brace..brace + 1))
+            .help("close it with `}` on the same entry; write a literal brace as { \"{\" }");
+        }
+    }
     // Point at the error position; fluent-syntax reports an empty range at EOF.
     let span = if e.pos.end > e.pos.start {
         e.pos.clone()

@@ -281,16 +281,32 @@ fn inlines(
 }
 
 /// Adjacent code spans joined into one: written one after the other their
-/// backtick fences would run together.
+/// backtick fences would run together. A line break inside text becomes a
+/// hard line break (in a paragraph it would be read as a space).
 fn coalesce(list: Vec<Inline>) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::with_capacity(list.len());
     for inline in list {
         match (out.last_mut(), inline) {
             (Some(Inline::Code(prev)), Inline::Code(c)) => prev.push_str(&c),
+            (_, Inline::Text(t)) if t.contains('\n') => split_lines(&t, Inline::Text, &mut out),
+            (_, Inline::NoteRef(t)) if t.contains('\n') => {
+                split_lines(&t, Inline::NoteRef, &mut out)
+            }
             (_, inline) => out.push(inline),
         }
     }
     out
+}
+
+fn split_lines(text: &str, make: fn(String) -> Inline, out: &mut Vec<Inline>) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push(Inline::LineBreak);
+        }
+        if !line.is_empty() {
+            out.push(make(line.to_string()));
+        }
+    }
 }
 
 /// Whether `*inner*` (or `_inner_`) between `prev` and `next` is read as
@@ -429,8 +445,10 @@ pub fn escape(text: &str, at_line_start: bool, next: Option<char>) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            // A line break inside text would start a new block.
-            '\n' => out.push(' '),
+            // Line breaks are split off before (see `coalesce`); a carriage
+            // return would be read as one.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
             _ => out.push(c),
         }
     }

@@ -798,7 +798,9 @@ impl LineBreaker {
         let first_avail = sanitize_width(opts.first_line_width);
         let avail = sanitize_width(opts.line_width);
 
-        let mut lines = Vec::new();
+        // First the line boundaries, then the lines: the last two may be
+        // rebalanced before anything is placed.
+        let mut spans: Vec<(usize, usize, LineEnd, f64)> = Vec::new();
         let mut widths: Vec<f64> = Vec::new();
         let mut s = 0;
         loop {
@@ -808,13 +810,78 @@ impl LineBreaker {
             if s >= n {
                 break;
             }
-            let avail = if lines.is_empty() { first_avail } else { avail };
+            let avail = if spans.is_empty() { first_avail } else { avail };
             let (e, end) = self.find_break(&ctx, s, avail, &mut widths);
             debug_assert!(e > s);
-            lines.push(emit(&ctx, s, e, end, avail, advance));
+            spans.push((s, e, end, avail));
             s = e;
         }
-        lines
+        if opts.justify {
+            self.avoid_short_last_line(&ctx, &mut spans, &mut widths);
+        }
+        spans
+            .into_iter()
+            .map(|(s, e, end, avail)| emit(&ctx, s, e, end, avail, advance))
+            .collect()
+    }
+
+    /// A justified paragraph whose last line holds only one to three
+    /// characters (「…ならな／い。」) reads as careless. Break the line
+    /// before it at its previous opportunity instead (JLREQ's push-out), when
+    /// the rest then still fits on one line; the earlier line takes the
+    /// extra slack in its justification.
+    fn avoid_short_last_line(
+        &self,
+        ctx: &Ctx<'_>,
+        spans: &mut [(usize, usize, LineEnd, f64)],
+        widths: &mut Vec<f64>,
+    ) {
+        const SHORT: usize = 3;
+        let len = spans.len();
+        if len < 2 {
+            return;
+        }
+        let cl = ctx.cl;
+        let (ls, le, lend, lavail) = spans[len - 1];
+        let (ps, pe, pend, pavail) = spans[len - 2];
+        if lend != LineEnd::End || pend != LineEnd::Soft {
+            return;
+        }
+        let visible = cl[ls..le]
+            .iter()
+            .filter(|c| !c.is(SPACE) && !c.is(BREAK))
+            .count();
+        if visible > SHORT {
+            return;
+        }
+        // The latest earlier opportunity that leaves at least a few
+        // characters on the penultimate line and lets the rest fit.
+        for b in (ps + 2..pe).rev() {
+            if cl[b].brk != BRK_ALLOWED {
+                continue;
+            }
+            // Never move more than a short phrase: the earlier line must stay full.
+            let moved = cl[b..pe].iter().filter(|c| !c.is(SPACE)).count();
+            if moved > 4 {
+                return;
+            }
+            if visible + moved <= SHORT {
+                continue; // still too short: try an earlier opportunity
+            }
+            let mut start = b;
+            while start < cl.len() && cl[start].is(SPACE) {
+                start += 1;
+            }
+            if start >= cl.len() {
+                return;
+            }
+            let (e, end) = self.find_break(ctx, start, lavail, widths);
+            if end == LineEnd::End && e == le {
+                spans[len - 2] = (ps, b, LineEnd::Soft, pavail);
+                spans[len - 1] = (start, le, LineEnd::End, lavail);
+            }
+            return;
+        }
     }
 
     /// Scans forward from cluster `s` (not a space) and returns the boundary
@@ -1068,6 +1135,13 @@ fn emit(
             });
         }
         x += c.width as f64;
+    }
+    // Rounding to f32 can put a zero-width mark a hair past the next
+    // character after justification; positions must never decrease.
+    for i in 1..chars.len() {
+        if chars[i].x < chars[i - 1].x {
+            chars[i].x = chars[i - 1].x;
+        }
     }
     let width = if stretch > 0.0 { avail } else { natural };
     Line {

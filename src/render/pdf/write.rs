@@ -46,10 +46,10 @@ fn page_glyphs(font: &Font, items: &[Item]) -> Vec<(u16, char)> {
     for item in items {
         if let Item::Glyphs { chars, .. } = item {
             for &(ch, _) in chars {
-                if let Some((gid, _)) = font.glyph(ch) {
-                    if seen.insert(gid) {
-                        out.push((gid, ch));
-                    }
+                if let Some((gid, _)) = font.glyph(ch)
+                    && seen.insert(gid)
+                {
+                    out.push((gid, ch));
                 }
             }
         }
