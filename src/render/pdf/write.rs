@@ -444,6 +444,11 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
         info.remove(b"CreationDate");
         info.remove(b"ModDate");
         info.remove(b"Trapped");
+        // printpdf writes empty PDF/X keys, which makes readers claim a
+        // PDF/X conformance the file does not have.
+        info.remove(b"GTS_PDFXVersion");
+        info.remove(b"GTS_PDFXConformance");
+        info.remove(b"Identifier");
         if let Some(d) = &date {
             info.set(
                 "CreationDate",
