@@ -204,7 +204,8 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
         .flat_map(|i| renderers.iter().map(move |r| Job::Single(i, r.as_ref())))
         .collect();
     if let (Some(pdf), Some(plan)) = (pdf, &combined) {
-        jobs.push(Job::Combined(pdf, plan));
+        // The largest job first, so no core idles while it runs alone at the end.
+        jobs.insert(0, Job::Combined(pdf, plan));
     }
     let render_job = |job: &Job<'_>| -> Result<OutputFile> {
         match *job {
@@ -244,7 +245,32 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
             }
         }
     };
-    for result in parallel_map(&jobs, render_job) {
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("TALKDOC_TRACE").is_some();
+    let mut rendered = parallel_map(&jobs, |job| {
+        let start = t0.elapsed();
+        let r = render_job(job);
+        if trace {
+            let name = match job {
+                Job::Single(i, r) => {
+                    format!("{}/{}.{}", docs[*i].locale, docs[*i].name, r.extension())
+                }
+                Job::Combined(..) => "combined".into(),
+            };
+            eprintln!(
+                "{:?} {name} {:?} -> {:?}",
+                std::thread::current().id(),
+                start,
+                t0.elapsed()
+            );
+        }
+        r
+    });
+    // Files are listed (and written) in a stable order: the combined PDF last.
+    if combined.is_some() && pdf.is_some() {
+        rendered.rotate_left(1);
+    }
+    for result in rendered {
         files.push(result?);
     }
     Ok(files)

@@ -36,6 +36,31 @@ fn k2_carriage_return_survives_markdown() {
     assert_round_trips("\t\0\r");
 }
 
+/// K5: a vertical tab (or form feed) ending a block is CommonMark
+/// whitespace: stripped at the end of a paragraph and by to_markdown's final
+/// `trim_end`; only spaces and tabs are protected.
+#[test]
+fn k5_trailing_vertical_tab_survives_markdown() {
+    assert_round_trips("\t\0\u{B}");
+}
+
+/// K6: a model ending (or starting) with `Inline::LineBreak` is written as
+/// `\` + newline, which is a hard break only between two pieces of text: the
+/// reader sees a literal backslash.
+#[test]
+fn k6_trailing_line_break_survives_markdown() {
+    assert_round_trips("a\n\u{B}");
+}
+
+/// K7: an autolink inside a link's text stays a nested `Link` in the model;
+/// to_markdown writes nested links, which CommonMark does not allow, so the
+/// outer link's brackets and destination show up as text.
+#[test]
+fn k7_autolink_inside_link_survives_markdown() {
+    assert_round_trips("[see <https://a.test>](https://a.test)");
+    assert_round_trips("[<ps:>]()");
+}
+
 /// K3: x positions must never decrease along a line; after the cluster
 /// " \u{301}" (space + combining acute) measured with the built-in font, the
 /// next character sits one f32 ulp left of the combining mark.
@@ -49,6 +74,18 @@ fn k3_linebreak_x_never_decreases_after_a_cluster() {
     );
 }
 
+/// K4: after the cluster "）\u{301}" (closing bracket + combining mark) the
+/// next "、" is pulled back half an em (約物の詰め), but the mark is placed
+/// at the bracket's full advance: x goes from 10.0 back to 5.0.
+/// Input: widths 100/100, font size 10, flags 0 (simple advances: 1 em for
+/// CJK, 0 for combining marks), text "）\u{301}、".
+#[test]
+fn k4_linebreak_x_never_goes_back_after_a_compressed_cluster() {
+    let mut data = vec![100, 100, 10, 0];
+    data.extend_from_slice("）\u{301}、".as_bytes());
+    harness::linebreak_with(&data, true);
+}
+
 /// The committed reproducer files are the bytes above.
 #[test]
 fn reproducer_files_match() {
@@ -60,6 +97,22 @@ fn reproducer_files_match() {
         b"    a\n    b"
     );
     assert_eq!(read("inline_markdown/k2-bare-cr"), b"\t\0\r");
+    assert_eq!(
+        read("inline_markdown/k5-trailing-vertical-tab"),
+        b"\t\0\x0b"
+    );
+    assert_eq!(read("inline_markdown/k6-trailing-line-break"), b"a\n\x0b");
+    assert_eq!(
+        read("inline_markdown/k7-autolink-inside-link"),
+        b"[see <https://a.test>](https://a.test)"
+    );
+    assert_eq!(
+        read("inline_markdown/k7-autolink-inside-link-min"),
+        b"[<ps:>]()"
+    );
+    let mut k4 = vec![100, 100, 10, 0];
+    k4.extend_from_slice("）\u{301}、".as_bytes());
+    assert_eq!(read("linebreak/k4-x-goes-back-half-em"), k4);
     assert_eq!(
         read("linebreak/k3-x-decreases-after-cluster"),
         [0x32, 0x3c, 0x0a, 0x75, b'r', b' ', 0xcc, 0x81, 0x98]

@@ -538,6 +538,12 @@ pub fn strict() -> bool {
 /// `"[\n\u{B}"`: the second line is whitespace only): it is written as
 /// `\` + newline, which CommonMark reads as a hard break only between two
 /// pieces of text, so the reader sees a literal backslash.
+///
+/// K7: an autolink inside a link's text (input `"[<ps:>]()"`, or
+/// `"[see <https://a.test>](https://a.test)"`): parse_inline keeps the
+/// nested `Link`, to_markdown writes `[[ps:](<ps:>)](<>)`, and since
+/// CommonMark links cannot contain links the outer one is read as literal
+/// brackets and destination.
 pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
     if matches!(inlines.first(), Some(Inline::LineBreak))
         || matches!(inlines.last(), Some(Inline::LineBreak))
@@ -547,6 +553,14 @@ pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
         );
     }
     known_text_issue(inlines)
+}
+
+fn contains_link(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::Link { .. } => true,
+        Inline::Emphasis(c) | Inline::Strong(c) => contains_link(c),
+        _ => false,
+    })
 }
 
 fn known_text_issue(inlines: &[Inline]) -> Option<&'static str> {
@@ -559,6 +573,9 @@ fn known_text_issue(inlines: &[Inline]) -> Option<&'static str> {
         }
         Inline::Text(t) | Inline::NoteRef(t) if t.contains(['\u{B}', '\u{C}']) => {
             Some("K5: vertical tab / form feed at the end of a block is dropped")
+        }
+        Inline::Link { content: c, .. } if contains_link(c) => {
+            Some("K7: a link inside a link's text is written as nested links")
         }
         Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
             known_text_issue(c)
