@@ -95,11 +95,22 @@ pub fn parse_inline(markdown: &str) -> Vec<Inline> {
             }) => {
                 // The target is the note's title exactly as written; the
                 // displayed children would re-parse `__` as emphasis.
-                push(&mut stack, Inline::NoteRef(dest_url.to_string()));
+                // A title is one line: a line break inside `[[…]]` is a space.
+                let title = dest_url.replace(['\r', '\n'], " ");
+                push(&mut stack, Inline::NoteRef(title));
                 in_note += 1;
             }
             Event::End(TagEnd::Link) if in_note > 0 => in_note -= 1,
             _ if in_note > 0 => {}
+            // Links cannot nest (an autolink inside a link's text): the inner
+            // one is kept as its text.
+            Event::Start(Tag::Link { .. })
+                if stack
+                    .iter()
+                    .any(|(_, t)| matches!(t, Some(Tag::Link { .. }))) =>
+            {
+                stack.push((Vec::new(), None));
+            }
             Event::Start(tag @ Tag::Link { .. }) => stack.push((Vec::new(), Some(tag))),
             Event::End(
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,

@@ -59,7 +59,8 @@ pub fn to_markdown(doc: &Document) -> String {
             }
         }
     }
-    let trimmed = out.trim_end().len();
+    // Only the blank lines between blocks: other whitespace is text.
+    let trimmed = out.trim_end_matches('\n').len();
     out.truncate(trimmed);
     out.push('\n');
     out
@@ -112,10 +113,7 @@ fn list_items(items: &[ListItem], numbered: bool, alternate: bool, indent: &str,
                     Some('*'),
                     Some('*'),
                     '_',
-                    Open {
-                        star: true,
-                        underscore: false,
-                    },
+                    Open::NONE.with('*'),
                 );
                 if can_wrap('*', &inner, None, Some(' '), false) {
                     format!("**{inner}**{mark}")
@@ -143,11 +141,13 @@ fn block_inlines(list: &[Inline]) -> String {
 /// them as character references. (Inline rendering never ends in a space
 /// that is not text: code spans end in a backtick, links in `)`.)
 fn protect_trailing_space(mut s: String) -> String {
-    let kept = s.trim_end_matches([' ', '\t']).len();
+    // CommonMark strips ASCII whitespace (space, tab, VT, FF) at the end of
+    // a paragraph.
+    let kept = s.trim_end_matches([' ', '\t', '\u{B}', '\u{C}']).len();
     if kept < s.len() {
         let tail: String = s[kept..]
             .chars()
-            .map(|c| if c == '\t' { "&#9;" } else { "&#32;" })
+            .map(|c| format!("&#{};", c as u32))
             .collect();
         s.truncate(kept);
         s.push_str(&tail);
@@ -182,19 +182,28 @@ fn first_char(inline: &Inline, delimiter: char) -> Option<char> {
 struct Open {
     star: bool,
     underscore: bool,
+    /// How many emphasis levels enclose this run.
+    depth: u8,
 }
 
 impl Open {
     const NONE: Open = Open {
         star: false,
         underscore: false,
+        depth: 0,
     };
 
     fn with(self, delimiter: char) -> Open {
+        let depth = self.depth.saturating_add(1);
         match delimiter {
-            '*' => Open { star: true, ..self },
+            '*' => Open {
+                star: true,
+                depth,
+                ..self
+            },
             _ => Open {
                 underscore: true,
+                depth,
                 ..self
             },
         }
@@ -226,7 +235,15 @@ fn inlines(
     delimiter: char,
     open: Open,
 ) -> String {
-    let mut items = coalesce(list.to_vec());
+    // Emphasis nested deeper than this means nothing on a page, and
+    // re-rendering runs whose delimiters cannot stand (below) would cost
+    // time exponential in the depth: keep the text, drop the emphasis.
+    const MAX_EMPHASIS_DEPTH: u8 = 3;
+    let mut items = if open.depth >= MAX_EMPHASIS_DEPTH {
+        coalesce(flatten_emphasis(list.to_vec()))
+    } else {
+        coalesce(list.to_vec())
+    };
     'again: loop {
         let mut s = String::new();
         let mut at_line_start = line_start;
@@ -278,6 +295,22 @@ fn inlines(
         }
         return s;
     }
+}
+
+/// The inlines without emphasis: their text, links kept.
+fn flatten_emphasis(list: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(list.len());
+    for inline in list {
+        match inline {
+            Inline::Emphasis(c) | Inline::Strong(c) => out.extend(flatten_emphasis(c)),
+            Inline::Link { url, content } => out.push(Inline::Link {
+                url,
+                content: flatten_emphasis(content),
+            }),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Adjacent code spans joined into one: written one after the other their
