@@ -82,16 +82,21 @@ fn assert_failed_cleanly(o: &Output, code: &str, location: &str) {
     );
 }
 
-#[test]
-fn outline_nested_1000_levels_is_a_clear_error() {
+/// A copy of the real project whose outline nests one item `n` levels deep.
+fn nested_outline(n: usize) -> tempfile::TempDir {
     let p = real_copy();
-    let n = 1000;
     let doc = format!(
         "title = \"talk-title\"\n[[blocks]]\ntype = \"list\"\nitems = [{}\"outline-why\"{}]\n",
         "{ id = \"outline-why\", items = [".repeat(n),
         "] }".repeat(n)
     );
     fs::write(p.path().join("content/documents/outline.toml"), doc).unwrap();
+    p
+}
+
+#[test]
+fn outline_nested_1000_levels_is_a_clear_error() {
+    let p = nested_outline(1000);
     let o = talkdoc(p.path(), &["build"]);
     assert_failed_cleanly(&o, "E0201", "content/documents/outline.toml:4:");
     assert!(stderr(&o).contains("nested"), "{}", stderr(&o));
@@ -103,14 +108,7 @@ fn outline_nested_1000_levels_is_a_clear_error() {
 
 #[test]
 fn outline_nested_deeper_than_a_page_can_show_is_a_clear_error() {
-    let p = real_copy();
-    let n = 36;
-    let doc = format!(
-        "title = \"talk-title\"\n[[blocks]]\ntype = \"list\"\nitems = [{}\"outline-why\"{}]\n",
-        "{ id = \"outline-why\", items = [".repeat(n),
-        "] }".repeat(n)
-    );
-    fs::write(p.path().join("content/documents/outline.toml"), doc).unwrap();
+    let p = nested_outline(36);
     let o = talkdoc(p.path(), &["build"]);
     assert_failed_cleanly(&o, "E0305", "content/documents/outline.toml:4:");
 }
