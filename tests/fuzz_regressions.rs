@@ -1,19 +1,17 @@
 //! Reproducers of problems found by the fuzz targets in fuzz/, run through
-//! the same harness code (fuzz/src/lib.rs, included below) in its strict
-//! mode, where known issues are not skipped. The same bytes are in
-//! fuzz/regressions/<target>/ for `cargo fuzz run <target> <file>`.
+//! the same harness code (fuzz/src/lib.rs, included below). The same bytes
+//! are in fuzz/regressions/<target>/ for `cargo fuzz run <target> <file>`.
 //!
 //! Each test fails while the bug it describes is there; see
 //! fuzz/README.md, "Findings". Found at commit ee853d5 (K9, K10 at 9485247);
-//! K1, K2, K3, K4 and K6 were fixed in e146623; K5, K7, K8, K9 and K10 still
-//! fail at 9485247.
+//! K1, K2, K3, K4 and K6 were fixed in e146623, K5 and K7 to K10 in 0b3f81a.
 
 #[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
 mod harness;
 
 fn assert_round_trips(input: &str) {
-    if let Some(why) = harness::inline_markdown_failure(input, false) {
+    if let Some(why) = harness::inline_markdown_failure(input) {
         panic!("Markdown round trip lost the plain text:\n{why}");
     }
 }
@@ -90,7 +88,7 @@ fn k8_deeply_nested_emphasis_renders_quickly() {
     let (done, wait) = std::sync::mpsc::channel();
     let started = std::time::Instant::now();
     std::thread::spawn(move || {
-        let why = harness::inline_markdown_failure(&input, false);
+        let why = harness::inline_markdown_failure(&input);
         let _ = done.send(why);
     });
     // Generous: a linear renderer needs microseconds, even in a debug build.

@@ -282,15 +282,7 @@ fn show_error(e: &Error) {
 /// final PDF byte writing (font subsetting is far too slow per input; set
 /// TALKDOC_FUZZ_WRITE_PDF=1 to include it).
 pub fn render_document(doc: &Document) {
-    // Known issue K8 (exponential time in deeply nested emphasis) would only
-    // time out here; skipped unless strict.
-    let k8 = doc
-        .texts()
-        .iter()
-        .any(|t| emphasis_depth(&t.inlines) > K8_MAX_DEPTH);
-    if strict() || !k8 {
-        std::hint::black_box(talkdoc::render::markdown::to_markdown(doc));
-    }
+    std::hint::black_box(talkdoc::render::markdown::to_markdown(doc));
     std::hint::black_box(talkdoc::render::text::to_text(doc));
     std::hint::black_box(talkdoc::render::text::body_text(doc));
     let (font, breaker) = pdf_tools();
@@ -485,16 +477,11 @@ pub fn inline_document(inlines: Vec<Inline>) -> Document {
     }
 }
 
-/// Why a Markdown round trip failed, or `None` when it held. With
-/// `skip_known`, inputs that hit a known issue ([`known_markdown_issue`])
-/// count as holding.
-pub fn inline_markdown_failure(input: &str, skip_known: bool) -> Option<String> {
+/// Why a Markdown round trip failed, or `None` when it held.
+pub fn inline_markdown_failure(input: &str) -> Option<String> {
     let inlines = talkdoc::document::parse_inline(input);
     if inlines.is_empty() {
         // Nothing to show; an empty message renders as nothing.
-        return None;
-    }
-    if skip_known && known_markdown_issue(&inlines).is_some() {
         return None;
     }
     let want = talkdoc::document::plain_text(&inlines);
@@ -515,106 +502,8 @@ pub fn inline_markdown_failure(input: &str, skip_known: bool) -> Option<String> 
     })
 }
 
-/// With TALKDOC_FUZZ_STRICT set, inputs that hit a known, reported issue
-/// are checked too (and fail); without it they are skipped so the fuzzer can
-/// look for new problems. See fuzz/README.md, "Findings".
-pub fn strict() -> bool {
-    static STRICT: OnceLock<bool> = OnceLock::new();
-    *STRICT.get_or_init(|| std::env::var_os("TALKDOC_FUZZ_STRICT").is_some())
-}
-
-/// A known, reported Markdown export problem that `inlines` would hit, if
-/// any. Fixed ones (K1, K2, K6; see fuzz/README.md) are no longer skipped.
-///
-/// K5: an `Inline::Text` ending a block with U+000B or U+000C (input
-/// `"\t\0\u{B}"`): CommonMark strips them as whitespace at the end of a
-/// paragraph, and to_markdown's final `trim_end` drops them from the last
-/// block; only spaces and tabs are protected as character references.
-/// (Skipped wherever they are in the text: narrower filters cost more
-/// than they find.)
-///
-/// K7: an autolink inside a link's text (input `"[<ps:>]()"`, or
-/// `"[see <https://a.test>](https://a.test)"`): parse_inline keeps the
-/// nested `Link`, to_markdown writes `[[ps:](<ps:>)](<>)`, and since
-/// CommonMark links cannot contain links the outer one is read as literal
-/// brackets and destination.
-///
-/// K9 (found at 9485247, after the K1/K6 fix): a note title holding a
-/// line break (input `"[[a\n]]"`, model `[NoteRef("a\n")]`): to_markdown
-/// splits it into the title and `Inline::LineBreak`, which at the end of the
-/// block is written as `\` + newline and read back as a literal backslash.
-///
-/// K10: text ending with whitespace other than space, tab or newline
-/// (input `"\u{A0}"`, or `"あ\u{3000}"`, an ideographic space): to_markdown
-/// ends with `out.trim_end()`, which trims all Unicode whitespace, so the
-/// last block loses it (protect_trailing_space only covers space and tab).
-///
-/// K8: emphasis nested more than [`K8_MAX_DEPTH`] deep (input
-/// `"_" * 48 + "a)" + "_" * 48`, 98 bytes: 15 s): render::markdown::inlines
-/// takes time exponential in the depth when the emphasis cannot be written
-/// where it stands (each level re-renders its content, and re-renders the
-/// whole run again after unwrapping), so it is skipped before to_markdown.
-pub fn known_markdown_issue(inlines: &[Inline]) -> Option<&'static str> {
-    let plain = talkdoc::document::plain_text(inlines);
-    if plain
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_whitespace() && !matches!(c, ' ' | '\t' | '\n'))
-    {
-        return Some("K10: Unicode whitespace at the end of the last block is trimmed");
-    }
-    if emphasis_depth(inlines) > K8_MAX_DEPTH {
-        return Some("K8: to_markdown takes exponential time in the emphasis depth");
-    }
-    known_text_issue(inlines)
-}
-
-/// Deeper emphasis than this is skipped (K8); at this depth to_markdown
-/// still takes well under a second.
-pub const K8_MAX_DEPTH: usize = 16;
-
-/// How deeply emphasis (and links) nest in `inlines`.
-pub fn emphasis_depth(inlines: &[Inline]) -> usize {
-    inlines
-        .iter()
-        .map(|i| match i {
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
-                1 + emphasis_depth(c)
-            }
-            _ => 0,
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-fn contains_link(inlines: &[Inline]) -> bool {
-    inlines.iter().any(|i| match i {
-        Inline::Link { .. } => true,
-        Inline::Emphasis(c) | Inline::Strong(c) => contains_link(c),
-        _ => false,
-    })
-}
-
-fn known_text_issue(inlines: &[Inline]) -> Option<&'static str> {
-    inlines.iter().find_map(|i| match i {
-        Inline::Text(t) | Inline::NoteRef(t) if t.contains(['\u{B}', '\u{C}']) => {
-            Some("K5: vertical tab / form feed at the end of a block is dropped")
-        }
-        Inline::NoteRef(t) if t.contains('\n') => {
-            Some("K9: a note title with a line break ends the block with a literal `\\`")
-        }
-        Inline::Link { content: c, .. } if contains_link(c) => {
-            Some("K7: a link inside a link's text is written as nested links")
-        }
-        Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
-            known_text_issue(c)
-        }
-        _ => None,
-    })
-}
-
 pub fn inline_markdown(input: &str) {
-    if let Some(why) = inline_markdown_failure(input, !strict()) {
+    if let Some(why) = inline_markdown_failure(input) {
         panic!("Markdown round trip lost the plain text:\n{why}");
     }
 }
