@@ -382,8 +382,9 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn title(&mut self, text: &Text) {
-        let size = 17.0;
+    /// A bold, unjustified, full-width block (title or heading), placed
+    /// with `keep` points of what follows on the same page.
+    fn bold_block(&mut self, text: &Text, size: f32, lead: f32, keep: f32) {
         let mut flat = Flat::default();
         flat.inlines(&text.inlines, true, BLACK, None);
         let lines = self.break_lines(&flat, TEXT_WIDTH, TEXT_WIDTH, size, false);
@@ -397,54 +398,42 @@ impl<'a> Flow<'a> {
                 label: None,
             })
             .collect();
-        self.place(pending, size * 1.4, 0.0);
-        self.y -= 6.0;
+        self.place(pending, lead, keep);
+    }
+
+    /// A rule across the text width, `before` points below the last line
+    /// and `after` points above what follows.
+    fn rule(&mut self, before: f32, width: f32, color: Rgb, after: f32) {
+        self.y -= before;
         let y = self.y;
         self.page().items.push(Item::Rule {
             x1: MARGIN_X,
             x2: PAGE_WIDTH - MARGIN_X,
             y,
-            width: 1.2,
-            color: BLACK,
+            width,
+            color,
         });
-        self.y -= 14.0;
+        self.y -= after;
+    }
+
+    fn title(&mut self, text: &Text) {
+        self.bold_block(text, 17.0, 17.0 * 1.4, 0.0);
+        self.rule(6.0, 1.2, BLACK, 14.0);
     }
 
     fn heading(&mut self, text: &Text, level: usize) {
         let size = 12.5;
         let body_lead = self.style.body_size * self.style.leading;
         self.gap(self.style.body_size * 1.3);
-        let mut flat = Flat::default();
-        flat.inlines(&text.inlines, true, BLACK, None);
-        let lines = self.break_lines(&flat, TEXT_WIDTH, TEXT_WIDTH, size, false);
-        let pending: Vec<PendingLine<'_>> = lines
-            .into_iter()
-            .map(|line| PendingLine {
-                x: MARGIN_X,
-                line,
-                flat: &flat,
-                size,
-                label: None,
-            })
-            .collect();
         // Keep the heading with at least two lines of what follows.
-        self.place(pending, size * 1.5, 8.0 + 2.0 * body_lead);
+        self.bold_block(text, size, size * 1.5, 8.0 + 2.0 * body_lead);
         let page = self.pages.len() - 1;
         self.outline.push(OutlineEntry {
             title: crate::document::plain_text(&text.inlines),
             page,
             level,
         });
-        self.y -= 3.0;
-        let y = self.y;
-        self.page().items.push(Item::Rule {
-            x1: MARGIN_X,
-            x2: PAGE_WIDTH - MARGIN_X,
-            y,
-            width: 0.5,
-            color: RULE,
-        });
-        self.y -= 7.0;
+        self.rule(3.0, 0.5, RULE, 7.0);
     }
 
     fn paragraph(&mut self, text: &Text) {
