@@ -15,9 +15,7 @@ use crate::project::Project;
 const MAX_INCLUDE_DEPTH: usize = 16;
 /// Lists nested deeper than this cannot be printed sensibly; it also bounds recursion.
 pub const MAX_LIST_DEPTH: usize = 32;
-/// A message longer than this is certainly a mistake (a pasted file, a
-/// runaway expansion); typesetting it would take thousands of pages.
-pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+pub use crate::catalog::MAX_MESSAGE_BYTES;
 
 struct Assembler<'p> {
     project: &'p Project,
@@ -208,79 +206,73 @@ impl Assembler<'_> {
         id: &str,
         span: std::ops::Range<usize>,
     ) -> Option<Text> {
-        let locale = &self.catalog.locale;
-        match self.catalog.format(id, Some(&self.args)) {
-            Ok(value) if value.len() > MAX_MESSAGE_BYTES => {
-                let at = self
-                    .catalog
-                    .entry(id)
-                    .and_then(|e| self.catalog.location(e));
-                self.errors.push(
-                    Diagnostic::error(
-                        "E0309",
-                        format!(
-                            "message `{id}` is {:.1} MB in locale `{locale}`; a message may be at most 1 MB",
-                            value.len() as f64 / 1_048_576.0
-                        ),
-                    )
-                    .at_opt(at.or_else(|| Some(doc.loc(span))))
-                    .id(id)
-                    .help("split the text into several messages, or check that no file was pasted by mistake"),
-                );
+        let formatted = match self.catalog.format(id, Some(&self.args)) {
+            Ok(value) if value.len() as u64 > MAX_MESSAGE_BYTES => {
+                Err(FormatError::TooLarge(value.len() as u64))
+            }
+            other => other,
+        };
+        match formatted {
+            Ok(value) => {
+                let inlines = parse_inline(&value);
+                self.check_links(id, &inlines);
+                Some(Text {
+                    message_id: id.to_string(),
+                    inlines,
+                })
+            }
+            Err(e) => {
+                self.errors.push(crate::preflight::format_error(
+                    self.catalog,
+                    id,
+                    e,
+                    doc.loc(span),
+                ));
                 None
             }
-            Ok(value) => Some(Text {
-                message_id: id.to_string(),
-                inlines: parse_inline(&value),
-            }),
-            Err(FormatError::Missing) => {
-                self.errors.push(
-                    Diagnostic::error(
-                        "E0306",
-                        format!("message `{id}` does not exist in locale `{locale}`"),
-                    )
-                    .at(doc.loc(span))
-                    .id(id)
-                    .help(format!(
-                        "add `{id} = ...` to a file in {}/, or fix the ID here",
-                        self.catalog.dir.display()
-                    )),
-                );
-                None
+        }
+    }
+
+    /// Links become live in Markdown and PDF: only `http`, `https`,
+    /// `mailto` (and the schemes `[check] allow_link_schemes` names) may.
+    fn check_links(&mut self, id: &str, inlines: &[crate::document::Inline]) {
+        use crate::document::Inline;
+        for inline in inlines {
+            match inline {
+                Inline::Link { url, content } => {
+                    let allowed = &self.project.content.config.check.allow_link_schemes;
+                    if let Some(scheme) = crate::catalog::safety::refused_scheme(url, allowed) {
+                        let at = self.url_location(id, url);
+                        self.errors.push(
+                            Diagnostic::error(
+                                "E0310",
+                                format!(
+                                    "link to `{}` in locale `{}`: the scheme `{scheme}:` is not allowed",
+                                    url.chars().take(80).collect::<String>(),
+                                    self.catalog.locale
+                                ),
+                            )
+                            .at_opt(at)
+                            .id(id)
+                            .help("link to an http, https or mailto address; list a scheme you really need under [check] allow_link_schemes in content/project.toml"),
+                        );
+                    }
+                    self.check_links(id, content);
+                }
+                Inline::Emphasis(c) | Inline::Strong(c) => self.check_links(id, c),
+                _ => {}
             }
-            Err(FormatError::NoValue) => {
-                self.errors.push(
-                    Diagnostic::error(
-                        "E0307",
-                        format!("message `{id}` has no value in locale `{locale}`"),
-                    )
-                    .at(doc.loc(span))
-                    .id(id)
-                    .help(
-                        "give the message a value, or name one of its attributes as `id.attribute`",
-                    ),
-                );
-                None
-            }
-            Err(FormatError::Resolve(reasons)) => {
-                let at = self
-                    .catalog
-                    .entry(id.split('.').next().unwrap_or(id))
-                    .and_then(|e| self.catalog.location(e));
-                self.errors.push(
-                    Diagnostic::error(
-                        "E0308",
-                        format!(
-                            "message `{id}` cannot be formatted in locale `{locale}`: {}",
-                            reasons.join("; ")
-                        ),
-                    )
-                    .at_opt(at.or_else(|| Some(doc.loc(span))))
-                    .id(id)
-                    .help("fix the references in the message; run `talkdoc check` for details"),
-                );
-                None
-            }
+        }
+    }
+
+    /// Where `url` is written in the message's source, or the message itself.
+    fn url_location(&self, id: &str, url: &str) -> Option<crate::diag::Location> {
+        let entry = self.catalog.entry(id.split('.').next().unwrap_or(id))?;
+        let file = self.catalog.files.get(entry.file)?;
+        let from = entry.span.start;
+        match file.text[from..].find(url) {
+            Some(i) if !url.is_empty() => Some(file.at(from + i..from + i + url.len())),
+            _ => self.catalog.location(entry),
         }
     }
 }

@@ -13,7 +13,6 @@ use crate::output::{self, OutputFile};
 use crate::project::{Project, display_path};
 use crate::render::markdown::Markdown;
 use crate::render::pdf::Pdf;
-use crate::render::pdf::fonts::Font;
 use crate::render::text::PlainText;
 use crate::render::{RenderContext, Renderer};
 
@@ -93,8 +92,21 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
+/// Errors in what the user asked for rather than in the project: exit 2.
+const USAGE_CODES: [&str; 4] = ["E0007", "E0403", "E0603", "E0604"];
+
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
+    // A bug must never pass for success or leave half an output: a panic
+    // anywhere (a render thread included) ends the run before anything is
+    // written, with a message that says it is talkdoc's fault.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "talkdoc: internal error: {info}\n\
+             This is a bug in talkdoc, not in your project; nothing was written.\n\
+             Please report it with the input that caused it."
+        );
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -116,7 +128,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             report_error(&e);
             // Bad arguments exit 2, like clap's own usage errors; bad input 1.
-            let usage = e.diagnostics.iter().any(|d| d.code == "E0007");
+            let usage = e.diagnostics.iter().any(|d| USAGE_CODES.contains(&d.code));
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -140,11 +152,22 @@ pub fn report_error(e: &Error) {
             n - SHOWN
         );
     }
-    let _ = writeln!(
-        stderr,
-        "talkdoc: {n} error{} — nothing was written",
-        if n == 1 { "" } else { "s" }
-    );
+    if e.changed.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "talkdoc: {n} error{} — nothing was written",
+            if n == 1 { "" } else { "s" }
+        );
+    } else {
+        let _ = writeln!(
+            stderr,
+            "talkdoc: {n} error{} — these files were replaced and could not be restored:",
+            if n == 1 { "" } else { "s" }
+        );
+        for p in &e.changed {
+            let _ = writeln!(stderr, "  {}", diag::visible(&p.to_string_lossy()));
+        }
+    }
 }
 
 /// Everything `build` renders, before anything is written.
@@ -170,6 +193,7 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
             }
         }
     }
+    errors.extend(crate::preflight::settings(project));
     if !errors.is_empty() {
         return Err(Error::many(dedup(errors)));
     }
@@ -180,7 +204,14 @@ pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>
             Format::Md => renderers.push(Box::new(Markdown)),
             Format::Txt => renderers.push(Box::new(PlainText)),
             // The font is parsed once here and shared by every PDF of the run.
-            Format::Pdf => renderers.push(Box::new(Pdf::new(load_font(project)?))),
+            Format::Pdf => {
+                let font = crate::preflight::load_font(project)?;
+                let missing = crate::preflight::glyphs(project, &font, &docs);
+                if !missing.is_empty() {
+                    return Err(Error::many(missing));
+                }
+                renderers.push(Box::new(Pdf::new(font)));
+            }
         }
     }
     // Every (document, format) pair is independent, and so is the combined
@@ -301,30 +332,13 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
             .collect();
         workers
             .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
+            // A panicking worker takes the run down with it (the panic hook
+            // prints an internal error): its outputs must not just vanish.
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
-}
-
-/// The font named in `[pdf]`, or the built-in one.
-pub fn load_font(project: &Project) -> Result<Font> {
-    let cfg = &project.content.config.pdf;
-    match &cfg.font {
-        None => Font::builtin(),
-        Some(path) => {
-            let full = project.root.join(path.get_ref());
-            if !full.is_file() {
-                return Err(Error::new(
-                    Diagnostic::error("E0501", format!("font file `{}` not found", path.get_ref()))
-                        .at(project.content.project_file.at(path.span()))
-                        .help("give a path relative to the project folder, or remove `font` to use the built-in Noto Sans JP"),
-                ));
-            }
-            Font::from_file(&full, &display_path(&project.root, &full), cfg.font_index)
-        }
-    }
 }
 
 /// One unit of rendering work.
@@ -380,33 +394,7 @@ fn combined_plan(
     })
 }
 
-/// The talk title (project.toml `title`) as plain text in `locale`.
-pub fn talk_title(project: &Project, locale: &str) -> Result<String> {
-    let id = project.content.config.title.get_ref();
-    let catalog = project.catalog.locale(locale).ok_or_else(|| {
-        Error::new(Diagnostic::error(
-            "E0301",
-            format!("unknown locale `{locale}`"),
-        ))
-    })?;
-    catalog
-        .format(id, None)
-        .map(|v| crate::document::plain_text(&crate::document::parse_inline(&v)))
-        .map_err(|_| {
-            Error::new(
-                Diagnostic::error(
-                    "E0306",
-                    format!("the title message `{id}` cannot be formatted in locale `{locale}`"),
-                )
-                .at(project
-                    .content
-                    .project_file
-                    .at(project.content.config.title.span()))
-                .id(id)
-                .help("define the message in every locale or fix `title` in content/project.toml"),
-            )
-        })
-}
+pub use crate::preflight::talk_title;
 
 /// The same missing message is reported once per document that uses it;
 /// keep one report per location.
@@ -496,17 +484,35 @@ fn report_error_only(e: &Error) {
 }
 
 fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
+    // Read, update and write the record under the lock of its folder, so
+    // parallel reviews queue up instead of losing each other's updates.
+    let locales_dir = root.join("locales");
+    let _lock = if locales_dir.is_dir() {
+        Some(output::lock_dir(&locales_dir)?)
+    } else {
+        None // Project::load reports the missing folder
+    };
     let project = Project::load(root)?;
     let source = project.content.source_locale().to_string();
+    let translated: Vec<String> = project
+        .content
+        .locales()
+        .into_iter()
+        .filter(|l| *l != source)
+        .collect();
     let locales: Vec<String> = if args.locales.is_empty() {
-        project
-            .content
-            .locales()
-            .into_iter()
-            .filter(|l| *l != source)
-            .collect()
+        translated
     } else {
-        args.locales.clone()
+        if let Some(l) = args.locales.iter().find(|l| **l == source) {
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0603",
+                    format!("`{l}` is the source locale; only translations are reviewed"),
+                )
+                .help("pass --locale with a translated locale, or omit it for all"),
+            ));
+        }
+        pick("locale", &args.locales, &translated)?
     };
     let marked = crate::check::freshness::mark_reviewed(&project, &locales, &args.ids, args.all)?;
     let mut stdout = std::io::stdout().lock();
@@ -523,10 +529,61 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
     Ok(())
 }
 
+/// `path` made absolute with its symbolic links resolved, as far as it
+/// exists (the rest appended as given).
+fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// The output folder must not be the project folder, lie inside its
+/// inputs, or hold the project: a locale or document named like an input
+/// folder would then overwrite the sources.
+fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
+    let (root_r, out_r) = (resolve(root), resolve(out));
+    let inputs = [root_r.join("content"), root_r.join("locales")];
+    let why = if out_r == root_r {
+        Some("is the project folder")
+    } else if inputs.iter().any(|i| out_r.starts_with(i)) {
+        Some("is inside the project's content/ or locales/")
+    } else if root_r.starts_with(&out_r) {
+        Some("holds the project folder")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::new(
+            Diagnostic::error(
+                "E0403",
+                format!("the output folder `{}` {why}", out.display()),
+            )
+            .help("write to a folder of its own, e.g. the default <project>/dist, with --out DIR"),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
+    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
+    refuse_overlap(root, &out)?;
     let project = Project::load(root)?;
     let files = plan_build(&project, args)?;
-    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Error::io("E0401", "create the output folder", &out, &e))?;
+    let _lock = output::lock_dir(&out)?;
     let written = output::write_all(&out, &files, false)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();

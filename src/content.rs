@@ -54,6 +54,13 @@ pub struct CheckConfig {
     /// Messages whose translation is rightly the same as the source (C009).
     #[serde(default)]
     pub allow_identical: Vec<String>,
+    /// Translations that rightly quote source-script text, e.g. the original
+    /// title of a Japanese article kept beside its translation (C010).
+    #[serde(default)]
+    pub allow_source_script: Vec<String>,
+    /// Link schemes allowed besides `http`, `https` and `mailto` (E0310).
+    #[serde(default)]
+    pub allow_link_schemes: Vec<String>,
 }
 
 /// A character limit checked by `talkdoc check`.
@@ -277,11 +284,26 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Diag
 
 fn read_source(root: &Path, path: &Path, code: &'static str, what: &str) -> Result<SourceFile> {
     let shown = crate::project::display_path(root, path);
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(code, what, &shown, &e))?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    let text =
+        crate::input::read_text_capped(path, &shown, crate::input::MAX_TOML_BYTES, code, what)?
+            .map_err(|e| {
+                let valid = e.utf8_error().valid_up_to();
+                let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
+                let (line, column) = crate::diag::line_col(prefix, prefix.len());
+                Error::new(
+                    Diagnostic::error(
+                        code,
+                        format!("cannot {what}: not valid UTF-8 (offset {valid})"),
+                    )
+                    .at(Location {
+                        path: shown.clone(),
+                        line,
+                        column,
+                        source: None,
+                    })
+                    .help("save the file as UTF-8"),
+                )
+            })?;
     Ok(SourceFile::new(shown, text))
 }
 

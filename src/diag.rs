@@ -287,7 +287,7 @@ impl Diagnostic {
 
     /// Renders the diagnostic rustc-style, with the source line when known.
     pub fn render(&self, color: bool) -> String {
-        let (cs, file) = self.to_codespan();
+        let (cs, file) = self.for_terminal().to_codespan();
         let config = term::Config::default();
         let mut buffer = if color {
             termcolor::Buffer::ansi()
@@ -313,17 +313,24 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone)]
 pub struct Error {
     pub diagnostics: Vec<Diagnostic>,
+    /// Files the failed command changed nonetheless (an output swap that
+    /// could not be undone). Empty means nothing was written.
+    pub changed: Vec<PathBuf>,
 }
 
 impl Error {
     pub fn new(diagnostic: Diagnostic) -> Self {
         Error {
             diagnostics: vec![diagnostic],
+            changed: Vec::new(),
         }
     }
 
     pub fn many(diagnostics: Vec<Diagnostic>) -> Self {
-        Error { diagnostics }
+        Error {
+            diagnostics,
+            changed: Vec::new(),
+        }
     }
 
     /// An I/O failure on `path`, with advice.
@@ -366,6 +373,90 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Whether `c` must never reach a terminal raw: C0 and C1 control
+/// characters (ESC starts escape sequences that clear the screen, set the
+/// title or forge links; CR overwrites the line), DEL, and the invisible
+/// format characters that reorder or hide text (BIDI embeddings, overrides
+/// and isolates, zero-width characters): Trojan-source material.
+pub fn is_hazardous(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// `s` with every [hazardous](is_hazardous) character written as
+/// a visible escape such as `\u{1b}`: what a terminal or a CI log may show
+/// of text that came from the user's files. Newlines stay.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hazardous) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_hazardous(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Like [`visible`], but keeps every byte offset: each hazardous character
+/// becomes as many `?`-like placeholders as it had bytes, so spans into the
+/// text still point at the same place. Used for the source excerpts the
+/// renderers show. A CR before LF stays (it is a line ending).
+fn visible_same_len(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| is_hazardous(c) || c == '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if c == '\t' {
+            out.push(' ');
+        } else if is_hazardous(c) {
+            // 1 byte → `?`, 2 bytes → `¿`, 3 bytes → U+FFFD.
+            out.push(match c.len_utf8() {
+                1 => '?',
+                2 => '¿',
+                _ => '\u{fffd}',
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+impl Diagnostic {
+    /// A copy safe to print on a terminal or in a CI log: every string that
+    /// came from the user's files (message, ID, notes, help, path and the
+    /// source text shown) with hazardous characters made visible.
+    pub fn for_terminal(&self) -> Diagnostic {
+        let mut d = self.clone();
+        d.message = visible(&d.message).into_owned();
+        d.message_id = d.message_id.map(|id| visible(&id).into_owned());
+        d.notes = d.notes.iter().map(|n| visible(n).into_owned()).collect();
+        d.help = d.help.map(|h| visible(&h).into_owned().into_boxed_str());
+        if let Some(loc) = d.location.as_mut() {
+            let shown = loc.path.to_string_lossy();
+            if let std::borrow::Cow::Owned(p) = visible(&shown) {
+                loc.path = PathBuf::from(p);
+            }
+            if let Some((text, _)) = loc.source.as_mut()
+                && let std::borrow::Cow::Owned(t) = visible_same_len(text)
+            {
+                *text = Arc::from(t);
+            }
+        }
+        d
+    }
+}
 
 /// Whether to colour output on `stream`: only on a terminal, never with
 /// `NO_COLOR` set (https://no-color.org).

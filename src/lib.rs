@@ -14,6 +14,8 @@ pub mod cli;
 pub mod content;
 pub mod diag;
 pub mod document;
+pub mod input;
 pub mod output;
+pub mod preflight;
 pub mod project;
 pub mod render;

@@ -30,12 +30,91 @@ fn is_contained(relative: &Path) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes `files` under `out_dir`: first every file to a temporary file
-/// beside its target, then (when `durable`) all are flushed to disk in
-/// parallel, so the filesystem can group the journal commits, then each is
-/// renamed over its target. If any step before the renames fails, every
-/// temporary file is removed and no target has been touched. Returns the
-/// paths written.
+/// Takes the advisory lock of `dir` (an exclusive `flock` on the folder
+/// itself, so no lock file is left behind): two builds into one output
+/// folder, or two reviews of one record, run one after the other instead of
+/// deleting each other's temporary files or losing an update. Waits, with a
+/// message, while another run holds it. Released when the file is dropped.
+pub fn lock_dir(dir: &Path) -> Result<fs::File> {
+    let handle = fs::File::open(dir).map_err(|e| Error::io("E0401", "open the folder", dir, &e))?;
+    match handle.try_lock() {
+        Ok(()) => Ok(handle),
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "talkdoc: waiting for another talkdoc run that is writing to {}",
+                dir.display()
+            );
+            handle
+                .lock()
+                .map_err(|e| Error::io("E0401", "lock the folder", dir, &e))?;
+            Ok(handle)
+        }
+        Err(fs::TryLockError::Error(e)) => Err(Error::io("E0401", "lock the folder", dir, &e)),
+    }
+}
+
+/// Refuses a path inside the output folder that goes through a symbolic
+/// link or through a file: writing there would land outside `out_dir`.
+fn check_path(out_dir: &Path, relative: &Path) -> Result<()> {
+    let mut here = out_dir.to_path_buf();
+    let parts: Vec<_> = relative.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        here.push(part);
+        let last = i + 1 == parts.len();
+        let Ok(meta) = fs::symlink_metadata(&here) else {
+            return Ok(()); // does not exist yet: it will be created as a real folder
+        };
+        if meta.file_type().is_symlink() && !last {
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0402",
+                    format!(
+                        "refusing to write through `{}`: it is a symbolic link inside the output folder",
+                        here.display()
+                    ),
+                )
+                .help("remove the link (talkdoc creates a real folder in its place), or choose another output folder with --out"),
+            ));
+        }
+        if !last && !meta.is_dir() {
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0401",
+                    format!(
+                        "cannot write into `{}`: it is a file, not a folder",
+                        here.display()
+                    ),
+                )
+                .help("move or delete that file, or choose another output folder with --out"),
+            ));
+        }
+        if last && meta.is_dir() {
+            // A rename over a folder fails; find that out before replacing anything.
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0401",
+                    format!("cannot write `{}`: a folder is in the way", here.display()),
+                )
+                .help("move or delete that folder, or choose another output folder with --out"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` under `out_dir`, all or nothing.
+///
+/// First every file goes to a temporary file beside its target (created
+/// exclusively, so a planted link is never followed), then (when
+/// `durable`) all are flushed to disk in parallel, so the filesystem can
+/// group the journal commits. Then each target is swapped in: the old file
+/// is renamed aside, the new one renamed into place. If any swap fails,
+/// every earlier one is undone from the files set aside, so the folder is
+/// entirely as it was; only if undoing fails too does the error list the
+/// files left changed ([`Error::changed`]). Returns the paths written.
+///
+/// The caller holds the folder's [`lock_dir`] lock (builds) or the
+/// record's folder lock (reviews).
 pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<Vec<PathBuf>> {
     for f in files {
         if !is_contained(&f.relative) {
@@ -50,23 +129,9 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
                 .help("document and locale names may only contain letters, digits, `-` and `_`"),
             ));
         }
+        check_path(out_dir, &f.relative)?;
     }
     let targets: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.relative)).collect();
-    // A rename over a folder fails; find that out before replacing anything.
-    for target in &targets {
-        if target.is_dir() {
-            return Err(Error::new(
-                Diagnostic::error(
-                    "E0401",
-                    format!(
-                        "cannot write `{}`: a folder is in the way",
-                        target.display()
-                    ),
-                )
-                .help("move or delete that folder, or choose another output folder with --out"),
-            ));
-        }
-    }
     remove_stale_temps(&targets);
     let mut temps: Vec<(PathBuf, fs::File)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, fs::File)]| {
@@ -100,17 +165,75 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
         cleanup(&temps);
         return Err(Error::io("E0401", "write the output file", &targets[i], &e));
     }
+    // Swap every target in, remembering what was set aside.
+    let mut swapped: Vec<(usize, Option<PathBuf>)> = Vec::new();
+    let mut failure = None;
     for (i, ((tmp, _), target)) in temps.iter().zip(&targets).enumerate() {
+        let aside = aside_name(target);
+        let had_old = fs::symlink_metadata(target).is_ok();
+        if had_old && let Err(e) = fs::rename(target, &aside) {
+            failure = Some((i, e));
+            break;
+        }
         if let Err(e) = fs::rename(tmp, target) {
-            cleanup(&temps[i..]);
-            return Err(Error::io("E0401", "replace the output file", target, &e));
+            if had_old {
+                let _ = fs::rename(&aside, target);
+            }
+            failure = Some((i, e));
+            break;
+        }
+        swapped.push((i, had_old.then_some(aside)));
+    }
+    let Some((failed, e)) = failure else {
+        for (_, aside) in swapped {
+            if let Some(aside) = aside {
+                let _ = fs::remove_file(aside);
+            }
+        }
+        return Ok(targets);
+    };
+    cleanup(&temps[failed..]);
+    // Undo, newest first.
+    let mut changed = Vec::new();
+    for (i, aside) in swapped.into_iter().rev() {
+        let undone = match aside {
+            Some(aside) => fs::rename(&aside, &targets[i]),
+            None => fs::remove_file(&targets[i]),
+        };
+        if undone.is_err() {
+            changed.push(targets[i].clone());
         }
     }
-    Ok(targets)
+    let mut err = Error::io("E0401", "replace the output file", &targets[failed], &e);
+    if changed.is_empty() {
+        err.diagnostics[0].notes.push(
+            "every file replaced before this one was restored: the output folder is as it was"
+                .to_string(),
+        );
+    } else {
+        err.diagnostics[0].notes.push(format!(
+            "{} file(s) replaced before this one could not be restored",
+            changed.len()
+        ));
+        err.changed = changed;
+    }
+    Err(err)
+}
+
+/// Where the old version of `target` waits while the new one is swapped in.
+fn aside_name(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.old", std::process::id()))
 }
 
 /// A run killed between writing and renaming (SIGKILL, power cut) leaves
-/// `.<name>.<pid>.tmp` behind; the next run removes those of its targets.
+/// `.<name>.<pid>.tmp` (a new version not swapped in yet) or
+/// `.<name>.<pid>.old` (the previous version, set aside) behind; the next
+/// run — holding the folder lock, so no live run owns them — removes the
+/// first kind and puts the second back if its target is missing.
 fn remove_stale_temps(targets: &[PathBuf]) {
     let mut dirs: Vec<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
     dirs.sort();
@@ -121,25 +244,35 @@ fn remove_stale_temps(targets: &[PathBuf]) {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = targets.iter().any(|t| {
-                t.parent() == Some(dir)
-                    && t.file_name().is_some_and(|n| {
-                        let prefix = format!(".{}.", n.to_string_lossy());
-                        name.starts_with(&prefix)
-                            && name.ends_with(".tmp")
-                            && name[prefix.len()..name.len() - 4]
-                                .chars()
-                                .all(|c| c.is_ascii_digit())
-                    })
-            });
-            if ours {
-                let _ = fs::remove_file(entry.path());
+            for t in targets.iter().filter(|t| t.parent() == Some(dir)) {
+                let Some(n) = t.file_name() else { continue };
+                let prefix = format!(".{}.", n.to_string_lossy());
+                let Some(rest) = name.strip_prefix(&prefix) else {
+                    continue;
+                };
+                let (pid, kind) = rest.split_once('.').unwrap_or(("", ""));
+                if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                match kind {
+                    "tmp" => {
+                        let _ = fs::remove_file(entry.path());
+                    }
+                    "old" if fs::symlink_metadata(t).is_err() => {
+                        let _ = fs::rename(entry.path(), t);
+                    }
+                    "old" => {
+                        let _ = fs::remove_file(entry.path());
+                    }
+                    _ => {}
+                }
             }
         }
     }
 }
 
-/// Creates the target's folder and writes `bytes` to a temporary file in it.
+/// Creates the target's folder and writes `bytes` to a new temporary file
+/// in it (never an existing file or link of that name).
 fn write_temp(target: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
     let dir = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io("E0401", "create the output folder", dir, &e))?;
@@ -148,11 +281,17 @@ fn write_temp(target: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = fs::File::create(&tmp).and_then(|mut file| file.write_all(bytes).map(|()| file));
+    let result = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut file| file.write_all(bytes).map(|()| file));
     match result {
         Ok(file) => Ok((tmp, file)),
         Err(e) => {
-            let _ = fs::remove_file(&tmp);
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                let _ = fs::remove_file(&tmp);
+            }
             Err(Error::io("E0401", "write the output file", target, &e))
         }
     }

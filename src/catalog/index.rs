@@ -40,6 +40,13 @@ pub struct Entry {
     /// `$variables` used anywhere in the value or attributes.
     pub variables: BTreeSet<String>,
     pub references: Vec<Reference>,
+    /// How large the value (`None`) and each attribute can grow when
+    /// formatted, in terms of the entries it references: bounds the
+    /// expansion before fluent-bundle is asked to format anything.
+    pub sizes: Vec<(Option<String>, Size)>,
+    /// The longest string literal in the entry (a term argument may be
+    /// printed by the term as a variable).
+    pub longest_literal: u64,
     /// The entry re-serialised in canonical Fluent syntax, without comments:
     /// what the freshness fingerprint is taken over, so reformatting a file
     /// does not make translations stale.
@@ -96,12 +103,14 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             source,
             variables: BTreeSet::new(),
             references: Vec::new(),
+            longest_literal: 0,
         };
+        let mut sizes = Vec::new();
         if let Some(p) = value {
-            walker.pattern(p);
+            sizes.push((None, walker.pattern(p)));
         }
         for a in attributes {
-            walker.pattern(&a.value);
+            sizes.push((Some(a.id.name.to_string()), walker.pattern(&a.value)));
         }
         out.push(Entry {
             id: id.to_string(),
@@ -112,6 +121,8 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             attributes: attributes.iter().map(|a| a.id.name.to_string()).collect(),
             variables: walker.variables,
             references: walker.references,
+            sizes,
+            longest_literal: walker.longest_literal,
             canonical,
         });
     }
@@ -127,25 +138,47 @@ struct Walker<'s> {
     source: &'s str,
     variables: BTreeSet<String>,
     references: Vec<Reference>,
+    longest_literal: u64,
+}
+
+/// An upper bound of a pattern's formatted length, symbolically: resolved
+/// against the whole locale by `LocaleCatalog`, in time linear in the AST.
+#[derive(Debug, Clone)]
+pub enum Size {
+    /// Literal text of this many bytes.
+    Lit(u64),
+    /// A message (`id`, `id.attr`) or term (`-id`, `-id.attr`) reference.
+    Ref(String),
+    /// A variable: a `[variables]` value or a term argument.
+    Var,
+    /// Everything in sequence.
+    Sum(Vec<Size>),
+    /// One of several variants.
+    Max(Vec<Size>),
 }
 
 impl<'s> Walker<'s> {
-    fn pattern(&mut self, p: &ast::Pattern<&'s str>) {
+    fn pattern(&mut self, p: &ast::Pattern<&'s str>) -> Size {
+        let mut parts = Vec::new();
         for element in &p.elements {
-            if let ast::PatternElement::Placeable { expression } = element {
-                self.expression(expression);
+            match element {
+                ast::PatternElement::TextElement { value } => {
+                    parts.push(Size::Lit(value.len() as u64));
+                }
+                ast::PatternElement::Placeable { expression } => {
+                    parts.push(self.expression(expression));
+                }
             }
         }
+        Size::Sum(parts)
     }
 
-    fn expression(&mut self, e: &ast::Expression<&'s str>) {
+    fn expression(&mut self, e: &ast::Expression<&'s str>) -> Size {
         match e {
             ast::Expression::Inline(i) => self.inline(i),
             ast::Expression::Select { selector, variants } => {
                 self.inline(selector);
-                for v in variants {
-                    self.pattern(&v.value);
-                }
+                Size::Max(variants.iter().map(|v| self.pattern(&v.value)).collect())
             }
         }
     }
@@ -158,34 +191,57 @@ impl<'s> Walker<'s> {
         });
     }
 
-    fn inline(&mut self, i: &ast::InlineExpression<&'s str>) {
+    fn inline(&mut self, i: &ast::InlineExpression<&'s str>) -> Size {
         match i {
             ast::InlineExpression::VariableReference { id } => {
                 self.variables.insert(id.name.to_string());
+                Size::Var
             }
-            ast::InlineExpression::MessageReference { id, .. } => {
+            ast::InlineExpression::MessageReference { id, attribute } => {
                 self.reference(id.name.to_string(), id.name);
+                Size::Ref(match attribute {
+                    Some(a) => format!("{}.{}", id.name, a.name),
+                    None => id.name.to_string(),
+                })
             }
-            ast::InlineExpression::TermReference { id, arguments, .. } => {
+            ast::InlineExpression::TermReference {
+                id,
+                attribute,
+                arguments,
+            } => {
                 self.reference(format!("-{}", id.name), id.name);
                 if let Some(args) = arguments {
                     self.arguments(args);
                 }
+                Size::Ref(match attribute {
+                    Some(a) => format!("-{}.{}", id.name, a.name),
+                    None => format!("-{}", id.name),
+                })
             }
-            ast::InlineExpression::FunctionReference { arguments, .. } => self.arguments(arguments),
+            // A function formats its arguments (NUMBER, DATETIME): their
+            // size plus room for the formatting.
+            ast::InlineExpression::FunctionReference { arguments, .. } => {
+                Size::Sum(vec![self.arguments(arguments), Size::Lit(64)])
+            }
             ast::InlineExpression::Placeable { expression } => self.expression(expression),
-            ast::InlineExpression::StringLiteral { .. }
-            | ast::InlineExpression::NumberLiteral { .. } => {}
+            ast::InlineExpression::StringLiteral { value } => {
+                let n = value.len() as u64;
+                self.longest_literal = self.longest_literal.max(n);
+                Size::Lit(n)
+            }
+            ast::InlineExpression::NumberLiteral { value } => Size::Lit(value.len() as u64),
         }
     }
 
-    fn arguments(&mut self, args: &ast::CallArguments<&'s str>) {
+    fn arguments(&mut self, args: &ast::CallArguments<&'s str>) -> Size {
+        let mut parts = Vec::new();
         for p in &args.positional {
-            self.inline(p);
+            parts.push(self.inline(p));
         }
         for n in &args.named {
-            self.inline(&n.value);
+            parts.push(self.inline(&n.value));
         }
+        Size::Sum(parts)
     }
 }
 
@@ -260,4 +316,70 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
     )
     .at(file.at(span))
     .help(help)
+}
+
+/// Deepest nesting of placeables (`{`) and call arguments (`(`) talkdoc
+/// accepts. Real messages nest two or three levels; fluent-bundle panics on
+/// selects nested deeper than 100, and its parser and resolver (and our own
+/// walkers) recurse once per level, so thousands of levels overflow the
+/// stack. Checked on the raw text, before the parser runs.
+pub const MAX_NESTING: usize = 32;
+
+/// Finds the first place in `text` where placeables or call arguments nest
+/// deeper than [`MAX_NESTING`]: the byte offset of the opening character.
+///
+/// A linear scan that follows just enough of Fluent's syntax to count
+/// correctly: comments at the start of a line and string literals inside
+/// placeables are skipped, so a `{` in either does not count.
+pub fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if depth == 0 && line_start && b == b'#' {
+            // A comment line: skip to its end.
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        line_start = b == b'\n';
+        match b {
+            b'{' | b'(' if b == b'{' || depth > 0 => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b')' if depth > 0 => depth -= 1,
+            b'"' if depth > 0 => {
+                // A string literal: ends at an unescaped `"` or the line end.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if i < bytes.len() && bytes[i] == b'\n' {
+                    line_start = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The diagnostic for [`too_deep`].
+pub fn too_deep_error(file: &SourceFile, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        "E0107",
+        format!("placeables nested deeper than {MAX_NESTING} levels; the file is not read"),
+    )
+    .at(file.at(at..at + 1))
+    .help("flatten the nested placeables or selects; real messages need two or three levels")
 }

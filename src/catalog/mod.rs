@@ -8,6 +8,7 @@
 //! uses) because the Fluent AST has no spans.
 
 mod index;
+pub mod safety;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,10 +18,7 @@ use unic_langid::LanguageIdentifier;
 
 use crate::diag::{Diagnostic, Error, Location, Result, SourceFile};
 
-pub use index::{Entry, EntryKind, Reference};
-
-/// Fluent wraps placeables in these by default; they must never reach an export.
-const ISOLATION_MARKS: [char; 2] = ['\u{2068}', '\u{2069}'];
+pub use index::{Entry, EntryKind, MAX_NESTING, Reference, Size};
 
 /// All locales of a project.
 pub struct Catalog {
@@ -42,7 +40,95 @@ pub struct LocaleCatalog {
     pub files: Vec<SourceFile>,
     /// Messages by ID and terms by `-ID`, first definition wins.
     pub entries: BTreeMap<String, Entry>,
+    /// Upper bound of the formatted length of every value (`id`, `-id`)
+    /// and attribute (`id.attr`): bytes of text, and how many variables
+    /// the expansion can print (each bounded when formatting).
+    bounds: std::collections::HashMap<String, (u64, u64)>,
+    /// The longest string literal in the locale: what a term argument can add.
+    longest_literal: u64,
     bundle: FluentBundle<FluentResource>,
+}
+
+/// Largest formatted message, in bytes. A message longer than this is
+/// certainly a mistake (a pasted file, a runaway expansion); typesetting it
+/// would take thousands of pages.
+pub const MAX_MESSAGE_BYTES: u64 = 1 << 20;
+
+/// Deepest chain of references followed when bounding an expansion;
+/// fluent-bundle gives up after 100 placeables anyway.
+const MAX_REFERENCE_DEPTH: usize = 100;
+
+/// Resolves the [`Size`] expressions of every entry into byte bounds, each
+/// entry once (memoised), so the cost is linear in the size of the files.
+/// Cycles count as empty (they are reported as errors elsewhere), chains
+/// deeper than fluent-bundle follows as unbounded.
+fn expansion_bounds(
+    entries: &BTreeMap<String, Entry>,
+) -> std::collections::HashMap<String, (u64, u64)> {
+    type Bound = (u64, u64);
+    fn add(a: Bound, b: Bound) -> Bound {
+        (a.0.saturating_add(b.0), a.1.saturating_add(b.1))
+    }
+    struct Eval<'a> {
+        exprs: std::collections::HashMap<String, &'a Size>,
+        done: std::collections::HashMap<String, Bound>,
+        active: std::collections::HashSet<String>,
+    }
+    impl Eval<'_> {
+        fn key(&mut self, key: &str, depth: usize) -> Bound {
+            if let Some(&b) = self.done.get(key) {
+                return b;
+            }
+            if depth > MAX_REFERENCE_DEPTH {
+                return (u64::MAX, 0);
+            }
+            let Some(expr) = self.exprs.get(key).copied() else {
+                return (0, 0); // unknown: an error when formatted
+            };
+            if !self.active.insert(key.to_string()) {
+                return (0, 0); // a cycle: an error when formatted
+            }
+            let b = self.size(expr, depth);
+            self.active.remove(key);
+            self.done.insert(key.to_string(), b);
+            b
+        }
+        fn size(&mut self, s: &Size, depth: usize) -> Bound {
+            match s {
+                Size::Lit(n) => (*n, 0),
+                Size::Var => (0, 1),
+                Size::Ref(k) => self.key(k, depth + 1),
+                Size::Sum(v) => v
+                    .iter()
+                    .fold((0, 0), |acc, s| add(acc, self.size(s, depth))),
+                // Componentwise maximum: still an upper bound.
+                Size::Max(v) => v.iter().fold((0, 0), |acc, s| {
+                    let b = self.size(s, depth);
+                    (acc.0.max(b.0), acc.1.max(b.1))
+                }),
+            }
+        }
+    }
+    let mut exprs = std::collections::HashMap::new();
+    for (key, entry) in entries {
+        for (attr, size) in &entry.sizes {
+            let k = match attr {
+                None => key.clone(),
+                Some(a) => format!("{key}.{a}"),
+            };
+            exprs.insert(k, size);
+        }
+    }
+    let keys: Vec<String> = exprs.keys().cloned().collect();
+    let mut eval = Eval {
+        exprs,
+        done: std::collections::HashMap::new(),
+        active: std::collections::HashSet::new(),
+    };
+    for k in &keys {
+        eval.key(k, 0);
+    }
+    eval.done
 }
 
 /// Why a message could not be formatted.
@@ -54,6 +140,9 @@ pub enum FormatError {
     NoValue,
     /// Resolving the pattern failed (unknown reference, cycle, runaway expansion).
     Resolve(Vec<String>),
+    /// The message could expand to more than [`MAX_MESSAGE_BYTES`]: it was
+    /// not formatted. Holds the bound.
+    TooLarge(u64),
 }
 
 impl LocaleCatalog {
@@ -89,7 +178,9 @@ impl LocaleCatalog {
         })?;
         let mut paths: Vec<PathBuf> = read
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "ftl") && p.is_file())
+            // Anything named *.ftl that is not a folder is read (and a FIFO or
+            // device refused there), never skipped silently.
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl") && !p.is_dir())
             .collect();
         paths.sort();
 
@@ -108,8 +199,13 @@ impl LocaleCatalog {
 
         for path in paths {
             let shown = crate::project::display_path(root, &path);
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Error::io("E0004", "read the Fluent file", &shown, &e))?;
+            let bytes = crate::input::read_capped(
+                &path,
+                &shown,
+                crate::input::MAX_FTL_BYTES,
+                "E0004",
+                "read the Fluent file",
+            )?;
             let text = match decode(&shown, bytes) {
                 Ok(text) => text,
                 Err(d) => {
@@ -118,6 +214,12 @@ impl LocaleCatalog {
                 }
             };
             let file = SourceFile::new(shown, text.as_str());
+            problems.extend(safety::scan(&file));
+            if let Some(at) = index::too_deep(&text) {
+                // Not parsed, not indexed, not kept: nothing may walk it.
+                problems.push(index::too_deep_error(&file, at));
+                continue;
+            }
             let resource = match FluentResource::try_new(text) {
                 Ok(r) => r,
                 Err((r, errors)) => {
@@ -155,6 +257,12 @@ impl LocaleCatalog {
             let _ = bundle.add_resource(resource);
             files.push(file);
         }
+        let longest_literal = entries
+            .values()
+            .map(|e| e.longest_literal)
+            .max()
+            .unwrap_or(0);
+        let bounds = expansion_bounds(&entries);
         Ok((
             LocaleCatalog {
                 locale: locale.to_string(),
@@ -162,6 +270,8 @@ impl LocaleCatalog {
                 dir: shown_dir,
                 files,
                 entries,
+                bounds,
+                longest_literal,
                 bundle,
             },
             problems,
@@ -176,6 +286,28 @@ impl LocaleCatalog {
     /// Where an entry is defined.
     pub fn location(&self, entry: &Entry) -> Option<Location> {
         self.files.get(entry.file).map(|f| f.at(entry.span.clone()))
+    }
+
+    /// An upper bound of the formatted length of `id` (`id`, `id.attr`,
+    /// `-term`) with `args`. Variables are bounded by the longest argument
+    /// value plus the longest string literal in the locale (a term argument).
+    pub fn expansion_bound(&self, id: &str, args: Option<&FluentArgs>) -> u64 {
+        let Some(&(fixed, vars)) = self.bounds.get(id) else {
+            return 0;
+        };
+        let var = args
+            .map(|a| {
+                a.iter()
+                    .map(|(_, v)| match v {
+                        fluent_bundle::FluentValue::String(s) => s.len() as u64,
+                        _ => 64,
+                    })
+                    .max()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0)
+            .saturating_add(self.longest_literal);
+        fixed.saturating_add(vars.saturating_mul(var))
     }
 
     /// Formats a message's value with `args`, without isolation marks.
@@ -195,6 +327,12 @@ impl LocaleCatalog {
                 .ok_or(FormatError::Missing)?,
             None => message.value().ok_or(FormatError::NoValue)?,
         };
+        // Refuse in time proportional to the input, before fluent-bundle
+        // spends time and memory proportional to the expansion.
+        let bound = self.expansion_bound(id, args);
+        if bound > MAX_MESSAGE_BYTES {
+            return Err(FormatError::TooLarge(bound));
+        }
         let mut errors: Vec<FluentError> = Vec::new();
         let value = self.bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
@@ -202,7 +340,10 @@ impl LocaleCatalog {
                 errors.iter().map(describe_fluent_error).collect(),
             ));
         }
-        Ok(value.replace(ISOLATION_MARKS, ""))
+        // Isolation is off, so fluent-bundle adds no FSI/PDI marks; any in
+        // the text were written by the author and are reported (E0109), never
+        // silently removed.
+        Ok(value.into_owned())
     }
 }
 

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::LocaleSummary;
-use crate::assemble::assemble;
 use crate::catalog::{EntryKind, LocaleCatalog};
 use crate::content::{BlockKind, ItemSpec};
 use crate::diag::Diagnostic;
@@ -169,7 +168,10 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                         .id(key.clone())
                         .help("translate it, or list the ID under [check] allow_identical in content/project.toml"),
                 );
-            } else if !is_cjk_locale(&cat.locale) && has_japanese_script(tr_value) {
+            } else if !is_cjk_locale(&cat.locale)
+                && has_japanese_script(tr_value)
+                && !matches_any(key, &cfg.allow_source_script)
+            {
                 out.push(
                     Diagnostic::warning(
                         "C010",
@@ -177,7 +179,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                     )
                     .at_opt(at.clone())
                     .id(key.clone())
-                    .help("translate the remaining Japanese text"),
+                    .help("translate the remaining Japanese text, or list the ID under [check] allow_source_script in content/project.toml if it quotes the original on purpose"),
                 );
             }
         }
@@ -200,7 +202,6 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
         summaries.push(s);
     }
     unused(project, source, out);
-    documents(project, out);
     summaries
 }
 
@@ -497,18 +498,6 @@ fn unused(project: &Project, source: &LocaleCatalog, out: &mut Vec<Diagnostic>) 
                     .id(key.clone())
                     .help("use it in content/documents/, remove it, or list it under [check] allow_unused in content/project.toml"),
             );
-        }
-    }
-}
-
-/// Assembles every document in every locale: catches content files naming
-/// messages that do not exist, include cycles and similar.
-fn documents(project: &Project, out: &mut Vec<Diagnostic>) {
-    for locale in project.content.locales() {
-        for name in project.content.documents.keys() {
-            if let Err(e) = assemble(project, name, &locale) {
-                out.extend(e.diagnostics);
-            }
         }
     }
 }

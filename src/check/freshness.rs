@@ -63,17 +63,27 @@ pub fn reviews_path(project: &Project, locale: &str) -> PathBuf {
 pub fn load(project: &Project, locale: &str) -> Result<Reviews> {
     let path = reviews_path(project, locale);
     let shown = display_path(&project.root, &path);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Reviews {
-                path,
-                file: None,
-                entries: BTreeMap::new(),
-            });
-        }
-        Err(e) => return Err(Error::io("E0601", "read the review record", &shown, &e)),
-    };
+    if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(Reviews {
+            path,
+            file: None,
+            entries: BTreeMap::new(),
+        });
+    }
+    let text = crate::input::read_text_capped(
+        &path,
+        &shown,
+        crate::input::MAX_RECORD_BYTES,
+        "E0601",
+        "read the review record",
+    )?
+    .map_err(|_| {
+        Error::new(
+            Diagnostic::error("E0602", "invalid review record: not valid UTF-8")
+                .at(crate::diag::Location::file(shown.clone()))
+                .help("this file is written by `talkdoc review`; restore it from version control or run `talkdoc review --all`"),
+        )
+    })?;
     let file = SourceFile::new(shown, text);
     let parsed: BTreeMap<Spanned<String>, Review> = toml::from_str(&file.text).map_err(|e| {
         Error::new(

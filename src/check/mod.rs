@@ -140,6 +140,24 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "a locale folder holds no .ftl files",
     ),
     (
+        "E0107",
+        "nesting-too-deep",
+        Severity::Error,
+        "placeables or call arguments nested deeper than 32 levels",
+    ),
+    (
+        "E0108",
+        "control-character",
+        Severity::Error,
+        "a control character other than tab and line break in a .ftl file",
+    ),
+    (
+        "E0109",
+        "invisible-character",
+        Severity::Error,
+        "a BIDI control or an invisible zero-width character in a .ftl file",
+    ),
+    (
         "E0201",
         "invalid-toml",
         Severity::Error,
@@ -170,6 +188,12 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "content/documents/ holds no documents",
     ),
     (
+        "E0209",
+        "unknown-combined-document",
+        Severity::Error,
+        "`[pdf] combined` names a document that does not exist",
+    ),
+    (
         "E0301",
         "unknown-locale",
         Severity::Error,
@@ -188,6 +212,12 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "a message is over 1 MB",
     ),
     (
+        "E0310",
+        "unsafe-link",
+        Severity::Error,
+        "a link whose scheme is not http, https, mailto or allowed in [check] allow_link_schemes",
+    ),
+    (
         "E0401",
         "unwritable-output",
         Severity::Error,
@@ -198,6 +228,12 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "output-escape",
         Severity::Error,
         "an output path would leave the output folder",
+    ),
+    (
+        "E0403",
+        "output-overlaps-input",
+        Severity::Error,
+        "the output folder is the project folder, inside content/ or locales/, or holds them",
     ),
     (
         "E0501",
@@ -338,6 +374,30 @@ pub fn code_name(code: &str) -> &'static str {
     CODES.iter().find(|c| c.0 == code).map_or("", |c| c.1)
 }
 
+/// What `build` would refuse: every document assembled in every locale
+/// (content files naming messages that do not exist, include cycles,
+/// unformattable messages, unsafe links), the `[pdf]` settings, the font
+/// and every character against it — the same functions `build` calls.
+fn preflight(project: &Project, out: &mut Vec<Diagnostic>) {
+    let mut docs = Vec::new();
+    for locale in project.content.locales() {
+        for name in project.content.documents.keys() {
+            match crate::assemble::assemble(project, name, &locale) {
+                Ok(d) => docs.push(d),
+                Err(e) => out.extend(e.diagnostics),
+            }
+        }
+        if let Err(e) = crate::preflight::talk_title(project, &locale) {
+            out.extend(e.diagnostics);
+        }
+    }
+    out.extend(crate::preflight::settings(project));
+    match crate::preflight::load_font(project) {
+        Ok(font) => out.extend(crate::preflight::glyphs(project, &font, &docs)),
+        Err(e) => out.extend(e.diagnostics),
+    }
+}
+
 /// Per-locale numbers for the summary table.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct LocaleSummary {
@@ -383,6 +443,7 @@ pub fn run(project: &Project) -> Report {
         .findings
         .extend(project.load_problems.iter().cloned());
     report.locales = coverage::check(project, &mut report.findings);
+    preflight(project, &mut report.findings);
     freshness::check(project, &mut report.findings, &mut report.locales);
     report.limits = limits::check(project, &mut report.findings);
     // Stable order: by file, line, column, then code.

@@ -16,6 +16,10 @@ pub enum OutputFormat {
     Github,
 }
 
+/// Longest source line shown whole under a finding; longer ones are cut
+/// around the column (a 10 MB line must not flood the terminal).
+const MAX_SHOWN_LINE: usize = 240;
+
 /// The JSON schema version; bump on incompatible changes.
 pub const JSON_VERSION: u32 = 1;
 
@@ -42,6 +46,8 @@ fn paint(color: bool, code: &str, text: &str) -> String {
 fn human(report: &Report, color: bool) -> String {
     let mut s = String::new();
     for d in &report.findings {
+        // Text from the user's files never reaches the terminal raw.
+        let d = &d.for_terminal();
         let sev = match d.severity {
             Severity::Error => paint(color, "1;31", "error"),
             Severity::Warning => paint(color, "1;33", "warning"),
@@ -58,7 +64,7 @@ fn human(report: &Report, color: bool) -> String {
         if let Some(line) = d
             .location
             .as_ref()
-            .and_then(|l| l.source_line().map(|t| (l.line, t)))
+            .and_then(|l| l.source_excerpt(MAX_SHOWN_LINE).map(|t| (l.line, t)))
         {
             let _ = writeln!(s, "  {:>4} | {}", line.0, line.1);
         }
@@ -188,6 +194,7 @@ fn gh_escape(s: &str, property: bool) -> String {
 fn github(report: &Report) -> String {
     let mut s = String::new();
     for d in &report.findings {
+        let d = &d.for_terminal();
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

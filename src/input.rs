@@ -1,0 +1,119 @@
+//! Reading inputs: regular files only, each with a size cap checked first.
+//!
+//! Every file talkdoc reads comes from a project folder someone else may
+//! have prepared. `std::fs::read` on a FIFO blocks forever, on `/dev/zero`
+//! reads until memory runs out, and on a 1 GB file reads a gigabyte before
+//! anything can refuse it. So every read goes through [`read_capped`]: the
+//! file's type and size are checked before it is opened, and the read
+//! itself stops one byte past the cap in case the file grows meanwhile.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Error, Location, Result};
+
+/// Largest `.ftl` file: a message may be at most 1 MB, and a locale of a
+/// very large application is a few MB spread over many files.
+pub const MAX_FTL_BYTES: u64 = 16 << 20;
+/// Largest `content/*.toml` file: a structure of IDs, never prose.
+pub const MAX_TOML_BYTES: u64 = 4 << 20;
+/// Largest review record: one line (hash + source text) per message.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+/// Largest font file: the biggest CJK collections are about 30 MB.
+pub const MAX_FONT_BYTES: u64 = 64 << 20;
+
+/// What kind of thing a path is, for messages ("is a folder, not a file").
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads `path` (shown to the user as `shown`) if it is a regular file of at
+/// most `max` bytes. `code` and `what` name the failure ("read the Fluent
+/// file"), as in [`Error::io`].
+pub fn read_capped(
+    path: &Path,
+    shown: &Path,
+    max: u64,
+    code: &'static str,
+    what: &str,
+) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(code, what, shown, &e))?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            Diagnostic::error(
+                code,
+                format!("cannot {what}: `{}` is {}", shown.display(), kind_of(&meta)),
+            )
+            .at(Location::file(shown))
+            .help("talkdoc reads regular files only; replace it with the file itself"),
+        ));
+    }
+    if meta.len() > max {
+        return Err(too_large(code, what, shown, meta.len(), max));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(code, what, shown, &e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(code, what, shown, &e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(code, what, shown, bytes.len() as u64, max));
+    }
+    Ok(bytes)
+}
+
+fn too_large(code: &'static str, what: &str, shown: &Path, len: u64, max: u64) -> Error {
+    Error::new(
+        Diagnostic::error(
+            code,
+            format!(
+                "cannot {what}: `{}` is {}, more than the {} talkdoc accepts",
+                shown.display(),
+                size(len),
+                size(max)
+            ),
+        )
+        .at(Location::file(shown))
+        .help("check that the right file is named here and that nothing was pasted into it by mistake"),
+    )
+}
+
+/// `1.5 MB`, `300 bytes`.
+fn size(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MB", n as f64 / 1_048_576.0)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// [`read_capped`] for text: UTF-8 with a leading BOM removed. Invalid
+/// UTF-8 is reported by the caller's own code, so this returns the bytes'
+/// decoding error as `Err(bytes)` in the inner result.
+pub fn read_text_capped(
+    path: &Path,
+    shown: &Path,
+    max: u64,
+    code: &'static str,
+    what: &str,
+) -> Result<std::result::Result<String, std::string::FromUtf8Error>> {
+    let bytes = read_capped(path, shown, max, code, what)?;
+    Ok(String::from_utf8(bytes).map(|mut text| {
+        if text.starts_with('\u{feff}') {
+            text.drain(..3);
+        }
+        text
+    }))
+}
