@@ -745,7 +745,7 @@ abstract-p1 = Satisfaction was 100%.
         [
             "::warning file=locales/en/a%2Cb.ftl,line=1,col=1,title=talkdoc C010 source-script-in-translation\
              ::extra-line: contains Japanese script (kana/kanji): probably untranslated\
-             %0Ahelp: translate the remaining Japanese text",
+             %0Ahelp: translate the remaining Japanese text, or list the ID under [check] allow_source_script in content/project.toml if it quotes the original on purpose",
             "::error file=locales/en/a%2Cb.ftl,line=1,col=1,title=talkdoc F002 unreviewed-translation\
              ::extra-line: no review recorded: cannot tell whether the translation is up to date\
              %0Ahelp: check the translation against the source, then run `talkdoc review extra-line --locale en`",

@@ -276,7 +276,8 @@ fn review_of_an_unknown_id_is_e0604_and_writes_nothing() {
     let p = project3().reviewed();
     let before = p.read("locales/en.reviewed.toml");
     let run = p.talkdoc(&["review", "abstract-p9", "--locale", "en"]);
-    run.assert_code(1);
+    // A bad argument, not bad input: exit 2 as for every command.
+    run.assert_code(2);
     run.assert_stderr_has(
         "error[E0604]: abstract-p9: `abstract-p9` is not a message in both `ja` and `en`",
     );
@@ -289,7 +290,7 @@ fn review_of_an_unknown_id_is_e0604_and_writes_nothing() {
         format!("{JA3}abstract-p3 = 未翻訳\n"),
     );
     let run = p.talkdoc(&["review", "abstract-p3"]);
-    run.assert_code(1);
+    run.assert_code(2);
     run.assert_stderr_has("error[E0604]: abstract-p3:");
 }
 
@@ -297,16 +298,18 @@ fn review_of_an_unknown_id_is_e0604_and_writes_nothing() {
 fn review_of_the_source_locale_is_an_error() {
     let p = project3();
     let run = p.talkdoc(&["review", "--all", "--locale", "ja"]);
-    run.assert_code(1);
+    run.assert_code(2);
     run.assert_stderr_has(
         "error[E0603]: `ja` is the source locale; only translations are reviewed",
     );
     assert!(!p.path("locales/ja.reviewed.toml").exists());
     assert!(!p.path("locales/en.reviewed.toml").exists());
 
+    // An unknown locale is a bad argument, as in `build --locale`.
     let run = p.talkdoc(&["review", "abstract-p1", "--locale", "fr"]);
-    run.assert_code(1);
-    run.assert_stderr_has("error[E0301]: unknown locale `fr`");
+    run.assert_code(2);
+    run.assert_stderr_has("error[E0007]: unknown locale `fr`");
+    run.assert_stderr_has("choose from: en");
 }
 
 #[test]

@@ -209,7 +209,7 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "E0309",
         "message-too-large",
         Severity::Error,
-        "a message is over 1 MB",
+        "a message can expand to more than 1 MB",
     ),
     (
         "E0310",

@@ -18,7 +18,7 @@ pub enum OutputFormat {
 
 /// Longest source line shown whole under a finding; longer ones are cut
 /// around the column (a 10 MB line must not flood the terminal).
-const MAX_SHOWN_LINE: usize = 240;
+const MAX_SHOWN_LINE: usize = 1000;
 
 /// The JSON schema version; bump on incompatible changes.
 pub const JSON_VERSION: u32 = 1;
