@@ -6,19 +6,21 @@
 ## inferred from the meaning of the bullets in the original, where it was lost.
 ## Bullets are terse speaker notes and are kept terse.
 ## [[...]] are links to the author's private notes: exported as plain titles.
-## Titles of Japanese notes are translated; English ones are kept as written.
+## Titles of Japanese notes are translated; English ones are kept as written,
+## except that a note named after a paper is rendered as a citation.
 
 outline-why = (Why this talk?)
 outline-intro = Introduction
 outline-intro-invisible = The invisible
 outline-intro-telemetry-for-sre = Telemetry for SRE
-outline-elements = Building blocks of telemetry
+outline-elements = Building blocks of telemetry technology
 outline-elements-diverse = Surprisingly wide-ranging
 # The four stages of a telemetry pipeline; "transport" is in parentheses in
 # the Japanese too.
 outline-elements-stages = Instrumentation, (transport), storage, analysis
-# Child of "Building blocks of telemetry": the technologies involved.
-outline-elements-tech = Underlying technologies
+# Child of "Building blocks of telemetry technology": the same Japanese word
+# (yōso gijutsu), here heading the list of technologies.
+outline-elements-tech = Building blocks
 outline-elements-tech-list = eBPF, language runtimes, distributed DBs/data pipelines, visualization/statistics and machine learning
 outline-elements-domains = Domains: web applications, cloud, networking, HPC, ...
 outline-elements-purposes = Purposes
@@ -32,7 +34,7 @@ outline-definition-general-term = I wanted a term that applies across all of eng
 outline-definition-ramen = Quote from Ramen Hakkenden (manga)
 # "Being part of that history": having been directly involved in it.
 outline-definition-history = My own history, 100 years of history, being part of that history.
-outline-definition-possibilities = What possibilities are opening up for telemetry in service of SRE?
+outline-definition-possibilities = What possibilities are opening up for telemetry technology in service of SRE?
 outline-my-history = Telemetry and my own history
 # AUTHOR: "2012 to 2015" does not span 13 years; 2012 + 13 = 2025,
 # so 2015 is probably a slip for 2025. Kept as written.
@@ -47,29 +49,33 @@ outline-my-history-package = package Hatena::Mackerel::xxx
 outline-reliability-history = History of reliability and telemetry
 # Title of one of the author's private notes.
 outline-reliability-history-dicomo = [[DICOMO 2022 Invited Talk Outline]]
-outline-reliability-history-roadmap = [[2007__FOSE__Software Reliability Engineering - A Roadmap]]
+# The author's note on the paper "Software Reliability Engineering: A Roadmap"
+# (FOSE 2007); the note's file name (2007__FOSE__…) is rendered as a citation.
+outline-reliability-history-roadmap = “[[Software Reliability Engineering: A Roadmap]]” (FOSE 2007)
 # Literally "system top-level target metrics, system bottom-up": top-down
 # objectives for the whole system versus building up from its parts.
-outline-reliability-history-metrics = Top-level target metrics for the system, and the system from the bottom up
+outline-reliability-history-metrics = Top-down: target metrics for the system as a whole; bottom-up: the system built up from its parts
 outline-systematization = Systematizing telemetry technology
-outline-frontier = Uncharted territory in telemetry
+outline-frontier = Unexplored territory in telemetry
 # Title of one of the author's private notes ("Research objectives, fiscal
 # year 2025 edition").
 outline-frontier-purpose = [[Research Objectives, FY2025 Edition]]
 outline-frontier-adjacent = Telemetry in fields adjacent to SRE
 outline-key-messages = Key messages
 # "Slice": the dimensions (angles) along which data can be cut.
-outline-key-granularity = Improving observability => taken to the extreme, finer-grained data and more ways to slice it
+outline-key-granularity = Improving observability => put bluntly, finer-grained data and more ways to slice it
 outline-key-see-invisible = The ability to see the invisible. Building mental models from theory and measurement.
 outline-key-expertise = What is expertise built around reliability and telemetry?
 outline-key-expertise-cross-domain = Cutting across domains: not just web applications, but also the cloud (networking and storage), HPC clusters, and more.
 outline-key-expertise-general = “Reliability” and “telemetry” apply across all of engineering.
 outline-key-expertise-fun = The fun of having a throughline across disciplines
 outline-key-expertise-workload = Both reliability and telemetry demand an understanding of the target system's inner workings and its workloads.
-outline-key-specialize = What does it mean to specialize in telemetry?
+outline-key-specialize = What does it mean to specialize in telemetry technology?
 # The author's metaphor, kept literal.
 outline-key-specialize-future = Picturing time flowing toward us from the future
-outline-closing = In closing: [[Ironies of Automation]]
-# Literally "how to bring about a cyclical structure"; rendered with the
-# idiom "close the loop".
-outline-closing-cycle = How to close the loop
+# A paper title (Lisanne Bainbridge, Automatica, 1983), which the author's
+# note is named after; author and year are added so readers can find it.
+outline-closing = In closing: “[[Ironies of Automation]]” (Bainbridge, 1983)
+# Literally "how to bring about a cyclical structure". Not "close the loop",
+# which in business English also means "follow up".
+outline-closing-cycle = How to create a self-sustaining cycle
