@@ -4,12 +4,11 @@
 
 ## Title candidates, in the author's order. The chosen one is named in
 ## content/documents/titles.toml (mark) and here as talk-title: change both.
-## Recurring Japanese wording is rendered consistently: "tankyu" (exploration,
-## pursuit) as "Exploring"/"Exploration"; "saizensen" as "Frontier(s)";
-## "saisentan" as "Cutting Edge"; "sentan" as "Leading Edge"; "jitsumu"
-## (hands-on industry work) as "Practice"; "unyo" as "Operations";
-## "AIOps/AI infra" as "AIOps/AI Infrastructure" and "AIOps and AI infra"
-## as "AIOps and AI Infrastructure".
+## Recurring Japanese wording is rendered consistently, as listed in
+## glossary.ftl ("saizensen" as "Frontier", "saisentan" as "Cutting Edge",
+## "sentan" as "Leading Edge", "Toward", …); "AIOps/AI infra" as
+## "AIOps/AI Infrastructure" and "AIOps and AI infra" as "AIOps and AI
+## Infrastructure".
 
 # How many years the talk looks back on (2012 to 2025).
 -talk-years = 13
