@@ -7,6 +7,12 @@
 ## The Japanese uses the third person ("the speaker"); the English uses the
 ## first person, as is usual for SREcon-style abstracts.
 
+# AUTHOR: For an English-speaking program committee, this abstract spends
+# about 140 of its 207 words on you and the field and one paragraph on the
+# talk, and the title's "AI for Systems / Systems for AI" never appears in the
+# body. Would you rather submit the audience-first alternative (abstract-alt-p1
+# to -p3 in alternatives.ftl, 920 characters)? It changes what the abstract
+# says, so it is your call; the Japanese abstract stays as it is either way.
 abstract-p1 = Whether working as an engineer or as a researcher, I have spent my career pursuing one subject: Site Reliability Engineering (SRE). Monitoring and observability lie at the heart of SRE, and telemetry lies beneath them both. Like reliability itself, telemetry is a concept that runs through every branch of engineering, yet in software engineering it takes on a rich set of characteristics all its own, making it a deep field of research.
 
 abstract-p2 = As an engineer, I built an in-house monitoring system, handled system design and operations for a monitoring SaaS product, and developed a time-series database. I then moved into research, working on topics such as time-series databases, eBPF-based network tracing, and AIOps that applies machine learning to metrics, and earned my PhD with a dissertation centered on telemetry. Today, my R&D focuses on telemetry for distributed AI training infrastructure built on large GPU clusters.

@@ -38,6 +38,8 @@ outline-definition-possibilities = What possibilities are opening up for telemet
 outline-my-history = Telemetry and my own history
 # AUTHOR: "2012 to 2015" does not span 13 years; 2012 + 13 = 2025,
 # so 2015 is probably a slip for 2025. Kept as written.
+# AUTHOR: Did you mean "2012 to 2025"? If so, correct the Japanese and switch
+# the English to outline-alt-my-history-years (alternatives.ftl).
 outline-my-history-years = 2012 to 2015: { -talk-years } years
 outline-my-history-rrdtool = It started with RRDtool / SNMP
 # The in-house tool was nominally for monitoring but really served as a
@@ -48,6 +50,9 @@ outline-my-history-perl = Built in Perl by part-time engineers
 outline-my-history-package = package Hatena::Mackerel::xxx
 outline-reliability-history = History of reliability and telemetry
 # Title of one of the author's private notes.
+# AUTHOR: To an outside reader, the title of a private note reads like an
+# internal document. May the English say what it is instead ("My invited talk
+# at DICOMO 2022 …", outline-alt-reliability-history-dicomo in alternatives.ftl)?
 outline-reliability-history-dicomo = [[DICOMO 2022 Invited Talk Outline]]
 # The author's note on the paper "Software Reliability Engineering: A Roadmap"
 # (FOSE 2007); the note's file name (2007__FOSE__…) is rendered as a citation.
@@ -59,10 +64,15 @@ outline-systematization = Systematizing telemetry technology
 outline-frontier = Unexplored territory in telemetry
 # Title of one of the author's private notes ("Research objectives, fiscal
 # year 2025 edition").
+# AUTHOR: Also a private note title. May the English say "My research
+# objectives for 2025" (outline-alt-frontier-purpose in alternatives.ftl)?
 outline-frontier-purpose = [[Research Objectives, FY2025 Edition]]
 outline-frontier-adjacent = Telemetry in fields adjacent to SRE
 outline-key-messages = Key messages
 # "Slice": the dimensions (angles) along which data can be cut.
+# AUTHOR: 極論 is rendered "put bluntly" (a deliberate simplification). If you
+# meant "in short, it comes down to", switch to outline-alt-key-granularity
+# (alternatives.ftl).
 outline-key-granularity = Improving observability => put bluntly, finer-grained data and more ways to slice it
 outline-key-see-invisible = The ability to see the invisible. Building mental models from theory and measurement.
 outline-key-expertise = What is expertise built around reliability and telemetry?
@@ -78,4 +88,8 @@ outline-key-specialize-future = Picturing time flowing toward us from the future
 outline-closing = In closing: “[[Ironies of Automation]]” (Bainbridge, 1983)
 # Literally "how to bring about a cyclical structure". Not "close the loop",
 # which in business English also means "follow up".
+# AUTHOR: Do you mean a self-sustaining cycle (as translated), or a feedback
+# loop in the control-engineering sense (telemetry → automated control →
+# telemetry)? For the latter, switch to outline-alt-closing-cycle
+# (alternatives.ftl).
 outline-closing-cycle = How to create a self-sustaining cycle

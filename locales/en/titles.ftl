@@ -14,6 +14,11 @@
 -talk-years = 13
 
 # The title the author chose (the bold one in the original note).
+# AUTHOR: The chosen title is 84 characters in English; 19 of the 32 English
+# candidates are over 100 (only 01, 02, 05, 12, 17, 20, 26, 31 and 32 are
+# 75 or under). English CfP forms often cap titles at about 75–100
+# characters: check the form. If its cap is under 84, which title would you
+# like to submit in English? No candidate has been dropped.
 talk-title = { title-candidate-08 }
 
 title-candidate-01 = Exploring Telemetry Technology for SRE
