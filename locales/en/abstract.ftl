@@ -8,7 +8,7 @@
 ## first person, as is usual for SREcon-style abstracts.
 
 # AUTHOR: For an English-speaking program committee, this abstract spends
-# about 140 of its 207 words on you and the field and one paragraph on the
+# about 140 of its 208 words on you and the field and one paragraph on the
 # talk, and the title's "AI for Systems / Systems for AI" never appears in the
 # body. Would you rather submit the audience-first alternative (abstract-alt-p1
 # to -p3 in alternatives.ftl, 920 characters)? It changes what the abstract
@@ -22,8 +22,8 @@ abstract-p3 = In this talk, I look back on my experience in industry and my acad
 ## Abstract, first draft: kept so nothing the author wrote is lost;
 ## no document uses it.
 
-abstract-draft1-p1 = Though my role has shifted from engineer to researcher, I have consistently pursued Site Reliability Engineering (SRE) throughout my career. Monitoring and observability are fundamental to SRE, and telemetry is more fundamental still. Like reliability, telemetry is a concept that runs through all of engineering, yet it is a deep field with many characteristics found only in software engineering.
+abstract-draft1-p1 = Though my role has shifted from engineer to researcher, I have consistently pursued Site Reliability Engineering (SRE) throughout my career. Monitoring and observability are fundamental to SRE, and telemetry technology is more fundamental still. Like reliability, it is a concept that runs through all of engineering, yet it is a deep field with many characteristics found only in software engineering.
 
 abstract-draft1-p2 = I have built an in-house monitoring system, handled system design and operations for a monitoring SaaS product, and developed a time-series database. I then moved into R&D, working on time-series databases, eBPF-based network tracing, metrics-based AIOps, and more, and earned my PhD with a dissertation on telemetry systems. I am currently doing R&D on telemetry systems for distributed AI training infrastructure built on large GPU clusters.
 
-abstract-draft1-p3 = In this talk, I will look back on these years in industry and academia and discuss what it means to specialize in telemetry, the general history of telemetry alongside my personal history, and, in light of the latest research trends, the unexplored territory of telemetry and the research vision I am pursuing.
+abstract-draft1-p3 = In this talk, I will look back on these years in industry and academia and discuss what it means to specialize in telemetry, the general history of telemetry alongside my own history, and, in light of the latest research trends, the unexplored territory of telemetry and the research vision I am pursuing.

@@ -8,7 +8,7 @@
 ## Abstract, re-framed for an English-speaking program committee:
 ## audience first, the title's two halves in the body: 920 characters and
 ## 152 words as `talkdoc check` counts them (the current English abstract:
-## 1,267 characters, 207 words).
+## 1,272 characters, 208 words).
 
 abstract-alt-p1 = Telemetry is how SREs see the invisible. Monitoring and observability rest on it, and so does SRE itself, yet the field reaches far beyond web operations: from eBPF and language runtimes to time-series databases, HPC clusters, and machine learning.
 abstract-alt-p2 = This talk draws on { -talk-years } years that took me from building monitoring systems and a monitoring SaaS product, through a PhD on telemetry, to research on telemetry for large GPU clusters. I map the building blocks of telemetry, retrace its history in reliability engineering, and show where it now meets AI from both sides: AI for Systems, where machine learning helps operate systems (AIOps), and Systems for AI, where the infrastructure that trains AI models must itself be observed.

@@ -4,7 +4,16 @@
 ###
 ### Spelling: American English (-ize, center, behavior, analyze); "Toward",
 ### never "Towards"; "Frontier", never "Frontiers". Titles in title case,
-### with " — " before a subtitle as in the Japanese.
+### with " — " before a subtitle as in the Japanese. Title case follows AP/APA:
+### words of four letters or more are capitalized, prepositions included
+### ("From", "Toward", "After", "Across"); shorter prepositions, articles and
+### conjunctions are lowercase unless they begin a title or subtitle.
+###
+### Added references: a gloss that only says what a referenced work is
+### ("(manga)", "(in Japanese)", the original Japanese title next to a
+### translated one) is kept; no author, year or venue is added that the
+### author did not write ("Ironies of Automation" stands alone; the Roadmap's
+### "FOSE 2007" is from the author's note name).
 ###
 ###   テレメトリー               telemetry
 ###   テレメトリー技術           telemetry technology

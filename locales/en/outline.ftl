@@ -7,7 +7,9 @@
 ## Bullets are terse speaker notes and are kept terse.
 ## [[...]] are links to the author's private notes: exported as plain titles.
 ## Titles of Japanese notes are translated; English ones are kept as written,
-## except that a note named after a paper is rendered as a citation.
+## except that a note named after a paper is given as a quoted paper title,
+## with only what the note's name itself gives (venue, year): no author or
+## year is added that the author did not write.
 
 outline-why = (Why this talk?)
 outline-intro = Introduction
@@ -53,13 +55,16 @@ outline-reliability-history = History of reliability and telemetry
 # AUTHOR: To an outside reader, the title of a private note reads like an
 # internal document. May the English say what it is instead ("My invited talk
 # at DICOMO 2022 …", outline-alt-reliability-history-dicomo in alternatives.ftl)?
+# The alternative assumes the invited talk was yours; if it was someone
+# else's, it needs rewording.
 outline-reliability-history-dicomo = [[DICOMO 2022 Invited Talk Outline]]
 # The author's note on the paper "Software Reliability Engineering: A Roadmap"
 # (FOSE 2007); the note's file name (2007__FOSE__…) is rendered as a citation.
 outline-reliability-history-roadmap = “[[Software Reliability Engineering: A Roadmap]]” (FOSE 2007)
 # Literally "system top-level target metrics, system bottom-up": top-down
-# objectives for the whole system versus building up from its parts.
-outline-reliability-history-metrics = Top-down: target metrics for the system as a whole; bottom-up: the system built up from its parts
+# objectives for the whole system versus working up from its components.
+# Kept as terse as the source; no reading beyond top-down/bottom-up added.
+outline-reliability-history-metrics = Top-down: system-level target metrics; bottom-up: from the system's components
 outline-systematization = Systematizing telemetry technology
 outline-frontier = Unexplored territory in telemetry
 # Title of one of the author's private notes ("Research objectives, fiscal
@@ -84,8 +89,10 @@ outline-key-specialize = What does it mean to specialize in telemetry technology
 # The author's metaphor, kept literal.
 outline-key-specialize-future = Picturing time flowing toward us from the future
 # A paper title (Lisanne Bainbridge, Automatica, 1983), which the author's
-# note is named after; author and year are added so readers can find it.
-outline-closing = In closing: “[[Ironies of Automation]]” (Bainbridge, 1983)
+# note is named after. Quoted as a title only: the source names no author or
+# year, and the title alone finds the paper (the Roadmap's "FOSE 2007", by
+# contrast, is in the author's note name).
+outline-closing = In closing: “[[Ironies of Automation]]”
 # Literally "how to bring about a cyclical structure". Not "close the loop",
 # which in business English also means "follow up".
 # AUTHOR: Do you mean a self-sustaining cycle (as translated), or a feedback

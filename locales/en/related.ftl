@@ -11,4 +11,7 @@
 
 related-1 = [Management, Will, and Engineering by Yuki Matsumoto \| Talk \| YAPC::Hiroshima 2024 #yapcjapan - fortee.jp](https://fortee.jp/yapc-hiroshima-2024/proposal/a3205912-65d1-4bd0-b3d7-1824747e927a) (in Japanese; original title: 経営・意思・エンジニアリング)
 related-2 = [Management, Will, and Engineering - YouTube](https://www.youtube.com/watch?v=wQIKKO0t-ec) (in Japanese; original title: 経営・意思・エンジニアリング)
+# AUTHOR: "(in Japanese)" is the translator's mark, not in your list: the
+# keynote was given in Japanese at YAPC::Hakodate, but its title is English.
+# If the slides are in English, should the mark go?
 related-3 = [Develop to Survive - YAPC::Hakodate 2024 Keynote - Speaker Deck](https://speakerdeck.com/moznion/develop-to-survive-yapc-hakodate-2024-keynote) (in Japanese)

@@ -46,7 +46,7 @@ title-candidate-15 = Telemetry for SRE: A { -talk-years }-Year Exploration — F
 title-candidate-16 = A { -talk-years }-Year Exploration of SRE and Telemetry — Across Operations and Research, and at the Frontier of AIOps and AI Infrastructure
 title-candidate-17 = An Invitation to Explore Telemetry for SRE
 title-candidate-18 = A Chronicle of { -talk-years } Years Exploring SRE and Telemetry — From the Intersection of Operations and Research to AIOps and AI Infrastructure
-title-candidate-19 = Telemetry for SRE: { -talk-years } Years from the Crossroads of Operations and Research to AIOps and AI Infrastructure
+title-candidate-19 = Telemetry for SRE: { -talk-years } Years From the Crossroads of Operations and Research to AIOps and AI Infrastructure
 title-candidate-20 = A Chronicle of { -talk-years } Years Devoted to Exploring SRE and Telemetry
 title-candidate-21 = { -talk-years } Years Exploring SRE and Telemetry — At the Crossroads of Practice and Research, Toward the Cutting Edge of AIOps/AI Infrastructure
 title-candidate-22 = Exploring SRE and Telemetry: Monitoring SaaS, PhD Research, and the Leading Edge of AIOps and AI Infrastructure
@@ -57,7 +57,7 @@ title-candidate-26 = Telemetry at the Core: Observing and Controlling Distribute
 title-candidate-27 = A { -talk-years }-Year Exploration of SRE and Telemetry — From Practice and PhD Research Toward the Cutting Edge of AIOps and AI Infrastructure
 title-candidate-28 = { -talk-years } Years Exploring SRE and Telemetry — From Practice and PhD Research Toward the Frontier of AIOps and AI Infrastructure
 title-candidate-29 = { -talk-years } Years of Exploring SRE and Telemetry — From Practice and PhD Research Toward the Leading Edge of AIOps and AI Infrastructure
-title-candidate-30 = { -talk-years } Years of Exploring SRE — Anchored in Telemetry, from Practice and PhD Research to AIOps and AI Infrastructure
+title-candidate-30 = { -talk-years } Years of Exploring SRE — Anchored in Telemetry, From Practice and PhD Research to AIOps and AI Infrastructure
 # AUTHOR: the Japanese ends in a stray long-vowel mark after a space,
 # probably an unfinished subtitle; the English keeps a dangling dash.
 title-candidate-31 = Telemetry-Driven Reliability Control —
