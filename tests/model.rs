@@ -380,7 +380,7 @@ fn wiki_links_become_plain_note_titles() {
                 refs,
                 [
                     "DICOMO 2022 Invited Talk Outline",
-                    "2007__FOSE__Software Reliability Engineering - A Roadmap",
+                    "Software Reliability Engineering: A Roadmap",
                     "Research Objectives, FY2025 Edition",
                     "Ironies of Automation",
                 ],

@@ -3,6 +3,6 @@
 ### with "AUTHOR:".
 
 # Literally: "the world you see when you look at technologies familiar to
-# engineers through a hybrid lens that adds an academic perspective and
+# engineers from a mixed angle that adds an academic perspective and
 # systems other than web apps".
-takeaway-1 = A fresh look at technologies engineers already know well, through a hybrid lens that adds an academic perspective and systems beyond web applications
+takeaway-1 = A new view of technologies engineers already know well, from an angle that combines an academic perspective with systems beyond web applications

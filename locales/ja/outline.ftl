@@ -30,20 +30,29 @@ outline-definition-possibilities = SREを目的とするテレメトリー技術
 outline-my-history = テレメトリーと自分史
 # AUTHOR: "2012年から2015年" does not span 13 years; 2012 + 13 = 2025,
 # so 2015 is probably a slip for 2025. Kept as written.
+# AUTHOR: 「2012年から2025年」の誤記でしょうか? そうであれば日本語を直し、英語は
+# 代替案 outline-alt-my-history-years (locales/en/alternatives.ftl) に切り替えます。
 outline-my-history-years = 2012年から2015年 { -talk-years }年
 outline-my-history-rrdtool = RRDtool / SNMPからはじまる
 outline-my-history-inhouse = 社内監視ツール 監視というより実はレジストリ
 outline-my-history-perl = アルバイト氏たちがPerlで開発
 outline-my-history-package = package Hatena::Mackerel::xxx
 outline-reliability-history = 信頼性とテレメトリーの歴史
+# AUTHOR: 非公開ノートのタイトルは、外部の読者には内部資料のように見えます。英語では
+# 中身を説明する形("My invited talk at DICOMO 2022 …"、代替案
+# outline-alt-reliability-history-dicomo)にしてよいですか?
 outline-reliability-history-dicomo = [[DICOMO 2022 招待講演アウトライン]]
 outline-reliability-history-roadmap = [[2007__FOSE__Software Reliability Engineering - A Roadmap]]
 outline-reliability-history-metrics = システムトップレベルの目標指標、システムボトムアップ
 outline-systematization = テレメトリー技術の体系化
 outline-frontier = テレメトリーの未開拓地
+# AUTHOR: これも非公開ノートのタイトルです。英語では "My research objectives for
+# 2025"(代替案 outline-alt-frontier-purpose)としてよいですか?
 outline-frontier-purpose = [[2025年度版研究目的]]
 outline-frontier-adjacent = SREの隣接分野におけるテレメトリー
 outline-key-messages = Key messages
+# AUTHOR: 「極論」は英語で "put bluntly"(あえて単純化して言えば)と訳しました。
+# 「要するに〜に尽きる」の意味であれば、代替案 outline-alt-key-granularity に切り替えます。
 outline-key-granularity = オブザーバビリティを高める => 極論 データを細粒度化・切り口を増やすこと
 outline-key-see-invisible = 目に見えないものをみる力。理論と計測からメンタルモデルを構築。
 outline-key-expertise = 信頼性とテレメトリーを軸とした専門性とはなにか?
@@ -54,4 +63,7 @@ outline-key-expertise-workload = 信頼性もテレメトリーも、対象シ�
 outline-key-specialize = テレメトリー技術を専門とするとはどういうことか?
 outline-key-specialize-future = 未来から時間が流れてくるイメージ
 outline-closing = 最後に [[Ironies of Automation]]
+# AUTHOR: 「循環構造」は自律的に回り続ける循環(self-sustaining cycle)と訳しました。
+# 制御工学でいうフィードバックループ(テレメトリー→自動制御→テレメトリー)の意味で
+# あれば、代替案 outline-alt-closing-cycle に切り替えます。
 outline-closing-cycle = いかに循環構造を導くか

@@ -9,6 +9,10 @@
 -talk-years = 13
 
 # The title the author chose (the bold one in the original note).
+# AUTHOR: 採用タイトルは英語で84文字です。英語の候補32件中19件が100文字を超え、
+# 75文字以下は01・02・05・12・17・20・26・31・32のみです。英語のCfPフォームは
+# タイトルを75〜100文字程度に制限することが多いので、フォームを確認してください。
+# 上限が84文字未満の場合、英語ではどのタイトルで応募しますか? 候補は一つも削っていません。
 talk-title = { title-candidate-08 }
 
 title-candidate-01 = SREのためのテレメトリー技術の探究
