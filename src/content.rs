@@ -69,7 +69,8 @@ pub struct CheckConfig {
 pub struct LimitSpec {
     pub document: Spanned<String>,
     pub locale: Spanned<String>,
-    pub max: usize,
+    /// Read as a signed 64-bit TOML integer; checked to be in range.
+    pub max: Spanned<i64>,
     #[serde(default = "default_count")]
     pub count: Spanned<String>,
 }

@@ -544,7 +544,14 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(
         sorted(top),
         [
-            "errors", "findings", "limits", "locales", "ok", "version", "warnings"
+            "errors",
+            "findings",
+            "limits",
+            "locales",
+            "ok",
+            "unlimited",
+            "version",
+            "warnings"
         ]
     );
     assert_eq!(json["version"], 1);

@@ -4,7 +4,7 @@
 
 ## Abstract, revised second draft: the one to submit (800 characters at most).
 
-# AUTHOR: 英語版の概要は207語のうち約140語を講演者と分野の紹介に割き、講演内容は
+# AUTHOR: 英語版の概要は208語のうち約140語を講演者と分野の紹介に割き、講演内容は
 # 最後の1段落だけで、タイトルの「AI for Systems / Systems for AI」が本文に出てきま
 # せん。聞き手を起点に組み立て直した英語の代替案(locales/en/alternatives.ftl の
 # abstract-alt-p1〜p3、920文字)を提出しますか? 内容の力点が変わるため判断をお任せ

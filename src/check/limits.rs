@@ -188,6 +188,49 @@ fn body_with_segments(
     (body, segments)
 }
 
+/// Counts of a limited document in a locale that has no limit of its own
+/// (the English abstract beside the Japanese one): what the author needs
+/// when a second form asks for the translation too.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnlimitedCounts {
+    pub document: String,
+    pub locale: String,
+    pub counts: Counts,
+}
+
+/// For every document that has a limit in some locale, its counts in each
+/// locale without one.
+pub fn unlimited_counts(project: &Project) -> Vec<UnlimitedCounts> {
+    let limits = &project.content.config.limits;
+    let mut documents: Vec<&String> = limits.iter().map(|l| l.document.get_ref()).collect();
+    documents.sort();
+    documents.dedup();
+    let mut out = Vec::new();
+    for document in documents {
+        for locale in project.content.locales() {
+            let limited = limits
+                .iter()
+                .any(|l| l.document.get_ref() == document && *l.locale.get_ref() == locale);
+            if limited {
+                continue;
+            }
+            let Ok(doc) = assemble(project, document, &locale) else {
+                continue;
+            };
+            let (body, _) = body_with_segments(&doc);
+            out.push(UnlimitedCounts {
+                document: document.clone(),
+                locale,
+                counts: Counts::of(&body),
+            });
+        }
+    }
+    out
+}
+
+/// The largest `max` a limit may have.
+const MAX_LIMIT: usize = 1_000_000_000;
+
 pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
     let mut reports = Vec::new();
     let file = &project.content.project_file;
@@ -203,6 +246,21 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
                 .at(file.at(span))
                 .help(help.to_string())
         };
+        // A limit beyond any real form (or negative) is a typo; it must not
+        // wrap around in the arithmetic that follows.
+        let max_at = max.span();
+        let max = match usize::try_from(*max.get_ref()) {
+            Ok(m) if (1..=MAX_LIMIT).contains(&m) => m,
+            _ => {
+                out.push(bad(
+                    max_at,
+                    format!("`max = {}` is not a usable limit", max.get_ref()),
+                    "give a number of characters (or words) between 1 and 1000000000",
+                ));
+                continue;
+            }
+        };
+        let max = &max;
         let Some(rule) = Rule::parse(count.get_ref()) else {
             out.push(bad(
                 count.span(),
@@ -421,16 +479,17 @@ fn locate_in_source(
     let value_chars = entry_text[..value_start].chars().count();
     // Overlapping matches: in a run of one repeated character every
     // position matches.
+    // Character positions are counted as the scan goes: linear in the
+    // entry, however many matches there are.
+    let needle_chars = needle.chars().count();
     let best = entry_text
         .char_indices()
-        .filter(|(pos, _)| entry_text[*pos..].starts_with(needle.as_str()))
-        .map(|(pos, _)| pos + needle.len())
-        .min_by_key(|&end| {
-            let chars = entry_text[..end].chars().count();
-            chars.abs_diff(value_chars + offset)
-        });
+        .enumerate()
+        .filter(|(_, (pos, _))| entry_text[*pos..].starts_with(needle.as_str()))
+        .map(|(ci, (pos, _))| (pos + needle.len(), ci + needle_chars))
+        .min_by_key(|&(_, chars)| chars.abs_diff(value_chars + offset));
     match best {
-        Some(end) => Some(file.at(start + end..start + end + 1)),
+        Some((end, _)) => Some(file.at(start + end..start + end + 1)),
         None => cat.location(entry),
     }
 }

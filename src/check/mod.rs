@@ -419,6 +419,8 @@ pub struct Report {
     pub findings: Vec<Diagnostic>,
     pub locales: Vec<LocaleSummary>,
     pub limits: Vec<limits::LimitReport>,
+    /// Counts of limited documents in the locales without a limit.
+    pub unlimited: Vec<limits::UnlimitedCounts>,
 }
 
 impl Report {
@@ -446,6 +448,7 @@ pub fn run(project: &Project) -> Report {
     preflight(project, &mut report.findings);
     freshness::check(project, &mut report.findings, &mut report.locales);
     report.limits = limits::check(project, &mut report.findings);
+    report.unlimited = limits::unlimited_counts(project);
     // Stable order: by file, line, column, then code.
     report.findings.sort_by(|a, b| {
         let key = |d: &Diagnostic| {

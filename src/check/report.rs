@@ -124,6 +124,14 @@ fn human(report: &Report, color: bool) -> String {
             c.chars, c.utf16, c.crlf, c.graphemes, c.words
         );
     }
+    for u in &report.unlimited {
+        let c = &u.counts;
+        let _ = writeln!(
+            s,
+            "\n{} ({}), no limit: chars {} · UTF-16 units {} · line breaks as two {} · graphemes {} · words {}",
+            u.document, u.locale, c.chars, c.utf16, c.crlf, c.graphemes, c.words
+        );
+    }
     let (e, w) = (report.errors(), report.warnings());
     let verdict = if e > 0 {
         paint(color, "1;31", "failed")
@@ -176,6 +184,7 @@ pub fn json_value(report: &Report) -> Value {
             }
             v
         }).collect::<Vec<_>>(),
+        "unlimited": report.unlimited,
     })
 }
 
@@ -240,6 +249,7 @@ fn github(report: &Report) -> String {
                 findings: Vec::new(),
                 locales: report.locales.clone(),
                 limits: report.limits.clone(),
+                unlimited: report.unlimited.clone(),
             },
             false,
         )

@@ -308,6 +308,12 @@ impl PdfText {
                     i += 1;
                     continue;
                 }
+                // pdftotext joins a line ending in a hyphen with the next
+                // one and drops the hyphen ("#yapcjapan -⏎fortee.jp"
+                // becomes "#yapcjapanfortee.jp"): a hyphen may be missing.
+                if want == '-' {
+                    return self.matches_at(i, &needle[n + 1..]);
+                }
                 return false;
             }
         }
