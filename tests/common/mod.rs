@@ -264,21 +264,29 @@ pub fn squash(s: &str) -> String {
 /// breaker added, or a real hyphen the line was broken after).
 pub struct PdfText {
     chars: Vec<(char, bool)>,
+    /// Indices of characters that start a line.
+    line_starts: std::collections::HashSet<usize>,
 }
 
 impl PdfText {
     pub fn new(extracted: &str) -> PdfText {
         let mut chars: Vec<(char, bool)> = Vec::new();
+        let mut line_starts = std::collections::HashSet::new();
+        let mut new_line = true;
         let mut it = extracted.chars().peekable();
         while let Some(c) = it.next() {
             if c.is_whitespace() {
+                new_line |= matches!(c, '\n' | '\r' | '\u{c}');
                 continue;
+            }
+            if std::mem::take(&mut new_line) {
+                line_starts.insert(chars.len());
             }
             let at_line_end = matches!(it.peek(), Some('\n' | '\r'));
             let is_hyphen = matches!(c, '-' | '\u{2010}' | '\u{00AD}');
             chars.push((c, is_hyphen && at_line_end));
         }
-        PdfText { chars }
+        PdfText { chars, line_starts }
     }
 
     /// Whether `needle` (whitespace ignored) occurs in the text.
@@ -311,7 +319,7 @@ impl PdfText {
                 // pdftotext joins a line ending in a hyphen with the next
                 // one and drops the hyphen ("#yapcjapan -⏎fortee.jp"
                 // becomes "#yapcjapanfortee.jp"): a hyphen may be missing.
-                if want == '-' {
+                if want == '-' && self.line_starts.contains(&i) {
                     return self.matches_at(i, &needle[n + 1..]);
                 }
                 return false;
