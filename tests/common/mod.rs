@@ -262,35 +262,34 @@ pub fn squash(s: &str) -> String {
 /// Text extracted from a PDF, ready to search: whitespace removed, and a
 /// hyphen at the end of a line marked as optional (it may be one the line
 /// breaker added, or a real hyphen the line was broken after).
+/// Stands for a space-separated `-` in a needle (private-use character).
+const FREE_DASH: char = '\u{E000}';
+
 pub struct PdfText {
     chars: Vec<(char, bool)>,
-    /// Indices of characters that start a line.
-    line_starts: std::collections::HashSet<usize>,
 }
 
 impl PdfText {
     pub fn new(extracted: &str) -> PdfText {
         let mut chars: Vec<(char, bool)> = Vec::new();
-        let mut line_starts = std::collections::HashSet::new();
-        let mut new_line = true;
         let mut it = extracted.chars().peekable();
         while let Some(c) = it.next() {
             if c.is_whitespace() {
-                new_line |= matches!(c, '\n' | '\r' | '\u{c}');
                 continue;
-            }
-            if std::mem::take(&mut new_line) {
-                line_starts.insert(chars.len());
             }
             let at_line_end = matches!(it.peek(), Some('\n' | '\r'));
             let is_hyphen = matches!(c, '-' | '\u{2010}' | '\u{00AD}');
             chars.push((c, is_hyphen && at_line_end));
         }
-        PdfText { chars, line_starts }
+        PdfText { chars }
     }
 
     /// Whether `needle` (whitespace ignored) occurs in the text.
     pub fn contains(&self, needle: &str) -> bool {
+        // pdftotext joins a line ending in a hyphen with the next one and
+        // drops the hyphen, even a free-standing dash ("#yapcjapan -⏎fortee.jp"
+        // becomes "#yapcjapanfortee.jp"): such a dash may be missing.
+        let needle = needle.replace(" - ", &format!(" {FREE_DASH} "));
         let needle: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
         if needle.is_empty() {
             return true;
@@ -304,6 +303,10 @@ impl PdfText {
                 let Some(&(got, optional)) = self.chars.get(i) else {
                     return false;
                 };
+                if want == FREE_DASH && got == '-' {
+                    return self.matches_at(i + 1, &needle[n + 1..])
+                        || self.matches_at(i, &needle[n + 1..]);
+                }
                 if got == want {
                     // An optional hyphen can also be skipped: try both.
                     if optional && self.matches_at(i + 1, &needle[n..]) {
@@ -316,10 +319,7 @@ impl PdfText {
                     i += 1;
                     continue;
                 }
-                // pdftotext joins a line ending in a hyphen with the next
-                // one and drops the hyphen ("#yapcjapan -⏎fortee.jp"
-                // becomes "#yapcjapanfortee.jp"): a hyphen may be missing.
-                if want == '-' && self.line_starts.contains(&i) {
+                if want == FREE_DASH {
                     return self.matches_at(i, &needle[n + 1..]);
                 }
                 return false;
