@@ -11,8 +11,11 @@ use crate::diag::{Diagnostic, Error, Result};
 use crate::document::{Block, Document, List, ListItem, Text, parse_inline};
 use crate::project::Project;
 
-/// Deeper includes than this are certainly a mistake (and protect the stack).
-const MAX_INCLUDE_DEPTH: usize = 16;
+/// Deeper includes than this are certainly a mistake (and protect the stack:
+/// each level is a few small frames).
+const MAX_INCLUDE_DEPTH: usize = 1000;
+/// Blocks brought in by includes, in total, per assembled document.
+const MAX_INCLUDED_BLOCKS: usize = 100_000;
 /// Lists nested deeper than this cannot be printed sensibly; it also bounds recursion.
 pub const MAX_LIST_DEPTH: usize = 32;
 pub use crate::catalog::MAX_MESSAGE_BYTES;
@@ -22,6 +25,7 @@ struct Assembler<'p> {
     catalog: &'p LocaleCatalog,
     args: FluentArgs<'static>,
     errors: Vec<Diagnostic>,
+    included_blocks: usize,
 }
 
 /// Builds one document in one locale. Collects every error it meets rather
@@ -54,6 +58,7 @@ pub fn assemble(project: &Project, name: &str, locale: &str) -> Result<Document>
         catalog,
         args: variables(project),
         errors: Vec::new(),
+        included_blocks: 0,
     };
     let title = doc
         .spec
@@ -145,7 +150,18 @@ impl Assembler<'_> {
             );
             return;
         };
-        if depth >= MAX_INCLUDE_DEPTH || !visiting.insert(name.clone()) {
+        if depth >= MAX_INCLUDE_DEPTH {
+            self.errors.push(
+                Diagnostic::error(
+                    "E0311",
+                    format!("includes nested deeper than {MAX_INCLUDE_DEPTH} levels (at `{name}`)"),
+                )
+                .at(doc.loc(target.span()))
+                .help("include fewer documents inside one another"),
+            );
+            return;
+        }
+        if !visiting.insert(name.clone()) {
             self.errors.push(
                 Diagnostic::error(
                     "E0304",
@@ -153,6 +169,20 @@ impl Assembler<'_> {
                 )
                 .at(doc.loc(target.span()))
                 .help("remove the include that closes the cycle"),
+            );
+            return;
+        }
+        // Including the same document twice at every level doubles the
+        // size per level: bound the total, not just the depth.
+        self.included_blocks += included.spec.blocks.len();
+        if self.included_blocks > MAX_INCLUDED_BLOCKS {
+            self.errors.push(
+                Diagnostic::error(
+                    "E0311",
+                    format!("includes expand to more than {MAX_INCLUDED_BLOCKS} blocks (at `{name}`)"),
+                )
+                .at(doc.loc(target.span()))
+                .help("include each document once; a document that includes another twice at every level grows exponentially"),
             );
             return;
         }

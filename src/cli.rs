@@ -599,3 +599,27 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parallel_map;
+
+    /// A panicking render job must take the run down, not vanish from the
+    /// results (which once let a build exit 0 with outputs missing).
+    #[test]
+    fn a_panic_in_a_worker_is_not_swallowed() {
+        let items: Vec<usize> = (0..16).collect();
+        let caught = std::panic::catch_unwind(|| {
+            parallel_map(&items, |&i| {
+                assert!(i != 7, "job 7 failed");
+                i
+            })
+        });
+        assert!(caught.is_err(), "the panic was swallowed");
+        // Without a panic every result comes back, in order.
+        assert_eq!(
+            parallel_map(&items, |&i| i * 2),
+            (0..16).map(|i| i * 2).collect::<Vec<_>>()
+        );
+    }
+}

@@ -379,7 +379,17 @@ impl Content {
             }
             match parse_toml::<DocumentSpec>(&file) {
                 Ok(spec) => {
-                    documents.insert(name, LoadedDocument { file, spec });
+                    let doc = LoadedDocument { file, spec };
+                    // A block of an unknown type or without its field is as
+                    // malformed as bad TOML: found here, so every command
+                    // treats it alike (check: exit 2, "could not run").
+                    problems.extend(
+                        doc.spec
+                            .blocks
+                            .iter()
+                            .filter_map(|b| doc.block_kind(b).err()),
+                    );
+                    documents.insert(name, doc);
                 }
                 Err(d) => problems.push(d),
             }

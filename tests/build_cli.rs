@@ -621,7 +621,7 @@ fn a_write_failure_leaves_earlier_outputs_untouched() {
 }
 
 #[test]
-fn a_failed_rename_leaves_earlier_outputs_untouched() {
+fn a_folder_in_place_of_an_output_is_refused_before_anything_is_replaced() {
     let s = Scratch::new("small");
     let out = s.out();
     s.build_to(&out, &["-q"]).assert().success();
@@ -630,8 +630,9 @@ fn a_failed_rename_leaves_earlier_outputs_untouched() {
         "outline-start = はじめに",
         "outline-start = 序論",
     );
-    // A folder where en/outline.md should go: its rename fails, after the
-    // ja files have been renamed.
+    // A folder where en/outline.md should go: found before any output is
+    // replaced. (A swap that really fails half-way, and is undone, is
+    // tests/trust.rs: a_failed_swap_restores_every_output_already_replaced.)
     std::fs::remove_file(out.join("en/outline.md")).expect("remove");
     std::fs::create_dir_all(out.join("en/outline.md/x")).expect("mkdir");
     let before = snapshot(&out);

@@ -171,3 +171,29 @@ fn reproducer_files_match() {
         [0x32, 0x3c, 0x0a, 0x75, b'r', b' ', 0xcc, 0x81, 0x98]
     );
 }
+
+/// The fluent_nesting target's shapes, in process: selects 10,000 deep
+/// (fluent-bundle panics past 100 and overflows the stack further on),
+/// placeables 100,000 deep, calls nested in calls, and a term referenced
+/// 255 times per message through a chain of terms (an exponential
+/// expansion). Each must be refused before anything recurses into it or
+/// expands it; a regression crashes this test binary.
+#[test]
+fn nesting_and_expansion_shapes_are_refused_in_process() {
+    let cases: [&[u8]; 5] = [
+        &[0, 157, 3, 255],                             // 10,048 nested selects
+        &[1, 255, 1, 255, 1, 255],                     // 48,960 nested placeables
+        &[2, 255, 2, 255],                             // 8,160 nested calls
+        &[6, 7, 6, 7, 6, 7, 6, 7, 6, 7, 6, 7, 4, 255], // -t6 = 9^6 copies of x, 255 times
+        &[5, 255, 7, 0, 4, 1],                         // a 254 KB literal, then a new message
+    ];
+    for data in cases {
+        let ftl = harness::nesting_ftl(data);
+        assert!(
+            ftl.len() > 1000,
+            "generator produced too little for {data:?}"
+        );
+        harness::fluent_nesting(data);
+    }
+    harness::remove_scratch_dir();
+}

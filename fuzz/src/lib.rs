@@ -646,3 +646,100 @@ pub fn check_lines(
         ctx()
     );
 }
+
+// ---------------------------------------------------------------------------
+// fluent_nesting
+// ---------------------------------------------------------------------------
+
+/// Builds Fluent source from `data` as a little program, so that the
+/// fuzzer reaches shapes random bytes almost never form: selects,
+/// placeables and call arguments nested thousands deep, and terms that
+/// reference earlier terms many times (exponential expansion). Each byte
+/// is an operation; the next byte, where one is read, is a count.
+pub fn nesting_ftl(data: &[u8]) -> String {
+    #[derive(Clone, Copy)]
+    enum Open {
+        Select,
+        Placeable,
+        Call,
+    }
+    let mut out = String::from("-t0 = x\n");
+    let mut terms = 1usize;
+    let mut body = String::new();
+    let mut open: Vec<Open> = Vec::new();
+    let mut it = data.iter().copied();
+    let close = |open: &mut Vec<Open>, body: &mut String| match open.pop() {
+        Some(Open::Select) => body.push_str("\n *[b] y\n}"),
+        Some(Open::Placeable) => body.push_str(" }"),
+        Some(Open::Call) => body.push_str(") }"),
+        None => {}
+    };
+    while let Some(op) = it.next() {
+        let count = usize::from(it.next().unwrap_or(1)).max(1);
+        match op % 8 {
+            // Deep openings: up to 255 × 64 levels in one step.
+            0 => {
+                for _ in 0..count * 64 {
+                    body.push_str("{ $name ->\n [a] ");
+                    open.push(Open::Select);
+                }
+            }
+            1 => {
+                for _ in 0..count * 64 {
+                    body.push_str("{ ");
+                    open.push(Open::Placeable);
+                }
+            }
+            2 => {
+                for _ in 0..count * 16 {
+                    body.push_str("{ NUMBER(");
+                    open.push(Open::Call);
+                }
+            }
+            3 => {
+                for _ in 0..count {
+                    close(&mut open, &mut body);
+                }
+            }
+            // References: expansion.
+            4 => body.push_str(&format!("{{ -t{} }}", count % terms).repeat(count)),
+            5 => body.push_str(&"x".repeat(count * 997)),
+            6 => {
+                out.push_str(&format!(
+                    "-t{terms} = {}\n",
+                    format!("{{ -t{} }}", terms - 1).repeat(count % 8 + 2)
+                ));
+                terms += 1;
+            }
+            // Finish the current message and start the next.
+            _ => {
+                while !open.is_empty() {
+                    close(&mut open, &mut body);
+                }
+                out.push_str(&format!("outline-step-1 = v{body}\n"));
+                body.clear();
+            }
+        }
+    }
+    while !open.is_empty() {
+        close(&mut open, &mut body);
+    }
+    out.push_str(&format!("outline-step-2 = v{body}\n"));
+    out
+}
+
+/// [`nesting_ftl`] as the English file of the small project → the whole
+/// pipeline. Run with libFuzzer's `-timeout` and `-rss_limit_mb`: the
+/// bound on time and memory is part of what is tested.
+pub fn fluent_nesting(data: &[u8]) {
+    // The generated messages replace the last two of the fixed file.
+    let fixed = EN_FTL
+        .find("outline-step-1 =")
+        .map_or(EN_FTL, |i| &EN_FTL[..i]);
+    let en = format!("{fixed}{}", nesting_ftl(data));
+    let root = write_project(&Files {
+        en_ftl: en.as_bytes(),
+        ..Files::default()
+    });
+    run_project(&root);
+}

@@ -157,6 +157,20 @@ pub enum Size {
     Max(Vec<Size>),
 }
 
+impl Size {
+    /// Every reference in the expression, as (`id` or `-id`, attribute).
+    pub fn references(&self, out: &mut Vec<(String, Option<String>)>) {
+        match self {
+            Size::Ref(k) => out.push(match k.split_once('.') {
+                Some((id, attr)) => (id.to_string(), Some(attr.to_string())),
+                None => (k.clone(), None),
+            }),
+            Size::Sum(v) | Size::Max(v) => v.iter().for_each(|s| s.references(out)),
+            Size::Lit(_) | Size::Var => {}
+        }
+    }
+}
+
 impl<'s> Walker<'s> {
     fn pattern(&mut self, p: &ast::Pattern<&'s str>) -> Size {
         let mut parts = Vec::new();
@@ -260,14 +274,77 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
         }
         _ => "see https://projectfluent.org/fluent/guide/ for the syntax",
     };
-    // The classic trap: an indented line starting with `[`, `*` or `.` ends
-    // the message and becomes Junk. Say so, and point at that character.
     let text = &file.text;
     let start = e.pos.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
     let indent = line.len() - line.trim_start().len();
+    // Point at the error position; fluent-syntax reports an empty range at EOF.
+    let span = if e.pos.end > e.pos.start {
+        e.pos.clone()
+    } else {
+        e.pos.start..e.pos.start + 1
+    };
+    // Errors fluent-syntax names precisely: say what they are, not what
+    // the heuristics below would guess.
+    let precise = match &e.kind {
+        ErrorKind::MissingDefaultVariant => Some((
+            "this select expression has no default variant".to_string(),
+            "mark the variant used when nothing else matches with `*`, e.g. `*[other] …`",
+        )),
+        ErrorKind::MultipleDefaultVariants => Some((
+            "this select expression has more than one default variant (`*`)".to_string(),
+            "keep `*` on one variant only",
+        )),
+        ErrorKind::UnterminatedStringLiteral => Some((
+            "this string literal is not closed before the end of the line".to_string(),
+            "close it with `\"` on the same line",
+        )),
+        ErrorKind::UnknownEscapeSequence(seq) => Some((
+            format!("unknown escape sequence `\\{seq}` in a string literal"),
+            "string literals know only \\\\, \\\", \\uXXXX and \\UXXXXXX",
+        )),
+        ErrorKind::InvalidUnicodeEscapeSequence(seq) => Some((
+            format!("invalid Unicode escape `{seq}`"),
+            "write \\u with four hex digits or \\U with six",
+        )),
+        ErrorKind::DuplicatedNamedArgument(name) => Some((
+            format!("the argument `{name}` is given twice"),
+            "give each named argument once",
+        )),
+        ErrorKind::PositionalArgumentFollowsNamed => Some((
+            "a positional argument follows a named one".to_string(),
+            "put positional arguments first",
+        )),
+        ErrorKind::MessageReferenceAsSelector
+        | ErrorKind::TermReferenceAsSelector
+        | ErrorKind::MessageAttributeAsSelector
+        | ErrorKind::ExpectedSimpleExpressionAsSelector => Some((
+            format!("{}", e.kind),
+            "select on a variable (`{ $count -> … }`) or a term attribute",
+        )),
+        ErrorKind::ForbiddenCallee => Some((
+            "this cannot be called like a function".to_string(),
+            "function names are written in capitals, e.g. NUMBER($n)",
+        )),
+        // `my id = …`: the ID stops at the space, then `=` is missing.
+        ErrorKind::ExpectedToken('=') if indent == 0 && line.contains('=') => {
+            let id = line.split('=').next().unwrap_or_default().trim();
+            Some((
+                format!("`{id}` is not a valid message identifier"),
+                "an identifier starts with a letter and contains only letters, digits, `-` and `_`",
+            ))
+        }
+        _ => None,
+    };
+    if let Some((message, help)) = precise {
+        return Diagnostic::error("E0101", message)
+            .at(file.at(span))
+            .help(help);
+    }
+    // The classic trap: an indented line starting with `[`, `*` or `.` ends
+    // the message and becomes Junk. Say so, and point at that character.
     if indent > 0 && line.trim_start().starts_with(['[', '*', '.']) {
         let c = &line.trim_start()[..1];
         let at = line_start + indent;
@@ -304,12 +381,6 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
             .help("close it with `}` on the same entry; write a literal brace as { \"{\" }");
         }
     }
-    // Point at the error position; fluent-syntax reports an empty range at EOF.
-    let span = if e.pos.end > e.pos.start {
-        e.pos.clone()
-    } else {
-        e.pos.start..e.pos.start + 1
-    };
     Diagnostic::error(
         "E0101",
         format!("Fluent syntax error: {}; the entry is ignored", e.kind),
@@ -332,9 +403,15 @@ pub const MAX_NESTING: usize = 32;
 /// correctly: comments at the start of a line and string literals inside
 /// placeables are skipped, so a `{` in either does not count.
 pub fn too_deep(text: &str) -> Option<usize> {
+    too_deep_from(text, 0)
+}
+
+/// [`too_deep`] from byte `from`, which must be the start of a line
+/// outside any placeable.
+fn too_deep_from(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
+    let mut i = from;
     let mut line_start = true;
     while i < bytes.len() {
         let b = bytes[i];
@@ -374,11 +451,81 @@ pub fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// Whether the line starting at byte `i` starts an entry: an identifier
+/// (or `-term`) at column 0.
+fn starts_entry(bytes: &[u8], i: usize) -> bool {
+    let first = bytes.get(i).copied().unwrap_or(b' ');
+    let first = if first == b'-' {
+        bytes.get(i + 1).copied().unwrap_or(b' ')
+    } else {
+        first
+    };
+    first.is_ascii_alphabetic()
+}
+
+/// Blanks every entry nested deeper than [`MAX_NESTING`] (spaces, line
+/// breaks kept so every other position stays put), so the rest of the file
+/// parses and only that entry is lost, reported at its deepest `{`.
+/// Linear in the file: each entry is scanned once.
+pub fn blank_too_deep(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+    let Some(first) = too_deep(text) else {
+        return (std::borrow::Cow::Borrowed(text), Vec::new());
+    };
+    let mut bytes = text.as_bytes().to_vec();
+    let mut found = Vec::new();
+    let mut at = Some(first);
+    let mut floor = 0;
+    while let Some(deep) = at {
+        found.push(deep);
+        // The entry's first line: the nearest line before `deep` (not
+        // before the previous blanked region) that starts an entry.
+        let mut start = bytes[..deep]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        while start > floor && !starts_entry(&bytes, start) {
+            start = bytes[..start - 1]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        }
+        // Its end: the next line that starts another entry.
+        let mut end = deep;
+        loop {
+            match bytes[end..].iter().position(|&b| b == b'\n') {
+                Some(nl) => {
+                    end += nl + 1;
+                    if starts_entry(&bytes, end) {
+                        break;
+                    }
+                }
+                None => {
+                    end = bytes.len();
+                    break;
+                }
+            }
+        }
+        for b in &mut bytes[start..end] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        floor = end;
+        // Blanking whole lines of ASCII keeps the text valid UTF-8.
+        let so_far = std::str::from_utf8(&bytes).unwrap_or_default();
+        at = too_deep_from(so_far, end);
+    }
+    (
+        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default()),
+        found,
+    )
+}
+
 /// The diagnostic for [`too_deep`].
 pub fn too_deep_error(file: &SourceFile, at: usize) -> Diagnostic {
     Diagnostic::error(
         "E0107",
-        format!("placeables nested deeper than {MAX_NESTING} levels; the file is not read"),
+        format!("placeables nested deeper than {MAX_NESTING} levels; this entry is not read"),
     )
     .at(file.at(at..at + 1))
     .help("flatten the nested placeables or selects; real messages need two or three levels")

@@ -215,11 +215,13 @@ impl LocaleCatalog {
             };
             let file = SourceFile::new(shown, text.as_str());
             problems.extend(safety::scan(&file));
-            if let Some(at) = index::too_deep(&text) {
-                // Not parsed, not indexed, not kept: nothing may walk it.
+            // Entries nested too deeply are blanked before parsing: nothing
+            // (parser, resolver, our walkers) ever recurses into them.
+            let (parsable, deep) = index::blank_too_deep(&text);
+            for at in deep {
                 problems.push(index::too_deep_error(&file, at));
-                continue;
             }
+            let text = parsable.into_owned();
             let resource = match FluentResource::try_new(text) {
                 Ok(r) => r,
                 Err((r, errors)) => {

@@ -280,90 +280,19 @@ fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
 /// attribute (`a = { a.short }`) without a cycle.
 type Node = (String, Option<String>);
 
-/// References between patterns, read from the Fluent AST of the locale's
-/// files (the catalog index records references per entry, not per pattern).
+/// References between patterns (a value or one attribute of an entry),
+/// from the catalog's own index: the AST is walked once, at load time.
 /// Only the first definition of a duplicated ID counts, as in the catalog.
 fn pattern_graph(cat: &LocaleCatalog) -> BTreeMap<Node, Vec<Node>> {
-    use fluent_syntax::ast;
-
-    fn pattern(p: &ast::Pattern<&str>, out: &mut Vec<Node>) {
-        for element in &p.elements {
-            if let ast::PatternElement::Placeable { expression } = element {
-                expr(expression, out);
-            }
-        }
-    }
-    fn expr(e: &ast::Expression<&str>, out: &mut Vec<Node>) {
-        match e {
-            ast::Expression::Inline(i) => inline(i, out),
-            ast::Expression::Select { selector, variants } => {
-                inline(selector, out);
-                for v in variants {
-                    pattern(&v.value, out);
-                }
-            }
-        }
-    }
-    fn inline(i: &ast::InlineExpression<&str>, out: &mut Vec<Node>) {
-        match i {
-            ast::InlineExpression::MessageReference { id, attribute } => out.push((
-                id.name.to_string(),
-                attribute.as_ref().map(|a| a.name.to_string()),
-            )),
-            ast::InlineExpression::TermReference {
-                id,
-                attribute,
-                arguments,
-            } => {
-                out.push((
-                    format!("-{}", id.name),
-                    attribute.as_ref().map(|a| a.name.to_string()),
-                ));
-                if let Some(args) = arguments {
-                    call(args, out);
-                }
-            }
-            ast::InlineExpression::FunctionReference { arguments, .. } => call(arguments, out),
-            ast::InlineExpression::Placeable { expression } => expr(expression, out),
-            _ => {}
-        }
-    }
-    fn call(args: &ast::CallArguments<&str>, out: &mut Vec<Node>) {
-        for p in &args.positional {
-            inline(p, out);
-        }
-        for n in &args.named {
-            inline(&n.value, out);
-        }
-    }
-
     let mut graph: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
-    for (file_index, file) in cat.files.iter().enumerate() {
-        let resource = match fluent_syntax::parser::parse(file.text.as_ref()) {
-            Ok(r) => r,
-            Err((r, _)) => r,
-        };
-        for entry in &resource.body {
-            let (key, value, attributes) = match entry {
-                ast::Entry::Message(m) => (m.id.name.to_string(), m.value.as_ref(), &m.attributes),
-                ast::Entry::Term(t) => (format!("-{}", t.id.name), Some(&t.value), &t.attributes),
-                _ => continue,
-            };
-            if cat.entries.get(&key).is_none_or(|e| e.file != file_index)
-                || graph.contains_key(&(key.clone(), None))
-            {
-                continue;
-            }
+    for (key, entry) in &cat.entries {
+        for (attr, size) in &entry.sizes {
             let mut targets = Vec::new();
-            if let Some(v) = value {
-                pattern(v, &mut targets);
-            }
-            graph.insert((key.clone(), None), targets);
-            for a in attributes {
-                let mut targets = Vec::new();
-                pattern(&a.value, &mut targets);
-                graph.insert((key.clone(), Some(a.id.name.to_string())), targets);
-            }
+            size.references(&mut targets);
+            graph.insert((key.clone(), attr.clone()), targets);
+        }
+        if !entry.has_value {
+            graph.entry((key.clone(), None)).or_default();
         }
     }
     graph

@@ -218,6 +218,12 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "a link whose scheme is not http, https, mailto or allowed in [check] allow_link_schemes",
     ),
     (
+        "E0311",
+        "include-too-large",
+        Severity::Error,
+        "includes nested deeper than 1000 levels or expanding to more than 100000 blocks",
+    ),
+    (
         "E0401",
         "unwritable-output",
         Severity::Error,

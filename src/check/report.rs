@@ -45,9 +45,9 @@ fn paint(color: bool, code: &str, text: &str) -> String {
 
 fn human(report: &Report, color: bool) -> String {
     let mut s = String::new();
-    for d in &report.findings {
+    for original in &report.findings {
         // Text from the user's files never reaches the terminal raw.
-        let d = &d.for_terminal();
+        let d = &original.for_terminal();
         let sev = match d.severity {
             Severity::Error => paint(color, "1;31", "error"),
             Severity::Warning => paint(color, "1;33", "warning"),
@@ -61,11 +61,10 @@ fn human(report: &Report, color: bool) -> String {
             let _ = write!(head, " {}:", paint(color, "1", id));
         }
         let _ = writeln!(s, "{head} {}", d.message);
-        if let Some(line) = d
-            .location
-            .as_ref()
-            .and_then(|l| l.source_excerpt(MAX_SHOWN_LINE).map(|t| (l.line, t)))
-        {
+        if let Some(line) = original.location.as_ref().and_then(|l| {
+            l.source_excerpt(MAX_SHOWN_LINE)
+                .map(|t| (l.line, crate::diag::visible(&t).into_owned()))
+        }) {
             let _ = writeln!(s, "  {:>4} | {}", line.0, line.1);
         }
         for n in &d.notes {
