@@ -56,7 +56,7 @@ pub fn assemble(project: &Project, name: &str, locale: &str) -> Result<Document>
     let mut a = Assembler {
         project,
         catalog,
-        args: variables(project),
+        args: variables(project, locale),
         errors: Vec::new(),
         included_blocks: 0,
     };
@@ -80,10 +80,22 @@ pub fn assemble(project: &Project, name: &str, locale: &str) -> Result<Document>
     })
 }
 
-/// `[variables]` of project.toml as Fluent arguments.
-fn variables(project: &Project) -> FluentArgs<'static> {
+/// `[variables]` of project.toml as Fluent arguments for `locale`: the
+/// shared values, then those of `[variables.<locale>]` over them (so the
+/// English text says "Yamada" where the Japanese says "山田").
+pub fn variables(project: &Project, locale: &str) -> FluentArgs<'static> {
+    let vars = &project.content.config.variables;
+    let locales = project.content.locales();
     let mut args = FluentArgs::new();
-    for (k, v) in &project.content.config.variables {
+    let shared = vars
+        .iter()
+        .filter(|(k, v)| !(v.is_table() && locales.contains(k)));
+    let own = vars
+        .get(locale)
+        .and_then(|v| v.as_table())
+        .into_iter()
+        .flat_map(|t| t.iter());
+    for (k, v) in shared.chain(own) {
         let value: FluentValue<'static> = match v {
             toml::Value::Integer(i) => FluentValue::from(*i),
             toml::Value::Float(f) => FluentValue::from(*f),

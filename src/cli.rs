@@ -1,31 +1,39 @@
-//! Command-line interface: argument parsing and the commands.
+//! Command-line interface: argument parsing and the commands, each a few
+//! lines over the library (`build`, `check`, `preflight`, `output`, …).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::assemble::assemble;
 use crate::check::report::OutputFormat;
 use crate::diag::{self, Diagnostic, Error, Result};
 use crate::output::{self, OutputFile};
 use crate::project::{Project, display_path};
-use crate::render::markdown::Markdown;
-use crate::render::pdf::Pdf;
-use crate::render::text::PlainText;
-use crate::render::{RenderContext, Renderer};
+
+pub use crate::build::Format;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "talkdoc",
     version,
-    about = "Keep a talk proposal in Japanese and English; export Markdown, plain text and PDF"
+    about = "Keep a talk proposal in Japanese and English; export Markdown, plain text and PDF",
+    after_help = "Run from anywhere inside a project: talkdoc finds the nearest content/project.toml upwards."
 )]
 pub struct Cli {
-    /// Project folder holding content/ and locales/.
-    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    pub project: PathBuf,
+    /// Project folder holding content/ and locales/ [default: the nearest folder upwards with content/project.toml].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what talkdoc does and how long each step takes.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// When to colour output [default: auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it].
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<crate::settings::ColorChoice>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -34,10 +42,21 @@ pub struct Cli {
 pub enum Command {
     /// Render documents to dist/<locale>/<document>.{md,txt,pdf}.
     Build(BuildArgs),
+    /// Rebuild on every change under content/ and locales/ until Ctrl-C.
+    Watch(BuildArgs),
     /// Check translations, freshness and character limits (exit 0 clean, 1 findings, 2 could not run).
     Check(CheckArgs),
     /// Mark translations as reviewed against the current source text.
     Review(ReviewArgs),
+    /// Create a new, working two-locale talk project.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `talkdoc man | man -l -`).
+    Man,
     /// Print the licence of the font built into talkdoc.
     Licenses,
 }
@@ -65,15 +84,20 @@ pub struct ReviewArgs {
     pub locales: Vec<String>,
 }
 
-/// Output formats.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Md,
-    Txt,
-    Pdf,
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Folder to create the project in (created if missing; existing files are never overwritten).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The locale the talk is written in.
+    #[arg(long, default_value = "ja", value_name = "TAG")]
+    pub source: String,
+    /// The translation's locale.
+    #[arg(long, default_value = "en", value_name = "TAG")]
+    pub target: String,
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct BuildArgs {
     /// Output folder [default: <project>/dist].
     #[arg(long, value_name = "DIR")]
@@ -87,13 +111,20 @@ pub struct BuildArgs {
     /// Only these formats (repeatable) [default: md, txt and pdf].
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub formats: Vec<Format>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+impl BuildArgs {
+    pub fn selection(&self) -> crate::build::Selection {
+        crate::build::Selection {
+            locales: self.locales.clone(),
+            documents: self.documents.clone(),
+            formats: self.formats.clone(),
+        }
+    }
 }
 
 /// Errors in what the user asked for rather than in the project: exit 2.
-const USAGE_CODES: [&str; 4] = ["E0007", "E0403", "E0603", "E0604"];
+const USAGE_CODES: [&str; 5] = ["E0007", "E0403", "E0603", "E0604", "E0701"];
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
@@ -114,15 +145,58 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let result = match &cli.command {
-        Command::Build(args) => build(&cli.project, args).map(|()| ExitCode::SUCCESS),
-        Command::Check(args) => return check(&cli.project, args),
-        Command::Review(args) => review(&cli.project, args).map(|()| ExitCode::SUCCESS),
+    crate::settings::set(cli.quiet, cli.verbose, cli.color);
+    // Commands that need no project.
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "talkdoc", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Command::Man => {
+            let page = clap_mangen::Man::new(Cli::command());
+            let mut out = Vec::new();
+            return match page.render(&mut out) {
+                Ok(()) => print_or_exit(&out),
+                Err(e) => {
+                    eprintln!("talkdoc: cannot render the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Command::Licenses => {
-            print!("{}", crate::render::pdf::fonts::FONT_NOTICE);
+            return print_or_exit(crate::render::pdf::fonts::FONT_NOTICE.as_bytes());
+        }
+        Command::Init(args) => {
+            return finish(crate::init::init(&args.dir, &args.source, &args.target).map(|written| {
+                say(&format!(
+                    "created a talkdoc project in {} ({} files); next: cd there, `talkdoc check`, `talkdoc build`",
+                    args.dir.display(),
+                    written.len()
+                ));
+                ExitCode::SUCCESS
+            }));
+        }
+        _ => {}
+    }
+    let root = match &cli.project {
+        Some(p) => p.clone(),
+        None => crate::project::discover(),
+    };
+    let result = match &cli.command {
+        Command::Build(args) => build(&root, args).map(|()| ExitCode::SUCCESS),
+        Command::Watch(args) => crate::watch::watch(&root, args),
+        Command::Check(args) => return check(&root, args),
+        Command::Review(args) => review(&root, args).map(|()| ExitCode::SUCCESS),
+        Command::Completions { .. } | Command::Man | Command::Licenses | Command::Init(_) => {
             Ok(ExitCode::SUCCESS)
         }
     };
+    finish(result)
+}
+
+/// The exit status of a command's result, reporting errors.
+fn finish(result: Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -131,6 +205,27 @@ pub fn main() -> ExitCode {
             let usage = e.diagnostics.iter().any(|d| USAGE_CODES.contains(&d.code));
             ExitCode::from(if usage { 2 } else { 1 })
         }
+    }
+}
+
+/// Writes `bytes` to stdout; a closed pipe (`talkdoc man | head`) is a
+/// normal end, any other failure exit 1.
+fn print_or_exit(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("talkdoc: cannot write to standard output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A progress line on stdout, unless `--quiet`.
+pub fn say(line: &str) {
+    if !crate::settings::quiet() {
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
     }
 }
 
@@ -172,252 +267,10 @@ pub fn report_error(e: &Error) {
 
 /// Everything `build` renders, before anything is written.
 pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
-    project.ensure_loaded_cleanly()?;
-    let all_locales = project.content.locales();
-    let locales = pick("locale", &args.locales, &all_locales)?;
-    let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
-    let documents = pick("document", &args.documents, &all_docs)?;
-    let formats = if args.formats.is_empty() {
-        vec![Format::Md, Format::Txt, Format::Pdf]
-    } else {
-        args.formats.clone()
-    };
-
-    let mut errors = Vec::new();
-    let mut docs = Vec::new();
-    for locale in &locales {
-        for name in &documents {
-            match assemble(project, name, locale) {
-                Ok(d) => docs.push(d),
-                Err(e) => errors.extend(e.diagnostics),
-            }
-        }
-    }
-    errors.extend(crate::preflight::settings(project));
-    if !errors.is_empty() {
-        return Err(Error::many(dedup(errors)));
-    }
-    let mut files = Vec::new();
-    let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
-    for f in &formats {
-        match f {
-            Format::Md => renderers.push(Box::new(Markdown)),
-            Format::Txt => renderers.push(Box::new(PlainText)),
-            // The font is parsed once here and shared by every PDF of the run.
-            Format::Pdf => {
-                let font = crate::preflight::load_font(project)?;
-                let missing = crate::preflight::glyphs(project, &font, &docs);
-                if !missing.is_empty() {
-                    return Err(Error::many(missing));
-                }
-                renderers.push(Box::new(Pdf::new(font)));
-            }
-        }
-    }
-    // Every (document, format) pair is independent, and so is the combined
-    // PDF: render them all on all cores. Output order stays that of the loops.
-    let titles: Vec<String> = docs
-        .iter()
-        .map(|d| talk_title(project, &d.locale))
-        .collect::<Result<_>>()?;
-    let pdf = renderers
-        .iter()
-        .find_map(|r| r.as_any().downcast_ref::<Pdf>());
-    let combined = match pdf {
-        Some(_) => combined_plan(project, &docs, &titles),
-        None => None,
-    };
-    // The project itself (its Fluent bundles) stays on this thread.
-    let author = project.content.config.author.as_deref();
-    let keywords = &project.content.config.keywords;
-    let (docs, titles) = (&docs, &titles);
-    let mut jobs: Vec<Job<'_>> = (0..docs.len())
-        .flat_map(|i| renderers.iter().map(move |r| Job::Single(i, r.as_ref())))
-        .collect();
-    if let (Some(pdf), Some(plan)) = (pdf, &combined) {
-        // The largest job first, so no core idles while it runs alone at the end.
-        jobs.insert(0, Job::Combined(pdf, plan));
-    }
-    let render_job = |job: &Job<'_>| -> Result<OutputFile> {
-        match *job {
-            Job::Single(i, r) => {
-                let doc = &docs[i];
-                let ctx = RenderContext {
-                    talk_title: &titles[i],
-                    author,
-                    keywords,
-                };
-                Ok(OutputFile {
-                    relative: Path::new(&doc.locale).join(format!(
-                        "{}.{}",
-                        doc.name,
-                        r.extension()
-                    )),
-                    bytes: r.render(&ctx, doc)?,
-                })
-            }
-            Job::Combined(pdf, plan) => {
-                let parts: Vec<(&crate::document::Document, &str)> = plan
-                    .parts
-                    .iter()
-                    .map(|&i| (&docs[i], titles[i].as_str()))
-                    .collect();
-                let meta = crate::render::pdf::write::Metadata {
-                    title: &plan.title,
-                    subject: &plan.subject,
-                    keywords,
-                    author,
-                    lang: &docs[plan.parts[0]].locale,
-                };
-                Ok(OutputFile {
-                    relative: PathBuf::from(format!("{}.pdf", plan.name)),
-                    bytes: pdf.render_many(&parts, &meta)?,
-                })
-            }
-        }
-    };
-    let t0 = std::time::Instant::now();
-    let trace = std::env::var_os("TALKDOC_TRACE").is_some();
-    let mut rendered = parallel_map(&jobs, |job| {
-        let start = t0.elapsed();
-        let r = render_job(job);
-        if trace {
-            let name = match job {
-                Job::Single(i, r) => {
-                    format!("{}/{}.{}", docs[*i].locale, docs[*i].name, r.extension())
-                }
-                Job::Combined(..) => "combined".into(),
-            };
-            eprintln!(
-                "{:?} {name} {:?} -> {:?}",
-                std::thread::current().id(),
-                start,
-                t0.elapsed()
-            );
-        }
-        r
-    });
-    // Files are listed (and written) in a stable order: the combined PDF last.
-    if combined.is_some() && pdf.is_some() {
-        rendered.rotate_left(1);
-    }
-    for result in rendered {
-        files.push(result?);
-    }
-    Ok(files)
-}
-
-/// Maps `f` over `items` on up to `available_parallelism` threads, keeping order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            // A panicking worker takes the run down with it (the panic hook
-            // prints an internal error): its outputs must not just vanish.
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
-}
-
-/// One unit of rendering work.
-enum Job<'a> {
-    /// Document index and renderer.
-    Single(usize, &'a dyn Renderer),
-    /// The combined PDF.
-    Combined(&'a Pdf, &'a CombinedPlan),
-}
-
-/// `dist/<combined>.pdf`: the combined document in every built locale.
-struct CombinedPlan {
-    name: String,
-    /// Indices into the assembled documents, in locale order.
-    parts: Vec<usize>,
-    title: String,
-    subject: String,
-}
-
-fn combined_plan(
-    project: &Project,
-    docs: &[crate::document::Document],
-    titles: &[String],
-) -> Option<CombinedPlan> {
-    let name = project
-        .content
-        .config
-        .pdf
-        .combined
-        .as_ref()?
-        .get_ref()
-        .clone();
-    let parts: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].name == name).collect();
-    if parts.len() < 2 {
-        return None;
-    }
-    let title = parts
-        .iter()
-        .map(|&i| titles[i].as_str())
-        .collect::<Vec<_>>()
-        .join(" / ");
-    let locales = parts
-        .iter()
-        .map(|&i| docs[i].locale.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let subject = format!("Talk proposal: {name} ({locales})");
-    Some(CombinedPlan {
-        name,
-        parts,
-        title,
-        subject,
-    })
+    crate::build::plan(project, &args.selection())
 }
 
 pub use crate::preflight::talk_title;
-
-/// The same missing message is reported once per document that uses it;
-/// keep one report per location.
-fn dedup(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen = std::collections::HashSet::new();
-    diags.retain(|d| seen.insert(d.headline()));
-    diags
-}
-
-fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<String>> {
-    if wanted.is_empty() {
-        return Ok(all.to_vec());
-    }
-    for w in wanted {
-        if !all.contains(w) {
-            return Err(Error::new(
-                Diagnostic::error("E0007", format!("unknown {what} `{w}`"))
-                    .help(format!("choose from: {}", all.join(", "))),
-            ));
-        }
-    }
-    Ok(all.iter().filter(|a| wanted.contains(a)).cloned().collect())
-}
 
 /// `talkdoc check`: 0 clean, 1 findings at error level, 2 could not run.
 fn check(root: &Path, args: &CheckArgs) -> ExitCode {
@@ -512,19 +365,18 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
                 .help("pass --locale with a translated locale, or omit it for all"),
             ));
         }
-        pick("locale", &args.locales, &translated)?
+        crate::build::pick("locale", &args.locales, &translated)?
     };
     let marked = crate::check::freshness::mark_reviewed(&project, &locales, &args.ids, args.all)?;
-    let mut stdout = std::io::stdout().lock();
     for m in &marked {
-        let _ = writeln!(stdout, "reviewed {} {} ({})", m.locale, m.id, m.was);
+        say(&format!("reviewed {} {} ({})", m.locale, m.id, m.was));
     }
     if marked.is_empty() {
-        let _ = writeln!(stdout, "every translation was already marked as reviewed");
+        say("every translation was already marked as reviewed");
     }
     for l in &locales {
         let path = crate::check::freshness::reviews_path(&project, l);
-        let _ = writeln!(stdout, "wrote {}", display_path(root, &path).display());
+        say(&format!("wrote {}", display_path(root, &path).display()));
     }
     Ok(())
 }
@@ -577,49 +429,26 @@ fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
 }
 
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
-    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
-    refuse_overlap(root, &out)?;
+    let out = out_dir(root, args)?;
     let project = Project::load(root)?;
     let files = plan_build(&project, args)?;
-    std::fs::create_dir_all(&out)
-        .map_err(|e| Error::io("E0401", "create the output folder", &out, &e))?;
-    let _lock = output::lock_dir(&out)?;
-    let written = output::write_all(&out, &files, false)?;
-    if !args.quiet {
-        let mut stdout = std::io::stdout().lock();
-        for (path, file) in written.iter().zip(&files) {
-            let shown = display_path(root, path);
-            let _ = writeln!(
-                stdout,
-                "wrote {} ({} bytes)",
-                shown.display(),
-                file.bytes.len()
-            );
-        }
+    let sizes: Vec<usize> = files.iter().map(|f| f.bytes.len()).collect();
+    let published = crate::build::publish(&project, &out, files)?;
+    for (path, size) in published.written.iter().zip(sizes) {
+        say(&format!("wrote {} ({size} bytes)", display_path(root, path).display()));
+    }
+    for path in &published.removed {
+        say(&format!(
+            "removed {} (no document produces it any more)",
+            display_path(root, path).display()
+        ));
     }
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parallel_map;
-
-    /// A panicking render job must take the run down, not vanish from the
-    /// results (which once let a build exit 0 with outputs missing).
-    #[test]
-    fn a_panic_in_a_worker_is_not_swallowed() {
-        let items: Vec<usize> = (0..16).collect();
-        let caught = std::panic::catch_unwind(|| {
-            parallel_map(&items, |&i| {
-                assert!(i != 7, "job 7 failed");
-                i
-            })
-        });
-        assert!(caught.is_err(), "the panic was swallowed");
-        // Without a panic every result comes back, in order.
-        assert_eq!(
-            parallel_map(&items, |&i| i * 2),
-            (0..16).map(|i| i * 2).collect::<Vec<_>>()
-        );
-    }
+/// `--out`, or `<project>/dist`; refused when it overlaps the inputs.
+pub fn out_dir(root: &Path, args: &BuildArgs) -> Result<PathBuf> {
+    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
+    refuse_overlap(root, &out)?;
+    Ok(out)
 }

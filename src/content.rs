@@ -313,6 +313,12 @@ impl Content {
     pub fn load(root: &Path, content_dir: &Path) -> Result<Content> {
         let project_path = content_dir.join("project.toml");
         let project_file = read_source(root, &project_path, "E0001", "read the project settings")?;
+        // `[variables]` values reach the outputs: no control or invisible
+        // characters there either (E0108/E0109, as in .ftl files).
+        let unsafe_chars = crate::catalog::safety::scan(&project_file);
+        if !unsafe_chars.is_empty() {
+            return Err(Error::many(unsafe_chars));
+        }
         let config: ProjectConfig = parse_toml(&project_file)?;
 
         let mut problems = Vec::new();

@@ -461,7 +461,7 @@ impl Diagnostic {
 /// Whether to colour output on `stream`: only on a terminal, never with
 /// `NO_COLOR` set (https://no-color.org).
 pub fn use_color(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    crate::settings::color(stream_is_terminal)
 }
 
 /// `use_color` for standard error.

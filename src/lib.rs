@@ -8,14 +8,23 @@
 //! writes them atomically. [`check`] reads the same project and reports.
 
 pub mod assemble;
+pub mod build;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod content;
 pub mod diag;
+pub mod init;
 pub mod document;
 pub mod input;
 pub mod output;
 pub mod preflight;
 pub mod project;
+pub mod watch;
 pub mod render;
+pub mod settings;
+
+/// `-v`: whether to say what is done and how long it takes.
+pub fn verbose() -> bool {
+    settings::verbose()
+}

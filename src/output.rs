@@ -23,7 +23,7 @@ pub struct OutputFile {
 }
 
 /// Checks that `relative` stays inside the output folder.
-fn is_contained(relative: &Path) -> bool {
+pub fn is_contained(relative: &Path) -> bool {
     !relative.as_os_str().is_empty()
         && relative
             .components()
@@ -50,6 +50,19 @@ pub fn lock_dir(dir: &Path) -> Result<fs::File> {
             Ok(handle)
         }
         Err(fs::TryLockError::Error(e)) => Err(Error::io("E0401", "lock the folder", dir, &e)),
+    }
+}
+
+/// Removes an earlier output `relative` to `out_dir`, if it is a regular
+/// file reached without going through a link. Returns whether it did.
+pub fn remove_output(out_dir: &Path, relative: &Path) -> bool {
+    if !is_contained(relative) || check_path(out_dir, relative).is_err() {
+        return false;
+    }
+    let path = out_dir.join(relative);
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => fs::remove_file(&path).is_ok(),
+        _ => false,
     }
 }
 

@@ -49,9 +49,37 @@ impl Project {
     }
 }
 
-/// `path` relative to `root` when it is inside it, for messages.
+/// `path` as shown to the user: relative to `root` when it is inside it;
+/// when the project was found in a folder above the current one (`..`),
+/// relative to where the user stands (`../locales/ja/talk.ftl`).
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    if root.starts_with("..") {
+        return path.to_path_buf();
+    }
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The project folder when `--project` is not given: the nearest folder
+/// from the current one upwards that holds `content/project.toml`, as cargo
+/// finds `Cargo.toml`; as a relative path (`.`, `..`, `../..`) so that
+/// paths stay short and relative to where the user stands. `.` when there
+/// is none (the usual "cannot read content/project.toml" error follows).
+pub fn discover() -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return PathBuf::from(".");
+    };
+    let mut relative = PathBuf::from(".");
+    for dir in cwd.ancestors() {
+        if dir.join("content").join("project.toml").is_file() {
+            return relative;
+        }
+        relative = if relative == Path::new(".") {
+            PathBuf::from("..")
+        } else {
+            relative.join("..")
+        };
+    }
+    PathBuf::from(".")
 }

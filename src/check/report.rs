@@ -25,7 +25,20 @@ pub const JSON_VERSION: u32 = 1;
 
 pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
     match format {
-        OutputFormat::Human => human(report, color),
+        OutputFormat::Human => {
+            let mut s = human(report, color);
+            if crate::settings::quiet() {
+                // `-q`: the findings only, no summary.
+                // The summary table's header, at the start of a line.
+                const HEADER: &str = "locale ";
+                if s.starts_with(HEADER) {
+                    s.clear();
+                } else if let Some(i) = s.find(&format!("\n\n{HEADER}")) {
+                    s.truncate(i + 1);
+                }
+            }
+            s
+        }
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(&json_value(report)).unwrap_or_default();
             s.push('\n');
