@@ -77,7 +77,11 @@ impl Renderers {
 
 /// Assembles the selection and runs the pre-flight `check` also runs:
 /// settings, and (when PDFs are wanted) every character against the font.
-pub fn assemble_all(project: &Project, sel: &Selection, renderers: &Renderers) -> Result<Assembled> {
+pub fn assemble_all(
+    project: &Project,
+    sel: &Selection,
+    renderers: &Renderers,
+) -> Result<Assembled> {
     project.ensure_loaded_cleanly()?;
     let all_locales = project.content.locales();
     let locales = pick("locale", &sel.locales, &all_locales)?;
@@ -150,7 +154,12 @@ pub fn render(
     let keywords = &project.content.config.keywords;
     let mut jobs: Vec<Job<'_>> = (0..docs.len())
         .filter(|&i| only(i))
-        .flat_map(|i| renderers.list.iter().map(move |r| Job::Single(i, r.as_ref())))
+        .flat_map(|i| {
+            renderers
+                .list
+                .iter()
+                .map(move |r| Job::Single(i, r.as_ref()))
+        })
         .collect();
     if let (Some(pdf), Some(plan)) = (pdf, &combined) {
         // The largest job first, so no core idles while it runs alone at the end.
@@ -417,7 +426,8 @@ pub fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<
 /// hand-edited `../x` is ignored, never deleted).
 fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
     let path = out.join(MANIFEST);
-    let Ok(bytes) = crate::input::read_capped(&path, &path, 1 << 20, "E0401", "read the manifest") else {
+    let Ok(bytes) = crate::input::read_capped(&path, &path, 1 << 20, "E0401", "read the manifest")
+    else {
         return BTreeSet::new();
     };
     String::from_utf8_lossy(&bytes)

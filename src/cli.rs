@@ -124,7 +124,7 @@ impl BuildArgs {
 }
 
 /// Errors in what the user asked for rather than in the project: exit 2.
-const USAGE_CODES: [&str; 5] = ["E0007", "E0403", "E0603", "E0604", "E0701"];
+const USAGE_CODES: [&str; 6] = ["E0007", "E0403", "E0603", "E0604", "E0701", "E0702"];
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
@@ -435,7 +435,10 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let sizes: Vec<usize> = files.iter().map(|f| f.bytes.len()).collect();
     let published = crate::build::publish(&project, &out, files)?;
     for (path, size) in published.written.iter().zip(sizes) {
-        say(&format!("wrote {} ({size} bytes)", display_path(root, path).display()));
+        say(&format!(
+            "wrote {} ({size} bytes)",
+            display_path(root, path).display()
+        ));
     }
     for path in &published.removed {
         say(&format!(

@@ -37,7 +37,13 @@ const JA: Example = Example {
     term: "-event = サンプルカンファレンス\n-years = 10",
     abstract_p1: "{ $speaker }です。この{ -years }年、*監視*と`eBPF`に取り組んできました。",
     abstract_p2: "詳しくは[講演資料](https://example.com/slides)をご覧ください。",
-    outline: ["はじめに", "これまでの{ -years }年", "計装", "分析", "まとめ"],
+    outline: [
+        "はじめに",
+        "これまでの{ -years }年",
+        "計装",
+        "分析",
+        "まとめ",
+    ],
     takeaways: ["明日から使える計装の勘所", "分析の始め方"],
     titles: ["{ -years }年分の学び", "計装から分析へ"],
     chosen: "採用",
@@ -64,7 +70,10 @@ const EN: Example = Example {
         "Instrumentation tips you can use tomorrow",
         "How to start analysing",
     ],
-    titles: ["{ -years } Years of Lessons", "From Instrumentation to Analysis"],
+    titles: [
+        "{ -years } Years of Lessons",
+        "From Instrumentation to Analysis",
+    ],
     chosen: "chosen",
     speaker: "Yamada",
 };
@@ -267,15 +276,21 @@ pub fn init(dir: &Path, source: &str, target: &str) -> Result<Vec<PathBuf>> {
             && tag.parse::<unic_langid::LanguageIdentifier>().is_ok();
         if !valid {
             return Err(Error::new(
-                Diagnostic::error("E0701", format!("`{tag}` is not a usable locale for {what}"))
-                    .help("use a BCP 47 tag such as `ja`, `en` or `pt-BR`"),
+                Diagnostic::error(
+                    "E0701",
+                    format!("`{tag}` is not a usable locale for {what}"),
+                )
+                .help("use a BCP 47 tag such as `ja`, `en` or `pt-BR`"),
             ));
         }
     }
     if source == target {
         return Err(Error::new(
-            Diagnostic::error("E0701", format!("--source and --target are both `{source}`"))
-                .help("a talk needs a source locale and a different translation locale"),
+            Diagnostic::error(
+                "E0701",
+                format!("--source and --target are both `{source}`"),
+            )
+            .help("a talk needs a source locale and a different translation locale"),
         ));
     }
     let files: Vec<(PathBuf, String)> = vec![

@@ -14,15 +14,15 @@ pub mod check;
 pub mod cli;
 pub mod content;
 pub mod diag;
-pub mod init;
 pub mod document;
+pub mod init;
 pub mod input;
 pub mod output;
 pub mod preflight;
 pub mod project;
-pub mod watch;
 pub mod render;
 pub mod settings;
+pub mod watch;
 
 /// `-v`: whether to say what is done and how long it takes.
 pub fn verbose() -> bool {

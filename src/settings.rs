@@ -52,7 +52,9 @@ pub fn color(stream_is_terminal: bool) -> bool {
             let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
             if set("NO_COLOR") {
                 false
-            } else if set("CLICOLOR_FORCE") && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+            } else if set("CLICOLOR_FORCE")
+                && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+            {
                 true
             } else {
                 stream_is_terminal

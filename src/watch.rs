@@ -84,9 +84,11 @@ impl Session {
         let last = &self.last;
         let changed = |i: usize| {
             fresh_renderers
-                || !last.docs.iter().zip(&last.titles).any(|(d, t)| {
-                    *d == assembled.docs[i] && *t == assembled.titles[i]
-                })
+                || !last
+                    .docs
+                    .iter()
+                    .zip(&last.titles)
+                    .any(|(d, t)| *d == assembled.docs[i] && *t == assembled.titles[i])
         };
         let files = crate::build::render(&project, &assembled, &self.renderers, &changed)?;
         let published = crate::build::publish(&project, &self.out, files)?;

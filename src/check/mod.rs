@@ -278,6 +278,24 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "`review` names an ID not in both locales",
     ),
     (
+        "E0701",
+        "bad-init-locale",
+        Severity::Error,
+        "`init` got an unusable locale tag, or the same one twice",
+    ),
+    (
+        "E0702",
+        "init-would-overwrite",
+        Severity::Error,
+        "`init` would overwrite an existing file",
+    ),
+    (
+        "E0703",
+        "cannot-watch",
+        Severity::Error,
+        "`watch` cannot watch the project's folders or handle Ctrl-C",
+    ),
+    (
         "C001",
         "missing-message",
         Severity::Error,

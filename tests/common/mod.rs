@@ -123,6 +123,7 @@ impl Scratch {
 }
 
 /// Every file under `dir` (relative path → bytes); empty if `dir` is absent.
+/// The build manifest (`.talkdoc-outputs`) is left out: it is bookkeeping.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -133,6 +134,8 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             let path = entry.path();
             if entry.file_type().expect("file type").is_dir() {
                 walk(root, &path, out);
+            } else if entry.file_name() == talkdoc::build::MANIFEST {
+                // talkdoc's list of the outputs it wrote, not an output.
             } else {
                 let bytes = std::fs::read(&path).expect("read output file");
                 out.insert(
