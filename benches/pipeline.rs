@@ -88,7 +88,6 @@ fn all_args() -> BuildArgs {
         locales: vec![],
         documents: vec![],
         formats: vec![],
-        quiet: true,
     }
 }
 

@@ -349,30 +349,6 @@ pub(crate) fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<
     Ok(all.iter().filter(|a| wanted.contains(a)).cloned().collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parallel_map;
-
-    /// A panicking render job must take the run down, not vanish from the
-    /// results (which once let a build exit 0 with outputs missing).
-    #[test]
-    fn a_panic_in_a_worker_is_not_swallowed() {
-        let items: Vec<usize> = (0..16).collect();
-        let caught = std::panic::catch_unwind(|| {
-            parallel_map(&items, |&i| {
-                assert!(i != 7, "job 7 failed");
-                i
-            })
-        });
-        assert!(caught.is_err(), "the panic was swallowed");
-        // Without a panic every result comes back, in order.
-        assert_eq!(
-            parallel_map(&items, |&i| i * 2),
-            (0..16).map(|i| i * 2).collect::<Vec<_>>()
-        );
-    }
-}
-
 /// What a [`publish`] did.
 pub struct Published {
     /// Every file written, as full paths, in the order of the outputs.
@@ -436,4 +412,28 @@ fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
         .map(PathBuf::from)
         .filter(|p| crate::output::is_contained(p))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parallel_map;
+
+    /// A panicking render job must take the run down, not vanish from the
+    /// results (which once let a build exit 0 with outputs missing).
+    #[test]
+    fn a_panic_in_a_worker_is_not_swallowed() {
+        let items: Vec<usize> = (0..16).collect();
+        let caught = std::panic::catch_unwind(|| {
+            parallel_map(&items, |&i| {
+                assert!(i != 7, "job 7 failed");
+                i
+            })
+        });
+        assert!(caught.is_err(), "the panic was swallowed");
+        // Without a panic every result comes back, in order.
+        assert_eq!(
+            parallel_map(&items, |&i| i * 2),
+            (0..16).map(|i| i * 2).collect::<Vec<_>>()
+        );
+    }
 }

@@ -80,8 +80,11 @@ fn has_finding(o: &Output, code: &str, at: &str) -> bool {
 // ---------------------------------------------------------------------------
 // 1. check is build's pre-flight.
 
+/// A named change that breaks a clean project.
+type Breakage = (&'static str, Box<dyn Fn(&Scratch)>);
+
 /// Every bad input the suite knows of, as a change to a clean project.
-fn bad_inputs() -> Vec<(&'static str, Box<dyn Fn(&Scratch)>)> {
+fn bad_inputs() -> Vec<Breakage> {
     vec![
         (
             "emoji missing from the font",
