@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use rustybuzz::{Direction, Feature, ShapePlan, UnicodeBuffer, script, ttf_parser};
 
@@ -78,7 +78,14 @@ pub struct Font {
     bmp: Vec<AtomicU32>,
     /// Characters outside the BMP (rare: 𠮷 and friends).
     astral: RwLock<HashMap<char, Option<(u16, u16)>>>,
+    /// Shaped runs by text: a paragraph appears in several documents of a
+    /// run (the abstract alone, in the handout, in the bilingual handout)
+    /// and is shaped once. Clusters are relative to the run.
+    shaped: RwLock<HashMap<ShapeKey, Arc<[ShapedGlyph]>>>,
 }
+
+/// A shaped run's key: CJK or not, and its text.
+type ShapeKey = (bool, Box<str>);
 
 impl std::fmt::Debug for Font {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -180,6 +187,7 @@ impl Font {
             cjk_plan: OnceLock::new(),
             bmp: (0..0x10000).map(|_| AtomicU32::new(0)).collect(),
             astral: RwLock::new(HashMap::new()),
+            shaped: RwLock::new(HashMap::new()),
         })
     }
 
@@ -310,21 +318,43 @@ impl Font {
     }
 
     fn shape_run(&self, text: &str, cjk: bool, base: usize, out: &mut Vec<ShapedGlyph>) {
+        let key = (cjk, Box::<str>::from(text));
+        let cached = self.shaped.read().ok().and_then(|m| m.get(&key).cloned());
+        let glyphs = match cached {
+            Some(g) => g,
+            None => {
+                let g = self.shape_uncached(text, cjk);
+                if let Ok(mut m) = self.shaped.write() {
+                    m.insert(key, g.clone());
+                }
+                g
+            }
+        };
+        out.extend(glyphs.iter().map(|g| ShapedGlyph {
+            cluster: base + g.cluster,
+            ..*g
+        }));
+    }
+
+    fn shape_uncached(&self, text: &str, cjk: bool) -> Arc<[ShapedGlyph]> {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(Direction::LeftToRight);
         buffer.set_script(if cjk { script::HAN } else { script::LATIN });
         let glyphs = rustybuzz::shape_with_plan(&self.face, self.plan(cjk), buffer);
         let em = self.units_per_em;
-        for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
-            out.push(ShapedGlyph {
+        glyphs
+            .glyph_infos()
+            .iter()
+            .zip(glyphs.glyph_positions())
+            .map(|(info, pos)| ShapedGlyph {
                 gid: u16::try_from(info.glyph_id).unwrap_or(0),
-                cluster: base + info.cluster as usize,
+                cluster: info.cluster as usize,
                 advance: pos.x_advance as f32 / em,
                 dx: pos.x_offset as f32 / em,
                 dy: pos.y_offset as f32 / em,
-            });
-        }
+            })
+            .collect()
     }
 
     /// Every character of the document must be in the font: a missing glyph
