@@ -281,7 +281,13 @@ fn main() {
             5,
             0,
             &clean,
-            &|| outputs(&dist, 31, 11),
+            &|| {
+                // Every document in both locales, three formats, plus the
+                // bilingual handout.
+                let docs = std::fs::read_dir(dir.join("content/documents"))
+                    .map_or(0, |d| d.count());
+                outputs(&dist, docs * 2 * 3 + 1, docs * 2 + 1)
+            },
         );
         let (tc, _) = process(&["--project", &dir_s, "check"], 5, 1, &nothing, &fine);
         let pages = std::fs::read(dist.join("handout.pdf"))

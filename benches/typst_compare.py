@@ -93,8 +93,11 @@ def to_typst(md, title):
         '  footer: context align(center, text(8pt, fill: luma(115),',
         '    counter(page).display("1 / 1", both: true))))',
         '#set text(font: "Noto Sans JP", size: 10pt, lang: "ja")',
-        "#set par(justify: true, first-line-indent: (amount: 1em, all: true), leading: 0.7em, spacing: 0.7em)",
-        "#show heading: it => block(above: 1.3em, below: 0.7em)[#text(12.5pt, weight: \"bold\", it.body) #v(-0.6em) #line(length: 100%, stroke: 0.5pt + luma(153))]",
+        # talkdoc: 1.7 × 10 pt per line; Typst's leading is the gap below
+        # the cap-height-to-baseline line box (0.733 em for this font).
+        "#set par(justify: true, first-line-indent: (amount: 1em, all: true), leading: 0.97em, spacing: 1.2em)",
+        "#show list: set par(leading: 0.82em)",
+        "#show heading: it => block(above: 1.3em, below: 0.7em)[#set par(first-line-indent: 0pt); #text(12.5pt, weight: \"bold\", it.body) #v(-0.6em) #line(length: 100%, stroke: 0.5pt + luma(153))]",
         "#set list(marker: ([•], [◦], [▪]))",
         "",
     ]
@@ -104,7 +107,7 @@ def to_typst(md, title):
             lines.append("")
             continue
         if line.startswith("# "):
-            lines.append('#block(below: 14pt)[#text(17pt, weight: "bold")[%s] #v(-4pt) #line(length: 100%%, stroke: 1.2pt)]' % inline(line[2:]))
+            lines.append('#block(below: 14pt)[#set par(first-line-indent: 0pt, justify: false); #text(17pt, weight: "bold")[%s] #v(-4pt) #line(length: 100%%, stroke: 1.2pt)]' % inline(line[2:]))
         elif line.startswith("## "):
             lines.append("= " + inline(line[3:]))
         else:
