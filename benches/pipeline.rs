@@ -284,8 +284,8 @@ fn main() {
             &|| {
                 // Every document in both locales, three formats, plus the
                 // bilingual handout.
-                let docs = std::fs::read_dir(dir.join("content/documents"))
-                    .map_or(0, |d| d.count());
+                let docs =
+                    std::fs::read_dir(dir.join("content/documents")).map_or(0, |d| d.count());
                 outputs(&dist, docs * 2 * 3 + 1, docs * 2 + 1)
             },
         );
