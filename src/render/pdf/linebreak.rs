@@ -204,15 +204,16 @@ pub struct Line {
 /// Breaks paragraphs into lines.
 ///
 /// Why a struct: the English hyphenation dictionary is deserialised once,
-/// here, and reused for every paragraph.
+/// on the first word that needs it, and reused for every paragraph (a
+/// Japanese-only run never loads it).
 pub struct LineBreaker {
-    dict: Option<Standard>,
+    dict: std::sync::OnceLock<Option<Standard>>,
 }
 
 impl fmt::Debug for LineBreaker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LineBreaker")
-            .field("hyphenation", &self.dict.is_some())
+            .field("hyphenation loaded", &self.dict.get().is_some())
             .finish()
     }
 }
@@ -794,17 +795,23 @@ impl Ctx<'_> {
 }
 
 impl LineBreaker {
-    /// Creates a line breaker, loading the embedded US English hyphenation
-    /// patterns.
+    /// Creates a line breaker; the embedded US English hyphenation patterns
+    /// are loaded when a word first needs them.
     ///
-    /// Why: loading the dictionary takes a few milliseconds; do it once per
-    /// document rather than per paragraph. If it could not be loaded (it is
-    /// compiled in, so this should not happen), lines are simply never
-    /// hyphenated.
+    /// Why: loading the dictionary takes about half a millisecond; do it
+    /// once per run rather than per paragraph, and not at all when nothing
+    /// is hyphenated. If it could not be loaded (it is compiled in, so this
+    /// should not happen), lines are simply never hyphenated.
     pub fn new() -> Self {
         LineBreaker {
-            dict: Standard::from_embedded(Language::EnglishUS).ok(),
+            dict: std::sync::OnceLock::new(),
         }
+    }
+
+    fn dict(&self) -> Option<&Standard> {
+        self.dict
+            .get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok())
+            .as_ref()
     }
 
     /// Breaks one paragraph into lines.
@@ -1051,7 +1058,6 @@ impl LineBreaker {
         avail: f64,
         widths: &[f64],
     ) -> Option<usize> {
-        let dict = self.dict.as_ref()?;
         let cl = ctx.cl;
         let n = cl.len();
         // The overflowing word: the one containing cluster k, or the one just
@@ -1098,7 +1104,7 @@ impl LineBreaker {
         }
         let mut cache = ctx.hyphenated.borrow_mut();
         if cache.as_ref().is_none_or(|(start, _)| *start != ws) {
-            *cache = Some((ws, dict.hyphenate(word).breaks));
+            *cache = Some((ws, self.dict()?.hyphenate(word).breaks));
         }
         let offsets = cache.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
         let mut best = None;
