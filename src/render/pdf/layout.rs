@@ -4,7 +4,7 @@
 //! page breaks (keep headings with what follows, no orphans or widows) and
 //! the running header and footer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::fonts::{Font, ShapedGlyph};
 use super::linebreak::{Line, LineBreaker, Measure, Options};
@@ -644,6 +644,7 @@ impl<'a> Flow<'a> {
     }
 
     fn list(&mut self, items: &[ListItem], numbered: bool, depth: usize) {
+        const BULLETS: [&[char]; 3] = [&['•', '・'], &['◦', '○', '・'], &['▪', '■', '・']];
         let s = self.style;
         let size = s.body_size;
         let indent = MARGIN_X + depth as f32 * 1.5 * size;
@@ -688,69 +689,7 @@ impl<'a> Flow<'a> {
     }
 }
 
-/// Bullets by nesting depth: the first the font has.
-const BULLETS: [&[char]; 3] = [&['•', '・'], &['◦', '○', '・'], &['▪', '■', '・']];
-
 impl<'a> Layout<'a> {
-    /// The glyphs laying out `doc` (with `header` as its running header)
-    /// will draw, known before layout: every styled run shaped exactly as
-    /// layout shapes it, plus what layout adds (hyphen, bullets, list
-    /// numbers, page numbers, ellipsis). Lets the font be subset while the
-    /// pages are laid out; the writer checks the drawn glyphs against it.
-    pub fn predict_glyphs(&self, doc: &Document, header: &str, out: &mut BTreeSet<u16>) {
-        let mut add = |flat: &Flat| {
-            let shaped = Shaped::new(self.font, &flat.text, &flat.cuts());
-            out.extend(shaped.glyphs.iter().map(|g| g.gid).filter(|&g| g != 0));
-        };
-        let bold = |text: &Text| {
-            let mut flat = Flat::default();
-            flat.inlines(&text.inlines, true, BLACK, None);
-            flat
-        };
-        if let Some(title) = &doc.title {
-            add(&bold(title));
-        }
-        fn items(list: &[ListItem], add: &mut dyn FnMut(&Flat)) {
-            for item in list {
-                let mut flat = Flat::default();
-                let marked = item.mark.is_some();
-                flat.inlines(
-                    &item.text.inlines,
-                    marked,
-                    if marked { ACCENT } else { BLACK },
-                    None,
-                );
-                if let Some(mark) = &item.mark {
-                    flat.push(&format!(" ({mark})"), false, ACCENT, None);
-                }
-                add(&flat);
-                items(&item.children, add);
-            }
-        }
-        for block in &doc.blocks {
-            match block {
-                Block::Heading(t) => add(&bold(t)),
-                Block::Paragraph(t) => {
-                    let mut flat = Flat::default();
-                    flat.inlines(&t.inlines, false, BLACK, None);
-                    add(&flat);
-                }
-                Block::List(l) => items(&l.items, &mut add),
-            }
-        }
-        let header = Shaped::new(self.font, header, &[]);
-        out.extend(header.glyphs.iter().map(|g| g.gid).filter(|&g| g != 0));
-        let mut extra: Vec<char> = "0123456789 /.-".chars().collect();
-        extra.push(self.font.pick(&['…', '.']));
-        extra.extend(BULLETS.iter().map(|b| self.font.pick(b)));
-        out.extend(
-            extra
-                .into_iter()
-                .filter_map(|c| self.font.glyph(c))
-                .map(|(g, _)| g),
-        );
-    }
-
     /// Lays out one document. `outline_level` is the bookmark level of its
     /// title (0 alone, 1 inside a bilingual handout).
     pub fn document(&self, doc: &Document, outline_level: usize) -> Laid {

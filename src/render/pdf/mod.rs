@@ -10,9 +10,6 @@ pub mod layout;
 pub mod linebreak;
 pub mod write;
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use fonts::Font;
 use layout::Layout;
 use linebreak::LineBreaker;
@@ -50,64 +47,14 @@ impl Pdf {
         meta: &write::Metadata<'_>,
     ) -> Result<Vec<u8>> {
         let layout = self.layout();
-        for (doc, _) in parts {
-            self.font.check_coverage(doc)?;
-        }
-        // The font is subset to the glyphs known from shaping (before lines
-        // are broken), on a second thread while the pages are laid out when
-        // a core is free (a single-PDF build), else in line: the same bytes
-        // either way.
-        let mut glyphs = std::collections::BTreeSet::new();
+        let mut laid_parts = Vec::new();
         for (doc, title) in parts {
-            layout.predict_glyphs(doc, title, &mut glyphs);
-        }
-        let lay_out = || {
+            self.font.check_coverage(doc)?;
             // Each document's title is a top-level bookmark, its headings beneath.
-            let laid_parts = parts
-                .iter()
-                .map(|(doc, title)| (layout.document(doc, 0), title.to_string()))
-                .collect();
-            layout.finish(laid_parts)
-        };
-        let _busy = Busy::enter();
-        if Busy::cores_free() {
-            std::thread::scope(|s| {
-                let subset = s.spawn(|| write::Subset::new(&self.font, &glyphs));
-                let laid = lay_out();
-                // A subset that failed is made again (and its error reported)
-                // from the glyphs actually drawn.
-                let prepared = subset.join().ok().and_then(|r| r.ok());
-                write::write_pdf_with(&self.font, &laid, meta, prepared)
-            })
-        } else {
-            let prepared = write::Subset::new(&self.font, &glyphs).ok();
-            write::write_pdf_with(&self.font, &lay_out(), meta, prepared)
+            laid_parts.push((layout.document(doc, 0), title.to_string()));
         }
-    }
-}
-
-/// Counts PDFs being rendered, to know whether a core is free.
-static RENDERING: AtomicUsize = AtomicUsize::new(0);
-
-struct Busy;
-
-impl Busy {
-    fn enter() -> Busy {
-        RENDERING.fetch_add(1, Ordering::Relaxed);
-        Busy
-    }
-
-    fn cores_free() -> bool {
-        static CORES: OnceLock<usize> = OnceLock::new();
-        let cores =
-            *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        RENDERING.load(Ordering::Relaxed) < cores
-    }
-}
-
-impl Drop for Busy {
-    fn drop(&mut self) {
-        RENDERING.fetch_sub(1, Ordering::Relaxed);
+        let laid = layout.finish(laid_parts);
+        write::write_pdf(&self.font, &laid, meta)
     }
 }
 

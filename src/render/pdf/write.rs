@@ -86,7 +86,7 @@ fn skeleton_ops(items: &[Item]) -> Vec<Op> {
 /// The font as embedded in one PDF: the subset program and, per original
 /// glyph ID, its code (= its glyph ID in the subset, which `subsetter`
 /// makes the CID too) and its `/W` width in thousandths of an em.
-pub struct Subset {
+struct Subset {
     program: Vec<u8>,
     codes: BTreeMap<u16, (u16, f32)>,
     /// The six-capital-letter subset tag, from the subset's content.
@@ -94,8 +94,7 @@ pub struct Subset {
 }
 
 impl Subset {
-    /// Subsets `font` to the glyphs `used`.
-    pub fn new(font: &Font, used: &BTreeSet<u16>) -> Result<Subset> {
+    fn new(font: &Font, used: &BTreeSet<u16>) -> Result<Subset> {
         let mut remapper = subsetter::GlyphRemapper::new();
         for &gid in used {
             remapper.remap(gid);
@@ -479,23 +478,11 @@ fn add_font(
 
 /// Serialises laid-out pages to PDF bytes.
 pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8>> {
-    write_pdf_with(font, laid, meta, None)
-}
-
-/// Serialises laid-out pages to PDF bytes with a font subset made in
-/// advance, if it holds every glyph the pages draw (else the font is
-/// subset to exactly those).
-pub fn write_pdf_with(
-    font: &Font,
-    laid: &Laid,
-    meta: &Metadata<'_>,
-    prepared: Option<Subset>,
-) -> Result<Vec<u8>> {
     let used = used_glyphs(laid);
-    let subset = match prepared {
-        _ if used.is_empty() => None,
-        Some(s) if used.iter().all(|g| s.codes.contains_key(g)) => Some(s),
-        _ => Some(Subset::new(font, &used)?),
+    let subset = if used.is_empty() {
+        None
+    } else {
+        Some(Subset::new(font, &used)?)
     };
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
