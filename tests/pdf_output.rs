@@ -880,3 +880,36 @@ fn qpdf_check_is_clean() {
         assert!(!stdout.contains("WARNING"), "{}: {stdout}", pdf.display());
     }
 }
+
+#[test]
+fn a_pdf_built_alone_is_byte_identical_to_the_same_pdf_in_a_full_build() {
+    // The font subset depends on the PDF's own pages only, not on what else
+    // the run renders.
+    let all = Built::new();
+    for (locale, name) in [("ja", "handout"), ("en", "abstract"), ("ja", "takeaways")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        common::talkdoc()
+            .arg("--project")
+            .arg(common::manifest_dir())
+            .args([
+                "build",
+                "-q",
+                "--format",
+                "pdf",
+                "--locale",
+                locale,
+                "--document",
+                name,
+            ])
+            .arg("--out")
+            .arg(dir.path())
+            .assert()
+            .success();
+        let alone = std::fs::read(dir.path().join(format!("{locale}/{name}.pdf"))).expect("read");
+        let within = std::fs::read(all.pdf(&format!("{locale}/{name}.pdf"))).expect("read");
+        assert!(
+            alone == within,
+            "{locale}/{name}.pdf differs when built alone"
+        );
+    }
+}
