@@ -5,9 +5,9 @@
     cargo build --release
     python3 benches/typst_compare.py [--runs 21]
 
-Both are timed as whole processes (wall time, median; peak RSS from
-wait4), alternating in one run of this script, so both see the same machine
-state:
+Both are timed as whole processes (wall time, median), alternating in one
+run of this script, so both see the same machine state; peak RSS from one
+more run of each under GNU time:
 
 - talkdoc: `talkdoc build` of the real project: every locale, document and
   format (31 files, 11 PDFs);
@@ -121,22 +121,38 @@ def to_typst(md, title):
     return "\n".join(lines) + "\n"
 
 
-def timed(argv, check, env=None):
-    """Runs argv; returns (seconds, peak RSS in MB) if it exited 0 and
+def peak_rss(argv):
+    """Peak RSS in MB of one run of argv, through GNU time (a small parent:
+    a child spawned by this Python would count this Python's pages too)."""
+    if not os.path.exists("/usr/bin/time"):
+        return float("nan")
+    out = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        return int(out.stderr.strip().splitlines()[-1]) / 1024.0
+    except (ValueError, IndexError):
+        return float("nan")
+
+
+def timed(argv, check):
+    """Runs argv; returns its wall time in seconds if it exited 0 and
     check() holds afterwards, else exits with the reason."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit("typst_compare: %s failed (exit %d): %s" % (argv[0], proc.returncode, err))
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        start = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, os.environ,
+                             file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
+        _, status, _ = os.wait4(pid, 0)
+        elapsed = time.perf_counter() - start
+    finally:
+        os.close(devnull)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit("typst_compare: %s failed (exit %d)" % (" ".join(argv[:2]), code))
     problem = check()
     if problem:
         sys.exit("typst_compare: %s: %s" % (" ".join(argv[:2]), problem))
-    return elapsed, usage.ru_maxrss / 1024.0
+    return elapsed
 
 
 def main():
@@ -189,18 +205,19 @@ def main():
                 return "not a PDF of the handout"
             return None
 
-        t_talkdoc, t_typst, rss_talkdoc, rss_typst = [], [], [], []
+        t_talkdoc, t_typst = [], []
         for i in range(runs + 2):
             shutil.rmtree(out, ignore_errors=True)
-            t, rss = timed(talkdoc_argv, talkdoc_outputs)
+            t = timed(talkdoc_argv, talkdoc_outputs)
             if os.path.exists(typst_pdf):
                 os.remove(typst_pdf)
-            tt, rss_t = timed(typst_argv, typst_output)
+            tt = timed(typst_argv, typst_output)
             if i >= 2:  # two warm-up rounds
                 t_talkdoc.append(t)
                 t_typst.append(tt)
-                rss_talkdoc.append(rss)
-                rss_typst.append(rss_t)
+        shutil.rmtree(out, ignore_errors=True)
+        rss_talkdoc = [peak_rss(talkdoc_argv)]
+        rss_typst = [peak_rss(typst_argv)]
         ms = lambda xs: statistics.median(xs) * 1000.0
         ratio = statistics.median(t_talkdoc) / statistics.median(t_typst)
         pages = subprocess.run(["pdfinfo", typst_pdf], capture_output=True, text=True).stdout
