@@ -1,8 +1,8 @@
 //! PDF export with Japanese typography.
 //!
 //! Stages, as in Typst: [`fonts`] (parse once with ttf-parser, check
-//! coverage, shape runs with rustybuzz) → [`linebreak`] (UAX #14 + kinsoku
-//! + hyphenation, spacing, justification, over measured clusters) →
+//! coverage, shape runs with rustybuzz) → [`linebreak`] (UAX #14, kinsoku,
+//! hyphenation, spacing, justification, over measured clusters) →
 //! [`layout`] (positioned glyphs on pages, keeps, header/footer; no PDF
 //! knowledge) → [`write`] (subset with subsetter, font objects, content
 //! streams; printpdf + lopdf; no line-breaking knowledge).
