@@ -4,7 +4,9 @@
 //! Run with `cargo bench`. Whole-process figures (median wall time over many
 //! runs, peak RSS from `wait4`) are what a user or CI job experiences;
 //! in-process figures show where the time goes. Each figure is compared with
-//! the budget; the command exits non-zero when one is over.
+//! the budget; the command exits non-zero when one is over. Only runs that
+//! succeeded and wrote their outputs are timed. The side-by-side with Typst
+//! is `benches/typst_compare.py` (it needs `pip install typst==0.15.2`).
 
 #[path = "synth.rs"]
 mod synth;
