@@ -4,12 +4,14 @@
 //! Run with `cargo bench`. Whole-process figures (median wall time over many
 //! runs, peak RSS from `wait4`) are what a user or CI job experiences;
 //! in-process figures show where the time goes. Each figure is compared with
-//! the budget; the command exits non-zero when one is over.
+//! the budget; the command exits non-zero when one is over. Only runs that
+//! succeeded and wrote their outputs are timed. The side-by-side with Typst
+//! is `benches/typst_compare.py` (it needs `pip install typst==0.15.2`).
 
 #[path = "synth.rs"]
 mod synth;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,10 +21,21 @@ use talkdoc::project::Project;
 const BIN: &str = env!("CARGO_BIN_EXE_talkdoc");
 
 /// Median wall time and peak RSS (KiB) of `talkdoc args` over `runs` runs.
-fn process(args: &[&str], runs: usize) -> (Duration, u64) {
+/// Only runs that exit with a status up to `max_status` (0 for a build; 1
+/// is `check` reporting findings) and leave what `expect` checks for are
+/// timed: anything else stops the benchmark. `before` runs untimed before each run
+/// (e.g. removing the output folder, so outputs are really written).
+fn process(
+    args: &[&str],
+    runs: usize,
+    max_status: i32,
+    before: &dyn Fn(),
+    expect: &dyn Fn() -> Result<(), String>,
+) -> (Duration, u64) {
     let mut times = Vec::new();
     let mut peak = 0;
     for _ in 0..runs {
+        before();
         let start = Instant::now();
         let child = Command::new(BIN)
             .args(args)
@@ -34,17 +47,61 @@ fn process(args: &[&str], runs: usize) -> (Duration, u64) {
         // SAFETY: plain wait4 on our own child; rusage is written by the kernel.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        times.push(start.elapsed());
+        let elapsed = start.elapsed();
         assert_eq!(waited, pid, "wait4 failed");
         assert!(
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= max_status,
             "talkdoc {args:?} failed"
         );
+        if let Err(e) = expect() {
+            panic!("talkdoc {args:?} exited 0 but {e}");
+        }
+        times.push(elapsed);
         peak = peak.max(usage.ru_maxrss as u64);
         std::mem::forget(child);
     }
     times.sort();
     (times[times.len() / 2], peak)
+}
+
+/// Checks that `dir` holds `files` non-empty files, `pdfs` of them PDFs.
+fn outputs(dir: &Path, files: usize, pdfs: usize) -> Result<(), String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, &mut found);
+    let n_pdf = found
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .count();
+    if found.len() != files || n_pdf != pdfs {
+        return Err(format!(
+            "wrote {} files ({n_pdf} PDFs) into {}, expected {files} ({pdfs} PDFs)",
+            found.len(),
+            dir.display()
+        ));
+    }
+    if let Some(p) = found
+        .iter()
+        .find(|p| std::fs::metadata(p).map_or(true, |m| m.len() == 0))
+    {
+        return Err(format!("{} is empty", p.display()));
+    }
+    Ok(())
+}
+
+fn nothing() {}
+
+fn fine() -> Result<(), String> {
+    Ok(())
 }
 
 /// Median of `runs` in-process runs of `f`.
@@ -103,18 +160,37 @@ fn main() {
     let runs = 31;
 
     println!("real proposal, whole process (median of {runs} runs, peak RSS):");
+    let clean = || {
+        let _ = std::fs::remove_dir_all(&out);
+    };
     let (t, rss) = process(
         &["--project", &root_s, "build", "-q", "--out", &out_s],
         runs,
+        0,
+        &clean,
+        &|| outputs(&out, 31, 11),
     );
     budget.check(
         "build: every locale, document and format",
         ms(t),
-        100.0,
+        25.0,
         "ms",
     );
-    budget.check("build: peak RSS", rss as f64 / 1024.0, 64.0, "MB");
-    let (t, rss) = process(&["--project", &root_s, "check"], runs);
+    budget.check("build: peak RSS", rss as f64 / 1024.0, 24.0, "MB");
+    let size = |rel: &str| std::fs::metadata(out.join(rel)).map_or(f64::NAN, |m| m.len() as f64);
+    budget.check(
+        "Japanese handout PDF size",
+        size("ja/handout.pdf") / 1024.0,
+        70.0,
+        "KB",
+    );
+    budget.check(
+        "English handout PDF size",
+        size("en/handout.pdf") / 1024.0,
+        20.0,
+        "KB",
+    );
+    let (t, rss) = process(&["--project", &root_s, "check"], runs, 0, &nothing, &fine);
     budget.check("check", ms(t), 20.0, "ms");
     budget.check("check: peak RSS", rss as f64 / 1024.0, 64.0, "MB");
     let (t, rss) = process(
@@ -133,9 +209,12 @@ fn main() {
             "handout",
         ],
         runs,
+        0,
+        &clean,
+        &|| outputs(&out, 1, 1),
     );
-    budget.report("one Japanese PDF (handout)", ms(t), "ms");
-    budget.report("one Japanese PDF: peak RSS (MB)", rss as f64 / 1024.0, "MB");
+    budget.check("one Japanese PDF (handout)", ms(t), 10.0, "ms");
+    budget.report("one Japanese PDF: peak RSS", rss as f64 / 1024.0, "MB");
 
     println!("real proposal, in process (median of {runs} runs):");
     let project = Project::load(&root).expect("load the project");
@@ -188,6 +267,9 @@ fn main() {
         let messages = synth::make_project(&root, &dir, factor);
         let dir_s = dir.to_str().unwrap().to_string();
         let dist = dir.join("dist");
+        let clean = || {
+            let _ = std::fs::remove_dir_all(&dist);
+        };
         let (t, rss) = process(
             &[
                 "--project",
@@ -198,8 +280,17 @@ fn main() {
                 dist.to_str().unwrap(),
             ],
             5,
+            0,
+            &clean,
+            &|| {
+                // Every document in both locales, three formats, plus the
+                // bilingual handout.
+                let docs =
+                    std::fs::read_dir(dir.join("content/documents")).map_or(0, |d| d.count());
+                outputs(&dist, docs * 2 * 3 + 1, docs * 2 + 1)
+            },
         );
-        let (tc, _) = process(&["--project", &dir_s, "check"], 5);
+        let (tc, _) = process(&["--project", &dir_s, "check"], 5, 1, &nothing, &fine);
         let pages = std::fs::read(dist.join("handout.pdf"))
             .map(|b| count_pages(&b))
             .unwrap_or(0);

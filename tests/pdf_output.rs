@@ -10,6 +10,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{Bookmark, PdfText, PdfValue, pdf_bookmarks, pdf_catalog, pdf_get, pdf_objects};
@@ -413,4 +414,556 @@ fn handout_has_japanese_pages_then_english_pages_and_bookmarks() {
             }],
         }]
     );
+}
+
+// ---------------------------------------------------------------------------
+// The PDF engine: text extraction, kerning, ligatures, font objects, qpdf.
+
+/// Runs qpdf; a missing qpdf fails the test (it never skips).
+fn qpdf(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new("qpdf")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run `qpdf` ({e}). The PDF tests need qpdf on PATH to check \
+                 and decompress PDFs: install it, e.g. `apt-get install qpdf`"
+            )
+        })
+}
+
+/// The PDF rewritten by qpdf with every stream decompressed (QDF mode), so
+/// content streams and the ToUnicode map can be read as text.
+fn uncompressed(pdf: &Path) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("qdf.pdf");
+    let result = qpdf(&[
+        "--qdf".as_ref(),
+        "--object-streams=disable".as_ref(),
+        pdf.as_os_str(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        result.status.success(),
+        "qpdf --qdf {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let mut bytes = std::fs::read(&out).expect("read the QDF file");
+    // QDF annotates objects with `%% Original object ID: …` comment lines,
+    // which the minimal object reader would take for objects: blank them.
+    let mut line_start = 0;
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\n' {
+            if bytes[line_start..i].starts_with(b"%%") {
+                bytes[line_start..i].fill(b' ');
+            }
+            line_start = i + 1;
+        }
+    }
+    bytes
+}
+
+/// The data of stream object `num` in an uncompressed PDF.
+fn stream_data(bytes: &[u8], num: u32) -> Vec<u8> {
+    let head = format!("\n{num} 0 obj");
+    let at = bytes
+        .windows(head.len())
+        .position(|w| w == head.as_bytes())
+        .unwrap_or_else(|| panic!("no object {num}"));
+    let rest = &bytes[at..];
+    let start = rest
+        .windows(7)
+        .position(|w| w == b"stream\n")
+        .map(|p| p + 7)
+        .unwrap_or_else(|| panic!("object {num} is not a stream"));
+    let len = rest[start..]
+        .windows(9)
+        .position(|w| w == b"endstream")
+        .unwrap_or_else(|| panic!("unterminated stream {num}"));
+    rest[start..start + len].to_vec()
+}
+
+fn reference(v: Option<PdfValue>) -> Option<u32> {
+    match v {
+        Some(PdfValue::Ref(n)) => Some(n),
+        Some(PdfValue::Other(s)) => s.split_whitespace().next()?.parse().ok(),
+        _ => None,
+    }
+}
+
+fn name(v: Option<PdfValue>) -> String {
+    match v {
+        Some(PdfValue::Name(n)) => n,
+        other => panic!("expected a name, got {other:?}"),
+    }
+}
+
+fn number(v: Option<PdfValue>) -> f64 {
+    match v {
+        Some(PdfValue::Other(s)) => s
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("not a number: {s}")),
+        other => panic!("expected a number, got {other:?}"),
+    }
+}
+
+/// Every PDF a build writes.
+fn all_pdfs(b: &Built) -> Vec<PathBuf> {
+    let mut pdfs: Vec<PathBuf> = b
+        .documents()
+        .iter()
+        .map(|d| b.pdf(&format!("{}/{}.pdf", d.locale, d.name)))
+        .collect();
+    pdfs.push(b.pdf("handout.pdf"));
+    pdfs
+}
+
+/// The ToUnicode map of the (one) font of a PDF: code → text.
+fn to_unicode(qdf: &[u8]) -> BTreeMap<u16, String> {
+    let objects = pdf_objects(qdf);
+    let type0 = objects
+        .values()
+        .find(|d| pdf_get(d, "Subtype") == Some(PdfValue::Name("Type0".into())))
+        .expect("a Type0 font");
+    let cmap = reference(pdf_get(type0, "ToUnicode")).expect("a ToUnicode map");
+    let data = String::from_utf8(stream_data(qdf, cmap)).expect("an ASCII CMap");
+    let mut map = BTreeMap::new();
+    let mut in_bfchar = false;
+    for line in data.lines() {
+        let line = line.trim();
+        if line.ends_with("beginbfchar") {
+            in_bfchar = true;
+        } else if line == "endbfchar" {
+            in_bfchar = false;
+        } else if in_bfchar {
+            let hex: Vec<&str> = line
+                .split(['<', '>'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            assert_eq!(hex.len(), 2, "bfchar line {line:?}");
+            let code = u16::from_str_radix(hex[0], 16).expect("hex code");
+            let units: Vec<u16> = (0..hex[1].len() / 4)
+                .map(|i| u16::from_str_radix(&hex[1][4 * i..4 * i + 4], 16).expect("hex"))
+                .collect();
+            map.insert(code, String::from_utf16(&units).expect("UTF-16"));
+        }
+    }
+    assert!(!map.is_empty(), "empty ToUnicode map");
+    map
+}
+
+/// The `TJ` arrays of every page content stream of an uncompressed PDF.
+fn tj_arrays(qdf: &[u8]) -> Vec<String> {
+    let objects = pdf_objects(qdf);
+    let mut out = Vec::new();
+    for page in objects
+        .values()
+        .filter(|d| pdf_get(d, "Type") == Some(PdfValue::Name("Page".into())))
+    {
+        let contents = reference(pdf_get(page, "Contents")).expect("page contents");
+        let data = String::from_utf8_lossy(&stream_data(qdf, contents)).into_owned();
+        let mut rest = data.as_str();
+        while let Some(start) = rest.find('[') {
+            let Some(len) = rest[start..].find(']') else {
+                break;
+            };
+            let array = &rest[start + 1..start + len];
+            let after = rest[start + len + 1..].trim_start();
+            if after.starts_with("TJ") {
+                out.push(array.to_string());
+            }
+            rest = &rest[start + len + 1..];
+        }
+    }
+    out
+}
+
+/// The numbers in a `TJ` array (positioning adjustments between glyphs).
+fn tj_numbers(array: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut rest = array;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('<') {
+            rest = r.split_once('>').map_or("", |(_, r)| r);
+            continue;
+        }
+        let end = rest.find(['<', ' ', '\n']).unwrap_or(rest.len());
+        if let Ok(n) = rest[..end].parse::<f64>() {
+            out.push(n);
+        }
+        rest = &rest[end.max(1).min(rest.len())..];
+    }
+    out
+}
+
+#[test]
+fn english_pdfs_are_kerned() {
+    let b = Built::new();
+    for doc in b.documents().iter().filter(|d| d.locale == "en") {
+        let qdf = uncompressed(&b.pdf(&format!("en/{}.pdf", doc.name)));
+        let arrays = tj_arrays(&qdf);
+        assert!(!arrays.is_empty(), "{}: no TJ", doc.name);
+        // English is set ragged right without letter spacing: every
+        // adjustment between glyphs is the font's kerning.
+        let kerns: Vec<f64> = arrays.iter().flat_map(|a| tj_numbers(a)).collect();
+        assert!(
+            kerns.len() >= 5,
+            "{}: only {} positioning adjustments in the English PDF (kerning expected)",
+            doc.name,
+            kerns.len()
+        );
+        assert!(
+            kerns.iter().all(|k| k.abs() < 150.0),
+            "{}: an adjustment too large for kerning: {kerns:?}",
+            doc.name
+        );
+    }
+    let qdf = uncompressed(&b.pdf("en/handout.pdf"));
+    let n: usize = tj_arrays(&qdf).iter().map(|a| tj_numbers(a).len()).sum();
+    assert!(n >= 100, "{n} kerning adjustments in the English handout");
+}
+
+#[test]
+fn ligatures_are_drawn_and_extract_as_letters() {
+    let b = Built::new();
+    let pdf = b.pdf("en/handout.pdf");
+    let qdf = uncompressed(&pdf);
+    let map = to_unicode(&qdf);
+    let ligatures: Vec<(u16, &String)> = map
+        .iter()
+        .filter(|(_, t)| t.chars().count() > 1)
+        .map(|(&c, t)| (c, t))
+        .collect();
+    assert!(
+        ligatures
+            .iter()
+            .any(|(_, t)| t.chars().all(|c| c.is_ascii_lowercase())),
+        "no letter ligature (fi, fl, …) in the ToUnicode map: {ligatures:?}"
+    );
+    let arrays = tj_arrays(&qdf).join(" ");
+    for (code, text) in &ligatures {
+        assert!(
+            arrays.contains(&format!("<{code:04x}>")) || arrays.contains(&format!("<{code:04X}>")),
+            "ligature {text:?} (code {code:04X}) is mapped but never drawn"
+        );
+    }
+    // Words drawn with a ligature come out of pdftotext as their letters.
+    let text = common::pdftotext(&pdf);
+    for word in ["field", "fields", "finer", "flowing"] {
+        assert!(
+            text.split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == word),
+            "{word:?} not extracted from the English handout"
+        );
+    }
+}
+
+/// The text of a PDF read back with `pdftotext -raw` (drawing order) over
+/// the body area, compared with the plain-text export.
+fn pdf_body_raw(pdf: &Path) -> String {
+    let size = common::pdfinfo(pdf)
+        .get("Page size")
+        .cloned()
+        .expect("page size");
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let (w, h) = (dims[0], dims[1]);
+    let (top, bottom) = ((h * 0.07).round(), (h * 0.06).round());
+    let args: Vec<String> = vec![
+        "-raw".into(),
+        "-enc".into(),
+        "UTF-8".into(),
+        "-x".into(),
+        "0".into(),
+        "-y".into(),
+        top.to_string(),
+        "-W".into(),
+        w.ceil().to_string(),
+        "-H".into(),
+        (h - top - bottom).round().to_string(),
+    ];
+    let mut argv: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    argv.push(pdf.as_os_str());
+    argv.push("-".as_ref());
+    common::run_tool("pdftotext", &argv)
+}
+
+/// A text as compared: list markers dropped, a link's `(url)` as `url`
+/// (the PDF prints the address after the link text for paper), and
+/// whitespace removed (Japanese) or collapsed to one space (English).
+/// Each char carries whether it may be skipped: a hyphen at the end of a
+/// PDF line, which the line breaker may have added.
+fn comparable(text: &str, pdf: bool, keep_spaces: bool) -> Vec<(char, bool)> {
+    let mut out: Vec<(char, bool)> = Vec::new();
+    for line in text.lines() {
+        let mut line = line.trim_start();
+        if pdf {
+            for bullet in ["• ", "◦ ", "▪ ", "・ "] {
+                if let Some(rest) = line.strip_prefix(bullet) {
+                    line = rest;
+                }
+            }
+        } else if let Some(rest) = line.strip_prefix("- ") {
+            line = rest;
+        }
+        let mut line = line.trim_end().to_string();
+        if !pdf {
+            while let Some(i) = line.find("(http") {
+                let Some(len) = line[i..].find(')') else {
+                    break;
+                };
+                line.replace_range(i + len..i + len + 1, "");
+                line.replace_range(i..i + 1, "");
+            }
+        }
+        // A dash standing alone (" -") is punctuation, never a hyphen the
+        // breaker added: the line end after it is a space.
+        let soft = pdf && line.ends_with('-') && !line.ends_with(" -");
+        let n = line.chars().count();
+        for (i, c) in line.chars().enumerate() {
+            if c.is_whitespace() {
+                if keep_spaces && out.last().is_some_and(|&(l, _)| l != ' ') {
+                    out.push((' ', false));
+                }
+                continue;
+            }
+            out.push((c, soft && i + 1 == n));
+        }
+        // A line end is a space between English words, except after a
+        // hyphen where the word goes on.
+        if keep_spaces && !line.is_empty() && !soft && out.last().is_some_and(|&(l, _)| l != ' ') {
+            out.push((' ', false));
+        }
+    }
+    while out.last().is_some_and(|&(c, _)| c == ' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Compares the PDF text with the export; a skippable hyphen may be absent
+/// from the export (a hyphen the line breaker added).
+fn assert_same_text(got: &[(char, bool)], want: &[(char, bool)], what: &str) {
+    let (mut i, mut j) = (0, 0);
+    let context = |v: &[(char, bool)], at: usize| -> String {
+        v[at.saturating_sub(40)..(at + 40).min(v.len())]
+            .iter()
+            .map(|&(c, _)| c)
+            .collect()
+    };
+    while i < got.len() || j < want.len() {
+        match (got.get(i), want.get(j)) {
+            (Some(&(g, _)), Some(&(w, _))) if g == w => {
+                i += 1;
+                j += 1;
+            }
+            (Some(&('-', true)), _) => i += 1,
+            _ => panic!(
+                "{what}: the PDF text differs from the .txt export at character {i}/{j}:\n  pdf: …{}…\n  txt: …{}…",
+                context(got, i),
+                context(want, j)
+            ),
+        }
+    }
+}
+
+#[test]
+fn pdftotext_of_every_pdf_is_the_text_export() {
+    let b = Built::new();
+    let txt = |locale: &str, name: &str| -> String {
+        std::fs::read_to_string(b.dir.path().join(format!("{locale}/{name}.txt")))
+            .expect("the .txt export")
+    };
+    let mut checked = 0;
+    for doc in b.documents() {
+        let pdf = b.pdf(&format!("{}/{}.pdf", doc.locale, doc.name));
+        let latin = doc.locale == "en";
+        let got = comparable(&pdf_body_raw(&pdf), true, latin);
+        let want = comparable(&txt(&doc.locale, &doc.name), false, latin);
+        assert!(
+            want.len() > 100,
+            "{} ({}): short export",
+            doc.name,
+            doc.locale
+        );
+        assert_same_text(&got, &want, &format!("{}/{}.pdf", doc.locale, doc.name));
+        checked += 1;
+    }
+    assert_eq!(checked, 10);
+    // The bilingual handout: the Japanese handout, then the English one.
+    let got = comparable(&pdf_body_raw(&b.pdf("handout.pdf")), true, false);
+    let mut want = comparable(&txt("ja", "handout"), false, false);
+    want.extend(comparable(&txt("en", "handout"), false, false));
+    assert_same_text(&got, &want, "handout.pdf");
+}
+
+#[test]
+fn the_text_comparison_is_not_vacuous() {
+    let want = comparable(
+        "time-series, engineering\n- item (https://e.x/a)",
+        false,
+        true,
+    );
+    let ok = comparable(
+        "time-\nseries, engi-\nneering\n• item https://e.x/a",
+        true,
+        true,
+    );
+    assert_same_text(&ok, &want, "ok");
+    for bad in [
+        "time-\nseries, engineeing\n• item https://e.x/a",
+        "timeseries, engineering\n• item https://e.x/a",
+        "time- series, engi-\nneering\n• item https://e.x/a",
+        "time-\nseries, engineering\n• item https://e.x/b",
+        "time-\nseries,engineering\n• item https://e.x/a",
+    ] {
+        let got = comparable(bad, true, true);
+        let r = std::panic::catch_unwind(|| assert_same_text(&got, &want, "bad"));
+        assert!(r.is_err(), "{bad:?} passed");
+    }
+}
+
+/// OS/2 sCapHeight, head unitsPerEm and hhea ascender and descender of an
+/// OpenType font, read from its table directory.
+fn font_tables(font: &[u8]) -> (i16, u16, i16, i16) {
+    let u16_at = |o: usize| u16::from_be_bytes([font[o], font[o + 1]]);
+    let u32_at = |o: usize| u32::from_be_bytes([font[o], font[o + 1], font[o + 2], font[o + 3]]);
+    let tables = usize::from(u16_at(4));
+    let find = |tag: &[u8; 4]| -> usize {
+        (0..tables)
+            .map(|i| 12 + 16 * i)
+            .find(|&r| &font[r..r + 4] == tag)
+            .map(|r| u32_at(r + 8) as usize)
+            .unwrap_or_else(|| panic!("no {:?} table", std::str::from_utf8(tag)))
+    };
+    let os2 = find(b"OS/2");
+    assert!(u16_at(os2) >= 2, "OS/2 version without sCapHeight");
+    let cap = u16_at(os2 + 88) as i16;
+    let upm = u16_at(find(b"head") + 18);
+    let hhea = find(b"hhea");
+    (cap, upm, u16_at(hhea + 4) as i16, u16_at(hhea + 6) as i16)
+}
+
+#[test]
+fn font_objects_are_consistent_and_from_the_font_tables() {
+    let font = talkdoc::render::pdf::fonts::Font::builtin().expect("built-in font");
+    let (cap, upm, ascent, descent) = font_tables(font.data().0);
+    assert_eq!((cap, upm), (733, 1000), "Noto Sans JP's OS/2 sCapHeight");
+    let scaled = |v: i16| (f64::from(v) * 1000.0 / f64::from(upm)).round();
+    let b = Built::new();
+    let mut tags = std::collections::BTreeSet::new();
+    for pdf in all_pdfs(&b) {
+        let bytes = std::fs::read(&pdf).expect("read");
+        let objects = pdf_objects(&bytes);
+        let of_type = |t: &str| -> Vec<&Vec<u8>> {
+            objects
+                .values()
+                .filter(|d| pdf_get(d, "Type") == Some(PdfValue::Name(t.into())))
+                .collect()
+        };
+        let fonts = of_type("Font");
+        let type0: Vec<_> = fonts
+            .iter()
+            .filter(|d| pdf_get(d, "Subtype") == Some(PdfValue::Name("Type0".into())))
+            .collect();
+        assert_eq!(type0.len(), 1, "{}: one Type0 font", pdf.display());
+        let cid_id = match pdf_get(type0[0], "DescendantFonts") {
+            Some(PdfValue::Other(s)) => s
+                .trim_matches(['[', ']', ' '])
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u32>().ok()),
+            other => reference(other),
+        }
+        .expect("DescendantFonts");
+        let cid = &objects[&cid_id];
+        let descriptor = &objects[&reference(pdf_get(cid, "FontDescriptor")).expect("descriptor")];
+        let font_name = name(pdf_get(descriptor, "FontName"));
+        let base = name(pdf_get(cid, "BaseFont"));
+        assert_eq!(
+            base,
+            font_name,
+            "{}: CIDFont BaseFont ≠ FontName",
+            pdf.display()
+        );
+        let type0_name = name(pdf_get(type0[0], "BaseFont"));
+        assert!(
+            type0_name == font_name || type0_name == format!("{font_name}-Identity-H"),
+            "{}: Type0 BaseFont {type0_name} for FontName {font_name}",
+            pdf.display()
+        );
+        let (tag, rest) = font_name.split_once('+').expect("a subset tag");
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{}: invalid subset tag in {font_name}",
+            pdf.display()
+        );
+        assert_eq!(rest, "NotoSansJP-Regular");
+        tags.insert(tag.to_string());
+        assert_eq!(number(pdf_get(descriptor, "CapHeight")), scaled(cap));
+        assert_eq!(number(pdf_get(descriptor, "Ascent")), scaled(ascent));
+        assert_eq!(number(pdf_get(descriptor, "Descent")), scaled(descent));
+        assert!(matches!(
+            pdf_get(descriptor, "FontFile3"),
+            Some(PdfValue::Ref(_)) | Some(PdfValue::Other(_))
+        ));
+        assert!(matches!(pdf_get(cid, "W"), Some(PdfValue::Other(w)) if w.len() > 4));
+    }
+    // The tag comes from the subset: different glyph sets, different tags.
+    assert!(tags.len() >= 8, "subset tags: {tags:?}");
+}
+
+#[test]
+fn qpdf_check_is_clean() {
+    let b = Built::new();
+    for pdf in all_pdfs(&b) {
+        let out = qpdf(&["--check".as_ref(), pdf.as_os_str()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("No syntax or stream encoding errors"),
+            "qpdf --check {} (exit {}):\n{stdout}\n{}",
+            pdf.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!stdout.contains("WARNING"), "{}: {stdout}", pdf.display());
+    }
+}
+
+#[test]
+fn a_pdf_built_alone_is_byte_identical_to_the_same_pdf_in_a_full_build() {
+    // The font subset depends on the PDF's own pages only, not on what else
+    // the run renders.
+    let all = Built::new();
+    for (locale, name) in [("ja", "handout"), ("en", "abstract"), ("ja", "takeaways")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        common::talkdoc()
+            .arg("--project")
+            .arg(common::manifest_dir())
+            .args([
+                "build",
+                "-q",
+                "--format",
+                "pdf",
+                "--locale",
+                locale,
+                "--document",
+                name,
+            ])
+            .arg("--out")
+            .arg(dir.path())
+            .assert()
+            .success();
+        let alone = std::fs::read(dir.path().join(format!("{locale}/{name}.pdf"))).expect("read");
+        let within = std::fs::read(all.pdf(&format!("{locale}/{name}.pdf"))).expect("read");
+        assert!(
+            alone == within,
+            "{locale}/{name}.pdf differs when built alone"
+        );
+    }
 }

@@ -4,8 +4,10 @@
 //! page breaks (keep headings with what follows, no orphans or widows) and
 //! the running header and footer.
 
-use super::fonts::Font;
-use super::linebreak::{Line, LineBreaker, Options};
+use std::collections::BTreeMap;
+
+use super::fonts::{Font, ShapedGlyph};
+use super::linebreak::{Line, LineBreaker, Measure, Options};
 use crate::document::{Block, Document, Inline, ListItem, Text};
 
 /// An RGB colour, components 0–1.
@@ -18,16 +20,25 @@ const RULE: Rgb = Rgb(0.6, 0.6, 0.6);
 const LINK: Rgb = Rgb(0.05, 0.3, 0.65);
 const ACCENT: Rgb = Rgb(0.7, 0.2, 0.1);
 
+/// A glyph placed on a line: its ID in the font, its x in PDF points and
+/// how far it is raised above the baseline (mark positioning), in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlacedGlyph {
+    pub gid: u16,
+    pub x: f32,
+    pub dy: f32,
+}
+
 /// Something to draw. Coordinates are PDF points from the bottom-left corner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    /// A run of characters on one baseline, each at its own x.
+    /// A run of shaped glyphs on one baseline, each at its own x.
     Glyphs {
         y: f32,
         size: f32,
         bold: bool,
         color: Rgb,
-        chars: Vec<(char, f32)>,
+        glyphs: Vec<PlacedGlyph>,
     },
     /// A horizontal rule.
     Rule {
@@ -65,6 +76,132 @@ pub struct OutlineEntry {
 pub struct Laid {
     pub pages: Vec<Page>,
     pub outline: Vec<OutlineEntry>,
+    /// The text each glyph stands for (several letters for a ligature), for
+    /// the PDF's ToUnicode map; the first use of a glyph decides.
+    pub unicode: BTreeMap<u16, String>,
+}
+
+/// A paragraph shaped once: its glyphs, and per byte of the text the
+/// advance attributed to the character starting there (what the line
+/// breaker measures).
+struct Shaped {
+    glyphs: Vec<ShapedGlyph>,
+    /// Per glyph: the end byte of its cluster (the text it stands for is
+    /// `text[cluster..end]`).
+    ends: Vec<usize>,
+    /// Per byte: advance in em of the glyphs whose cluster starts there.
+    adv: Vec<f32>,
+    /// Per byte: whether a glyph cluster starts there (false inside a
+    /// ligature or a base-and-mark cluster).
+    starts: Vec<bool>,
+    hyphen: f32,
+}
+
+/// Line and paragraph separators are not shaped: the breaker handles them.
+fn is_separator(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+impl Shaped {
+    /// Shapes `text`, never across the byte offsets in `cuts` (style
+    /// changes) or a line separator.
+    fn new(font: &Font, text: &str, cuts: &[usize]) -> Shaped {
+        let mut glyphs = Vec::with_capacity(text.len());
+        let mut ends = Vec::with_capacity(text.len());
+        let mut bounds: Vec<usize> = cuts.iter().copied().filter(|&c| c < text.len()).collect();
+        for (i, c) in text.char_indices() {
+            if is_separator(c) {
+                bounds.push(i);
+                bounds.push(i + c.len_utf8());
+            }
+        }
+        bounds.push(0);
+        bounds.push(text.len());
+        bounds.sort_unstable();
+        bounds.dedup();
+        for w in bounds.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let piece = &text[a..b];
+            if piece.chars().next().is_none_or(is_separator) {
+                continue;
+            }
+            let first = glyphs.len();
+            font.shape(piece, a, &mut glyphs);
+            // Cluster ends: the next larger cluster of this piece, or its end.
+            let mut end = b;
+            ends.resize(glyphs.len(), b);
+            for i in (first..glyphs.len()).rev() {
+                ends[i] = end;
+                if i > first && glyphs[i - 1].cluster != glyphs[i].cluster {
+                    end = glyphs[i].cluster;
+                }
+            }
+        }
+        let mut adv = vec![0.0; text.len() + 1];
+        let mut starts = vec![false; text.len() + 1];
+        for (i, c) in text.char_indices() {
+            if is_separator(c) {
+                starts[i] = true;
+            }
+        }
+        for g in &glyphs {
+            if let Some(a) = adv.get_mut(g.cluster) {
+                *a += g.advance;
+                starts[g.cluster] = true;
+            }
+        }
+        Shaped {
+            glyphs,
+            ends,
+            adv,
+            starts,
+            hyphen: font.advance(font.pick(&['-'])),
+        }
+    }
+}
+
+impl Measure for Shaped {
+    fn advance(&self, byte: usize, _ch: char) -> f32 {
+        self.adv.get(byte).copied().unwrap_or(0.0)
+    }
+    fn continues(&self, byte: usize) -> bool {
+        !self.starts.get(byte).copied().unwrap_or(true)
+    }
+    fn hyphen(&self) -> f32 {
+        self.hyphen
+    }
+}
+
+/// Records what glyphs stand for: one glyph per character when a cluster
+/// has as many glyphs as characters, else the whole cluster text on its
+/// first glyph (a ligature: "fi").
+fn record_unicode(
+    unicode: &mut BTreeMap<u16, String>,
+    text: &str,
+    shaped: &Shaped,
+    range: std::ops::Range<usize>,
+) {
+    let glyphs = &shaped.glyphs[range.clone()];
+    let mut i = 0;
+    while i < glyphs.len() {
+        let cluster = glyphs[i].cluster;
+        let mut j = i + 1;
+        while j < glyphs.len() && glyphs[j].cluster == cluster {
+            j += 1;
+        }
+        let end = shaped.ends[range.start + i];
+        let chars = text.get(cluster..end).unwrap_or("");
+        if chars.chars().count() == j - i {
+            for (g, c) in glyphs[i..j].iter().zip(chars.chars()) {
+                unicode.entry(g.gid).or_insert_with(|| c.to_string());
+            }
+        } else if !chars.is_empty() {
+            unicode
+                .entry(glyphs[i].gid)
+                .or_insert_with(|| chars.to_string());
+        }
+        i = j;
+    }
 }
 
 /// A4 portrait.
@@ -166,6 +303,11 @@ impl Flat {
         }
     }
 
+    /// Byte offsets where the style changes: shaping never crosses them.
+    fn cuts(&self) -> Vec<usize> {
+        self.spans.iter().map(|s| s.range.start).collect()
+    }
+
     fn style_at(&self, byte: usize) -> &Span {
         // Spans are sorted and contiguous; binary search by start.
         let i = self.spans.partition_point(|s| s.range.end <= byte);
@@ -188,6 +330,7 @@ struct Flow<'a> {
     /// Top of the next line box (PDF y).
     y: f32,
     outline: Vec<OutlineEntry>,
+    unicode: BTreeMap<u16, String>,
 }
 
 const BOTTOM: f32 = MARGIN_BOTTOM;
@@ -198,6 +341,7 @@ struct PendingLine<'t> {
     x: f32,
     line: Line,
     flat: &'t Flat,
+    shaped: &'t Shaped,
     size: f32,
     /// A label (bullet, number) drawn at `label.1` on this line.
     label: Option<(String, f32)>,
@@ -211,6 +355,7 @@ impl<'a> Flow<'a> {
             pages: vec![Page::default()],
             y: TOP,
             outline: Vec::new(),
+            unicode: BTreeMap::new(),
         }
     }
 
@@ -227,13 +372,10 @@ impl<'a> Flow<'a> {
         self.y - BOTTOM
     }
 
-    fn advance(&self, c: char) -> f32 {
-        self.layout.font.advance(c)
-    }
-
     fn break_lines(
         &self,
         flat: &Flat,
+        shaped: &Shaped,
         first: f32,
         rest: f32,
         size: f32,
@@ -248,7 +390,7 @@ impl<'a> Flow<'a> {
         };
         self.layout
             .breaker
-            .break_paragraph(&flat.text, &|c| self.advance(c), &opts)
+            .break_measured(&flat.text, shaped, &opts)
     }
 
     /// Places lines with `lead` points per line, moving to a new page so
@@ -299,28 +441,50 @@ impl<'a> Flow<'a> {
 
     fn draw_line(&mut self, pl: &PendingLine<'_>, baseline: f32) {
         let size = pl.size;
+        let font = self.layout.font;
         if let Some((label, lx)) = &pl.label {
-            let mut x = *lx;
-            let mut chars = Vec::new();
-            for c in label.chars() {
-                chars.push((c, x));
-                x += self.advance(c) * size;
-            }
+            let (glyphs, _) = self.layout.simple_run(label, *lx, size, &mut self.unicode);
             self.page().items.push(Item::Glyphs {
                 y: baseline,
                 size,
                 bold: false,
                 color: BLACK,
-                chars,
+                glyphs,
             });
         }
-        // Group characters into runs of equal style.
-        let mut run: Vec<(char, f32)> = Vec::new();
+        let shaped = pl.shaped;
+        let line = &pl.line;
+        // The glyphs whose clusters start on this line, each at the x the
+        // breaker gave its first character, plus the advances of the glyphs
+        // before it in the same cluster and its own offset.
+        let lo = shaped
+            .glyphs
+            .partition_point(|g| g.cluster < line.range.start);
+        let hi = shaped
+            .glyphs
+            .partition_point(|g| g.cluster < line.range.end);
+        record_unicode(&mut self.unicode, &pl.flat.text, shaped, lo..hi);
+        let mut run: Vec<PlacedGlyph> = Vec::new();
         let mut run_style: Option<(bool, Rgb)> = None;
         let mut links: Vec<(String, f32, f32)> = Vec::new();
         let mut items = Vec::new();
-        for pc in &pl.line.chars {
-            let span = pl.flat.style_at(pc.byte);
+        let mut pen = 0.0f32;
+        let mut last_cluster = usize::MAX;
+        for g in &shaped.glyphs[lo..hi] {
+            if g.cluster != last_cluster {
+                pen = 0.0;
+                last_cluster = g.cluster;
+            }
+            let i = line.chars.partition_point(|c| c.byte < g.cluster);
+            let Some(pc) = line.chars.get(i).filter(|c| c.byte == g.cluster) else {
+                continue;
+            };
+            let x = pl.x + pc.x + pen * size;
+            pen += g.advance;
+            if g.gid == 0 {
+                continue; // nothing to draw (a control character)
+            }
+            let span = pl.flat.style_at(g.cluster);
             let key = (span.bold, span.color);
             if run_style != Some(key) && !run.is_empty() {
                 let (bold, color) = run_style.unwrap_or((false, BLACK));
@@ -329,22 +493,32 @@ impl<'a> Flow<'a> {
                     size,
                     bold,
                     color,
-                    chars: std::mem::take(&mut run),
+                    glyphs: std::mem::take(&mut run),
                 });
             }
             run_style = Some(key);
-            let x = pl.x + pc.x;
-            run.push((pc.ch, x));
+            run.push(PlacedGlyph {
+                gid: g.gid,
+                x: x + g.dx * size,
+                dy: g.dy * size,
+            });
             if let Some(url) = &span.link {
-                let end = x + self.advance(pc.ch) * size;
+                let end = x + g.advance * size;
                 match links.last_mut() {
-                    Some((u, _, e)) if u == url => *e = end,
+                    Some((u, _, e)) if u == url => *e = end.max(*e),
                     _ => links.push((url.clone(), x, end)),
                 }
             }
         }
-        if let Some(hx) = pl.line.hyphen {
-            run.push(('-', pl.x + hx));
+        if let Some(hx) = line.hyphen
+            && let Some((gid, _)) = font.glyph(font.pick(&['-']))
+        {
+            self.unicode.entry(gid).or_insert_with(|| "-".to_string());
+            run.push(PlacedGlyph {
+                gid,
+                x: pl.x + hx,
+                dy: 0.0,
+            });
         }
         if !run.is_empty() {
             let (bold, color) = run_style.unwrap_or((false, BLACK));
@@ -353,7 +527,7 @@ impl<'a> Flow<'a> {
                 size,
                 bold,
                 color,
-                chars: run,
+                glyphs: run,
             });
         }
         for (url, x1, x2) in links {
@@ -387,13 +561,15 @@ impl<'a> Flow<'a> {
     fn bold_block(&mut self, text: &Text, size: f32, lead: f32, keep: f32) {
         let mut flat = Flat::default();
         flat.inlines(&text.inlines, true, BLACK, None);
-        let lines = self.break_lines(&flat, TEXT_WIDTH, TEXT_WIDTH, size, false);
+        let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
+        let lines = self.break_lines(&flat, &shaped, TEXT_WIDTH, TEXT_WIDTH, size, false);
         let pending = lines
             .into_iter()
             .map(|line| PendingLine {
                 x: MARGIN_X,
                 line,
                 flat: &flat,
+                shaped: &shaped,
                 size,
                 label: None,
             })
@@ -442,7 +618,15 @@ impl<'a> Flow<'a> {
         let mut flat = Flat::default();
         flat.inlines(&text.inlines, false, BLACK, None);
         let indent = s.indent * size;
-        let lines = self.break_lines(&flat, TEXT_WIDTH - indent, TEXT_WIDTH, size, s.justify);
+        let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
+        let lines = self.break_lines(
+            &flat,
+            &shaped,
+            TEXT_WIDTH - indent,
+            TEXT_WIDTH,
+            size,
+            s.justify,
+        );
         let pending = lines
             .into_iter()
             .enumerate()
@@ -450,6 +634,7 @@ impl<'a> Flow<'a> {
                 x: MARGIN_X + if i == 0 { indent } else { 0.0 },
                 line,
                 flat: &flat,
+                shaped: &shaped,
                 size,
                 label: None,
             })
@@ -482,7 +667,8 @@ impl<'a> Flow<'a> {
                 flat.push(&format!(" ({mark})"), false, ACCENT, None);
             }
             let width = PAGE_WIDTH - MARGIN_X - text_x;
-            let lines = self.break_lines(&flat, width, width, size, s.justify);
+            let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
+            let lines = self.break_lines(&flat, &shaped, width, width, size, s.justify);
             let pending = lines
                 .into_iter()
                 .enumerate()
@@ -490,6 +676,7 @@ impl<'a> Flow<'a> {
                     x: text_x,
                     line,
                     flat: &flat,
+                    shaped: &shaped,
                     size,
                     label: (i == 0).then(|| (label.clone(), indent)),
                 })
@@ -533,6 +720,7 @@ impl<'a> Layout<'a> {
         Laid {
             pages: flow.pages,
             outline: flow.outline,
+            unicode: flow.unicode,
         }
     }
 
@@ -548,24 +736,23 @@ impl<'a> Layout<'a> {
                 e.page += offset;
                 e
             }));
+            for (gid, text) in laid.unicode {
+                out.unicode.entry(gid).or_insert(text);
+            }
             for (i, mut page) in laid.pages.into_iter().enumerate() {
                 if i > 0 {
-                    self.running_header(&mut page, &header);
+                    self.running_header(&mut page, &header, &mut out.unicode);
                 }
                 let footer = format!("{} / {}", offset + i + 1, total);
-                let width: f32 = footer.chars().map(|c| self.font.advance(c) * 8.0).sum();
-                let mut x = (PAGE_WIDTH - width) / 2.0;
-                let mut chars = Vec::new();
-                for c in footer.chars() {
-                    chars.push((c, x));
-                    x += self.font.advance(c) * 8.0;
-                }
+                let (_, width) = self.simple_run(&footer, 0.0, 8.0, &mut out.unicode);
+                let (glyphs, _) =
+                    self.simple_run(&footer, (PAGE_WIDTH - width) / 2.0, 8.0, &mut out.unicode);
                 page.items.push(Item::Glyphs {
                     y: MARGIN_BOTTOM / 2.0,
                     size: 8.0,
                     bold: false,
                     color: GRAY,
-                    chars,
+                    glyphs,
                 });
                 out.pages.push(page);
             }
@@ -573,7 +760,33 @@ impl<'a> Layout<'a> {
         out
     }
 
-    fn running_header(&self, page: &mut Page, title: &str) {
+    /// A short text on one line from `x` (labels, footers): its glyphs and
+    /// its width in points.
+    fn simple_run(
+        &self,
+        text: &str,
+        x: f32,
+        size: f32,
+        unicode: &mut BTreeMap<u16, String>,
+    ) -> (Vec<PlacedGlyph>, f32) {
+        let shaped = Shaped::new(self.font, text, &[]);
+        record_unicode(unicode, text, &shaped, 0..shaped.glyphs.len());
+        let mut pen = x;
+        let mut glyphs = Vec::with_capacity(shaped.glyphs.len());
+        for g in &shaped.glyphs {
+            if g.gid != 0 {
+                glyphs.push(PlacedGlyph {
+                    gid: g.gid,
+                    x: pen + g.dx * size,
+                    dy: g.dy * size,
+                });
+            }
+            pen += g.advance * size;
+        }
+        (glyphs, pen - x)
+    }
+
+    fn running_header(&self, page: &mut Page, title: &str, unicode: &mut BTreeMap<u16, String>) {
         let size = 8.0;
         // Through the line breaker, for the same 和欧間 spacing as the body;
         // only the first line is shown, ending in … when the title is longer.
@@ -584,28 +797,51 @@ impl<'a> Layout<'a> {
             justify: false,
             hyphenate: false,
         };
-        let lines = self
-            .breaker
-            .break_paragraph(title, &|c| self.font.advance(c), &opts);
+        let shaped = Shaped::new(self.font, title, &[]);
+        let lines = self.breaker.break_measured(title, &shaped, &opts);
         let Some(first) = lines.first() else { return };
-        let mut chars: Vec<(char, f32)> = first
-            .chars
-            .iter()
-            .map(|pc| (pc.ch, MARGIN_X + pc.x))
-            .collect();
+        let lo = shaped
+            .glyphs
+            .partition_point(|g| g.cluster < first.range.start);
+        let hi = shaped
+            .glyphs
+            .partition_point(|g| g.cluster < first.range.end);
+        // (glyph, x, advance in points)
+        let mut glyphs: Vec<(PlacedGlyph, f32)> = Vec::new();
+        let mut pen = 0.0f32;
+        let mut last_cluster = usize::MAX;
+        record_unicode(unicode, title, &shaped, lo..hi);
+        for g in &shaped.glyphs[lo..hi] {
+            if g.cluster != last_cluster {
+                pen = 0.0;
+                last_cluster = g.cluster;
+            }
+            let i = first.chars.partition_point(|c| c.byte < g.cluster);
+            let Some(pc) = first.chars.get(i).filter(|c| c.byte == g.cluster) else {
+                continue;
+            };
+            let x = MARGIN_X + pc.x + pen * size;
+            pen += g.advance;
+            glyphs.push((
+                PlacedGlyph {
+                    gid: g.gid,
+                    x: x + g.dx * size,
+                    dy: g.dy * size,
+                },
+                x + g.advance * size,
+            ));
+        }
         if lines.len() > 1 {
             let ellipsis = self.font.pick(&['…', '.']);
-            let room = TEXT_WIDTH - self.font.advance(ellipsis) * size;
-            while chars
-                .last()
-                .is_some_and(|&(c, x)| x - MARGIN_X + self.font.advance(c) * size > room)
-            {
-                chars.pop();
+            let room = MARGIN_X + TEXT_WIDTH - self.font.advance(ellipsis) * size;
+            while glyphs.last().is_some_and(|&(_, end)| end > room) {
+                glyphs.pop();
             }
-            let x = chars
-                .last()
-                .map_or(MARGIN_X, |&(c, x)| x + self.font.advance(c) * size);
-            chars.push((ellipsis, x));
+            let x = glyphs.last().map_or(MARGIN_X, |&(_, end)| end);
+            if let Some((gid, _)) = self.font.glyph(ellipsis) {
+                unicode.entry(gid).or_insert_with(|| ellipsis.to_string());
+                glyphs.push((PlacedGlyph { gid, x, dy: 0.0 }, x));
+            }
         }
         let y = PAGE_HEIGHT - MARGIN_TOP + 22.0;
         page.items.push(Item::Glyphs {
@@ -613,7 +849,11 @@ impl<'a> Layout<'a> {
             size,
             bold: false,
             color: GRAY,
-            chars,
+            glyphs: glyphs
+                .into_iter()
+                .map(|(g, _)| g)
+                .filter(|g| g.gid != 0)
+                .collect(),
         });
         page.items.push(Item::Rule {
             x1: MARGIN_X,

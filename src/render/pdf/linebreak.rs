@@ -97,6 +97,41 @@ impl Options {
     }
 }
 
+/// What the breaker needs to know about the shaped text: each character's
+/// advance and whether it may start a line piece of its own.
+///
+/// Why: the breaker measures clusters, it does not shape. The layout shapes
+/// the paragraph once (kerning, ligatures) and hands the results over
+/// through this trait; [`LineBreaker::break_paragraph`] adapts a plain
+/// per-character advance function.
+pub trait Measure {
+    /// Advance in em of the character at byte `byte` of the paragraph: for
+    /// shaped text, the advances of the glyphs whose cluster starts there
+    /// (kerning included), and 0 for the second and later letters of a
+    /// ligature.
+    fn advance(&self, byte: usize, ch: char) -> f32;
+    /// Whether the character at `byte` is drawn by the glyph of an earlier
+    /// character (inside a ligature): no line may break before it.
+    fn continues(&self, byte: usize) -> bool;
+    /// Advance of the hyphen drawn at a hyphenation point, in em.
+    fn hyphen(&self) -> f32;
+}
+
+/// [`Measure`] from a per-character advance function: no ligatures.
+struct PerChar<'a>(&'a dyn Fn(char) -> f32);
+
+impl Measure for PerChar<'_> {
+    fn advance(&self, _byte: usize, ch: char) -> f32 {
+        (self.0)(ch)
+    }
+    fn continues(&self, _byte: usize) -> bool {
+        false
+    }
+    fn hyphen(&self) -> f32 {
+        (self.0)('-')
+    }
+}
+
 /// One character placed on a line.
 ///
 /// Why: the PDF writer needs each character's source position (for text
@@ -169,15 +204,16 @@ pub struct Line {
 /// Breaks paragraphs into lines.
 ///
 /// Why a struct: the English hyphenation dictionary is deserialised once,
-/// here, and reused for every paragraph.
+/// on the first word that needs it, and reused for every paragraph (a
+/// Japanese-only run never loads it).
 pub struct LineBreaker {
-    dict: Option<Standard>,
+    dict: std::sync::OnceLock<Option<Standard>>,
 }
 
 impl fmt::Debug for LineBreaker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LineBreaker")
-            .field("hyphenation", &self.dict.is_some())
+            .field("hyphenation loaded", &self.dict.get().is_some())
             .finish()
     }
 }
@@ -216,6 +252,7 @@ const MULTI: u16 = 1 << 7; // more than one char in the cluster
 const NO_START: u16 = 1 << 8; // must not start a line
 const NO_END: u16 = 1 << 9; // must not end a line
 const INSEP: u16 = 1 << 10; // inseparable (… ‥ — ―)
+const GLUE: u16 = 1 << 11; // drawn by the previous cluster's glyph (a ligature)
 
 // Break classes of the boundary *before* a cluster, weakest first.
 const BRK_NONE: u8 = 0; // only a grapheme boundary
@@ -540,7 +577,7 @@ fn url_prefix_len(b: &[u8]) -> Option<usize> {
 
 /// Splits `text` into measured, classified grapheme clusters with the break
 /// class of each boundary and the spacing adjustment between neighbours.
-fn analyse(text: &str, advance: &dyn Fn(char) -> f32, fs: f64) -> Vec<Cluster> {
+fn analyse(text: &str, m: &dyn Measure, fs: f64) -> Vec<Cluster> {
     let mut cl: Vec<Cluster> = Vec::new();
     let mut prev_char: Option<char> = None;
     for (start, g) in text.grapheme_indices(true) {
@@ -553,8 +590,14 @@ fn analyse(text: &str, advance: &dyn Fn(char) -> f32, fs: f64) -> Vec<Cluster> {
             flags |= BREAK;
             0.0
         } else {
-            g.chars().map(|c| sanitize_advance(advance(c))).sum::<f64>() * fs
+            g.char_indices()
+                .map(|(off, c)| sanitize_advance(m.advance(start + off, c)))
+                .sum::<f64>()
+                * fs
         };
+        if start > 0 && m.continues(start) {
+            flags |= GLUE;
+        }
         if g.len() > ch.len_utf8() {
             flags |= MULTI;
         }
@@ -621,7 +664,7 @@ fn analyse(text: &str, advance: &dyn Fn(char) -> f32, fs: f64) -> Vec<Cluster> {
         while ci < n && cl[ci].start < pos {
             ci += 1;
         }
-        if ci > 0 && ci < n && cl[ci].start == pos && cl[ci].brk == BRK_NONE {
+        if ci > 0 && ci < n && cl[ci].start == pos && cl[ci].brk == BRK_NONE && !cl[ci].is(GLUE) {
             cl[ci].brk = BRK_ALLOWED;
         }
     }
@@ -662,7 +705,10 @@ fn analyse(text: &str, advance: &dyn Fn(char) -> f32, fs: f64) -> Vec<Cluster> {
     // Emergency opportunities for over-long tokens, and spacing adjustments.
     for i in 1..n {
         let (prev, cur) = (cl[i - 1], cl[i]);
-        if cur.brk < BRK_URL && ((prev.ch == '/' && cur.ch != '/') || matches!(cur.ch, '?' | '#')) {
+        if cur.brk < BRK_URL
+            && !cur.is(GLUE)
+            && ((prev.ch == '/' && cur.ch != '/') || matches!(cur.ch, '?' | '#'))
+        {
             cl[i].brk = BRK_URL;
         }
         cl[i].adj = pair_adjustment(&prev, &cur, fs) as f32;
@@ -749,17 +795,23 @@ impl Ctx<'_> {
 }
 
 impl LineBreaker {
-    /// Creates a line breaker, loading the embedded US English hyphenation
-    /// patterns.
+    /// Creates a line breaker; the embedded US English hyphenation patterns
+    /// are loaded when a word first needs them.
     ///
-    /// Why: loading the dictionary takes a few milliseconds; do it once per
-    /// document rather than per paragraph. If it could not be loaded (it is
-    /// compiled in, so this should not happen), lines are simply never
-    /// hyphenated.
+    /// Why: loading the dictionary takes about half a millisecond; do it
+    /// once per run rather than per paragraph, and not at all when nothing
+    /// is hyphenated. If it could not be loaded (it is compiled in, so this
+    /// should not happen), lines are simply never hyphenated.
     pub fn new() -> Self {
         LineBreaker {
-            dict: Standard::from_embedded(Language::EnglishUS).ok(),
+            dict: std::sync::OnceLock::new(),
         }
+    }
+
+    fn dict(&self) -> Option<&Standard> {
+        self.dict
+            .get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok())
+            .as_ref()
     }
 
     /// Breaks one paragraph into lines.
@@ -779,11 +831,21 @@ impl LineBreaker {
         advance: &dyn Fn(char) -> f32,
         opts: &Options,
     ) -> Vec<Line> {
+        self.break_measured(text, &PerChar(advance), opts)
+    }
+
+    /// Breaks one paragraph of shaped text into lines: as
+    /// [`break_paragraph`](Self::break_paragraph), with advances (and
+    /// ligatures, which are never split) from `m`.
+    ///
+    /// Why: the layout shapes each paragraph once and the breaker stays a
+    /// pure function over the measured clusters.
+    pub fn break_measured(&self, text: &str, m: &dyn Measure, opts: &Options) -> Vec<Line> {
         let fs = sanitize_font_size(opts.font_size);
-        let cl = analyse(text, advance, fs);
+        let cl = analyse(text, m, fs);
         let n = cl.len();
         let hyphen_w = if opts.hyphenate {
-            sanitize_advance(advance('-')) * fs
+            sanitize_advance(m.hyphen()) * fs
         } else {
             0.0
         };
@@ -821,7 +883,7 @@ impl LineBreaker {
         }
         spans
             .into_iter()
-            .map(|(s, e, end, avail)| emit(&ctx, s, e, end, avail, advance))
+            .map(|(s, e, end, avail)| emit(&ctx, s, e, end, avail, m))
             .collect()
     }
 
@@ -976,7 +1038,12 @@ impl LineBreaker {
                 _ => {}
             }
         }
-        (raw.unwrap_or(k), LineEnd::Emergency)
+        // Last resort: a grapheme boundary, outside a ligature if possible.
+        let mut b = raw.unwrap_or(k);
+        while b > s + 1 && ctx.cl[b].is(GLUE) {
+            b -= 1;
+        }
+        (b, LineEnd::Emergency)
     }
 
     /// The latest hyphenation point `p` in `(lower, k]` of the word that
@@ -991,7 +1058,6 @@ impl LineBreaker {
         avail: f64,
         widths: &[f64],
     ) -> Option<usize> {
-        let dict = self.dict.as_ref()?;
         let cl = ctx.cl;
         let n = cl.len();
         // The overflowing word: the one containing cluster k, or the one just
@@ -1038,7 +1104,7 @@ impl LineBreaker {
         }
         let mut cache = ctx.hyphenated.borrow_mut();
         if cache.as_ref().is_none_or(|(start, _)| *start != ws) {
-            *cache = Some((ws, dict.hyphenate(word).breaks));
+            *cache = Some((ws, self.dict()?.hyphenate(word).breaks));
         }
         let offsets = cache.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
         let mut best = None;
@@ -1048,7 +1114,12 @@ impl LineBreaker {
                 continue;
             };
             let q = ws + rel;
-            if rel < HYPHEN_LEFT_MIN || we - q < HYPHEN_RIGHT_MIN || q <= lower || q > k {
+            if rel < HYPHEN_LEFT_MIN
+                || we - q < HYPHEN_RIGHT_MIN
+                || q <= lower
+                || q > k
+                || cl[q].is(GLUE)
+            {
                 continue;
             }
             if widths[q - s] + ctx.hyphen_w <= avail + EPS {
@@ -1061,14 +1132,7 @@ impl LineBreaker {
 
 /// Builds the line for clusters `s..e`: drops trailing spaces, positions
 /// characters, justifies if asked.
-fn emit(
-    ctx: &Ctx<'_>,
-    s: usize,
-    e: usize,
-    end: LineEnd,
-    avail: f64,
-    advance: &dyn Fn(char) -> f32,
-) -> Line {
+fn emit(ctx: &Ctx<'_>, s: usize, e: usize, end: LineEnd, avail: f64, m: &dyn Measure) -> Line {
     let cl = ctx.cl;
     let fs = ctx.fs;
     let mut ce = e;
@@ -1125,7 +1189,7 @@ fn emit(
                     ch,
                     x: (x + dx) as f32,
                 });
-                dx += sanitize_advance(advance(ch)) * fs;
+                dx += sanitize_advance(m.advance(c.start + off, ch)) * fs;
             }
         } else {
             chars.push(PlacedChar {

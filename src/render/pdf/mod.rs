@@ -1,9 +1,11 @@
 //! PDF export with Japanese typography.
 //!
-//! Stages, as in Typst: [`fonts`] (parse once, check coverage) →
-//! [`linebreak`] (UAX #14 + kinsoku + hyphenation, spacing, justification)
-//! → [`layout`] (pages, keeps, header/footer; no PDF knowledge) →
-//! [`write`] (printpdf + lopdf; no line-breaking knowledge).
+//! Stages, as in Typst: [`fonts`] (parse once with ttf-parser, check
+//! coverage, shape runs with rustybuzz) → [`linebreak`] (UAX #14, kinsoku,
+//! hyphenation, spacing, justification, over measured clusters) →
+//! [`layout`] (positioned glyphs on pages, keeps, header/footer; no PDF
+//! knowledge) → [`write`] (subset with subsetter, font objects, content
+//! streams; printpdf + lopdf; no line-breaking knowledge).
 
 pub mod fonts;
 pub mod layout;

@@ -1,28 +1,32 @@
 //! PDF writing: laid-out pages → bytes. Knows nothing about line breaking
 //! or page layout.
 //!
-//! printpdf builds the document skeleton: the subset font (its program,
-//! widths and ToUnicode map), link annotations, metadata. Each page tells
-//! it which glyphs the page uses with one registration `TJ`, from which we
-//! also read back the codes printpdf assigned to them in the subset. The
-//! page content itself we write directly as PDF operators: going through
-//! printpdf's operation list and lopdf's content encoder cost more than
-//! the whole layout.
+//! printpdf builds the document: pages, link annotations, the document
+//! information, and the object graph lopdf serialises. The font is ours:
+//! subset once per PDF by `subsetter` (the glyphs the pages use, in glyph-ID
+//! order, so the same text gives the same subset), and its dictionaries
+//! (Type0, CIDFont, descriptor, `/W`, ToUnicode) are written here from the
+//! font's own tables, because printpdf without its `text_layout` feature
+//! would write `/CapHeight` as the ascender and take no subset tag. The page
+//! content is written directly as PDF operators: one `TJ` per run of
+//! glyphs, the numbers in it moving each glyph from where its `/W` width
+//! leaves the pen to where the layout put it (kerning, justification,
+//! JLREQ spacing).
 //!
 //! After printpdf, lopdf edits what printpdf cannot set: `/Lang`, a nested
-//! outline, borderless links, and a file ID derived from the content instead
-//! of random bytes, so two builds of the same input are byte-identical.
+//! outline, borderless links, and a file ID hashed from the serialised
+//! bytes instead of random ones, so two builds of the same input are
+//! byte-identical.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, FontId, LinkAnnotation, Op, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
+    Actions, BorderArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect,
 };
 
 use super::fonts::Font;
-use super::layout::{Item, Laid, OutlineEntry, PAGE_HEIGHT, PAGE_WIDTH, Rgb};
+use super::layout::{Item, Laid, OutlineEntry, PAGE_HEIGHT, PAGE_WIDTH, PlacedGlyph, Rgb};
 use crate::diag::{Diagnostic, Error, Result};
 
 /// Document information written into the PDF.
@@ -35,53 +39,19 @@ pub struct Metadata<'a> {
     pub lang: &'a str,
 }
 
-/// The fixed resource name of our one font: printpdf's own IDs come from a
-/// process-wide counter and would differ between runs.
+/// The resource name of our one font.
 const FONT_ID: &str = "F1";
 
-/// Glyphs a page uses, in order of first use: (glyph ID, character).
-fn page_glyphs(font: &Font, items: &[Item]) -> Vec<(u16, char)> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for item in items {
-        if let Item::Glyphs { chars, .. } = item {
-            for &(ch, _) in chars {
-                if let Some((gid, _)) = font.glyph(ch)
-                    && seen.insert(gid)
-                {
-                    out.push((gid, ch));
-                }
-            }
-        }
-    }
-    out
+fn write_error(what: impl std::fmt::Display) -> Error {
+    Error::new(Diagnostic::error(
+        "E0504",
+        format!("cannot serialise the PDF: {what}"),
+    ))
 }
 
-/// What printpdf gets for a page: the glyph registration and the links.
-fn skeleton_ops(glyphs: &[(u16, char)], items: &[Item]) -> Vec<Op> {
+/// What printpdf gets for a page: its link annotations.
+fn skeleton_ops(items: &[Item]) -> Vec<Op> {
     let mut ops = Vec::new();
-    if !glyphs.is_empty() {
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(FontId(FONT_ID.to_string())),
-            size: Pt(10.0),
-        });
-        // `Td`, not `Tm`: printpdf rewrites `Tm` + glyph runs itself.
-        ops.push(Op::SetTextCursor {
-            pos: Point {
-                x: Pt(0.0),
-                y: Pt(0.0),
-            },
-        });
-        let cps = glyphs
-            .iter()
-            .map(|&(gid, ch)| Codepoint::with_cid(gid, 0.0, ch.to_string()))
-            .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(cps)],
-        });
-        ops.push(Op::EndTextSection);
-    }
     for item in items {
         if let Item::Link {
             x1,
@@ -113,32 +83,74 @@ fn skeleton_ops(glyphs: &[(u16, char)], items: &[Item]) -> Vec<Op> {
     ops
 }
 
-/// The codes printpdf gave the registered glyphs, read back from the
-/// page's registration `TJ` (one two-byte code per glyph, in order).
-fn read_codes(
-    doc: &lopdf::Document,
-    page: ObjectId,
-    glyphs: &[(u16, char)],
-) -> Option<HashMap<u16, u16>> {
-    if glyphs.is_empty() {
-        return Some(HashMap::new());
-    }
-    let content = doc.get_page_content(page);
-    let ops = lopdf::content::Content::decode(&content).ok()?;
-    let tj = ops.operations.iter().find(|op| op.operator == "TJ")?;
-    let Some(Object::Array(items)) = tj.operands.first() else {
-        return None;
-    };
-    let codes: Vec<u16> = items
-        .iter()
-        .filter_map(|o| match o {
-            Object::String(bytes, _) if bytes.len() == 2 => {
-                Some(u16::from_be_bytes([bytes[0], bytes[1]]))
-            }
-            _ => None,
+/// The font as embedded in one PDF: the subset program and, per original
+/// glyph ID, its code (= its glyph ID in the subset, which `subsetter`
+/// makes the CID too) and its `/W` width in thousandths of an em.
+struct Subset {
+    program: Vec<u8>,
+    codes: BTreeMap<u16, (u16, f32)>,
+    /// The six-capital-letter subset tag, from the subset's content.
+    tag: String,
+}
+
+impl Subset {
+    fn new(font: &Font, used: &BTreeSet<u16>) -> Result<Subset> {
+        let mut remapper = subsetter::GlyphRemapper::new();
+        for &gid in used {
+            remapper.remap(gid);
+        }
+        let (data, index) = font.data();
+        let sfnt = subsetter::subset(data, index, &remapper)
+            .map_err(|e| write_error(format!("cannot subset the font {}: {e}", font.name)))?;
+        // CFF outlines go in as the bare CFF program (FontFile3 /
+        // CIDFontType0C); TrueType as the whole subset font (FontFile2).
+        let program = if font.metrics.cff {
+            let face = rustybuzz::ttf_parser::RawFace::parse(&sfnt, 0)
+                .map_err(|e| write_error(format!("unreadable font subset: {e}")))?;
+            face.table(rustybuzz::ttf_parser::Tag::from_bytes(b"CFF "))
+                .ok_or_else(|| write_error("the font subset has no CFF table"))?
+                .to_vec()
+        } else {
+            sfnt
+        };
+        let scale = 1000.0 / font.units_per_em();
+        let codes = used
+            .iter()
+            .filter_map(|&gid| {
+                let code = remapper.get(gid)?;
+                let width = (f32::from(font.glyph_advance_units(gid)) * scale).round();
+                Some((gid, (code, width)))
+            })
+            .collect();
+        let mut h = Fnv::default();
+        h.write(&program);
+        let mut n = h.0;
+        let tag = (0..6)
+            .map(|_| {
+                let c = char::from(b'A' + (n % 26) as u8);
+                n /= 26;
+                c
+            })
+            .collect();
+        Ok(Subset {
+            program,
+            codes,
+            tag,
         })
-        .collect();
-    (codes.len() == glyphs.len()).then(|| glyphs.iter().map(|&(g, _)| g).zip(codes).collect())
+    }
+}
+
+/// Every glyph the pages draw.
+fn used_glyphs(laid: &Laid) -> BTreeSet<u16> {
+    let mut used = BTreeSet::new();
+    for page in &laid.pages {
+        for item in &page.items {
+            if let Item::Glyphs { glyphs, .. } = item {
+                used.extend(glyphs.iter().map(|g| g.gid));
+            }
+        }
+    }
+    used
 }
 
 /// A number for a content stream: at most three decimals, no trailing
@@ -188,7 +200,7 @@ fn rgb(out: &mut String, c: Rgb, op: &str) {
 }
 
 /// The page's content stream.
-fn content_stream(font: &Font, items: &[Item], codes: &HashMap<u16, u16>) -> Vec<u8> {
+fn content_stream(items: &[Item], subset: &Subset) -> Vec<u8> {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(4096);
     for item in items {
@@ -198,16 +210,14 @@ fn content_stream(font: &Font, items: &[Item], codes: &HashMap<u16, u16>) -> Vec
                 size,
                 bold,
                 color: c,
-                chars,
+                glyphs,
             } => {
-                let glyphs: Vec<(u16, char, f32)> = chars
+                // (code, /W width, glyph)
+                let coded: Vec<(u16, f32, &PlacedGlyph)> = glyphs
                     .iter()
-                    .filter_map(|&(ch, x)| {
-                        font.glyph(ch)
-                            .and_then(|(g, _)| codes.get(&g).map(|&code| (code, ch, x)))
-                    })
+                    .filter_map(|g| subset.codes.get(&g.gid).map(|&(code, w)| (code, w, g)))
                     .collect();
-                let Some(&(_, _, x0)) = glyphs.first() else {
+                let Some(&(_, _, first)) = coded.first() else {
                     continue;
                 };
                 if *bold {
@@ -223,24 +233,54 @@ fn content_stream(font: &Font, items: &[Item], codes: &HashMap<u16, u16>) -> Vec
                 num(&mut out, *size);
                 out.push_str(" Tf\n");
                 rgb(&mut out, *c, "rg");
-                num(&mut out, x0);
+                num(&mut out, first.x);
                 out.push(' ');
                 num(&mut out, *y);
-                out.push_str(" Td\n[");
-                for (i, &(code, ch, x)) in glyphs.iter().enumerate() {
-                    let _ = write!(out, "<{code:04X}>");
+                out.push_str(" Td\n");
+                let mut rise = 0.0f32;
+                let mut open = false;
+                // Where the viewer's pen is, following the numbers we write,
+                // so that rounding never accumulates along a line.
+                let mut pen = first.x;
+                for (i, &(code, width, g)) in coded.iter().enumerate() {
+                    if g.dy != rise {
+                        // A raised or lowered glyph (a positioned mark):
+                        // text rise applies to whole TJ operations.
+                        if open {
+                            out.push_str("] TJ\n");
+                            open = false;
+                        }
+                        num(&mut out, g.dy);
+                        out.push_str(" Ts\n");
+                        rise = g.dy;
+                    }
+                    if !open {
+                        out.push('[');
+                        open = true;
+                    }
+                    hex_code(&mut out, code);
                     // TJ numbers are thousandths of an em and move the pen
                     // left: from where the viewer puts it (after the /W
                     // width) to where the layout placed the next glyph.
-                    if let Some(&(_, _, next_x)) = glyphs.get(i + 1) {
-                        let pen = x + font.pdf_width(ch) * size;
-                        let kern = (pen - next_x) * 1000.0 / size;
-                        if kern.abs() >= 0.001 {
+                    pen += width * size / 1000.0;
+                    if let Some(&(_, _, next)) = coded.get(i + 1) {
+                        // Hundredths of a thousandth of an em are far below
+                        // what any device shows; smaller moves are dropped
+                        // (and caught up by the next one).
+                        let kern = ((pen - next.x) * 100_000.0 / size).round() / 100.0;
+                        if kern.abs() >= 0.05 {
                             num(&mut out, kern);
+                            pen -= kern * size / 1000.0;
                         }
                     }
                 }
-                out.push_str("] TJ\nET\n");
+                if open {
+                    out.push_str("] TJ\n");
+                }
+                if rise != 0.0 {
+                    out.push_str("0 Ts\n");
+                }
+                out.push_str("ET\n");
                 if *bold {
                     out.push_str("Q\n");
                 }
@@ -267,13 +307,184 @@ fn content_stream(font: &Font, items: &[Item], codes: &HashMap<u16, u16>) -> Vec
     out.into_bytes()
 }
 
+/// `<XXXX>`: a two-byte glyph code in a content stream (hand-formatted: it
+/// runs for every glyph of every page).
+fn hex_code(out: &mut String, code: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('<');
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[usize::from((code >> shift) & 0xF)]));
+    }
+    out.push('>');
+}
+
+/// A hexadecimal string of UTF-16BE code units, for a ToUnicode CMap.
+fn utf16_hex(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(4 * s.len() + 2);
+    out.push('<');
+    for u in s.encode_utf16() {
+        let _ = write!(out, "{u:04X}");
+    }
+    out.push('>');
+    out
+}
+
+/// The ToUnicode CMap: every code to the text its glyph stands for
+/// (several letters for a ligature, so text extraction gives the letters).
+fn to_unicode_cmap(subset: &Subset, unicode: &BTreeMap<u16, String>) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut entries: Vec<(u16, String)> = subset
+        .codes
+        .iter()
+        .filter_map(|(gid, &(code, _))| {
+            let text = unicode.get(gid)?;
+            (!text.is_empty()).then(|| (code, utf16_hex(text)))
+        })
+        .collect();
+    entries.sort();
+    let mut out = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for chunk in entries.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", chunk.len());
+        for (code, text) in chunk {
+            let _ = writeln!(out, "<{code:04X}> {text}");
+        }
+        out.push_str("endbfchar\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out.into_bytes()
+}
+
+/// Adds the font objects (Type0 → CIDFont → descriptor → program, `/W`,
+/// ToUnicode) and returns the Type0 font's ID.
+fn add_font(
+    doc: &mut lopdf::Document,
+    font: &Font,
+    subset: Subset,
+    unicode: &BTreeMap<u16, String>,
+) -> ObjectId {
+    let m = &font.metrics;
+    let scale = 1000.0 / font.units_per_em();
+    let units = |v: i16| Object::Integer((f32::from(v) * scale).round() as i64);
+    let name = format!("{}+{}", subset.tag, m.postscript_name);
+    let cmap = doc.add_object(Stream::new(
+        Dictionary::new(),
+        to_unicode_cmap(&subset, unicode),
+    ));
+    let (file_key, program) = if m.cff {
+        let mut d = Dictionary::new();
+        d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
+        ("FontFile3", Stream::new(d, subset.program))
+    } else {
+        let mut d = Dictionary::new();
+        d.set("Length1", Object::Integer(subset.program.len() as i64));
+        ("FontFile2", Stream::new(d, subset.program))
+    };
+    let program = doc.add_object(program);
+    // StemV is in no table; estimate it from the weight class as PDF
+    // producers conventionally do (~88 at 400, ~166 at 700).
+    let stem_v = 50 + (f32::from(m.weight) / 65.0).powi(2).round() as i64;
+    let italic = m.italic_angle != 0.0;
+    // Symbolic: the glyphs are outside the standard Latin set.
+    let flags = 4 | if italic { 64 } else { 0 };
+    let descriptor = doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+        ("FontName", Object::Name(name.clone().into_bytes())),
+        ("Flags", Object::Integer(flags)),
+        (
+            "FontBBox",
+            Object::Array(m.bbox.iter().map(|&v| units(v)).collect()),
+        ),
+        ("ItalicAngle", Object::Real(m.italic_angle)),
+        ("Ascent", units(m.ascent)),
+        ("Descent", units(m.descent)),
+        ("CapHeight", units(m.cap_height)),
+        ("StemV", Object::Integer(stem_v)),
+        (file_key, Object::Reference(program)),
+    ]));
+    // /W: runs of consecutive codes with their widths.
+    let mut by_code: Vec<(u16, f32)> = subset.codes.values().copied().collect();
+    by_code.sort_by_key(|&(code, _)| code);
+    let mut w = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut run_start = 0u16;
+    let mut prev: Option<u16> = None;
+    for (code, width) in by_code {
+        if prev.is_some_and(|p| p + 1 != code) {
+            w.push(Object::Integer(i64::from(run_start)));
+            w.push(Object::Array(std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            run_start = code;
+        }
+        run.push(Object::Integer(width as i64));
+        prev = Some(code);
+    }
+    if !run.is_empty() {
+        w.push(Object::Integer(i64::from(run_start)));
+        w.push(Object::Array(run));
+    }
+    let mut cid_font = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        (
+            "Subtype",
+            Object::Name(if m.cff {
+                b"CIDFontType0".to_vec()
+            } else {
+                b"CIDFontType2".to_vec()
+            }),
+        ),
+        ("BaseFont", Object::Name(name.clone().into_bytes())),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("Identity")),
+                ("Supplement", Object::Integer(0)),
+            ])),
+        ),
+        ("FontDescriptor", Object::Reference(descriptor)),
+        ("DW", Object::Integer(1000)),
+        ("W", Object::Array(w)),
+    ]);
+    if !m.cff {
+        cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+    }
+    let cid_font = doc.add_object(cid_font);
+    // ISO 32000-1 9.7.6.1: with a CFF CIDFont, the Type0 name is the
+    // CIDFont's name, a hyphen and the CMap name.
+    let type0_name = if m.cff {
+        format!("{name}-Identity-H")
+    } else {
+        name
+    };
+    doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type0".to_vec())),
+        ("BaseFont", Object::Name(type0_name.into_bytes())),
+        ("Encoding", Object::Name(b"Identity-H".to_vec())),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(cid_font)]),
+        ),
+        ("ToUnicode", Object::Reference(cmap)),
+    ]))
+}
+
 /// Serialises laid-out pages to PDF bytes.
 pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8>> {
+    let used = used_glyphs(laid);
+    let subset = if used.is_empty() {
+        None
+    } else {
+        Some(Subset::new(font, &used)?)
+    };
     let mut doc = PdfDocument::new(meta.title);
-    doc.resources.fonts.map.insert(
-        FontId(FONT_ID.to_string()),
-        PdfFont::new(font.parsed.clone()),
-    );
     let info = &mut doc.metadata.info;
     info.subject = meta.subject.to_string();
     info.keywords = meta.keywords.to_vec();
@@ -282,91 +493,128 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     info.producer = format!("talkdoc {}", env!("CARGO_PKG_VERSION"));
     let width = printpdf::Mm::from(Pt(PAGE_WIDTH));
     let height = printpdf::Mm::from(Pt(PAGE_HEIGHT));
-    let glyphs: Vec<Vec<(u16, char)>> = laid
-        .pages
-        .iter()
-        .map(|p| page_glyphs(font, &p.items))
-        .collect();
     doc.pages = laid
         .pages
         .iter()
-        .zip(&glyphs)
-        .map(|(p, g)| PdfPage::new(width, height, skeleton_ops(g, &p.items)))
+        .map(|p| PdfPage::new(width, height, skeleton_ops(&p.items)))
         .collect();
 
     let opts = PdfSaveOptions {
         optimize: false,
-        subset_fonts: true,
+        subset_fonts: false,
         secure: true,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-    for ((page, items), glyphs) in page_ids
+    let contents: Vec<Vec<u8>> = laid
+        .pages
         .iter()
-        .zip(laid.pages.iter().map(|p| &p.items))
-        .zip(&glyphs)
-    {
-        let codes = read_codes(&lo, *page, glyphs).ok_or_else(|| {
-            Error::new(Diagnostic::error(
-                "E0504",
-                "cannot serialise the PDF: unexpected glyph codes from printpdf",
-            ))
-        })?;
-        let stream = content_stream(font, items, &codes);
-        let contents = lo
-            .get_dictionary(*page)
-            .ok()
-            .and_then(|d| d.get(b"Contents").ok().cloned());
-        match contents {
-            Some(Object::Reference(id)) => {
-                if let Ok(Object::Stream(st)) = lo.get_object_mut(id) {
-                    st.dict.remove(b"Filter");
-                    st.set_content(stream);
-                }
-            }
-            _ => {
-                let id = lo.add_object(lopdf::Stream::new(Dictionary::new(), stream));
-                if let Ok(d) = lo.get_dictionary_mut(*page) {
-                    d.set("Contents", Object::Reference(id));
-                }
-            }
-        }
+        .map(|p| match &subset {
+            Some(s) => content_stream(&p.items, s),
+            None => Vec::new(),
+        })
+        .collect();
+    let font_id = subset.map(|s| add_font(&mut lo, font, s, &laid.unicode));
+    for (page, stream) in page_ids.iter().zip(contents) {
+        set_page_content(&mut lo, *page, stream, font_id)?;
     }
     post_process(&mut lo, laid, meta);
     compress_streams(&mut lo);
-    // The file ID must depend on the content only: hash every object (in
-    // object order, which is deterministic) rather than using random bytes.
-    let mut h = Fnv::default();
-    for (id, obj) in &lo.objects {
-        h.write(&id.0.to_le_bytes());
-        match obj {
-            Object::Stream(st) => h.write(&st.content),
-            other => h.write(format!("{other:?}").as_bytes()),
-        }
-    }
-    let id = h.0;
-    lo.trailer.set(
-        "ID",
-        Object::Array(vec![pdf_id(id), pdf_id(id.rotate_left(32))]),
-    );
+    // The file ID must depend on the content only: serialise with a
+    // placeholder ID, hash the bytes, then write the hash over the
+    // placeholder (same length, so nothing else moves).
+    let placeholder = || Object::String(vec![0; 16], StringFormat::Hexadecimal);
+    lo.trailer
+        .set("ID", Object::Array(vec![placeholder(), placeholder()]));
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| {
-        Error::new(Diagnostic::error(
-            "E0504",
-            format!("cannot serialise the PDF: {e}"),
-        ))
-    })?;
+    lo.save_to(&mut bytes).map_err(write_error)?;
+    let mut h1 = Fnv::default();
+    h1.write(&bytes);
+    let mut h2 = Fnv(0x8422_2325_cbf2_9ce4);
+    h2.write(&bytes);
+    let id = format!("<{:016x}{:016x}>", h1.0, h2.0);
+    // The trailer comes last: the last two placeholders are the ID.
+    let needle = [b"<".as_slice(), &[b'0'; 32], b">"].concat();
+    let mut end = bytes.len();
+    for _ in 0..2 {
+        let Some(at) = bytes[..end]
+            .windows(needle.len())
+            .rposition(|w| w == needle.as_slice())
+        else {
+            return Err(write_error("no file ID in the trailer"));
+        };
+        bytes[at..at + needle.len()].copy_from_slice(id.as_bytes());
+        end = at;
+    }
     Ok(bytes)
 }
 
+/// Puts the page's content stream in place and the font in its resources.
+fn set_page_content(
+    lo: &mut lopdf::Document,
+    page: ObjectId,
+    stream: Vec<u8>,
+    font: Option<ObjectId>,
+) -> Result<()> {
+    let page_dict = lo
+        .get_dictionary(page)
+        .map_err(|e| write_error(format!("page without a dictionary: {e}")))?;
+    let contents = page_dict.get(b"Contents").ok().cloned();
+    let resources = page_dict.get(b"Resources").ok().cloned();
+    match contents {
+        Some(Object::Reference(id)) => {
+            if let Ok(Object::Stream(st)) = lo.get_object_mut(id) {
+                st.dict.remove(b"Filter");
+                st.set_content(stream);
+            }
+        }
+        _ => {
+            let id = lo.add_object(Stream::new(Dictionary::new(), stream));
+            if let Ok(d) = lo.get_dictionary_mut(page) {
+                d.set("Contents", Object::Reference(id));
+            }
+        }
+    }
+    let Some(font) = font else {
+        return Ok(());
+    };
+    let fonts = Object::Dictionary(Dictionary::from_iter(vec![(
+        FONT_ID,
+        Object::Reference(font),
+    )]));
+    let dict = match resources {
+        Some(Object::Reference(id)) => lo.get_dictionary_mut(id).ok(),
+        Some(Object::Dictionary(_)) => lo
+            .get_dictionary_mut(page)
+            .ok()
+            .and_then(|d| d.get_mut(b"Resources").ok())
+            .and_then(|r| r.as_dict_mut().ok()),
+        _ => None,
+    };
+    match dict {
+        Some(d) => d.set("Font", fonts),
+        None => {
+            if let Ok(d) = lo.get_dictionary_mut(page) {
+                d.set(
+                    "Resources",
+                    Object::Dictionary(Dictionary::from_iter(vec![("Font", fonts)])),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Deflates every stream that has no filter yet. lopdf's own `compress`
-/// uses the slowest level (9), which dominated large builds; level 3 takes
-/// about half the time of 9 for files within a few percent of the size
-/// (measured: the Japanese handout 77.6 KB at 6, 78.4 KB at 3).
+/// uses the slowest level (9). Page content and ToUnicode text shrink to a
+/// quarter: level 3 (level 6 saves 2 % for ~10 % more build time). A subset
+/// font program is dense
+/// (charstrings) and large: deflate gains ~11 % at any level, so level 1,
+/// which costs a fraction of the time for the same size (measured on the
+/// Japanese handout's 61 KB CFF: 54.41 KB at 1, 54.38 KB at 3, 54.22 KB at 6).
 fn compress_streams(doc: &mut lopdf::Document) {
-    use std::io::Write as _;
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
             continue;
@@ -374,11 +622,14 @@ fn compress_streams(doc: &mut lopdf::Document) {
         if stream.dict.has(b"Filter") {
             continue;
         }
-        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        if let Ok(compressed) = encoder.finish()
+        let font_program = stream.dict.has(b"Length1")
+            || stream
+                .dict
+                .get(b"Subtype")
+                .ok()
+                .and_then(|s| s.as_name().ok())
+                == Some(b"CIDFontType0C".as_slice());
+        if let Some(compressed) = deflate(&stream.content, font_program)
             && compressed.len() + 19 < stream.content.len()
         {
             stream
@@ -389,8 +640,37 @@ fn compress_streams(doc: &mut lopdf::Document) {
     }
 }
 
-fn pdf_id(n: u64) -> Object {
-    Object::String(format!("{n:016x}").into_bytes(), StringFormat::Hexadecimal)
+thread_local! {
+    /// One compressor per level and render thread, reset between streams:
+    /// setting one up (its tables) costs as much as deflating a small page.
+    static DEFLATE: std::cell::RefCell<Option<[flate2::Compress; 2]>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// zlib-wrapped deflate of `data`, at level 1 (`fast`) or 3.
+fn deflate(data: &[u8], fast: bool) -> Option<Vec<u8>> {
+    DEFLATE.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let compressors = cell.get_or_insert_with(|| {
+            [
+                flate2::Compress::new(flate2::Compression::new(1), true),
+                flate2::Compress::new(flate2::Compression::new(3), true),
+            ]
+        });
+        let c = &mut compressors[usize::from(!fast)];
+        c.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = c.total_in() as usize;
+            let status = c
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .ok()?;
+            match status {
+                flate2::Status::StreamEnd => return Some(out),
+                _ => out.reserve(out.capacity().max(1024)),
+            }
+        }
+    })
 }
 
 /// FNV-1a 64: a tiny stable hash; this is an identifier, not security.
@@ -411,12 +691,6 @@ impl Fnv {
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h = Fnv::default();
-    h.write(bytes);
-    h.0
-}
-
 /// A PDF text string: UTF-16BE with BOM when not plain ASCII.
 fn text_string(s: &str) -> Object {
     if s.is_ascii() {
@@ -431,8 +705,6 @@ fn text_string(s: &str) -> Object {
 }
 
 fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
-    doc.trailer
-        .set("ID", Object::Array(vec![pdf_id(0), pdf_id(0)]));
     // Dates: none unless SOURCE_DATE_EPOCH asks for one (reproducible builds).
     let date = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
@@ -478,7 +750,6 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             d.remove(b"C");
         }
     }
-    rename_subset_fonts(doc);
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let outline = build_outline(doc, &laid.outline, &page_ids);
     let Ok(catalog) = doc.catalog_mut() else {
@@ -499,43 +770,6 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
         }
         None => {
             catalog.remove(b"Outlines");
-        }
-    }
-}
-
-/// printpdf names the subset font `F1+Name`; PDF readers (and `pdffonts`)
-/// recognise a subset by a six-capital-letter tag. Derive the tag from the
-/// embedded font program so it is stable and differs between subsets.
-fn rename_subset_fonts(doc: &mut lopdf::Document) {
-    let prefix = format!("{FONT_ID}+");
-    let mut program_hash = 0u64;
-    for obj in doc.objects.values() {
-        if let Object::Stream(st) = obj {
-            let is_font = st
-                .dict
-                .get(b"Subtype")
-                .ok()
-                .and_then(|s| s.as_name().ok())
-                .is_some_and(|n| n == b"CIDFontType0C" || n == b"OpenType")
-                || st.dict.has(b"Length1");
-            if is_font {
-                program_hash ^= fnv1a(&st.content);
-            }
-        }
-    }
-    let tag: String = (0..6)
-        .map(|i| char::from(b'A' + ((program_hash >> (i * 5)) % 26) as u8))
-        .collect();
-    for obj in doc.objects.values_mut() {
-        if let Object::Dictionary(d) = obj {
-            for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
-                if let Ok(Object::Name(name)) = d.get_mut(key)
-                    && name.starts_with(prefix.as_bytes())
-                {
-                    let rest = name[prefix.len()..].to_vec();
-                    *name = [tag.as_bytes(), b"+", &rest].concat();
-                }
-            }
         }
     }
 }
