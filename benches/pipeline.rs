@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use talkdoc::cli::{BuildArgs, Format, plan_build};
+use talkdoc::build::{Format, Selection, plan as plan_build};
 use talkdoc::project::Project;
 
 const BIN: &str = env!("CARGO_BIN_EXE_talkdoc");
@@ -71,7 +71,7 @@ fn outputs(dir: &Path, files: usize, pdfs: usize) -> Result<(), String> {
             let p = e.path();
             if p.is_dir() {
                 walk(&p, out);
-            } else {
+            } else if e.file_name() != talkdoc::build::MANIFEST {
                 out.push(p);
             }
         }
@@ -139,12 +139,55 @@ impl Budget {
     }
 }
 
-fn all_args() -> BuildArgs {
-    BuildArgs {
-        out: None,
-        locales: vec![],
-        documents: vec![],
-        formats: vec![],
+fn all_args() -> Selection {
+    Selection::default()
+}
+
+/// `talkdoc watch` after a one-message edit, in process and warm: the
+/// project reloaded, every document assembled, the changed ones rendered
+/// and written. The edit alternates between two texts so every rebuild
+/// really changes something.
+fn watch_edit(root: &Path, tmp: &Path, runs: usize) -> Duration {
+    let copy = tmp.join("watch");
+    for sub in ["content", "locales"] {
+        copy_dir(&root.join(sub), &copy.join(sub));
+    }
+    let out = copy.join("dist");
+    let (mut session, _) =
+        talkdoc::watch::Session::start(&copy, &out, Selection::default()).expect("first build");
+    let ftl = copy.join("locales/en/takeaways.ftl");
+    let original = std::fs::read_to_string(&ftl).expect("takeaways");
+    let mut times = Vec::new();
+    for i in 0..runs {
+        let text = if i % 2 == 0 {
+            original.replacen("takeaway-1 = ", "takeaway-1 = Edited: ", 1)
+        } else {
+            original.clone()
+        };
+        std::fs::write(&ftl, text).expect("edit");
+        let t0 = Instant::now();
+        let rebuilt = session.rebuild().expect("rebuild");
+        times.push(t0.elapsed());
+        // en/takeaways.{md,txt,pdf}, en/handout.{md,txt,pdf}, handout.pdf.
+        assert_eq!(
+            rebuilt.written.len(),
+            7,
+            "a one-message edit rewrites 7 files"
+        );
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read").flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
     }
 }
 
@@ -228,7 +271,7 @@ fn main() {
         ms(in_process(runs, || drop(talkdoc::check::run(&project)))),
         "ms",
     );
-    let md_txt = BuildArgs {
+    let md_txt = Selection {
         formats: vec![Format::Md, Format::Txt],
         ..all_args()
     };
@@ -239,7 +282,7 @@ fn main() {
         })),
         "ms",
     );
-    let one_pdf = BuildArgs {
+    let one_pdf = Selection {
         formats: vec![Format::Pdf],
         locales: vec!["ja".into()],
         documents: vec!["handout".into()],
@@ -257,6 +300,13 @@ fn main() {
         ms(in_process(runs, || {
             drop(plan_build(&project, &all_args()).unwrap())
         })),
+        "ms",
+    );
+
+    budget.check(
+        "watch: one-message edit rebuilt and written",
+        ms(watch_edit(&root, &tmp, runs)),
+        10.0,
         "ms",
     );
 

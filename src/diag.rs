@@ -448,10 +448,22 @@ impl Diagnostic {
             if let std::borrow::Cow::Owned(p) = visible(&shown) {
                 loc.path = PathBuf::from(p);
             }
-            if let Some((text, _)) = loc.source.as_mut()
-                && let std::borrow::Cow::Owned(t) = visible_same_len(text)
-            {
-                *text = Arc::from(t);
+            // Only the lines shown matter, and only rarely hold anything
+            // hazardous: look at those lines (cheap), and copy the file
+            // only then — a check with thousands of findings in one large
+            // file must stay linear.
+            if let Some((text, span)) = loc.source.as_mut() {
+                let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                let end = text[span.end..]
+                    .find('\n')
+                    .map_or(text.len(), |i| span.end + i);
+                if text[start..end]
+                    .chars()
+                    .any(|c| is_hazardous(c) || c == '\t')
+                    && let std::borrow::Cow::Owned(t) = visible_same_len(text)
+                {
+                    *text = Arc::from(t);
+                }
             }
         }
         d

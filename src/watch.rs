@@ -36,7 +36,8 @@ pub struct Session {
 pub struct Rebuilt {
     pub written: Vec<PathBuf>,
     pub took: Duration,
-    /// `check`'s verdict on the new state: (errors, warnings).
+    /// `check`'s verdict on the new state: (errors, warnings), found after
+    /// the outputs were written (not counted in `took`).
     pub check: (usize, usize),
 }
 
@@ -92,12 +93,15 @@ impl Session {
         };
         let files = crate::build::render(&project, &assembled, &self.renderers, &changed)?;
         let published = crate::build::publish(&project, &self.out, files)?;
+        // The outputs are written: that is the rebuild's time. `check`'s
+        // verdict for the summary line comes after.
+        let took = t0.elapsed();
         let report = crate::check::run(&project);
         self.settings = settings;
         self.last = assembled;
         Ok(Rebuilt {
             written: published.written,
-            took: t0.elapsed(),
+            took,
             check: (report.errors(), report.warnings()),
         })
     }
