@@ -286,7 +286,6 @@ fn main() {
         formats: vec![Format::Pdf],
         locales: vec!["ja".into()],
         documents: vec!["handout".into()],
-        ..all_args()
     };
     budget.report(
         "one Japanese PDF (incl. font parse)",
