@@ -71,13 +71,13 @@ pub fn scan(file: &SourceFile) -> Vec<Diagnostic> {
         }
         prev = Some(c);
     }
-    if found > MAX_PER_FILE {
-        if let Some(last) = out.last_mut() {
-            last.notes.push(format!(
-                "{} more such characters in this file are not listed",
-                found - MAX_PER_FILE
-            ));
-        }
+    if found > MAX_PER_FILE
+        && let Some(last) = out.last_mut()
+    {
+        last.notes.push(format!(
+            "{} more such characters in this file are not listed",
+            found - MAX_PER_FILE
+        ));
     }
     out
 }
