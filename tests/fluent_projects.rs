@@ -632,3 +632,79 @@ fn each_syntax_error_kind_has_its_own_message() {
         run.assert_code(1);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Real-world typography, cargo-i18n, talk projects untouched
+// ---------------------------------------------------------------------------
+
+#[test]
+fn rtl_marks_and_thai_word_breaks_are_typography_but_other_invisibles_are_not() {
+    let f = Fixture::app();
+    // Arabic with RLM around a number, Thai with a zero-width space as a
+    // word break: what translators of those scripts write.
+    let mut ar = f.read("locales/pt-BR/app.ftl");
+    ar = ar.replace(
+        "home-section = Início",
+        "home-section = \u{200f}الرئيسية \u{200f}{ -brand-name }",
+    );
+    f.write("locales/ar/app.ftl", &ar);
+    f.write(
+        "locales/ar/settings/preferences.ftl",
+        &f.read("locales/pt-BR/settings/preferences.ftl"),
+    );
+    let mut th = f.read("locales/pt-BR/app.ftl");
+    th = th.replace("home-section = Início", "home-section = หน้า\u{200b}หลัก");
+    f.write("locales/th/app.ftl", &th);
+    f.write(
+        "locales/th/settings/preferences.ftl",
+        &f.read("locales/pt-BR/settings/preferences.ftl"),
+    );
+    let run = f.check(&["--locale", "ar", "--locale", "th"]);
+    run.assert_no("E0109");
+    // A zero-width space inside a Japanese word hides something.
+    f.replace(
+        "locales/ja/app.ftl",
+        "home-section = ホーム",
+        "home-section = ホ\u{200b}ーム",
+    );
+    let run = f.check(&["--locale", "ja"]);
+    run.assert_code(1).assert_codes(&["E0109"]);
+    run.finding(
+        "error[E0109] locales/ja/app.ftl:16:17: invisible zero-width character U+200B in the text",
+    );
+}
+
+#[test]
+fn a_cargo_i18n_project_names_its_folder_and_source() {
+    let f = Fixture::app();
+    std::fs::rename(f.path("locales"), f.path("lang")).unwrap();
+    std::fs::rename(f.path("lang/en-US"), f.path("lang/fr")).unwrap();
+    f.write(
+        "i18n.toml",
+        "fallback_language = \"fr\"\n\n[fluent]\nassets_dir = \"lang\"\n",
+    );
+    let run = f.check(&[]);
+    run.assert_stdout_has(
+        "ja, pt-BR against the `fr` source, found in lang/ (i18n.toml), file by file",
+    );
+}
+
+#[test]
+fn a_talk_project_is_still_a_talk() {
+    // content/ present: the talk checks, with talk-mode wording.
+    let p = Project::clean().reviewed();
+    let run = p.check(&[]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("note:"), "{}", run.stdout);
+    run.assert_stdout_has("locale         messages  translated");
+    let json = p.check(&["--format", "json"]).json();
+    assert!(
+        json.get("mode").is_none() && json.get("totals").is_none(),
+        "{json}"
+    );
+    // `--locale` works there too.
+    p.check(&["--locale", "en"]).assert_code(0);
+    p.check(&["--locale", "fr"])
+        .assert_code(2)
+        .assert_stderr_has("unknown locale `fr`");
+}

@@ -191,6 +191,21 @@ pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
     if l10n_toml.is_file() {
         return from_l10n_toml(root, &l10n_toml, req).map(Some);
     }
+    // cargo-i18n / i18n-embed: `fallback_language` and `[fluent] assets_dir`.
+    let i18n_toml = root.join("i18n.toml");
+    if i18n_toml.is_file()
+        && let Some((fallback, assets)) = read_i18n_toml(root, &i18n_toml)
+    {
+        let base = root.join(&assets);
+        let tags = locale_folders(&base, false);
+        if !tags.is_empty() {
+            let mut req = req.clone();
+            if req.source_locale.is_none() && tags.contains(&fallback) {
+                req.source_locale = Some(fallback);
+            }
+            return layout_in(root, &base, &tags, &req, format!("{assets}/ (i18n.toml)")).map(Some);
+        }
+    }
     for convention in CONVENTIONS {
         let base = root.join(convention);
         let tags = locale_folders(&base, false);
@@ -242,6 +257,31 @@ fn layout_in(
         targets: tags.iter().filter(|t| **t != source).map(locale).collect(),
         found_in,
     })
+}
+
+/// `fallback_language` and `[fluent] assets_dir` of a cargo-i18n
+/// `i18n.toml`, when it has both and is readable; otherwise the
+/// conventions apply.
+fn read_i18n_toml(root: &Path, path: &Path) -> Option<(String, String)> {
+    let shown = crate::project::display_path(root, path);
+    let text = crate::input::read_text_capped(
+        path,
+        &shown,
+        crate::input::MAX_TOML_BYTES,
+        "E0009",
+        "read i18n.toml",
+    )
+    .ok()?
+    .ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let fallback = table.get("fallback_language")?.as_str()?.to_string();
+    let assets = table
+        .get("fluent")?
+        .get("assets_dir")?
+        .as_str()?
+        .trim_end_matches('/')
+        .to_string();
+    Some((fallback, assets))
 }
 
 /// The part of a path pattern before its first component with a glob

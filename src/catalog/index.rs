@@ -50,6 +50,10 @@ pub struct Entry {
     /// (outside placeables, attribute names excluded) has a letter: what
     /// "identical to the source" is judged on.
     pub has_letters: bool,
+    /// Whether that text has a word: three letters in a row. "OK", "A4"
+    /// and "mm" are the same in most languages; coverage mode does not call
+    /// them untranslated.
+    pub has_word: bool,
     pub references: Vec<Reference>,
     /// How large the value (`None`) and each attribute can grow when
     /// formatted, in terms of the entries it references: bounds the
@@ -125,6 +129,23 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             .any(|e| {
                 matches!(e, ast::PatternElement::TextElement { value } if value.chars().any(char::is_alphabetic))
             });
+        let has_word = value
+            .into_iter()
+            .chain(attributes.iter().map(|a| &a.value))
+            .flat_map(|p| &p.elements)
+            .any(|e| match e {
+                ast::PatternElement::TextElement { value } => value
+                    .split_whitespace()
+                    .filter(|token| !is_code_like(token))
+                    .any(|token| {
+                        let mut run = 0;
+                        token.chars().any(|c| {
+                            run = if c.is_alphabetic() { run + 1 } else { 0 };
+                            run >= 3
+                        })
+                    }),
+                ast::PatternElement::Placeable { .. } => false,
+            });
         let mut sizes = Vec::new();
         if let Some(p) = value {
             sizes.push((None, walker.pattern(p)));
@@ -142,6 +163,7 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             variables: walker.variables,
             printed_variables: walker.printed_variables,
             has_letters,
+            has_word,
             references: walker.references,
             sizes,
             longest_literal: walker.longest_literal,
@@ -149,6 +171,17 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
         });
     }
     out
+}
+
+/// A URL, an e-mail address, a file or identifier name: text that stays
+/// the same in every language (`https://www.example.com`, `passwords.csv`,
+/// `SSL_ERROR`).
+fn is_code_like(token: &str) -> bool {
+    let inner = token.trim_matches(|c: char| !c.is_alphanumeric());
+    inner.contains(['/', '@', '_'])
+        || inner
+            .split_once('.')
+            .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(char::is_alphanumeric))
 }
 
 fn canonical(entry: ast::Entry<&str>) -> String {

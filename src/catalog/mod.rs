@@ -347,7 +347,7 @@ impl LocaleCatalog {
                 }
             };
             let file = SourceFile::new(shown, text.as_str());
-            problems.extend(safety::scan(&file));
+            problems.extend(safety::scan_for(&file, locale, opts.coverage));
             // Entries nested too deeply are blanked before parsing: nothing
             // (parser, resolver, our walkers) ever recurses into them.
             let (parsable, deep) = index::blank_too_deep(&text);
@@ -406,7 +406,10 @@ impl LocaleCatalog {
             }
             // Duplicates were reported above; `add_resource` keeps the first
             // definition and skips later ones, which is what we report.
-            let _ = bundle.add_resource(resource);
+            // Coverage mode formats nothing: no bundle, no bounds.
+            if !opts.coverage {
+                let _ = bundle.add_resource(resource);
+            }
             files.push(file);
             rel_paths.push(rel);
         }
@@ -415,7 +418,11 @@ impl LocaleCatalog {
             .map(|e| e.longest_literal)
             .max()
             .unwrap_or(0);
-        let bounds = expansion_bounds(&entries);
+        let bounds = if opts.coverage {
+            std::collections::HashMap::new()
+        } else {
+            expansion_bounds(&entries)
+        };
         Ok((
             LocaleCatalog {
                 locale: locale.to_string(),

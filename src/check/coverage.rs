@@ -799,7 +799,7 @@ fn compare(
     }
     let src_value = canonical_value(&src.canonical);
     let tr_value = canonical_value(&tr.canonical);
-    if tr.kind == EntryKind::Message && src_value == tr_value && src.has_letters {
+    if tr.kind == EntryKind::Message && src_value == tr_value && src.has_word {
         push(
             Diagnostic::warning(
                 "C009",

@@ -258,18 +258,27 @@ pub fn check(
         }
     }
     if !off.is_empty() {
-        let records: Vec<String> = off
+        let records: Vec<PathBuf> = off
             .iter()
-            .map(|l| {
-                display_path(&project.root, &reviews_path(project, l))
-                    .display()
-                    .to_string()
-            })
+            .map(|l| display_path(&project.root, &reviews_path(project, l)))
             .collect();
+        // Many locales with their records side by side: one pattern.
+        let same_folder = records.windows(2).all(|w| w[0].parent() == w[1].parent());
+        let records = if off.len() > 3 && same_folder {
+            records[0]
+                .with_file_name("<locale>.reviewed.toml")
+                .display()
+                .to_string()
+        } else {
+            records
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         info.push(format!(
-            "freshness is off for {}: no review record ({}); after checking the translations, run `talkdoc review --all` to record them, and `check` reports every later change to the source as stale",
-            off.join(", "),
-            records.join(", ")
+            "freshness is off for {}: no review record ({records}); after checking the translations, run `talkdoc review --all` to record them, and `check` reports every later change to the source as stale",
+            super::report::short_list(&off)
         ));
     }
 }

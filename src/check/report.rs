@@ -139,7 +139,7 @@ fn human(report: &Report, color: bool) -> String {
             if targets.is_empty() {
                 "no translations".to_string()
             } else {
-                targets.join(", ")
+                short_list(&targets)
             },
             c.source_locale,
             c.found_in,
@@ -235,6 +235,18 @@ fn human(report: &Report, color: bool) -> String {
         plural(w)
     );
     s
+}
+
+/// Up to eight names, then how many there are in all: a note about 100
+/// locales stays one line.
+pub fn short_list<S: AsRef<str>>(names: &[S]) -> String {
+    const SHOWN: usize = 8;
+    let first: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    if names.len() > SHOWN {
+        format!("{}, … ({} in all)", first.join(", "), names.len())
+    } else {
+        first.join(", ")
+    }
 }
 
 fn plural(n: usize) -> &'static str {
