@@ -587,9 +587,7 @@ pub fn check_coverage(
                 let key = src.key();
                 if let Some(tr) = tr_ix.at.get(&(*rel, key.clone())) {
                     s.translated += 1;
-                    compare(source, src, cat, tr, project, &mut |d| {
-                        out.push((d, tag(rel)))
-                    });
+                    compare(source, src, cat, tr, &mut |d| out.push((d, tag(rel))));
                 } else if let Some(tr) = misplaced(rel, &key) {
                     s.missing += 1;
                     wrong_file(src, tr, rel, out);
@@ -673,7 +671,6 @@ fn compare(
     src: &Entry,
     cat: &LocaleCatalog,
     tr: &Entry,
-    _project: &Project,
     push: &mut dyn FnMut(Diagnostic),
 ) {
     let key = src.key();

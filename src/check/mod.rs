@@ -3,7 +3,9 @@
 //! Three independent checks read the same loaded [`Project`]:
 //! [`coverage`] (every message translated, references and variables
 //! consistent), [`freshness`] (no translation older than its source) and
-//! [`limits`] (character limits, counted the way forms count). Findings are
+//! [`limits`] (character limits, counted the way forms count). A Fluent
+//! project without `content/` (coverage mode) gets the catalog checks only,
+//! file by file, judged as a translator would. Findings are
 //! [`Diagnostic`]s with stable codes; [`report`] prints them for people,
 //! as JSON, or as GitHub Actions annotations.
 

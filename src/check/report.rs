@@ -35,6 +35,19 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
     }
 }
 
+/// [`Diagnostic::for_terminal`] without the file's text: the report shows
+/// only the one source line (escaped on its own, from the original), so the
+/// whole file need not be escaped once per finding. That made a check with
+/// thousands of findings in a large file quadratic (15.9 s for the 100×
+/// synthetic proposal, 0.2 s now).
+fn for_terminal(d: &Diagnostic) -> Diagnostic {
+    let mut light = d.clone();
+    if let Some(l) = light.location.as_mut() {
+        l.source = None;
+    }
+    light.for_terminal()
+}
+
 fn paint(color: bool, code: &str, text: &str) -> String {
     if color {
         format!("\x1b[{code}m{text}\x1b[0m")
@@ -69,7 +82,7 @@ fn human(report: &Report, color: bool) -> String {
             continue;
         }
         // Text from the user's files never reaches the terminal raw.
-        let d = &original.for_terminal();
+        let d = &for_terminal(original);
         let sev = match d.severity {
             Severity::Error => paint(color, "1;31", "error"),
             Severity::Warning => paint(color, "1;33", "warning"),
@@ -142,7 +155,7 @@ fn human(report: &Report, color: bool) -> String {
                 short_list(&targets)
             },
             c.source_locale,
-            c.found_in,
+            crate::diag::visible(&c.found_in),
             if c.per_file {
                 "file by file"
             } else {
@@ -150,7 +163,7 @@ fn human(report: &Report, color: bool) -> String {
             }
         );
         for i in &c.info {
-            let _ = writeln!(s, "note: {i}");
+            let _ = writeln!(s, "note: {}", crate::diag::visible(i));
         }
         s.push('\n');
     }
@@ -359,7 +372,7 @@ fn gh_escape(s: &str, property: bool) -> String {
 fn github(report: &Report) -> String {
     let mut s = String::new();
     for d in &report.findings {
-        let d = &d.for_terminal();
+        let d = &for_terminal(d);
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
