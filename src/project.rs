@@ -161,9 +161,25 @@ impl Project {
         }
     }
 
+    /// What `build` needs: a talk (a Fluent project without `content/` has
+    /// no documents to render), loaded without errors.
+    pub fn ensure_loaded_cleanly(&self) -> Result<()> {
+        if self.coverage().is_some() {
+            return Err(crate::diag::Error::new(
+                Diagnostic::error(
+                    "E0001",
+                    "cannot read the project settings: there is no content/project.toml here, only Fluent locale folders",
+                )
+                .at(crate::diag::Location::file("content/project.toml"))
+                .help("`talkdoc build` renders a talk's documents from content/; for the translations of this Fluent project run `talkdoc check`"),
+            ));
+        }
+        self.ensure_parsed()
+    }
+
     /// Errors among the load problems, as a failure: text would be lost if we
     /// built from a catalog where fluent-rs skipped entries as Junk.
-    pub fn ensure_loaded_cleanly(&self) -> Result<()> {
+    pub fn ensure_parsed(&self) -> Result<()> {
         let errors: Vec<Diagnostic> = self
             .load_problems
             .iter()

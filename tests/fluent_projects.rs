@@ -690,6 +690,16 @@ fn a_cargo_i18n_project_names_its_folder_and_source() {
 }
 
 #[test]
+fn build_refuses_a_fluent_project_without_content_and_writes_nothing() {
+    let f = Fixture::app();
+    let run = f.run(&["build"]);
+    run.assert_code(1);
+    run.assert_stderr_has("error[E0001]: cannot read the project settings: there is no content/project.toml here, only Fluent locale folders");
+    run.assert_stderr_has("for the translations of this Fluent project run `talkdoc check`");
+    assert!(!f.path("dist").exists(), "nothing is written");
+}
+
+#[test]
 fn a_talk_project_is_still_a_talk() {
     // content/ present: the talk checks, with talk-mode wording.
     let p = Project::clean().reviewed();

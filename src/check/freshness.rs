@@ -298,7 +298,7 @@ pub fn mark_reviewed(
     ids: &[String],
     all: bool,
 ) -> Result<Vec<Marked>> {
-    project.ensure_loaded_cleanly()?;
+    project.ensure_parsed()?;
     let source_locale = project.content.source_locale();
     let source = project.catalog.locale(source_locale).ok_or_else(|| {
         Error::new(Diagnostic::error(
