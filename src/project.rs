@@ -32,6 +32,9 @@ pub struct Coverage {
     pub found_in: String,
     /// The review record of each translated locale.
     pub records: BTreeMap<String, PathBuf>,
+    /// A talk's `content/` is there but was not read (`--locales` or
+    /// `--source-locale` was given).
+    pub content_ignored: bool,
 }
 
 /// How to load a project: what `check` was asked on the command line.
@@ -75,7 +78,7 @@ impl Project {
             return Self::load_talk(root, req);
         }
         match discover::discover(root, &req.discover)? {
-            Some(layout) => Self::load_coverage(root, layout, req),
+            Some(layout) => Self::load_coverage(root, layout, req, is_talk),
             None => Self::load_talk(root, req).map_err(|mut e| {
                 if let Some(d) = e.diagnostics.first_mut()
                     && d.code == "E0001"
@@ -110,7 +113,12 @@ impl Project {
         })
     }
 
-    fn load_coverage(root: &Path, layout: Layout, req: &LoadRequest) -> Result<Project> {
+    fn load_coverage(
+        root: &Path,
+        layout: Layout,
+        req: &LoadRequest,
+        content_ignored: bool,
+    ) -> Result<Project> {
         let all: Vec<String> = layout.targets.iter().map(|l| l.tag.clone()).collect();
         if !req.only.is_empty() {
             check_choice(&req.only, &all, &layout.source.tag)?;
@@ -137,6 +145,7 @@ impl Project {
                     .iter()
                     .map(|l| (l.tag.clone(), l.record.clone()))
                     .collect(),
+                content_ignored,
             }),
         })
     }

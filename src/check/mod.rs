@@ -491,6 +491,8 @@ pub struct CoverageReport {
     pub source_locale: String,
     pub found_in: String,
     pub per_file: bool,
+    /// `content/` exists but was not read (`--locales`, `--source-locale`).
+    pub content_ignored: bool,
     /// Lines of information (freshness off, how locales were found).
     pub info: Vec<String>,
     /// Parallel to `Report::findings`.
@@ -617,6 +619,7 @@ fn run_coverage(project: &Project, cov: &crate::project::Coverage) -> Report {
             source_locale: source,
             found_in: cov.found_in.clone(),
             per_file: cov.per_file,
+            content_ignored: cov.content_ignored,
             info,
             tags,
         }),

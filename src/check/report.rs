@@ -148,7 +148,12 @@ fn human(report: &Report, color: bool) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "note: no content/project.toml: checking the Fluent files only; {} against the `{}` source, found in {}, {}",
+            "note: {}: checking the Fluent files only; {} against the `{}` source, found in {}, {}",
+            if c.content_ignored {
+                "--locales or --source-locale given"
+            } else {
+                "no content/project.toml"
+            },
             if targets.is_empty() {
                 "no translations".to_string()
             } else {
