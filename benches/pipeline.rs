@@ -357,6 +357,21 @@ fn main() {
             budget.check("100× build", ms(t), 1000.0, "ms");
         }
     }
+    // Coverage mode: a generated app of 2,000 messages in 3 locales.
+    let app = tmp.join("fluent-app");
+    let entries = make_fluent_app(&app);
+    let (t, rss) = process(
+        &["--project", app.to_str().unwrap(), "check"],
+        runs,
+        0,
+        &nothing,
+        &fine,
+    );
+    println!(
+        "coverage mode ({entries} messages × 3 locales, 20 files each, whole process, median of {runs}):"
+    );
+    budget.check("check, Fluent app without content/", ms(t), 50.0, "ms");
+    budget.report("check, Fluent app: peak RSS", rss as f64 / 1024.0, "MB");
     let _ = std::fs::remove_dir_all(&tmp);
     if !budget.failures.is_empty() {
         eprintln!("over budget:\n  {}", budget.failures.join("\n  "));
@@ -374,4 +389,35 @@ fn count_pages(pdf: &[u8]) -> usize {
                 .count()
         })
         .sum()
+}
+
+/// A Fluent app without `content/`: `locales/{en-US,ja,de}/` with 20 files
+/// in nested folders, 100 messages each (plain text, variables, plural
+/// selectors, attributes, term references), every one translated.
+/// Returns the number of messages per locale.
+fn make_fluent_app(dir: &std::path::Path) -> usize {
+    for (locale, word) in [("en-US", "Open"), ("ja", "開く"), ("de", "Öffnen")] {
+        for f in 0..20 {
+            let rel = format!("locales/{locale}/area{}/file{f}.ftl", f % 4);
+            let mut text = String::new();
+            if f == 0 {
+                text.push_str(&format!("-brand-name = Brand {locale}\n\n"));
+            }
+            for m in 0..100 {
+                let id = format!("f{f}-message-{m}");
+                text.push_str(&match m % 4 {
+                    0 => format!("{id} = {word} the file number {m} in {{ -brand-name }}\n"),
+                    1 => format!("{id} = {word} {{ $name }} now ({m})\n"),
+                    2 => format!(
+                        "{id} = {{ $count ->\n    [one] {word} one item {m}\n   *[other] {word} {{ $count }} items {m}\n}}\n"
+                    ),
+                    _ => format!("{id} = {word} {m}\n    .title = {word} title {m}\n    .accesskey = O\n"),
+                });
+            }
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    }
+    20 * 100
 }

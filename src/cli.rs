@@ -69,6 +69,21 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Only this translated locale (repeatable) [default: all].
+    #[arg(long = "locale", value_name = "LOCALE")]
+    pub locales: Vec<String>,
+    /// Check the Fluent files only, with one folder per locale in DIR
+    /// (coverage mode; found by convention when there is no content/).
+    #[arg(long = "locales", value_name = "DIR")]
+    pub locales_dir: Option<PathBuf>,
+    /// The locale translations are made from, in coverage mode
+    /// [default: from l10n.toml, else en-US, else en].
+    #[arg(long, value_name = "TAG")]
+    pub source_locale: Option<String>,
+    /// In coverage mode, compare locales as pools of messages instead of
+    /// file by file.
+    #[arg(long)]
+    pub no_per_file: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -275,7 +290,15 @@ pub use crate::preflight::talk_title;
 /// `talkdoc check`: 0 clean, 1 findings at error level, 2 could not run.
 fn check(root: &Path, args: &CheckArgs) -> ExitCode {
     let color = diag::use_color(std::io::stdout().is_terminal());
-    let project = match Project::load(root) {
+    let request = crate::project::LoadRequest {
+        discover: crate::catalog::discover::Request {
+            locales_dir: args.locales_dir.clone(),
+            source_locale: args.source_locale.clone(),
+        },
+        only: args.locales.clone(),
+        pooled: args.no_per_file,
+    };
+    let project = match Project::load_with(root, &request) {
         Ok(p) => p,
         Err(e) => {
             // Machine-readable formats still get their shape on stdout.

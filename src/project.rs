@@ -5,9 +5,49 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{self, Catalog};
-use crate::content::Content;
-use crate::diag::{Diagnostic, Result, Severity};
+use std::collections::BTreeMap;
+
+use crate::catalog::discover::{self, Layout};
+use crate::catalog::{self, Catalog, LoadOptions};
+use crate::content::{CheckConfig, Content, PdfConfig, ProjectConfig};
+use crate::diag::{Diagnostic, Result, Severity, SourceFile};
+
+/// What kind of project was loaded.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// A talk: `content/` plus `locales/<locale>/`.
+    Talk,
+    /// Any Fluent project without `content/project.toml`: only the Fluent
+    /// files are checked (coverage mode).
+    Coverage(Coverage),
+}
+
+/// Settings of coverage mode.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// Every translated message must be in the file of the same relative
+    /// path as its source (on unless `--no-per-file`).
+    pub per_file: bool,
+    /// Where the locales were found ("locales/", "l10n.toml").
+    pub found_in: String,
+    /// The review record of each translated locale.
+    pub records: BTreeMap<String, PathBuf>,
+    /// A talk's `content/` is there but was not read (`--locales` or
+    /// `--source-locale` was given).
+    pub content_ignored: bool,
+}
+
+/// How to load a project: what `check` was asked on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    /// `--locales DIR` and `--source-locale TAG`; either one means coverage
+    /// mode even where `content/project.toml` exists.
+    pub discover: discover::Request,
+    /// `--locale`: only these translated locales (the source is always read).
+    pub only: Vec<String>,
+    /// `--no-per-file`: compare locales as pools of messages.
+    pub pooled: bool,
+}
 
 pub struct Project {
     /// The project folder (holding `content/` and `locales/`).
@@ -17,11 +57,51 @@ pub struct Project {
     /// Problems found while loading the catalog (syntax errors, duplicate
     /// IDs). `build` refuses to run with any error here; `check` reports them.
     pub load_problems: Vec<Diagnostic>,
+    pub mode: Mode,
 }
 
 impl Project {
+    /// Loads the project in `root`: a talk when it has `content/`, else any
+    /// Fluent project whose locale folders can be found.
     pub fn load(root: &Path) -> Result<Project> {
-        let content = Content::load(root, &root.join("content"))?;
+        Self::load_with(root, &LoadRequest::default())
+    }
+
+    pub fn load_with(root: &Path, req: &LoadRequest) -> Result<Project> {
+        let content_dir = root.join("content");
+        let asked = req.discover.locales_dir.is_some() || req.discover.source_locale.is_some();
+        // A folder with content/ is a talk: a missing or broken project.toml
+        // there is reported as such, never guessed around.
+        let is_talk = std::fs::symlink_metadata(content_dir.join("project.toml")).is_ok()
+            || content_dir.join("documents").is_dir();
+        if is_talk && !asked {
+            return Self::load_talk(root, req);
+        }
+        match discover::discover(root, &req.discover)? {
+            Some(layout) => Self::load_coverage(root, layout, req, is_talk),
+            None => Self::load_talk(root, req).map_err(|mut e| {
+                if let Some(d) = e.diagnostics.first_mut()
+                    && d.code == "E0001"
+                {
+                    d.help = Some(
+                        "run talkdoc in a talk project (content/project.toml) or in a Fluent project with locale folders (locales/en-US/*.ftl, locales/ja/*.ftl), or pass --project DIR or --locales DIR"
+                            .into(),
+                    );
+                }
+                e
+            }),
+        }
+    }
+
+    fn load_talk(root: &Path, req: &LoadRequest) -> Result<Project> {
+        let mut content = Content::load(root, &root.join("content"))?;
+        if !req.only.is_empty() {
+            check_choice(&req.only, &content.locales(), content.source_locale())?;
+            let source = content.source_locale().to_string();
+            let keep = |l: &str| l == source || req.only.iter().any(|o| o == l);
+            content.config.locales.retain(|l| keep(l.get_ref()));
+            content.config.limits.retain(|l| keep(l.locale.get_ref()));
+        }
         let (catalog, load_problems) =
             catalog::load_all(root, &root.join("locales"), &content.locales())?;
         Ok(Project {
@@ -29,12 +109,86 @@ impl Project {
             content,
             catalog,
             load_problems,
+            mode: Mode::Talk,
         })
+    }
+
+    fn load_coverage(
+        root: &Path,
+        layout: Layout,
+        req: &LoadRequest,
+        content_ignored: bool,
+    ) -> Result<Project> {
+        let all: Vec<String> = layout.targets.iter().map(|l| l.tag.clone()).collect();
+        if !req.only.is_empty() {
+            check_choice(&req.only, &all, &layout.source.tag)?;
+        }
+        let targets: Vec<_> = layout
+            .targets
+            .iter()
+            .filter(|l| req.only.is_empty() || req.only.contains(&l.tag))
+            .collect();
+        let mut wanted = vec![(layout.source.tag.clone(), layout.source.roots.clone())];
+        wanted.extend(targets.iter().map(|l| (l.tag.clone(), l.roots.clone())));
+        let (catalog, load_problems) =
+            catalog::load_layout(root, &wanted, LoadOptions { coverage: true })?;
+        let locales: Vec<String> = wanted.iter().map(|(t, _)| t.clone()).collect();
+        Ok(Project {
+            root: root.to_path_buf(),
+            content: coverage_content(&layout.source.tag, &locales),
+            catalog,
+            load_problems,
+            mode: Mode::Coverage(Coverage {
+                per_file: !req.pooled,
+                found_in: layout.found_in,
+                records: targets
+                    .iter()
+                    .map(|l| (l.tag.clone(), l.record.clone()))
+                    .collect(),
+                content_ignored,
+            }),
+        })
+    }
+
+    /// Coverage-mode settings, `None` for a talk.
+    pub fn coverage(&self) -> Option<&Coverage> {
+        match &self.mode {
+            Mode::Coverage(c) => Some(c),
+            Mode::Talk => None,
+        }
+    }
+
+    /// The review record of a translated locale: `locales/<locale>.reviewed.toml`
+    /// in a talk, beside the locale folder in coverage mode.
+    pub fn record_path(&self, locale: &str) -> PathBuf {
+        match self.coverage().and_then(|c| c.records.get(locale)) {
+            Some(p) => p.clone(),
+            None => self
+                .root
+                .join("locales")
+                .join(format!("{locale}.reviewed.toml")),
+        }
+    }
+
+    /// What `build` needs: a talk (a Fluent project without `content/` has
+    /// no documents to render), loaded without errors.
+    pub fn ensure_loaded_cleanly(&self) -> Result<()> {
+        if self.coverage().is_some() {
+            return Err(crate::diag::Error::new(
+                Diagnostic::error(
+                    "E0001",
+                    "cannot read the project settings: there is no content/project.toml here, only Fluent locale folders",
+                )
+                .at(crate::diag::Location::file("content/project.toml"))
+                .help("`talkdoc build` renders a talk's documents from content/; for the translations of this Fluent project run `talkdoc check`"),
+            ));
+        }
+        self.ensure_parsed()
     }
 
     /// Errors among the load problems, as a failure: text would be lost if we
     /// built from a catalog where fluent-rs skipped entries as Junk.
-    pub fn ensure_loaded_cleanly(&self) -> Result<()> {
+    pub fn ensure_parsed(&self) -> Result<()> {
         let errors: Vec<Diagnostic> = self
             .load_problems
             .iter()
@@ -82,4 +236,50 @@ pub fn discover() -> PathBuf {
         };
     }
     PathBuf::from(".")
+}
+
+/// `--locale` must name translated locales of the project.
+fn check_choice(only: &[String], translated: &[String], source: &str) -> Result<()> {
+    for o in only {
+        if o == source || !translated.contains(o) {
+            let why = if o == source {
+                format!("`{o}` is the source locale; --locale chooses translations")
+            } else {
+                format!("unknown locale `{o}`")
+            };
+            let choices: Vec<&String> = translated.iter().filter(|t| *t != source).collect();
+            return Err(crate::diag::Error::new(
+                Diagnostic::error("E0007", why).help(format!(
+                    "choose from: {}",
+                    choices
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The settings of a coverage-mode project: its locales, no documents, no
+/// limits, no exceptions.
+fn coverage_content(source: &str, locales: &[String]) -> Content {
+    let spanned = |s: &str| toml::Spanned::new(0..0, s.to_string());
+    Content {
+        project_file: SourceFile::new(PathBuf::new(), ""),
+        config: ProjectConfig {
+            source_locale: spanned(source),
+            locales: locales.iter().map(|l| spanned(l)).collect(),
+            title: spanned(""),
+            author: None,
+            keywords: Vec::new(),
+            variables: BTreeMap::new(),
+            limits: Vec::new(),
+            pdf: PdfConfig::default(),
+            check: CheckConfig::default(),
+        },
+        documents: BTreeMap::new(),
+    }
 }

@@ -24,6 +24,9 @@ pub struct Reference {
     /// `id` for a message, `-id` for a term.
     pub target: String,
     pub span: Range<usize>,
+    /// Used only to choose a variant (`{ -brand.gender -> … }`): a
+    /// translation into a language without that distinction may drop it.
+    pub in_selector: bool,
 }
 
 /// One message or term as it appears in a file.
@@ -39,6 +42,18 @@ pub struct Entry {
     pub attributes: Vec<String>,
     /// `$variables` used anywhere in the value or attributes.
     pub variables: BTreeSet<String>,
+    /// The `$variables` printed somewhere (outside a select expression's
+    /// selector): a subset of `variables`. A variable used only to choose a
+    /// plural or case form is not in it.
+    pub printed_variables: BTreeSet<String>,
+    /// Whether the text written directly in the value or an attribute
+    /// (outside placeables, attribute names excluded) has a letter: what
+    /// "identical to the source" is judged on.
+    pub has_letters: bool,
+    /// Whether that text has a word: three letters in a row. "OK", "A4"
+    /// and "mm" are the same in most languages; coverage mode does not call
+    /// them untranslated.
+    pub has_word: bool,
     pub references: Vec<Reference>,
     /// How large the value (`None`) and each attribute can grow when
     /// formatted, in terms of the entries it references: bounds the
@@ -102,9 +117,35 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
         let mut walker = Walker {
             source,
             variables: BTreeSet::new(),
+            printed_variables: BTreeSet::new(),
             references: Vec::new(),
             longest_literal: 0,
+            in_selector: false,
         };
+        let has_letters = value
+            .into_iter()
+            .chain(attributes.iter().map(|a| &a.value))
+            .flat_map(|p| &p.elements)
+            .any(|e| {
+                matches!(e, ast::PatternElement::TextElement { value } if value.chars().any(char::is_alphabetic))
+            });
+        let has_word = value
+            .into_iter()
+            .chain(attributes.iter().map(|a| &a.value))
+            .flat_map(|p| &p.elements)
+            .any(|e| match e {
+                ast::PatternElement::TextElement { value } => value
+                    .split_whitespace()
+                    .filter(|token| !is_code_like(token))
+                    .any(|token| {
+                        let mut run = 0;
+                        token.chars().any(|c| {
+                            run = if c.is_alphabetic() { run + 1 } else { 0 };
+                            run >= 3
+                        })
+                    }),
+                ast::PatternElement::Placeable { .. } => false,
+            });
         let mut sizes = Vec::new();
         if let Some(p) = value {
             sizes.push((None, walker.pattern(p)));
@@ -120,6 +161,9 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
             has_value: value.is_some(),
             attributes: attributes.iter().map(|a| a.id.name.to_string()).collect(),
             variables: walker.variables,
+            printed_variables: walker.printed_variables,
+            has_letters,
+            has_word,
             references: walker.references,
             sizes,
             longest_literal: walker.longest_literal,
@@ -127,6 +171,17 @@ pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
         });
     }
     out
+}
+
+/// A URL, an e-mail address, a file or identifier name: text that stays
+/// the same in every language (`https://www.example.com`, `passwords.csv`,
+/// `SSL_ERROR`).
+fn is_code_like(token: &str) -> bool {
+    let inner = token.trim_matches(|c: char| !c.is_alphanumeric());
+    inner.contains(['/', '@', '_'])
+        || inner
+            .split_once('.')
+            .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(char::is_alphanumeric))
 }
 
 fn canonical(entry: ast::Entry<&str>) -> String {
@@ -137,8 +192,11 @@ fn canonical(entry: ast::Entry<&str>) -> String {
 struct Walker<'s> {
     source: &'s str,
     variables: BTreeSet<String>,
+    printed_variables: BTreeSet<String>,
     references: Vec<Reference>,
     longest_literal: u64,
+    /// Inside a select expression's selector.
+    in_selector: bool,
 }
 
 /// An upper bound of a pattern's formatted length, symbolically: resolved
@@ -191,7 +249,9 @@ impl<'s> Walker<'s> {
         match e {
             ast::Expression::Inline(i) => self.inline(i),
             ast::Expression::Select { selector, variants } => {
+                let outer = std::mem::replace(&mut self.in_selector, true);
                 self.inline(selector);
+                self.in_selector = outer;
                 Size::Max(variants.iter().map(|v| self.pattern(&v.value)).collect())
             }
         }
@@ -202,6 +262,7 @@ impl<'s> Walker<'s> {
         self.references.push(Reference {
             target,
             span: start..start + name.len(),
+            in_selector: self.in_selector,
         });
     }
 
@@ -209,6 +270,9 @@ impl<'s> Walker<'s> {
         match i {
             ast::InlineExpression::VariableReference { id } => {
                 self.variables.insert(id.name.to_string());
+                if !self.in_selector {
+                    self.printed_variables.insert(id.name.to_string());
+                }
                 Size::Var
             }
             ast::InlineExpression::MessageReference { id, attribute } => {
@@ -259,86 +323,165 @@ impl<'s> Walker<'s> {
     }
 }
 
-/// A parser error as a diagnostic, with advice for the common traps.
+/// A parser error as a diagnostic: each fluent-syntax error kind has its own
+/// message and help; for the kinds a typo can cause in many ways (a missing
+/// `=` or `}`), the traps authors fall into are recognised first.
 pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
-    let help = match &e.kind {
-        ErrorKind::ExpectedToken('=') | ErrorKind::ExpectedCharRange { .. } => {
-            "a continuation line must be indented and cannot start with `[`, `*` or `.`; \
-             move that text onto the previous line or write it as a string literal, e.g. { \"[\" }"
-        }
-        ErrorKind::UnbalancedClosingBrace | ErrorKind::ExpectedToken('}') => {
-            "braces start placeables; write a literal brace as { \"{\" } or { \"}\" }"
-        }
-        ErrorKind::ExpectedMessageField { .. } | ErrorKind::MissingValue => {
-            "give the message a value after `=`, or an attribute on the next line"
-        }
-        _ => "see https://projectfluent.org/fluent/guide/ for the syntax",
-    };
     let text = &file.text;
     let start = e.pos.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
     let indent = line.len() - line.trim_start().len();
+    // Where the parser stopped: at a line end or a line start means it ran
+    // out of the entry (something was left open), not that it met a
+    // character it did not expect.
+    let at_boundary =
+        start >= text.len() || start == line_start || text[start..].starts_with(['\n', '\r']);
+    let found = text[start..]
+        .chars()
+        .next()
+        .filter(|c| !c.is_whitespace())
+        .map_or_else(|| "the end of the line".to_string(), |c| format!("`{c}`"));
     // Point at the error position; fluent-syntax reports an empty range at EOF.
     let span = if e.pos.end > e.pos.start {
         e.pos.clone()
     } else {
         e.pos.start..e.pos.start + 1
     };
+    const PLACEABLE: &str = "a placeable holds one expression: a variable { $name }, a message or term reference { msg } { -term }, a literal { \"text\" } { 42 } or a function call { NUMBER($n) }";
     // Errors fluent-syntax names precisely: say what they are, not what
     // the heuristics below would guess.
-    let precise = match &e.kind {
+    let precise: Option<(String, String)> = match &e.kind {
         ErrorKind::MissingDefaultVariant => Some((
             "this select expression has no default variant".to_string(),
-            "mark the variant used when nothing else matches with `*`, e.g. `*[other] …`",
+            "mark the variant used when nothing else matches with `*`, e.g. `*[other] …`".into(),
         )),
         ErrorKind::MultipleDefaultVariants => Some((
             "this select expression has more than one default variant (`*`)".to_string(),
-            "keep `*` on one variant only",
+            "keep `*` on one variant only".into(),
         )),
         ErrorKind::UnterminatedStringLiteral => Some((
             "this string literal is not closed before the end of the line".to_string(),
-            "close it with `\"` on the same line",
+            "close it with `\"` on the same line".into(),
         )),
         ErrorKind::UnknownEscapeSequence(seq) => Some((
             format!("unknown escape sequence `\\{seq}` in a string literal"),
-            "string literals know only \\\\, \\\", \\uXXXX and \\UXXXXXX",
+            "string literals know only \\\\, \\\", \\uXXXX and \\UXXXXXX".into(),
         )),
         ErrorKind::InvalidUnicodeEscapeSequence(seq) => Some((
             format!("invalid Unicode escape `{seq}`"),
-            "write \\u with four hex digits or \\U with six",
+            "write \\u with four hex digits or \\U with six".into(),
         )),
         ErrorKind::DuplicatedNamedArgument(name) => Some((
             format!("the argument `{name}` is given twice"),
-            "give each named argument once",
+            "give each named argument once".into(),
         )),
         ErrorKind::PositionalArgumentFollowsNamed => Some((
             "a positional argument follows a named one".to_string(),
-            "put positional arguments first",
+            "put positional arguments first".into(),
         )),
-        ErrorKind::MessageReferenceAsSelector
-        | ErrorKind::TermReferenceAsSelector
-        | ErrorKind::MessageAttributeAsSelector
-        | ErrorKind::ExpectedSimpleExpressionAsSelector => Some((
-            format!("{}", e.kind),
-            "select on a variable (`{ $count -> … }`) or a term attribute",
+        ErrorKind::MessageReferenceAsSelector => Some((
+            "a message reference cannot be a selector".to_string(),
+            "select on a variable ({ $count -> … }) or a term attribute ({ -brand.gender -> … })".into(),
+        )),
+        ErrorKind::TermReferenceAsSelector => Some((
+            "a term reference cannot be a selector, only a term attribute".to_string(),
+            "select on an attribute of the term: { -brand.gender -> … }".into(),
+        )),
+        ErrorKind::MessageAttributeAsSelector => Some((
+            "a message attribute cannot be a selector".to_string(),
+            "select on a variable ({ $count -> … }) or a term attribute ({ -brand.gender -> … })".into(),
+        )),
+        ErrorKind::ExpectedSimpleExpressionAsSelector => Some((
+            "this cannot be a selector: a selector is a variable, a literal, a term attribute or a function call".to_string(),
+            "select on a variable ({ $count -> … }) or a term attribute ({ -brand.gender -> … })".into(),
+        )),
+        ErrorKind::TermAttributeAsPlaceable => Some((
+            "a term attribute cannot be shown, only used as a selector".to_string(),
+            "select on it ({ -brand.gender -> … }) or show the term itself ({ -brand })".into(),
         )),
         ErrorKind::ForbiddenCallee => Some((
             "this cannot be called like a function".to_string(),
-            "function names are written in capitals, e.g. NUMBER($n)",
+            "function names are written in capitals, e.g. NUMBER($n)".into(),
+        )),
+        ErrorKind::ExpectedMessageField { entry_id } => Some((
+            format!("the message `{entry_id}` has neither a value nor an attribute"),
+            format!("give it a value after `=` ({entry_id} = …), or attributes on indented lines below (.label = …)"),
+        )),
+        ErrorKind::ExpectedTermField { entry_id } => Some((
+            format!("the term `-{entry_id}` has no value"),
+            format!("a term needs a value after `=`: -{entry_id} = …"),
+        )),
+        ErrorKind::MissingValue => Some((
+            "expected a value here".to_string(),
+            "give the variant or attribute some text; an empty text is written { \"\" }".into(),
+        )),
+        ErrorKind::UnbalancedClosingBrace => Some((
+            "a `}` without a matching `{`".to_string(),
+            "braces start placeables; write a literal brace as { \"{\" } or { \"}\" }".into(),
+        )),
+        ErrorKind::ExpectedInlineExpression => Some((
+            format!("expected an expression here, found {found}"),
+            PLACEABLE.into(),
+        )),
+        ErrorKind::ExpectedLiteral => Some((
+            "a named argument's value must be a string or number literal".to_string(),
+            "write `name: \"value\"` or `name: 42`; a variable can only be a positional argument".into(),
         )),
         // `my id = …`: the ID stops at the space, then `=` is missing.
         ErrorKind::ExpectedToken('=') if indent == 0 && line.contains('=') => {
             let id = line.split('=').next().unwrap_or_default().trim();
             Some((
                 format!("`{id}` is not a valid message identifier"),
-                "an identifier starts with a letter and contains only letters, digits, `-` and `_`",
+                "an identifier starts with a letter and contains only letters, digits, `-` and `_`".into(),
             ))
         }
+        // `lonely` on a line of its own.
+        ErrorKind::ExpectedToken('=') if indent == 0 => {
+            let id = line.trim();
+            Some((
+                format!("expected `=` after `{id}`"),
+                format!("write `{id} = …`; text that continues the previous message must be indented"),
+            ))
+        }
+        // `{ 1x }`: something unexpected inside a placeable, mid-line.
+        ErrorKind::ExpectedToken('}') if !at_boundary => Some((
+            format!("expected `}}` to close the placeable, found {found}"),
+            PLACEABLE.into(),
+        )),
+        // `{ $n -> }`: variants start on a new line.
+        ErrorKind::ExpectedCharRange { range } if range.contains('\n') => Some((
+            format!("expected a line break, found {found}"),
+            "after `->`, put each variant on a line of its own: [one] … and *[other] …".into(),
+        )),
+        // `!bad = x`, `[b] y` at column 1.
+        ErrorKind::ExpectedCharRange { .. } if indent == 0 && start == line_start => Some((
+            format!("a line cannot start with {found}: an entry starts with an identifier (a letter) or `-term`, a comment with `#`"),
+            "indent the line if it continues the previous message; start a comment with `#`; an identifier starts with a letter".into(),
+        )),
         _ => None,
     };
     if let Some((message, help)) = precise {
+        // fluent-syntax notices a bad selector at its `->` and a term
+        // attribute at the `}`: point at the expression itself. A second
+        // default variant: at its `*`. A bad identifier: at its start.
+        let span = match &e.kind {
+            ErrorKind::MessageReferenceAsSelector
+            | ErrorKind::TermReferenceAsSelector
+            | ErrorKind::MessageAttributeAsSelector
+            | ErrorKind::ExpectedSimpleExpressionAsSelector
+            | ErrorKind::TermAttributeAsPlaceable => text[..start]
+                .rfind('{')
+                .map(|b| {
+                    let expr = b + 1 + (text[b + 1..].len() - text[b + 1..].trim_start().len());
+                    expr..expr + 1
+                })
+                .unwrap_or(span),
+            ErrorKind::MultipleDefaultVariants if text[..start].ends_with('*') => start - 1..start,
+            ErrorKind::ExpectedToken('=') if indent == 0 => line_start..line_start + 1,
+            _ => span,
+        };
         return Diagnostic::error("E0101", message)
             .at(file.at(span))
             .help(help);
@@ -381,12 +524,25 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
             .help("close it with `}` on the same entry; write a literal brace as { \"{\" }");
         }
     }
-    Diagnostic::error(
-        "E0101",
-        format!("Fluent syntax error: {}; the entry is ignored", e.kind),
-    )
-    .at(file.at(span))
-    .help(help)
+    let (message, help) = match &e.kind {
+        ErrorKind::ExpectedToken(c) => (
+            format!("expected `{c}` here, found {found}"),
+            "see https://projectfluent.org/fluent/guide/ for the syntax".to_string(),
+        ),
+        ErrorKind::ExpectedCharRange { range } => (
+            format!("expected one of {range} here, found {found}"),
+            "a continuation line must be indented and cannot start with `[`, `*` or `.`; \
+             move that text onto the previous line or write it as a string literal, e.g. { \"[\" }"
+                .to_string(),
+        ),
+        other => (
+            format!("Fluent syntax error: {other}"),
+            "see https://projectfluent.org/fluent/guide/ for the syntax".to_string(),
+        ),
+    };
+    Diagnostic::error("E0101", format!("{message}; the entry is ignored"))
+        .at(file.at(span))
+        .help(help)
 }
 
 /// Deepest nesting of placeables (`{`) and call arguments (`(`) talkdoc

@@ -7,6 +7,7 @@
 //! its own index of entries (where each is, which variables and references it
 //! uses) because the Fluent AST has no spans.
 
+pub mod discover;
 mod index;
 pub mod safety;
 
@@ -37,9 +38,17 @@ pub struct LocaleCatalog {
     pub langid: LanguageIdentifier,
     /// The locale folder, as shown to the user.
     pub dir: PathBuf,
+    /// Every folder the locale was read from, as shown to the user.
+    pub roots: Vec<Root>,
     pub files: Vec<SourceFile>,
+    /// The path of each of `files` relative to its root, prefixed with the
+    /// root's label, with `/` separators: `browser/newtab.ftl`.
+    pub rel_paths: Vec<String>,
     /// Messages by ID and terms by `-ID`, first definition wins.
     pub entries: BTreeMap<String, Entry>,
+    /// In coverage mode, definitions of an ID already in `entries` that sit
+    /// in another file (not duplicates there: files load separately).
+    pub later: Vec<Entry>,
     /// Upper bound of the formatted length of every value (`id`, `-id`)
     /// and attribute (`id.attr`): bytes of text, and how many variables
     /// the expansion can print (each bounded when formatting).
@@ -145,8 +154,98 @@ pub enum FormatError {
     TooLarge(u64),
 }
 
+/// A folder of `.ftl` files that belongs to one locale. A locale usually
+/// has one (`locales/ja/`); an `l10n.toml` can map several
+/// (`ja/browser/`, `ja/toolkit/`), each named by its `label`.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// Prefix of the relative paths of the files found here (`""`, or
+    /// `browser/`): files correspond across locales by label + path.
+    pub label: String,
+    pub dir: PathBuf,
+}
+
+/// How a locale is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Coverage mode (a Fluent project without `content/`): the same ID in
+    /// two files is allowed (an application loads files separately), an
+    /// unusual locale tag is accepted, and messages say nothing about
+    /// `content/project.toml`.
+    pub coverage: bool,
+}
+
+/// Deepest subfolder read inside a locale folder.
+const MAX_FOLDER_DEPTH: usize = 16;
+
+/// Every `.ftl` file under `dir`, recursively (not through symbolic links
+/// to folders, not into hidden folders), with its path relative to `dir`
+/// using `/`. Sorted by relative path.
+fn ftl_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new(), 0usize)];
+    let mut first = true;
+    while let Some((folder, rel, depth)) = stack.pop() {
+        let read = match std::fs::read_dir(&folder) {
+            Ok(r) => r,
+            Err(e) if first => return Err(e),
+            Err(_) => continue,
+        };
+        first = false;
+        for e in read.flatten() {
+            let path = e.path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                if depth < MAX_FOLDER_DEPTH && !name.starts_with('.') {
+                    stack.push((path, format!("{rel}{name}/"), depth + 1));
+                }
+            } else if path.extension().is_some_and(|x| x == "ftl") && !path.is_dir() {
+                // Anything named *.ftl that is not a folder is read (and a
+                // FIFO or device refused there), never skipped silently.
+                out.push((path, format!("{rel}{name}")));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+/// The language identifier of a locale tag. In coverage mode a tag
+/// unic-langid refuses (Mozilla's `ja-JP-mac`) falls back to its language.
+fn langid_of(locale: &str, opts: LoadOptions) -> Result<LanguageIdentifier> {
+    locale
+        .parse()
+        .ok()
+        .or_else(|| {
+            opts.coverage
+                .then(|| locale.split(['-', '_']).next()?.parse().ok())
+                .flatten()
+        })
+        .ok_or_else(|| {
+            let help = if opts.coverage {
+                "name locale folders with BCP 47 tags such as `ja`, `en-US` or `pt-BR`"
+            } else {
+                "use a BCP 47 tag such as `ja`, `en` or `pt-BR` in content/project.toml"
+            };
+            Error::new(
+                Diagnostic::error(
+                    "E0002",
+                    format!("`{locale}` is not a valid locale identifier"),
+                )
+                .help(help),
+            )
+        })
+}
+
 impl LocaleCatalog {
-    /// Reads and parses `locales/<locale>/*.ftl` (sorted by name).
+    /// Reads and parses `locales/<locale>/**/*.ftl` (sorted by relative path).
     ///
     /// Returns the catalog and the problems found in it (syntax errors,
     /// duplicate IDs). An `Err` means the folder itself could not be read.
@@ -155,49 +254,83 @@ impl LocaleCatalog {
         locales_dir: &Path,
         locale: &str,
     ) -> Result<(LocaleCatalog, Vec<Diagnostic>)> {
-        let langid: LanguageIdentifier = locale.parse().map_err(|_| {
-            Error::new(
-                Diagnostic::error(
-                    "E0002",
-                    format!("`{locale}` is not a valid locale identifier"),
-                )
-                .help("use a BCP 47 tag such as `ja`, `en` or `pt-BR` in content/project.toml"),
-            )
-        })?;
-        let dir = locales_dir.join(locale);
-        let shown_dir = crate::project::display_path(root, &dir);
-        let read = std::fs::read_dir(&dir).map_err(|e| {
-            let mut err = Error::io("E0003", "read the locale folder", &shown_dir, &e);
-            if e.kind() == std::io::ErrorKind::NotFound {
-                err.diagnostics[0].help = Some(format!(
-                    "create {} with the locale's .ftl files, or remove `{locale}` from `locales` in content/project.toml",
-                    shown_dir.display()
-                ).into());
-            }
-            err
-        })?;
-        let mut paths: Vec<PathBuf> = read
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            // Anything named *.ftl that is not a folder is read (and a FIFO or
-            // device refused there), never skipped silently.
-            .filter(|p| p.extension().is_some_and(|x| x == "ftl") && !p.is_dir())
-            .collect();
-        paths.sort();
+        let roots = [Root {
+            label: String::new(),
+            dir: locales_dir.join(locale),
+        }];
+        Self::load_roots(root, locale, &roots, LoadOptions::default())
+    }
+
+    /// Reads and parses every `.ftl` file under each of `roots`.
+    pub fn load_roots(
+        root: &Path,
+        locale: &str,
+        roots: &[Root],
+        opts: LoadOptions,
+    ) -> Result<(LocaleCatalog, Vec<Diagnostic>)> {
+        let langid = langid_of(locale, opts)?;
+        let first_dir = roots
+            .first()
+            .map_or_else(|| root.to_path_buf(), |r| r.dir.clone());
+        let shown_dir = crate::project::display_path(root, &first_dir);
+        let mut paths: Vec<(PathBuf, String)> = Vec::new();
+        for r in roots {
+            let shown = crate::project::display_path(root, &r.dir);
+            let found = ftl_files(&r.dir).map_err(|e| {
+                let mut err = Error::io("E0003", "read the locale folder", &shown, &e);
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    err.diagnostics[0].help = Some(if opts.coverage {
+                        format!(
+                            "create {} with the `{locale}` .ftl files, or point talkdoc at the right folder with --locales DIR",
+                            shown.display()
+                        )
+                    } else {
+                        format!(
+                            "create {} with the locale's .ftl files, or remove `{locale}` from `locales` in content/project.toml",
+                            shown.display()
+                        )
+                    }.into());
+                }
+                err
+            })?;
+            paths.extend(
+                found
+                    .into_iter()
+                    .map(|(p, rel)| (p, format!("{}{rel}", r.label))),
+            );
+        }
 
         let mut problems = Vec::new();
         if paths.is_empty() {
+            let help = if opts.coverage {
+                format!(
+                    "add the `{locale}` .ftl files there, or point talkdoc at the right folder with --locales DIR"
+                )
+            } else {
+                format!(
+                    "add the `{locale}` messages as .ftl files there, or remove `{locale}` from `locales` in content/project.toml"
+                )
+            };
             problems.push(
-                Diagnostic::error("E0106", format!("locale `{locale}` has no messages: no .ftl files in {}", shown_dir.display()))
-                    .at(Location::file(shown_dir.clone()))
-                    .help(format!("add the `{locale}` translation as .ftl files there, or remove `{locale}` from `locales` in content/project.toml")),
+                Diagnostic::error(
+                    "E0106",
+                    format!(
+                        "locale `{locale}` has no messages: no .ftl files in {} or its subfolders",
+                        shown_dir.display()
+                    ),
+                )
+                .at(Location::file(shown_dir.clone()))
+                .help(help),
             );
         }
         let mut files = Vec::new();
+        let mut rel_paths = Vec::new();
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut later = Vec::new();
         let mut bundle = FluentBundle::new(vec![langid.clone()]);
         bundle.set_use_isolating(false);
 
-        for path in paths {
+        for (path, rel) in paths {
             let shown = crate::project::display_path(root, &path);
             let bytes = crate::input::read_capped(
                 &path,
@@ -214,7 +347,7 @@ impl LocaleCatalog {
                 }
             };
             let file = SourceFile::new(shown, text.as_str());
-            problems.extend(safety::scan(&file));
+            problems.extend(safety::scan_for(&file, locale, opts.coverage));
             // Entries nested too deeply are blanked before parsing: nothing
             // (parser, resolver, our walkers) ever recurses into them.
             let (parsable, deep) = index::blank_too_deep(&text);
@@ -232,13 +365,24 @@ impl LocaleCatalog {
                 }
             };
             let file_index = files.len();
+            let mut in_this_file: std::collections::HashMap<String, std::ops::Range<usize>> =
+                std::collections::HashMap::new();
             for entry in index::index_resource(&resource, file_index) {
                 let key = entry.key();
-                if let Some(first) = entries.get(&key) {
-                    let first_loc = files
-                        .get(first.file)
-                        .unwrap_or(&file)
-                        .at(first.span.clone());
+                // A talk project pools its files: an ID defined in two files
+                // is a duplicate. In coverage mode each file is loaded on its
+                // own, so only a duplicate within one file is.
+                let first = if opts.coverage {
+                    in_this_file.get(&key).map(|span| file.at(span.clone()))
+                } else {
+                    entries.get(&key).map(|first| {
+                        files
+                            .get(first.file)
+                            .unwrap_or(&file)
+                            .at(first.span.clone())
+                    })
+                };
+                if let Some(first_loc) = first {
                     problems.push(
                         Diagnostic::error(
                             "E0105",
@@ -250,34 +394,77 @@ impl LocaleCatalog {
                         .id(key.clone())
                         .help("rename or remove one of the two definitions"),
                     );
-                } else {
-                    entries.insert(key, entry);
+                    continue;
+                }
+                in_this_file.insert(key.clone(), entry.span.clone());
+                match entries.entry(key) {
+                    std::collections::btree_map::Entry::Occupied(_) => later.push(entry),
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(entry);
+                    }
                 }
             }
             // Duplicates were reported above; `add_resource` keeps the first
             // definition and skips later ones, which is what we report.
-            let _ = bundle.add_resource(resource);
+            // Coverage mode formats nothing: no bundle, no bounds.
+            if !opts.coverage {
+                let _ = bundle.add_resource(resource);
+            }
             files.push(file);
+            rel_paths.push(rel);
         }
         let longest_literal = entries
             .values()
             .map(|e| e.longest_literal)
             .max()
             .unwrap_or(0);
-        let bounds = expansion_bounds(&entries);
+        let bounds = if opts.coverage {
+            std::collections::HashMap::new()
+        } else {
+            expansion_bounds(&entries)
+        };
         Ok((
             LocaleCatalog {
                 locale: locale.to_string(),
                 langid,
                 dir: shown_dir,
+                roots: roots
+                    .iter()
+                    .map(|r| Root {
+                        label: r.label.clone(),
+                        dir: crate::project::display_path(root, &r.dir),
+                    })
+                    .collect(),
                 files,
+                rel_paths,
                 entries,
+                later,
                 bounds,
                 longest_literal,
                 bundle,
             },
             problems,
         ))
+    }
+
+    /// Every entry: the first definition of each ID, then the same IDs
+    /// defined again in other files (coverage mode only).
+    pub fn all_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.values().chain(&self.later)
+    }
+
+    /// Where a file of relative path `rel` (label included) is or would be,
+    /// as shown to the user.
+    pub fn path_for(&self, rel: &str) -> PathBuf {
+        let root = self
+            .roots
+            .iter()
+            .filter(|r| rel.starts_with(&r.label))
+            .max_by_key(|r| r.label.len());
+        match root {
+            Some(r) => r.dir.join(&rel[r.label.len()..]),
+            None => self.dir.join(rel),
+        }
     }
 
     /// The entry for a message ID (or `-term`).
@@ -423,6 +610,23 @@ pub fn load_all(
     let mut problems = Vec::new();
     for locale in locales {
         let (catalog, p) = LocaleCatalog::load(root, locales_dir, locale)?;
+        all.push(catalog);
+        problems.extend(p);
+    }
+    Ok((Catalog { locales: all }, problems))
+}
+
+/// Loads the locales of a coverage-mode project: each a tag and its
+/// folders, the source first.
+pub fn load_layout(
+    root: &Path,
+    locales: &[(String, Vec<Root>)],
+    opts: LoadOptions,
+) -> Result<(Catalog, Vec<Diagnostic>)> {
+    let mut all = Vec::new();
+    let mut problems = Vec::new();
+    for (locale, roots) in locales {
+        let (catalog, p) = LocaleCatalog::load_roots(root, locale, roots, opts)?;
         all.push(catalog);
         problems.extend(p);
     }

@@ -48,6 +48,45 @@ fn is_plain_word(c: char) -> bool {
 
 /// Every hazardous character in `file`, as located errors.
 pub fn scan(file: &SourceFile) -> Vec<Diagnostic> {
+    scan_allowing(file, |_| false)
+}
+
+/// Whether a locale is written right to left (Arabic, Hebrew, Persian, …):
+/// its translators need the BIDI marks LRM, RLM and ALM to place numbers
+/// and punctuation.
+pub fn is_rtl_locale(locale: &str) -> bool {
+    matches!(
+        locale.split(['-', '_']).next().unwrap_or(locale),
+        "ar" | "he" | "fa" | "ur" | "ckb" | "ps" | "sd" | "yi" | "dv" | "ug" | "syr" | "skr" | "ks"
+    )
+}
+
+/// Whether a locale's script writes words without spaces (Thai, Lao, Khmer,
+/// Burmese, Tibetan): its translators mark word breaks with U+200B.
+pub fn is_unspaced_locale(locale: &str) -> bool {
+    matches!(
+        locale.split(['-', '_']).next().unwrap_or(locale),
+        "th" | "lo" | "km" | "my" | "bo" | "dz"
+    )
+}
+
+/// [`scan`] for a locale of an application (coverage mode) when
+/// `application` is set: BIDI marks (LRM, RLM, ALM) in a right-to-left
+/// locale and the zero-width space in a script without spaces are ordinary
+/// typography there. Marks never reorder text the way embeddings,
+/// overrides and isolates do, which stay errors everywhere, as does every
+/// invisible character in other locales.
+pub fn scan_for(file: &SourceFile, locale: &str, application: bool) -> Vec<Diagnostic> {
+    let marks = application && is_rtl_locale(locale);
+    let zwsp = application && is_unspaced_locale(locale);
+    scan_allowing(file, |c| match c {
+        '\u{200e}' | '\u{200f}' | '\u{61c}' => marks,
+        '\u{200b}' => zwsp,
+        _ => false,
+    })
+}
+
+fn scan_allowing(file: &SourceFile, allowed: impl Fn(char) -> bool) -> Vec<Diagnostic> {
     let text: &str = &file.text;
     let mut out = Vec::new();
     let mut found = 0usize;
@@ -55,7 +94,7 @@ pub fn scan(file: &SourceFile) -> Vec<Diagnostic> {
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         let next = iter.peek().map(|&(_, n)| n);
-        if let Some((code, what)) = classify(c, prev, next) {
+        if let Some((code, what)) = classify(c, prev, next).filter(|_| !allowed(c)) {
             found += 1;
             if found <= MAX_PER_FILE {
                 out.push(

@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::LocaleSummary;
-use crate::catalog::{EntryKind, LocaleCatalog};
+use super::{LocaleSummary, Tag, Tagged};
+use crate::catalog::{Entry, EntryKind, LocaleCatalog};
 use crate::content::{BlockKind, ItemSpec};
 use crate::diag::Diagnostic;
+use crate::project::Coverage;
 use crate::project::Project;
 
 /// Whether `s` contains kana or kanji.
@@ -25,23 +26,6 @@ pub fn matches_any(id: &str, patterns: &[String]) -> bool {
         Some(prefix) => id.starts_with(prefix),
         None => p == id,
     })
-}
-
-/// The literal text of a serialised pattern, without `{ … }` placeables: a
-/// value that is only a reference is not "untranslated" text.
-fn text_outside_placeables(value: &str) -> String {
-    let mut depth = 0usize;
-    value
-        .chars()
-        .filter(|&c| {
-            match c {
-                '{' => depth += 1,
-                '}' => depth = depth.saturating_sub(1),
-                _ => return depth == 0,
-            }
-            false
-        })
-        .collect()
 }
 
 fn is_cjk_locale(locale: &str) -> bool {
@@ -141,6 +125,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                 );
             }
             for v in src.variables.symmetric_difference(&tr.variables) {
+                // A variable the source only selects on (a plural or case
+                // form) may be dropped by a language without that form.
+                if !src.printed_variables.contains(v) && !tr.variables.contains(v) {
+                    continue;
+                }
                 let (has, lacks) = if src.variables.contains(v) {
                     (&source.locale, &cat.locale)
                 } else {
@@ -157,9 +146,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
             let tr_value = canonical_value(&tr.canonical);
             if tr.kind == EntryKind::Message
                 && src_value == tr_value
-                && text_outside_placeables(src_value)
-                    .chars()
-                    .any(char::is_alphabetic)
+                && src.has_letters
                 && !matches_any(key, &cfg.allow_identical)
             {
                 out.push(
@@ -206,7 +193,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
 }
 
 /// References that do not resolve in their own locale.
-fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
+pub fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
     for entry in cat.entries.values() {
         let Some(file) = cat.files.get(entry.file) else {
             continue;
@@ -300,7 +287,7 @@ fn pattern_graph(cat: &LocaleCatalog) -> BTreeMap<Node, Vec<Node>> {
 
 /// Reference cycles (a → b → a), reported once per cycle at the entry
 /// where it was found.
-fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
+pub fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
     let graph = pattern_graph(cat);
     let nodes: Vec<&Node> = graph.keys().collect();
     let index: BTreeMap<&Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
@@ -428,5 +415,409 @@ fn unused(project: &Project, source: &LocaleCatalog, out: &mut Vec<Diagnostic>) 
                     .help("use it in content/documents/, remove it, or list it under [check] allow_unused in content/project.toml"),
             );
         }
+    }
+}
+
+/// The relative file an entry belongs to for per-file correspondence, or
+/// `""` when locales are compared as pools.
+fn rel_of<'a>(cat: &'a LocaleCatalog, e: &Entry, per_file: bool) -> &'a str {
+    if per_file {
+        cat.rel_paths.get(e.file).map_or("", String::as_str)
+    } else {
+        ""
+    }
+}
+
+/// The entries of one locale, by file and by ID.
+struct Index<'a> {
+    by_file: BTreeMap<&'a str, Vec<&'a Entry>>,
+    at: std::collections::HashMap<(&'a str, String), &'a Entry>,
+    by_key: std::collections::HashMap<String, Vec<&'a Entry>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(cat: &'a LocaleCatalog, per_file: bool) -> Index<'a> {
+        let mut ix = Index {
+            by_file: BTreeMap::new(),
+            at: std::collections::HashMap::new(),
+            by_key: std::collections::HashMap::new(),
+        };
+        if per_file {
+            for rel in &cat.rel_paths {
+                ix.by_file.entry(rel.as_str()).or_default();
+            }
+        } else if !cat.files.is_empty() {
+            ix.by_file.entry("").or_default();
+        }
+        for e in cat.all_entries() {
+            let rel = rel_of(cat, e, per_file);
+            let key = e.key();
+            ix.by_file.entry(rel).or_default().push(e);
+            ix.at.entry((rel, key.clone())).or_insert(e);
+            ix.by_key.entry(key).or_default().push(e);
+        }
+        for v in ix.by_file.values_mut() {
+            v.sort_by_key(|e| (e.file, e.span.start));
+        }
+        ix
+    }
+}
+
+/// Coverage mode: every translated locale against the source, file by file
+/// (or as pools with `--no-per-file`), judged the way a translator would.
+pub fn check_coverage(
+    project: &Project,
+    cov: &Coverage,
+    out: &mut Vec<Tagged>,
+) -> Vec<LocaleSummary> {
+    let Some(source) = project.catalog.locale(project.content.source_locale()) else {
+        return Vec::new();
+    };
+    let per_file = cov.per_file;
+    let mut plain = Vec::new();
+    for cat in &project.catalog.locales {
+        references(cat, &mut plain);
+        cycles(cat, &mut plain);
+    }
+    out.extend(plain.into_iter().map(|d| (d, None)));
+    let src_ix = Index::new(source, per_file);
+    let mut summaries = vec![LocaleSummary {
+        locale: source.locale.clone(),
+        source: true,
+        messages: source.all_entries().count(),
+        translated: source.all_entries().count(),
+        freshness: Some(true),
+        ..Default::default()
+    }];
+    for cat in project
+        .catalog
+        .locales
+        .iter()
+        .filter(|c| c.locale != source.locale)
+    {
+        let tr_ix = Index::new(cat, per_file);
+        let mut s = LocaleSummary {
+            locale: cat.locale.clone(),
+            messages: cat.all_entries().count(),
+            freshness: Some(true),
+            ..Default::default()
+        };
+        let tag = |rel: &str| {
+            Some(Tag {
+                locale: cat.locale.clone(),
+                file: cat.path_for(rel).display().to_string(),
+            })
+        };
+        if cat.files.is_empty() {
+            // E0106 says the locale has no files; one line, not one per message.
+            s.missing = source.all_entries().count();
+            summaries.push(s);
+            continue;
+        }
+        // A translation in file g whose source is in another file f (and
+        // not in g): at run time the app looks for it in f and misses it.
+        let misplaced = |rel: &str, key: &str| -> Option<&Entry> {
+            tr_ix.by_key.get(key)?.iter().copied().find(|t| {
+                let g = rel_of(cat, t, per_file);
+                g != rel && !src_ix.at.contains_key(&(g, key.to_string()))
+            })
+        };
+        let mut reported_misplaced: HashSet<(usize, usize)> = HashSet::new();
+        let mut wrong_file = |src: &Entry, tr: &Entry, rel: &str, out: &mut Vec<Tagged>| {
+            reported_misplaced.insert((tr.file, tr.span.start));
+            let expected = cat.path_for(rel);
+            out.push((
+                Diagnostic::error(
+                    "C013",
+                    format!(
+                        "in the wrong file: the `{}` source defines it in {}, so the app looks for it in {}",
+                        source.locale,
+                        source
+                            .location(src)
+                            .map_or_else(|| rel.to_string(), |l| l.to_string()),
+                        expected.display()
+                    ),
+                )
+                .at_opt(cat.location(tr))
+                .id(tr.key())
+                .help(format!(
+                    "move `{}` to {}",
+                    tr.key(),
+                    expected.display()
+                )),
+                tag(rel_of(cat, tr, per_file)),
+            ));
+        };
+        for (rel, entries) in &src_ix.by_file {
+            if !tr_ix.by_file.contains_key(rel) {
+                let mut n = 0;
+                for src in entries {
+                    if let Some(tr) = misplaced(rel, &src.key()) {
+                        wrong_file(src, tr, rel, out);
+                    } else {
+                        n += 1;
+                    }
+                }
+                s.missing += entries.len();
+                if n > 0 {
+                    let shown = source
+                        .files
+                        .get(entries[0].file)
+                        .map(|f| f.path.clone())
+                        .unwrap_or_default();
+                    let expected = cat.path_for(rel);
+                    out.push((
+                        Diagnostic::error(
+                            "C014",
+                            format!(
+                                "no `{}` file {}: its {n} {} missing",
+                                cat.locale,
+                                expected.display(),
+                                if n == 1 { "entry is" } else { "entries are" }
+                            ),
+                        )
+                        .at(crate::diag::Location::file(shown))
+                        .help(format!("translate this file as {}", expected.display())),
+                        tag(rel),
+                    ));
+                }
+                continue;
+            }
+            for src in entries {
+                let key = src.key();
+                if let Some(tr) = tr_ix.at.get(&(*rel, key.clone())) {
+                    s.translated += 1;
+                    compare(source, src, cat, tr, &mut |d| out.push((d, tag(rel))));
+                } else if let Some(tr) = misplaced(rel, &key) {
+                    s.missing += 1;
+                    wrong_file(src, tr, rel, out);
+                } else {
+                    s.missing += 1;
+                    let expected = cat.path_for(rel);
+                    out.push((
+                        Diagnostic::error("C001", format!("missing in `{}`", cat.locale))
+                            .at_opt(source.location(src))
+                            .id(key.clone())
+                            .help(format!("add `{key} = …` to {}", expected.display())),
+                        tag(rel),
+                    ));
+                }
+            }
+        }
+        for (rel, entries) in &tr_ix.by_file {
+            let file_exists_in_source = src_ix.by_file.contains_key(rel);
+            let mut n = 0;
+            for tr in entries {
+                let key = tr.key();
+                if src_ix.at.contains_key(&(*rel, key.clone()))
+                    || reported_misplaced.contains(&(tr.file, tr.span.start))
+                {
+                    continue;
+                }
+                s.obsolete += 1;
+                if !file_exists_in_source {
+                    n += 1;
+                    continue;
+                }
+                let also = src_ix.by_key.get(&key).and_then(|v| v.first());
+                let mut d = Diagnostic::warning(
+                    "C002",
+                    match also {
+                        Some(_) => {
+                            format!("not in this file of the source locale `{}`", source.locale)
+                        }
+                        None => format!("not in the source locale `{}`", source.locale),
+                    },
+                )
+                .at_opt(cat.location(tr))
+                .id(key.clone())
+                .help("remove it, or add the message to the source locale first");
+                if let Some(l) = also.and_then(|e| source.location(e)) {
+                    d = d.note(format!("the source defines it in {l}"));
+                }
+                out.push((d, tag(rel)));
+            }
+            if !file_exists_in_source && n > 0 {
+                let shown = cat
+                    .files
+                    .get(entries[0].file)
+                    .map(|f| f.path.clone())
+                    .unwrap_or_default();
+                out.push((
+                    Diagnostic::warning(
+                        "C015",
+                        format!(
+                            "no `{}` source file {}: its {n} {} not in the source",
+                            source.locale,
+                            source.path_for(rel).display(),
+                            if n == 1 { "entry is" } else { "entries are" }
+                        ),
+                    )
+                    .at(crate::diag::Location::file(shown))
+                    .help("remove the file, or rename it like its source file if that was moved"),
+                    tag(rel),
+                ));
+            }
+        }
+        summaries.push(s);
+    }
+    summaries
+}
+
+/// One translated entry against its source: attributes, variables,
+/// references, untranslated text.
+fn compare(
+    source: &LocaleCatalog,
+    src: &Entry,
+    cat: &LocaleCatalog,
+    tr: &Entry,
+    push: &mut dyn FnMut(Diagnostic),
+) {
+    let key = src.key();
+    let at = cat.location(tr);
+    let src_attrs: BTreeSet<&String> = src.attributes.iter().collect();
+    let tr_attrs: BTreeSet<&String> = tr.attributes.iter().collect();
+    for a in src_attrs.difference(&tr_attrs) {
+        push(
+            Diagnostic::error(
+                "C003",
+                format!("attribute `.{a}` is missing in `{}`", cat.locale),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help(format!(
+                "translate the attribute `.{a}` of the source message"
+            )),
+        );
+    }
+    for a in tr_attrs.difference(&src_attrs) {
+        push(
+            Diagnostic::warning(
+                "C004",
+                format!(
+                    "attribute `.{a}` does not exist in the source `{}`",
+                    source.locale
+                ),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help("remove the attribute, or add it to the source message"),
+        );
+    }
+    // Variables as a translator sees them: one the source does not provide
+    // shows a raw placeholder (error); one the source prints but the
+    // translation drops loses information (warning); one the source only
+    // selects on may be dropped by a language without that form.
+    for v in tr.variables.difference(&src.variables) {
+        push(
+            Diagnostic::error(
+                "C005",
+                format!("`${v}` is used in `{}` but not in `{}`", cat.locale, source.locale),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help(format!(
+                "the app passes only the variables the `{}` source uses; remove `${v}` or fix its name",
+                source.locale
+            )),
+        );
+    }
+    for v in src.printed_variables.difference(&tr.variables) {
+        push(
+            Diagnostic::warning(
+                "C011",
+                format!(
+                    "`${v}` is printed by the `{}` source but not used in `{}`",
+                    source.locale, cat.locale
+                ),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help(format!(
+                "show the value with {{ ${v} }} in the translation (a variable used only to choose a plural form may be dropped)"
+            )),
+        );
+    }
+    // References: a translation that hard-codes what the source takes from
+    // a term or message drifts when that changes.
+    let refs = |e: &Entry| -> BTreeSet<String> {
+        e.references
+            .iter()
+            .filter(|r| !r.in_selector)
+            .map(|r| r.target.clone())
+            .collect()
+    };
+    let (src_refs, tr_refs) = (refs(src), refs(tr));
+    let all_src: BTreeSet<&String> = src.references.iter().map(|r| &r.target).collect();
+    for r in src_refs.difference(&tr_refs) {
+        let what = if r.starts_with('-') {
+            "term"
+        } else {
+            "message"
+        };
+        push(
+            Diagnostic::warning(
+                "C012",
+                format!(
+                    "the `{}` source uses the {what} `{{ {r} }}`, the translation does not",
+                    source.locale
+                ),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help(format!(
+                "use {{ {r} }} in the translation instead of writing its text out"
+            )),
+        );
+    }
+    for r in tr_refs.difference(&src_refs) {
+        if all_src.contains(r) {
+            continue;
+        }
+        let what = if r.starts_with('-') {
+            "term"
+        } else {
+            "message"
+        };
+        push(
+            Diagnostic::warning(
+                "C012",
+                format!(
+                    "the translation uses the {what} `{{ {r} }}`, the `{}` source does not",
+                    source.locale
+                ),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help(format!(
+                "check that {{ {r} }} belongs here; the source text does not use it"
+            )),
+        );
+    }
+    let src_value = canonical_value(&src.canonical);
+    let tr_value = canonical_value(&tr.canonical);
+    if tr.kind == EntryKind::Message && src_value == tr_value && src.has_word {
+        push(
+            Diagnostic::warning(
+                "C009",
+                format!("identical to the `{}` source: probably untranslated", source.locale),
+            )
+            .at_opt(at.clone())
+            .id(key.clone())
+            .help("translate it; a brand name or code that must stay identical is better kept in a term"),
+        );
+    } else if is_cjk_locale(&source.locale)
+        && !is_cjk_locale(&cat.locale)
+        && has_japanese_script(tr_value)
+    {
+        push(
+            Diagnostic::warning(
+                "C010",
+                "contains Japanese script (kana/kanji): probably untranslated".to_string(),
+            )
+            .at_opt(at)
+            .id(key)
+            .help("translate the remaining source-script text"),
+        );
     }
 }

@@ -51,12 +51,10 @@ fn review_of(entry: &Entry) -> Review {
     }
 }
 
-/// `locales/<locale>.reviewed.toml`.
+/// `locales/<locale>.reviewed.toml` (in coverage mode, beside the locale
+/// folder).
 pub fn reviews_path(project: &Project, locale: &str) -> PathBuf {
-    project
-        .root
-        .join("locales")
-        .join(format!("{locale}.reviewed.toml"))
+    project.record_path(locale)
 }
 
 /// Reads a locale's review file; a missing file is an empty record.
@@ -169,17 +167,36 @@ fn translated_pairs<'a>(
         .filter_map(|(k, src)| cat.entries.get(k).map(|tr| (k, src, tr)))
 }
 
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>, summaries: &mut [LocaleSummary]) {
+/// Freshness of every translated locale. In coverage mode a locale without
+/// a review record is skipped, with a line in `info` saying how to start.
+pub fn check(
+    project: &Project,
+    out: &mut Vec<Diagnostic>,
+    summaries: &mut [LocaleSummary],
+    info: &mut Vec<String>,
+) {
     let source_locale = project.content.source_locale();
     let Some(source) = project.catalog.locale(source_locale) else {
         return;
     };
+    let coverage = project.coverage().is_some();
+    let mut off = Vec::new();
     for cat in project
         .catalog
         .locales
         .iter()
         .filter(|c| c.locale != source.locale)
     {
+        if coverage
+            && std::fs::symlink_metadata(reviews_path(project, &cat.locale))
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            off.push(cat.locale.clone());
+            if let Some(s) = summaries.iter_mut().find(|s| s.locale == cat.locale) {
+                s.freshness = Some(false);
+            }
+            continue;
+        }
         let reviews = match load(project, &cat.locale) {
             Ok(r) => r,
             Err(e) => {
@@ -193,7 +210,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>, summaries: &mut [Loca
             let at = cat.location(tr);
             match reviews.entries.get(key) {
                 None => {
-                    if src.kind == EntryKind::Message {
+                    if src.kind == EntryKind::Message || coverage {
                         unreviewed += 1;
                     }
                     out.push(
@@ -204,7 +221,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>, summaries: &mut [Loca
                     );
                 }
                 Some((r, _)) if r.hash != fingerprint(src) => {
-                    if src.kind == EntryKind::Message {
+                    if src.kind == EntryKind::Message || coverage {
                         stale += 1;
                     }
                     out.push(
@@ -240,6 +257,30 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>, summaries: &mut [Loca
             s.unreviewed = unreviewed;
         }
     }
+    if !off.is_empty() {
+        let records: Vec<PathBuf> = off
+            .iter()
+            .map(|l| display_path(&project.root, &reviews_path(project, l)))
+            .collect();
+        // Many locales with their records side by side: one pattern.
+        let same_folder = records.windows(2).all(|w| w[0].parent() == w[1].parent());
+        let records = if off.len() > 3 && same_folder {
+            records[0]
+                .with_file_name("<locale>.reviewed.toml")
+                .display()
+                .to_string()
+        } else {
+            records
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        info.push(format!(
+            "freshness is off for {}: no review record ({records}); after checking the translations, run `talkdoc review --all` to record them, and `check` reports every later change to the source as stale",
+            super::report::short_list(&off)
+        ));
+    }
 }
 
 /// What `talkdoc review` did for one message.
@@ -257,7 +298,7 @@ pub fn mark_reviewed(
     ids: &[String],
     all: bool,
 ) -> Result<Vec<Marked>> {
-    project.ensure_loaded_cleanly()?;
+    project.ensure_parsed()?;
     let source_locale = project.content.source_locale();
     let source = project.catalog.locale(source_locale).ok_or_else(|| {
         Error::new(Diagnostic::error(

@@ -3,7 +3,9 @@
 //! Three independent checks read the same loaded [`Project`]:
 //! [`coverage`] (every message translated, references and variables
 //! consistent), [`freshness`] (no translation older than its source) and
-//! [`limits`] (character limits, counted the way forms count). Findings are
+//! [`limits`] (character limits, counted the way forms count). A Fluent
+//! project without `content/` (coverage mode) gets the catalog checks only,
+//! file by file, judged as a translator would. Findings are
 //! [`Diagnostic`]s with stable codes; [`report`] prints them for people,
 //! as JSON, or as GitHub Actions annotations.
 
@@ -374,6 +376,54 @@ pub const CODES: &[(&str, &str, Severity, &str)] = &[
         "a review is recorded for a message that no longer exists",
     ),
     (
+        "E0008",
+        "no-locale-folders",
+        Severity::Error,
+        "coverage mode found no locale folders with .ftl files (or none in the folder given with --locales)",
+    ),
+    (
+        "E0009",
+        "invalid-l10n-toml",
+        Severity::Error,
+        "the project's l10n.toml cannot be read or lacks `locales` or [[paths]]",
+    ),
+    (
+        "E0010",
+        "unknown-source-locale",
+        Severity::Error,
+        "coverage mode cannot tell the source locale, or the one given has no folder",
+    ),
+    (
+        "C011",
+        "dropped-variable",
+        Severity::Warning,
+        "coverage mode: the source prints a `$variable` (outside selectors) the translation does not use",
+    ),
+    (
+        "C012",
+        "reference-mismatch",
+        Severity::Warning,
+        "coverage mode: the translation drops a message or term reference its source uses, or adds one",
+    ),
+    (
+        "C013",
+        "wrong-file",
+        Severity::Error,
+        "coverage mode: a translation is in another file than its source, where the app does not look for it",
+    ),
+    (
+        "C014",
+        "missing-file",
+        Severity::Error,
+        "coverage mode: a source file has no translation file (reported once per file)",
+    ),
+    (
+        "C015",
+        "obsolete-file",
+        Severity::Warning,
+        "coverage mode: a translation file has no source file (reported once per file)",
+    ),
+    (
         "L001",
         "over-limit",
         Severity::Error,
@@ -435,6 +485,36 @@ pub struct LocaleSummary {
     pub stale: usize,
     pub unreviewed: usize,
     pub obsolete: usize,
+    /// Coverage mode only: whether freshness was checked (a review record
+    /// exists). In coverage mode the counts include terms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freshness: Option<bool>,
+}
+
+/// Which translated locale and file a coverage-mode finding is about, for
+/// the per-file summary.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag {
+    pub locale: String,
+    /// The translation file, as shown (it may not exist: a missing file).
+    pub file: String,
+}
+
+/// A finding and, in coverage mode, what it is about.
+pub type Tagged = (Diagnostic, Option<Tag>);
+
+/// What coverage mode adds to a report.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageReport {
+    pub source_locale: String,
+    pub found_in: String,
+    pub per_file: bool,
+    /// `content/` exists but was not read (`--locales`, `--source-locale`).
+    pub content_ignored: bool,
+    /// Lines of information (freshness off, how locales were found).
+    pub info: Vec<String>,
+    /// Parallel to `Report::findings`.
+    pub tags: Vec<Option<Tag>>,
 }
 
 /// Everything `check` found.
@@ -445,6 +525,8 @@ pub struct Report {
     pub limits: Vec<limits::LimitReport>,
     /// Counts of limited documents in the locales without a limit.
     pub unlimited: Vec<limits::UnlimitedCounts>,
+    /// Coverage mode (a Fluent project without `content/`).
+    pub coverage: Option<CoverageReport>,
 }
 
 impl Report {
@@ -462,32 +544,102 @@ impl Report {
     }
 }
 
+/// Stable order: by file, line, column, then code.
+fn finding_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    let key = |d: &Diagnostic| {
+        d.location
+            .as_ref()
+            .map(|l| (l.path.clone(), l.line, l.column))
+            .unwrap_or_default()
+    };
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| a.code.cmp(b.code))
+        .then_with(|| a.message_id.cmp(&b.message_id))
+}
+
 /// Runs every check over a loaded project.
 pub fn run(project: &Project) -> Report {
+    if let Some(cov) = project.coverage() {
+        return run_coverage(project, cov);
+    }
     let mut report = Report::default();
     report
         .findings
         .extend(project.load_problems.iter().cloned());
     report.locales = coverage::check(project, &mut report.findings);
     preflight(project, &mut report.findings);
-    freshness::check(project, &mut report.findings, &mut report.locales);
+    freshness::check(
+        project,
+        &mut report.findings,
+        &mut report.locales,
+        &mut Vec::new(),
+    );
     report.limits = limits::check(project, &mut report.findings);
     report.unlimited = limits::unlimited_counts(project);
-    // Stable order: by file, line, column, then code.
-    report.findings.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.location
-                .as_ref()
-                .map(|l| (l.path.clone(), l.line, l.column))
-                .unwrap_or_default()
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.code.cmp(b.code))
-            .then_with(|| a.message_id.cmp(&b.message_id))
-    });
+    report.findings.sort_by(finding_order);
     report
         .findings
         .dedup_by(|a, b| a.headline() == b.headline());
     report
+}
+
+/// Coverage mode: every catalog check, freshness where a review record
+/// exists; nothing that needs documents (unused messages, limits, the
+/// build's pre-flight).
+fn run_coverage(project: &Project, cov: &crate::project::Coverage) -> Report {
+    let mut tagged: Vec<Tagged> = project
+        .load_problems
+        .iter()
+        .map(|d| (d.clone(), None))
+        .collect();
+    let mut locales = coverage::check_coverage(project, cov, &mut tagged);
+    let mut plain = Vec::new();
+    let mut info = Vec::new();
+    freshness::check(project, &mut plain, &mut locales, &mut info);
+    let source = project.content.source_locale().to_string();
+    tagged.extend(plain.into_iter().map(|d| (d, None)));
+    // Findings located in a file of a translated locale are about that file.
+    let mut by_path = std::collections::HashMap::new();
+    for cat in project
+        .catalog
+        .locales
+        .iter()
+        .filter(|c| c.locale != source)
+    {
+        for f in &cat.files {
+            by_path.insert(
+                f.path.clone(),
+                Tag {
+                    locale: cat.locale.clone(),
+                    file: f.path.display().to_string(),
+                },
+            );
+        }
+    }
+    for (d, tag) in &mut tagged {
+        if tag.is_none() {
+            *tag = d
+                .location
+                .as_ref()
+                .and_then(|l| by_path.get(&l.path).cloned());
+        }
+    }
+    tagged.sort_by(|a, b| finding_order(&a.0, &b.0));
+    tagged.dedup_by(|a, b| a.0.headline() == b.0.headline());
+    let (findings, tags) = tagged.into_iter().unzip();
+    Report {
+        findings,
+        locales,
+        limits: Vec::new(),
+        unlimited: Vec::new(),
+        coverage: Some(CoverageReport {
+            source_locale: source,
+            found_in: cov.found_in.clone(),
+            per_file: cov.per_file,
+            content_ignored: cov.content_ignored,
+            info,
+            tags,
+        }),
+    }
 }

@@ -1,0 +1,489 @@
+//! Finding the locales of a Fluent project that is not a talk: an app with
+//! `locales/en-US/*.ftl` and `locales/ja/*.ftl`, or Mozilla's layout
+//! described by an `l10n.toml`.
+//!
+//! In order: the folder given with `--locales DIR`; an `l10n.toml` in the
+//! project folder; the first of `locales/`, `l10n/`, `i18n/` (and the same
+//! under `public/`, `static/`, `assets/`, `resources/`, `src/`) holding
+//! locale folders with `.ftl` files; locale folders in the project folder
+//! itself (`en-US/`, `ja/`). A locale folder is one named by a BCP 47 tag
+//! (`ja`, `en-US`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`) with at least one `.ftl`
+//! file in it or below it.
+
+use std::path::{Path, PathBuf};
+
+use super::Root;
+use crate::diag::{Diagnostic, Error, Location, Result};
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `--locales DIR`: the folder holding one folder per locale.
+    pub locales_dir: Option<PathBuf>,
+    /// `--source-locale TAG`.
+    pub source_locale: Option<String>,
+}
+
+/// One locale of a coverage-mode project.
+#[derive(Debug, Clone)]
+pub struct Locale {
+    pub tag: String,
+    pub roots: Vec<Root>,
+    /// Where `talkdoc review` keeps its record for this locale: beside the
+    /// locale folder, `locales/ja.reviewed.toml`.
+    pub record: PathBuf,
+}
+
+/// The locales found, the source first among them.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub source: Locale,
+    pub targets: Vec<Locale>,
+    /// How they were found, for the report: "locales/", "l10n.toml".
+    pub found_in: String,
+}
+
+/// Folders searched for locale folders, in order, relative to the project.
+const CONVENTIONS: &[&str] = &[
+    "locales",
+    "l10n",
+    "i18n",
+    "public/locales",
+    "static/locales",
+    "assets/locales",
+    "resources/locales",
+    "src/locales",
+];
+
+/// Folder names that look like language subtags but are code folders.
+const NOT_LOCALES: &[&str] = &[
+    "src", "lib", "bin", "app", "web", "api", "out", "dev", "ui", "js", "css", "img", "tmp", "etc",
+    "var", "usr", "www", "cmd", "pkg", "doc", "fuzz", "build", "dist", "target",
+];
+
+/// Deepest folder searched for a `.ftl` file when deciding whether a folder
+/// is a locale folder.
+const MAX_SEARCH_DEPTH: usize = 8;
+
+/// Whether `name` is a locale tag: a language subtag of 2 or 3 letters,
+/// then subtags of 1 to 8 letters or digits, separated by `-` or `_`.
+pub fn is_locale_tag(name: &str) -> bool {
+    let mut parts = name.split(['-', '_']);
+    let Some(lang) = parts.next() else {
+        return false;
+    };
+    (2..=3).contains(&lang.len())
+        && lang.chars().all(|c| c.is_ascii_alphabetic())
+        && name.len() <= 35
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Whether `dir` holds a `.ftl` file, at most [`MAX_SEARCH_DEPTH`] folders down.
+fn has_ftl(dir: &Path, depth: usize) -> bool {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut subdirs = Vec::new();
+    for e in read.flatten() {
+        let path = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            if depth < MAX_SEARCH_DEPTH
+                && !path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            {
+                subdirs.push(path);
+            }
+        } else if path.extension().is_some_and(|x| x == "ftl") {
+            return true;
+        }
+    }
+    subdirs.into_iter().any(|d| has_ftl(&d, depth + 1))
+}
+
+/// The locale folders directly in `base` (tags, sorted).
+fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> {
+    let Ok(read) = std::fs::read_dir(base) else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = read
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| is_locale_tag(n))
+        .filter(|n| !(at_project_root && NOT_LOCALES.contains(&n.as_str())))
+        .filter(|n| has_ftl(&base.join(n), 0))
+        .collect();
+    tags.sort();
+    tags
+}
+
+/// The source among `tags`: the one asked for, else `en-US`, else `en`.
+fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Result<String> {
+    let found = tags.join(", ");
+    if let Some(tag) = asked {
+        if tags.iter().any(|t| t == tag) {
+            return Ok(tag.to_string());
+        }
+        return Err(Error::new(
+            Diagnostic::error(
+                "E0010",
+                format!(
+                    "the source locale `{tag}` has no folder of .ftl files in {} (found: {found})",
+                    shown_base.display()
+                ),
+            )
+            .at(Location::file(shown_base))
+            .help("pass --source-locale with one of the locales found, or --locales DIR with the folder holding the source"),
+        ));
+    }
+    for default in ["en-US", "en"] {
+        if tags.iter().any(|t| t == default) {
+            return Ok(default.to_string());
+        }
+    }
+    Err(Error::new(
+        Diagnostic::error(
+            "E0010",
+            format!(
+                "cannot tell which locale is the source among {found} in {}",
+                shown_base.display()
+            ),
+        )
+        .at(Location::file(shown_base))
+        .help("name the locale translations are made from with --source-locale TAG"),
+    ))
+}
+
+/// Finds the locales of the Fluent project in `root`. `Ok(None)` when
+/// nothing was asked for and no locale folder was found.
+pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
+    let shown = |p: &Path| crate::project::display_path(root, p);
+    if let Some(dir) = &req.locales_dir {
+        let base = root.join(dir);
+        if let Err(e) = std::fs::read_dir(&base) {
+            return Err(Error::io(
+                "E0003",
+                "read the locales folder given with --locales",
+                &shown(&base),
+                &e,
+            ));
+        }
+        let tags = locale_folders(&base, false);
+        if tags.is_empty() {
+            return Err(Error::new(
+                Diagnostic::error(
+                    "E0008",
+                    format!(
+                        "no locale folders with .ftl files in {}",
+                        shown(&base).display()
+                    ),
+                )
+                .at(Location::file(shown(&base)))
+                .help("pass --locales with the folder that holds one folder per locale (en-US/, ja/, …)"),
+            ));
+        }
+        let found_in = format!("{}/", shown(&base).display());
+        return layout_in(root, &base, &tags, req, found_in).map(Some);
+    }
+    let l10n_toml = root.join("l10n.toml");
+    if l10n_toml.is_file() {
+        return from_l10n_toml(root, &l10n_toml, req).map(Some);
+    }
+    // cargo-i18n / i18n-embed: `fallback_language` and `[fluent] assets_dir`.
+    let i18n_toml = root.join("i18n.toml");
+    if i18n_toml.is_file()
+        && let Some((fallback, assets)) = read_i18n_toml(root, &i18n_toml)
+    {
+        let base = root.join(&assets);
+        let tags = locale_folders(&base, false);
+        if !tags.is_empty() {
+            let mut req = req.clone();
+            if req.source_locale.is_none() && tags.contains(&fallback) {
+                req.source_locale = Some(fallback);
+            }
+            return layout_in(root, &base, &tags, &req, format!("{assets}/ (i18n.toml)")).map(Some);
+        }
+    }
+    for convention in CONVENTIONS {
+        let base = root.join(convention);
+        let tags = locale_folders(&base, false);
+        if !tags.is_empty() {
+            return layout_in(root, &base, &tags, req, format!("{convention}/")).map(Some);
+        }
+    }
+    let tags = locale_folders(root, true);
+    if !tags.is_empty() {
+        return layout_in(root, root, &tags, req, "the project folder".to_string()).map(Some);
+    }
+    if req.source_locale.is_some() {
+        return Err(Error::new(
+            Diagnostic::error(
+                "E0008",
+                "no locale folders with .ftl files found (looked in locales/, l10n/, i18n/ and the project folder)",
+            )
+            .at(Location::file(shown(root)))
+            .help("pass --locales DIR with the folder that holds one folder per locale (en-US/, ja/, …)"),
+        ));
+    }
+    Ok(None)
+}
+
+fn layout_in(
+    root: &Path,
+    base: &Path,
+    tags: &[String],
+    req: &Request,
+    found_in: String,
+) -> Result<Layout> {
+    let shown = crate::project::display_path(root, base);
+    let shown = if shown.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        shown
+    };
+    let source = pick_source(tags, req.source_locale.as_deref(), &shown)?;
+    let locale = |tag: &String| Locale {
+        tag: tag.clone(),
+        roots: vec![Root {
+            label: String::new(),
+            dir: base.join(tag),
+        }],
+        record: base.join(format!("{tag}.reviewed.toml")),
+    };
+    Ok(Layout {
+        source: locale(&source),
+        targets: tags.iter().filter(|t| **t != source).map(locale).collect(),
+        found_in,
+    })
+}
+
+/// `fallback_language` and `[fluent] assets_dir` of a cargo-i18n
+/// `i18n.toml`, when it has both and is readable; otherwise the
+/// conventions apply.
+fn read_i18n_toml(root: &Path, path: &Path) -> Option<(String, String)> {
+    let shown = crate::project::display_path(root, path);
+    let text = crate::input::read_text_capped(
+        path,
+        &shown,
+        crate::input::MAX_TOML_BYTES,
+        "E0009",
+        "read i18n.toml",
+    )
+    .ok()?
+    .ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let fallback = table.get("fallback_language")?.as_str()?.to_string();
+    let assets = table
+        .get("fluent")?
+        .get("assets_dir")?
+        .as_str()?
+        .trim_end_matches('/')
+        .to_string();
+    Some((fallback, assets))
+}
+
+/// The part of a path pattern before its first component with a glob
+/// (`*`, `?`, `[`) or a `{…}` placeholder.
+fn fixed_prefix(pattern: &str) -> String {
+    let mut out = String::new();
+    for part in pattern.split('/') {
+        if part.contains(['*', '?', '[', '{']) {
+            break;
+        }
+        out.push_str(part);
+        out.push('/');
+    }
+    out
+}
+
+/// Replaces `{name}` by `vars[name]` (repeatedly, for variables holding
+/// variables); `{locale}` is left in place.
+fn expand(pattern: &str, vars: &std::collections::BTreeMap<String, String>) -> String {
+    let mut s = pattern.to_string();
+    for _ in 0..8 {
+        let mut changed = false;
+        for (k, v) in vars {
+            let key = format!("{{{k}}}");
+            if s.contains(&key) {
+                s = s.replace(&key, v);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    s
+}
+
+/// A project described by an `l10n.toml` (the configuration of Mozilla's
+/// compare-locales and Pontoon): `basepath`, `locales`, `[env]` and
+/// `[[paths]]` with `reference` and `l10n` patterns.
+fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
+    let shown = crate::project::display_path(root, path);
+    let text = crate::input::read_text_capped(
+        path,
+        &shown,
+        crate::input::MAX_TOML_BYTES,
+        "E0009",
+        "read l10n.toml",
+    )?
+    .map_err(|_| {
+        Error::new(
+            Diagnostic::error("E0009", "l10n.toml is not valid UTF-8")
+                .at(Location::file(shown.clone()))
+                .help("save l10n.toml as UTF-8"),
+        )
+    })?;
+    let file = crate::diag::SourceFile::new(shown.clone(), text);
+    let bad = |message: String, span: std::ops::Range<usize>| {
+        Error::new(
+            Diagnostic::error("E0009", message)
+                .at(file.at(span))
+                .help("l10n.toml needs `locales = [...]` and [[paths]] with `reference` and `l10n`; or pass --locales DIR and --source-locale TAG"),
+        )
+    };
+    let value: toml::Table = toml::from_str(&file.text).map_err(|e| {
+        bad(
+            format!("invalid l10n.toml: {}", e.message().trim_end()),
+            e.span().unwrap_or(0..0),
+        )
+    })?;
+    let string = |v: &toml::Value| v.as_str().map(str::to_string);
+    let base = root.join(
+        value
+            .get("basepath")
+            .and_then(string)
+            .unwrap_or_else(|| ".".into()),
+    );
+    let mut vars = std::collections::BTreeMap::new();
+    vars.insert("l10n_base".to_string(), ".".to_string());
+    if let Some(env) = value.get("env").and_then(|e| e.as_table()) {
+        for (k, v) in env {
+            if let Some(v) = v.as_str() {
+                vars.insert(k.clone(), v.to_string());
+            }
+        }
+    }
+    let mut tags: Vec<String> = value
+        .get("locales")
+        .and_then(|l| l.as_array())
+        .map(|a| a.iter().filter_map(string).collect())
+        .unwrap_or_default();
+    let paths = value
+        .get("paths")
+        .and_then(|p| p.as_array())
+        .cloned()
+        .unwrap_or_default();
+    if paths.is_empty() {
+        return Err(bad("l10n.toml has no [[paths]]".to_string(), 0..0));
+    }
+    // Per [[paths]]: the reference folder, the l10n pattern split around
+    // `{locale}`, and the label its files are matched by.
+    let mut pairs = Vec::new();
+    let mut source_tag = req.source_locale.clone();
+    for p in &paths {
+        let (Some(reference), Some(l10n)) = (
+            p.get("reference").and_then(string),
+            p.get("l10n").and_then(string),
+        ) else {
+            return Err(bad(
+                "a [[paths]] entry lacks `reference` or `l10n`".to_string(),
+                0..0,
+            ));
+        };
+        let reference = expand(&reference, &vars);
+        let l10n = expand(&l10n, &vars);
+        let Some((before, after)) = l10n.split_once("{locale}") else {
+            return Err(bad(
+                format!("the l10n pattern `{l10n}` has no {{locale}}"),
+                0..0,
+            ));
+        };
+        let label = fixed_prefix(after.trim_start_matches('/'));
+        let label = if label == "/" { String::new() } else { label };
+        let ref_dir = fixed_prefix(&reference);
+        if source_tag.is_none() {
+            source_tag = ref_dir
+                .split('/')
+                .rfind(|c| is_locale_tag(c))
+                .map(str::to_string);
+        }
+        pairs.push((ref_dir, before.to_string(), label));
+    }
+    let source_tag = source_tag.unwrap_or_else(|| "en-US".to_string());
+    tags.retain(|t| *t != source_tag);
+    tags.sort();
+    tags.dedup();
+    let source = Locale {
+        tag: source_tag.clone(),
+        roots: pairs
+            .iter()
+            .map(|(r, _, label)| Root {
+                label: label.clone(),
+                dir: base.join(r),
+            })
+            .collect(),
+        record: PathBuf::new(),
+    };
+    let targets = tags
+        .iter()
+        .map(|tag| Locale {
+            tag: tag.clone(),
+            roots: pairs
+                .iter()
+                .map(|(_, before, label)| Root {
+                    label: label.clone(),
+                    dir: base.join(format!("{before}{tag}/{label}")),
+                })
+                .collect(),
+            record: base.join(format!("{}{tag}.reviewed.toml", pairs[0].1)),
+        })
+        .collect();
+    Ok(Layout {
+        source,
+        targets,
+        found_in: "l10n.toml".to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_tags() {
+        for ok in [
+            "ja",
+            "en-US",
+            "pt-BR",
+            "zh-Hant",
+            "sr-Latn-RS",
+            "pt_BR",
+            "ja-JP-mac",
+            "ast",
+        ] {
+            assert!(is_locale_tag(ok), "{ok}");
+        }
+        for no in [
+            "browser",
+            "e",
+            "en--US",
+            "1a",
+            "toolkit",
+            ".git",
+            "en-US-abcdefghi",
+        ] {
+            assert!(!is_locale_tag(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn fixed_prefixes() {
+        assert_eq!(fixed_prefix("locales/en-US/**/*.ftl"), "locales/en-US/");
+        assert_eq!(fixed_prefix("browser/**"), "browser/");
+        assert_eq!(fixed_prefix("**"), "");
+    }
+}

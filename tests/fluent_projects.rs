@@ -1,0 +1,720 @@
+//! `talkdoc check` on Fluent projects that are not talks (coverage mode):
+//! an app layout (`locales/en-US/`, `locales/ja/`, `locales/pt-BR/`, nested
+//! folders) and a Mozilla layout described by `l10n.toml`. The fixtures
+//! (`tests/fixtures/fluent-*`) are clean; each test copies one and breaks
+//! it the way a real change would, then reads what a user sees: the exit
+//! status, the finding's code, file:line:column and message.
+
+mod check_support;
+
+use std::path::Path;
+
+use check_support::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A copy of `tests/fixtures/<name>` in a temporary folder.
+struct Fixture {
+    dir: TempDir,
+}
+
+fn copy(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+            dir.path(),
+        );
+        Fixture { dir }
+    }
+    fn app() -> Fixture {
+        Fixture::new("fluent-app")
+    }
+    fn path(&self, rel: &str) -> std::path::PathBuf {
+        self.dir.path().join(rel)
+    }
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+    fn write(&self, rel: &str, text: &str) -> &Fixture {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+    /// Replaces the one occurrence of `from` in `rel`.
+    #[track_caller]
+    fn replace(&self, rel: &str, from: &str, to: &str) -> &Fixture {
+        let text = self.read(rel);
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+    fn remove(&self, rel: &str) -> &Fixture {
+        std::fs::remove_file(self.path(rel)).unwrap();
+        self
+    }
+    fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args, &[])
+    }
+    fn check(&self, args: &[&str]) -> Run {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Layouts
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_app_layout_without_content_is_checked_and_passes() {
+    let f = Fixture::app();
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+    run.assert_stdout_has(
+        "note: no content/project.toml: checking the Fluent files only; ja, pt-BR against the `en-US` source, found in locales/, file by file",
+    );
+    // Without a review record, freshness is off, and the report says how to turn it on.
+    run.assert_stdout_has("note: freshness is off for ja, pt-BR: no review record (locales/ja.reviewed.toml, locales/pt-BR.reviewed.toml); after checking the translations, run `talkdoc review --all`");
+    // Terms count like messages (14 entries: 12 messages, 2 terms), in
+    // nested folders; the same ID in two files (`home-section`) is fine.
+    run.assert_stdout_has(
+        "en-US (source)       14           -        -      -           -         -\n",
+    );
+    run.assert_stdout_has(
+        "ja                   14          14        0      -           -         0\n",
+    );
+    run.assert_stdout_has(
+        "pt-BR                14          14        0      -           -         0\n",
+    );
+    run.assert_stdout_has("check passed: 0 errors, 0 warnings");
+}
+
+#[test]
+fn a_mozilla_layout_is_read_from_l10n_toml() {
+    let f = Fixture::new("fluent-mozilla");
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+    run.assert_stdout_has("de, ja against the `en-US` source, found in l10n.toml, file by file");
+    run.assert_stdout_has("(l10n/de.reviewed.toml, l10n/ja.reviewed.toml)");
+    // A file missing in one locale: once, naming the file the app will look for.
+    f.remove("l10n/ja/browser/browser/preferences/preferences.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014"]);
+    let m = run.finding(
+        "error[C014] browser/locales/en-US/browser/preferences/preferences.ftl: no `ja` file l10n/ja/browser/browser/preferences/preferences.ftl: its 4 entries are missing",
+    );
+    assert!(
+        m.contains(
+            "help: translate this file as l10n/ja/browser/browser/preferences/preferences.ftl"
+        ),
+        "{m}"
+    );
+}
+
+#[test]
+fn locale_folders_beside_each_other_and_script_tags_work() {
+    let f = Fixture::app();
+    // `en/` and `zh-Hant/` directly in the project folder, `en` the source.
+    std::fs::rename(f.path("locales/en-US"), f.path("en")).unwrap();
+    std::fs::rename(f.path("locales/ja"), f.path("zh-Hant")).unwrap();
+    std::fs::remove_dir_all(f.path("locales")).unwrap();
+    let run = f.check(&[]);
+    run.assert_code(0);
+    run.assert_stdout_has(
+        "zh-Hant against the `en` source, found in the project folder, file by file",
+    );
+    // `--source-locale` and `--locales` choose explicitly.
+    let f = Fixture::app();
+    std::fs::rename(f.path("locales"), f.path("i18n-files")).unwrap();
+    f.check(&[]).assert_code(2);
+    let run = f.check(&["--locales", "i18n-files", "--source-locale", "ja"]);
+    run.assert_stdout_has("en-US, pt-BR against the `ja` source, found in i18n-files/");
+}
+
+#[test]
+fn what_cannot_run_exits_2_and_says_what_to_do() {
+    // Nothing to check at all: the talk error, with the Fluent way out.
+    let empty = tempfile::tempdir().unwrap();
+    let run = run_in(empty.path(), &["check"], &[]);
+    run.assert_code(2);
+    run.assert_stderr_has("error[E0001]: cannot read the project settings");
+    run.assert_stderr_has("or in a Fluent project with locale folders (locales/en-US/*.ftl, locales/ja/*.ftl), or pass --project DIR or --locales DIR");
+
+    let f = Fixture::app();
+    let run = f.check(&["--locales", "nowhere"]);
+    run.assert_code(2)
+        .assert_stderr_has("error[E0003]: cannot read the locales folder given with --locales");
+    let run = f.check(&["--source-locale", "fr"]);
+    run.assert_code(2).assert_stderr_has(
+        "error[E0010]: the source locale `fr` has no folder of .ftl files in locales (found: en-US, ja, pt-BR)",
+    );
+    let run = f.check(&["--locale", "de"]);
+    run.assert_code(2)
+        .assert_stderr_has("error[E0007]: unknown locale `de`");
+    run.assert_stderr_has("help: choose from: ja, pt-BR");
+    f.check(&["--locale", "en-US"])
+        .assert_code(2)
+        .assert_stderr_has("`en-US` is the source locale; --locale chooses translations");
+    // No en-US or en: the source must be named.
+    std::fs::rename(f.path("locales/en-US"), f.path("locales/de")).unwrap();
+    f.check(&[])
+        .assert_code(2)
+        .assert_stderr_has(
+            "error[E0010]: cannot tell which locale is the source among de, ja, pt-BR in locales",
+        )
+        .assert_stderr_has("--source-locale TAG");
+    // A broken l10n.toml.
+    let m = Fixture::new("fluent-mozilla");
+    m.write(
+        "l10n.toml",
+        "locales = [\"de\"]\n[[paths]]\nreference = \"en-US/**\"\nl10n = \"l10n/**\"\n",
+    );
+    m.check(&[])
+        .assert_code(2)
+        .assert_stderr_has("error[E0009]: the l10n pattern `l10n/**` has no {locale}");
+    // JSON still gets its shape.
+    let run = m.check(&["--format", "json"]);
+    run.assert_code(2);
+    assert_eq!(run.json()["findings"][0]["code"], "E0009");
+}
+
+// ---------------------------------------------------------------------------
+// Findings
+// ---------------------------------------------------------------------------
+
+#[test]
+fn missing_obsolete_and_misplaced_messages_are_reported_per_file() {
+    let f = Fixture::app();
+    // ja: a message moved to another file.
+    f.replace(
+        "locales/ja/settings/preferences.ftl",
+        "pref-language = 言語: { $name }\n",
+        "",
+    );
+    let ja_app = f.read("locales/ja/app.ftl") + "pref-language = 言語: { $name }\n";
+    f.write("locales/ja/app.ftl", &ja_app);
+    // pt-BR: one message missing, one obsolete, a whole file missing, a file
+    // the source does not have.
+    f.replace(
+        "locales/pt-BR/app.ftl",
+        "home-section = Início\n",
+        "gone = Sumiu\n",
+    );
+    f.remove("locales/pt-BR/settings/preferences.ftl");
+    f.write(
+        "locales/pt-BR/legacy.ftl",
+        "old-one = Velho\nold-two = Velho 2\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(1);
+    run.assert_codes(&["C001", "C014", "C013", "C002", "C015"]);
+    run.finding("error[C001] locales/en-US/app.ftl:22:1: home-section: missing in `pt-BR`");
+    run.finding("error[C014] locales/en-US/settings/preferences.ftl: no `pt-BR` file locales/pt-BR/settings/preferences.ftl: its 4 entries are missing");
+    let moved = run.finding("error[C013] locales/ja/app.ftl:17:1: pref-language: in the wrong file: the `en-US` source defines it in locales/en-US/settings/preferences.ftl:2:1, so the app looks for it in locales/ja/settings/preferences.ftl");
+    assert!(
+        moved.contains("help: move `pref-language` to locales/ja/settings/preferences.ftl"),
+        "{moved}"
+    );
+    run.finding("warning[C002] locales/pt-BR/app.ftl:20:1: gone: not in the source locale `en-US`");
+    run.finding("warning[C015] locales/pt-BR/legacy.ftl: no `en-US` source file locales/en-US/legacy.ftl: its 2 entries are not in the source");
+    run.assert_stdout_has(
+        "ja                   14          13        1      -           -         0\n",
+    );
+    run.assert_stdout_has(
+        "pt-BR                12           9        5      -           -         3\n",
+    );
+
+    // As pools of messages, a moved message is where it should be.
+    let run = f.check(&["--no-per-file", "--locale", "ja"]);
+    run.assert_code(0).assert_codes(&[]);
+    run.assert_stdout_has("as pools of messages (--no-per-file)");
+}
+
+#[test]
+fn variables_are_judged_as_a_translator_would() {
+    let f = Fixture::app();
+    // The source uses `$count` in `close-tabs` only to choose a plural
+    // form: the Japanese translation rightly drops it (the fixture is clean).
+    f.check(&["--locale", "ja"]).assert_code(0);
+    // A variable the source prints, dropped: a warning.
+    f.replace(
+        "locales/ja/app.ftl",
+        "unread-emails = 未読メールが { $count } 件あります。",
+        "unread-emails = 未読メールがあります。",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&["C011"]);
+    let m = run.finding("warning[C011] locales/ja/app.ftl:8:1: unread-emails: `$count` is printed by the `en-US` source but not used in `ja`");
+    assert!(
+        m.contains("     8 | unread-emails = 未読メールがあります。"),
+        "{m}"
+    );
+    f.check(&["--deny-warnings"]).assert_code(1);
+    // A variable the source does not provide: an error.
+    f.replace("locales/ja/app.ftl", "{ $user }さん", "{ $username }さん");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C005", "C011", "C011"]);
+    run.finding("error[C005] locales/ja/app.ftl:7:1: welcome: `$username` is used in `ja` but not in `en-US`");
+    run.finding("warning[C011] locales/ja/app.ftl:7:1: welcome: `$user` is printed by the `en-US` source but not used in `ja`");
+}
+
+#[test]
+fn dropped_and_added_references_are_warnings() {
+    let f = Fixture::app();
+    // The translation hard-codes the brand name the source takes from a term.
+    f.replace(
+        "locales/ja/app.ftl",
+        "welcome = { -brand-name }へようこそ",
+        "welcome = トーカティブへようこそ",
+    );
+    f.replace(
+        "locales/pt-BR/settings/preferences.ftl",
+        "pref-title = Preferências",
+        "pref-title = Preferências do { -brand-short-name }",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&["C012", "C012"]);
+    let m = run.finding("warning[C012] locales/ja/app.ftl:7:1: welcome: the `en-US` source uses the term `{ -brand-name }`, the translation does not");
+    assert!(
+        m.contains("help: use { -brand-name } in the translation instead of writing its text out"),
+        "{m}"
+    );
+    run.finding("warning[C012] locales/pt-BR/settings/preferences.ftl:1:1: pref-title: the translation uses the term `{ -brand-short-name }`, the `en-US` source does not");
+    f.check(&["--deny-warnings"]).assert_code(1);
+}
+
+#[test]
+fn attributes_references_cycles_and_identical_text() {
+    let f = Fixture::app();
+    f.replace(
+        "locales/ja/app.ftl",
+        "menu-file = ファイル\n    .accesskey = F\n",
+        "menu-file = ファイル\n",
+    );
+    f.replace(
+        "locales/ja/settings/preferences.ftl",
+        "pref-title = 設定",
+        "pref-title = Preferences",
+    );
+    f.replace(
+        "locales/pt-BR/app.ftl",
+        "app-title = { -brand-name }",
+        "app-title = { -brand-nome }",
+    );
+    f.replace(
+        "locales/pt-BR/app.ftl",
+        "home-section = Início",
+        "home-section = { home-section-alt }\nhome-section-alt = { home-section }",
+    );
+    let run = f.check(&[]);
+    run.assert_code(1);
+    run.finding(
+        "error[C003] locales/ja/app.ftl:10:1: menu-file: attribute `.accesskey` is missing in `ja`",
+    );
+    // Text the same as the source: a warning. `sync-icon`, whose only
+    // attribute is a reference, is not "identical" (attribute names are not text).
+    run.finding("warning[C009] locales/ja/settings/preferences.ftl:1:1: pref-title: identical to the `en-US` source: probably untranslated");
+    assert_eq!(run.count("C009"), 1, "{}", run.stdout);
+    run.finding("error[C006] locales/pt-BR/app.ftl:4:15: app-title: term `-brand-nome` does not exist in `pt-BR`");
+    run.assert_stdout_has("error[C007] locales/pt-BR/app.ftl:");
+    run.assert_no("E0105");
+}
+
+#[test]
+fn duplicates_are_errors_within_a_file_only() {
+    let f = Fixture::app();
+    // `home-section` is in app.ftl and settings/preferences.ftl of every
+    // locale: files are loaded separately, so that is no error.
+    f.check(&[]).assert_code(0).assert_no("E0105");
+    f.replace(
+        "locales/ja/app.ftl",
+        "home-section = ホーム\n",
+        "home-section = ホーム\nhome-section = ホーム2\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["E0105"]);
+    run.finding("error[E0105] locales/ja/app.ftl:17:1: home-section: `home-section` is defined twice; the first definition is at locales/ja/app.ftl:16:1");
+}
+
+#[test]
+fn review_turns_freshness_on_and_stale_translations_are_errors() {
+    let f = Fixture::app();
+    let run = f.run(&["review", "--all"]);
+    run.assert_code(0);
+    run.assert_stdout_has("wrote locales/ja.reviewed.toml\nwrote locales/pt-BR.reviewed.toml\n");
+    let run = f.check(&[]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("freshness is off"), "{}", run.stdout);
+    run.assert_stdout_has(
+        "ja                   14          14        0      0           0         0\n",
+    );
+    f.replace(
+        "locales/en-US/settings/preferences.ftl",
+        "pref-title = Preferences",
+        "pref-title = Settings",
+    );
+    let run = f.check(&["--locale", "ja"]);
+    run.assert_code(1).assert_codes(&["F001"]);
+    let m = run.finding("error[F001] locales/ja/settings/preferences.ftl:1:1: pref-title: stale: the `en-US` source changed since this translation was reviewed");
+    assert!(
+        m.contains("= was: Preferences") && m.contains("= now: Settings"),
+        "{m}"
+    );
+    assert!(m.contains("talkdoc review pref-title --locale ja"), "{m}");
+}
+
+#[test]
+fn many_findings_are_summed_up_one_line_per_file_and_locale() {
+    let f = Fixture::app();
+    let mut extra = String::new();
+    for i in 0..40 {
+        extra.push_str(&format!("extra-{i} = Extra {{ $n }} text\n"));
+    }
+    let en = f.read("locales/en-US/app.ftl") + &extra;
+    f.write("locales/en-US/app.ftl", &en);
+    let run = f.check(&[]);
+    run.assert_code(1);
+    assert_eq!(run.headlines().len(), 0, "{}", run.stdout);
+    run.assert_stdout_has("80 findings in 2 translation files, one line per file (every finding: --format json or --format github; fewer: --locale L):\n");
+    run.assert_stdout_has(
+        "  ja       locales/ja/app.ftl        40 errors,    0 warnings  (C001 ×40)\n",
+    );
+    run.assert_stdout_has(
+        "  pt-BR    locales/pt-BR/app.ftl     40 errors,    0 warnings  (C001 ×40)\n",
+    );
+    // Under the limit, every finding is listed.
+    let run = f.check(&["--locale", "ja"]);
+    assert_eq!(run.count("C001"), 40);
+    // JSON lists each finding with its locale, per-file counts and totals.
+    let run = f.check(&["--format", "json"]);
+    let json: Value = run.json();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 80);
+    assert_eq!(json["findings"][0]["locale"], "ja");
+    assert_eq!(json["findings"][0]["locale_file"], "locales/ja/app.ftl");
+    assert_eq!(json["mode"], "coverage");
+    assert_eq!(json["totals"]["missing"], 80);
+    assert_eq!(json["totals"]["translations"], 2);
+    assert_eq!(json["files"][1]["file"], "locales/pt-BR/app.ftl");
+    assert_eq!(json["files"][1]["errors"], 40);
+}
+
+#[test]
+fn github_annotations_point_at_the_translation_files() {
+    let f = Fixture::app();
+    f.replace(
+        "locales/ja/settings/preferences.ftl",
+        "pref-title = 設定",
+        "pref-title = Preferences",
+    );
+    let run = f.check(&["--format", "github"]);
+    run.assert_code(0);
+    run.assert_stdout_has("::warning file=locales/ja/settings/preferences.ftl,line=1,col=1,title=talkdoc C009 identical-to-source::pref-title: identical to the `en-US` source");
+}
+
+// ---------------------------------------------------------------------------
+// Syntax errors: one message and help per fluent-syntax error kind
+// ---------------------------------------------------------------------------
+
+#[test]
+fn each_syntax_error_kind_has_its_own_message() {
+    // (the entry, the line:column reported, the message, part of the help)
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "bad-a = { $n ->\n    [one] x\n    [two] y\n}\n",
+            "4:1",
+            "this select expression has no default variant",
+            "`*[other] …`",
+        ),
+        (
+            "bad-a = { $n ->\n   *[one] x\n   *[two] y\n}\n",
+            "3:4",
+            "this select expression has more than one default variant (`*`)",
+            "keep `*` on one variant",
+        ),
+        (
+            "bad-a = { $n ->\n   *[one]\n}\n",
+            "3:1",
+            "expected a value here",
+            "{ \"\" }",
+        ),
+        (
+            "bad-a = { \"abc }\n",
+            "1:17",
+            "this string literal is not closed before the end of the line",
+            "close it with `\"`",
+        ),
+        (
+            "bad-a = { \"\\q\" }\n",
+            "1:12",
+            "unknown escape sequence",
+            "\\uXXXX",
+        ),
+        (
+            "bad-a = { \"\\u00ZZ\" }\n",
+            "1:16",
+            "invalid Unicode escape `00Z`",
+            "four hex digits",
+        ),
+        (
+            "bad-a = { NUMBER($n, x: 1, x: 2) }\n",
+            "1:29",
+            "the argument `x` is given twice",
+            "once",
+        ),
+        (
+            "bad-a = { NUMBER(x: 1, 2) }\n",
+            "1:25",
+            "a positional argument follows a named one",
+            "positional arguments first",
+        ),
+        (
+            "bad-a = { NUMBER($n, x: $y) }\n",
+            "1:25",
+            "a named argument's value must be a string or number literal",
+            "`name: 42`",
+        ),
+        (
+            "bad-a = { other ->\n   *[x] y\n}\n",
+            "1:11",
+            "a message reference cannot be a selector",
+            "{ $count -> … }",
+        ),
+        (
+            "bad-a = { -brand-name ->\n   *[x] y\n}\n",
+            "1:11",
+            "a term reference cannot be a selector",
+            "{ -brand.gender -> … }",
+        ),
+        (
+            "bad-a = { other.attr ->\n   *[x] y\n}\n",
+            "1:11",
+            "a message attribute cannot be a selector",
+            "a term attribute",
+        ),
+        (
+            "bad-a = { { $x } ->\n   *[x] y\n}\n",
+            "1:13",
+            "this cannot be a selector",
+            "a term attribute",
+        ),
+        (
+            "bad-a = { -brand-name.gender }\n",
+            "1:11",
+            "a term attribute cannot be shown, only used as a selector",
+            "{ -brand }",
+        ),
+        (
+            "bad-a = { lower(1) }\n",
+            "1:19",
+            "this cannot be called like a function",
+            "NUMBER($n)",
+        ),
+        (
+            "bad-a = { }\n",
+            "1:11",
+            "expected an expression here, found `}`",
+            "a placeable holds one expression",
+        ),
+        (
+            "bad-a = { 1x }\n",
+            "1:12",
+            "expected `}` to close the placeable, found `x`",
+            "a placeable holds one expression",
+        ),
+        (
+            "bad-a = { $n -> }\n",
+            "1:17",
+            "expected a line break, found `}`",
+            "put each variant on a line of its own",
+        ),
+        (
+            "bad-a = closing }\n",
+            "1:17",
+            "a `}` without a matching `{`",
+            "{ \"}\" }",
+        ),
+        (
+            "bad-a = { $n\n",
+            "1:9",
+            "this placeable is never closed: `{` without a matching `}`",
+            "close it with `}`",
+        ),
+        (
+            "bad a = x\n",
+            "1:1",
+            "`bad a` is not a valid message identifier",
+            "starts with a letter",
+        ),
+        (
+            "lonely\n",
+            "1:1",
+            "expected `=` after `lonely`",
+            "must be indented",
+        ),
+        (
+            "!bad = x\n",
+            "1:1",
+            "a line cannot start with `!`",
+            "start a comment with `#`",
+        ),
+        (
+            "bad-a =\n",
+            "1:1",
+            "the message `bad-a` has neither a value nor an attribute",
+            ".label = …",
+        ),
+        (
+            "-bad-term =\n",
+            "1:1",
+            "the term `-bad-term` has no value",
+            "-bad-term = …",
+        ),
+        (
+            "bad-a = x\n    .b\n",
+            "2:5",
+            "a continuation line cannot start with `.`",
+            "string literal",
+        ),
+    ];
+    for (entry, at, message, help) in cases {
+        let f = Fixture::app();
+        let en = format!("{entry}next-entry = ok\n");
+        f.write("locales/en-US/z.ftl", &en);
+        let run = f.check(&["--locale", "ja", "--format", "json"]);
+        let json = run.json();
+        let e = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "E0101")
+            .unwrap_or_else(|| panic!("no E0101 for {entry:?}: {}", run.stdout));
+        let got = format!("{}:{}", e["line"], e["column"]);
+        assert_eq!(got, *at, "{entry:?}: {e}");
+        assert_eq!(e["file"], "locales/en-US/z.ftl");
+        assert!(
+            e["message"].as_str().unwrap().starts_with(message),
+            "{entry:?}: {e}"
+        );
+        assert!(e["help"].as_str().unwrap().contains(help), "{entry:?}: {e}");
+        assert!(
+            !e["message"]
+                .as_str()
+                .unwrap()
+                .contains("Fluent syntax error"),
+            "{entry:?}: a generic message: {e}"
+        );
+        // The rest of the file is still read.
+        assert!(
+            !json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["message_id"] == "next-entry" && d["code"] != "C001"),
+            "{entry:?}"
+        );
+        run.assert_code(1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Real-world typography, cargo-i18n, talk projects untouched
+// ---------------------------------------------------------------------------
+
+#[test]
+fn rtl_marks_and_thai_word_breaks_are_typography_but_other_invisibles_are_not() {
+    let f = Fixture::app();
+    // Arabic with RLM around a number, Thai with a zero-width space as a
+    // word break: what translators of those scripts write.
+    let mut ar = f.read("locales/pt-BR/app.ftl");
+    ar = ar.replace(
+        "home-section = Início",
+        "home-section = \u{200f}الرئيسية \u{200f}{ -brand-name }",
+    );
+    f.write("locales/ar/app.ftl", &ar);
+    f.write(
+        "locales/ar/settings/preferences.ftl",
+        &f.read("locales/pt-BR/settings/preferences.ftl"),
+    );
+    let mut th = f.read("locales/pt-BR/app.ftl");
+    th = th.replace("home-section = Início", "home-section = หน้า\u{200b}หลัก");
+    f.write("locales/th/app.ftl", &th);
+    f.write(
+        "locales/th/settings/preferences.ftl",
+        &f.read("locales/pt-BR/settings/preferences.ftl"),
+    );
+    let run = f.check(&["--locale", "ar", "--locale", "th"]);
+    run.assert_no("E0109");
+    // A zero-width space inside a Japanese word hides something.
+    f.replace(
+        "locales/ja/app.ftl",
+        "home-section = ホーム",
+        "home-section = ホ\u{200b}ーム",
+    );
+    let run = f.check(&["--locale", "ja"]);
+    run.assert_code(1).assert_codes(&["E0109"]);
+    run.finding(
+        "error[E0109] locales/ja/app.ftl:16:17: invisible zero-width character U+200B in the text",
+    );
+}
+
+#[test]
+fn a_cargo_i18n_project_names_its_folder_and_source() {
+    let f = Fixture::app();
+    std::fs::rename(f.path("locales"), f.path("lang")).unwrap();
+    std::fs::rename(f.path("lang/en-US"), f.path("lang/fr")).unwrap();
+    f.write(
+        "i18n.toml",
+        "fallback_language = \"fr\"\n\n[fluent]\nassets_dir = \"lang\"\n",
+    );
+    let run = f.check(&[]);
+    run.assert_stdout_has(
+        "ja, pt-BR against the `fr` source, found in lang/ (i18n.toml), file by file",
+    );
+}
+
+#[test]
+fn build_refuses_a_fluent_project_without_content_and_writes_nothing() {
+    let f = Fixture::app();
+    let run = f.run(&["build"]);
+    run.assert_code(1);
+    run.assert_stderr_has("error[E0001]: cannot read the project settings: there is no content/project.toml here, only Fluent locale folders");
+    run.assert_stderr_has("for the translations of this Fluent project run `talkdoc check`");
+    assert!(!f.path("dist").exists(), "nothing is written");
+}
+
+#[test]
+fn a_talk_project_is_still_a_talk() {
+    // content/ present: the talk checks, with talk-mode wording.
+    let p = Project::clean().reviewed();
+    let run = p.check(&[]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("note:"), "{}", run.stdout);
+    run.assert_stdout_has("locale         messages  translated");
+    let json = p.check(&["--format", "json"]).json();
+    assert!(
+        json.get("mode").is_none() && json.get("totals").is_none(),
+        "{json}"
+    );
+    // `--locale` works there too.
+    p.check(&["--locale", "en"]).assert_code(0);
+    p.check(&["--locale", "fr"])
+        .assert_code(2)
+        .assert_stderr_has("unknown locale `fr`");
+}
