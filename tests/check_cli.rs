@@ -859,7 +859,7 @@ fn no_color_turns_colour_off_on_a_terminal() {
     assert_eq!(code, Some(1), "{plain}");
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert!(
-        plain.contains("error[F002] locales/en/talk.ftl:1:1: talk-title:"),
+        plain.contains("error[F002] locales/en.reviewed.toml: no review record for `en` yet"),
         "{plain}"
     );
     // An empty NO_COLOR does not count as set.
@@ -874,11 +874,11 @@ fn the_human_renderer_colours_only_when_asked() {
     let p = Project::clean();
     let project = talkdoc::project::Project::load(p.root()).expect("loads");
     let report = talkdoc::check::run(&project);
-    assert_eq!(report.errors(), 2, "two unreviewed translations");
+    assert_eq!(report.errors(), 1, "one line for the missing review record");
     let plain = render(&report, OutputFormat::Human, false);
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert!(
-        plain.contains("check failed: 2 errors, 0 warnings"),
+        plain.contains("check failed: 1 error, 0 warnings"),
         "{plain}"
     );
     let coloured = render(&report, OutputFormat::Human, true);

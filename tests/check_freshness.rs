@@ -27,22 +27,19 @@ fn project3() -> Project {
 fn the_whole_review_workflow() {
     let p = project3();
 
-    // 1. Nothing reviewed yet: F002 for every translated message, at the
-    //    translation, exit 1.
+    // 1. Nothing reviewed yet, no record: one F002 for the locale (not one
+    //    per message), pointing to `review --all`; exit 1.
     let run = p.check(&[]);
-    run.assert_code(1).assert_codes(&["F002", "F002", "F002"]);
-    for (line, id) in [(1, "talk-title"), (2, "abstract-p1"), (3, "abstract-p2")] {
-        let f = run.finding(&format!(
-            "error[F002] locales/en/talk.ftl:{line}:1: {id}: \
-             no review recorded: cannot tell whether the translation is up to date"
-        ));
-        assert!(
-            f.contains(&format!(
-                "help: check the translation against the source, then run `talkdoc review {id} --locale en`"
-            )),
-            "{f}"
-        );
-    }
+    run.assert_code(1).assert_codes(&["F002"]);
+    let f = run.finding(
+        "error[F002] locales/en.reviewed.toml: no review record for `en` yet: \
+         none of its 3 translations is marked as reviewed",
+    );
+    assert!(
+        f.contains("help: check the translation against the source, then run `talkdoc review --all --locale en`"),
+        "{f}"
+    );
+    run.assert_stdout_has("en                    3           3        0      0           3");
     let en_row: Vec<&str> = run
         .stdout
         .lines()
@@ -337,6 +334,9 @@ fn terms_are_reviewed_too() {
     let en = format!("{EN3}-product = telemetry platform\n");
     let p =
         Project::new(&ja, &en).document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]));
+    // With a record (one message reviewed), every other entry is listed.
+    p.talkdoc(&["review", "abstract-p1", "--locale", "en"])
+        .assert_code(0);
     let run = p.check(&[]);
     run.finding("error[F002] locales/en/talk.ftl:4:1: -product: no review recorded");
     // A term ID starts with `-`: after `--` it is not taken for an option.
@@ -353,7 +353,11 @@ fn terms_are_reviewed_too() {
         "{}",
         run.stdout
     );
-    assert_eq!(run.count("F002"), 3, "the messages are still unreviewed");
+    assert_eq!(
+        run.count("F002"),
+        2,
+        "the two messages not reviewed above are still unreviewed"
+    );
 }
 
 #[test]

@@ -115,11 +115,14 @@ fn init_never_overwrites_and_refuses_bad_locales() {
 fn a_project_is_found_from_any_subfolder_and_paths_are_relative_to_where_you_stand() {
     let s = Scratch::new("small");
     let sub = s.path("locales/ja");
-    // No review record: F002 findings point into locales/en.
+    // No review record: the F002 finding names it, relative to here.
     let c = run_in(&sub, &["check"]);
     let out = text(&c.stdout);
     assert_eq!(c.status.code(), Some(1), "{out}\n{}", text(&c.stderr));
-    assert!(out.contains("../../locales/en/talk.ftl:"), "{out}");
+    assert!(
+        out.contains("error[F002] ../../locales/en.reviewed.toml: no review record"),
+        "{out}"
+    );
     let b = run_in(&sub, &["build", "-q"]);
     assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
     assert!(s.path("dist/en/abstract.md").is_file());

@@ -205,6 +205,32 @@ pub fn check(
             }
         };
         let summary = summaries.iter_mut().find(|s| s.locale == cat.locale);
+        if !coverage && reviews.file.is_none() {
+            // A talk's first run: one line per locale pointing to
+            // `review --all`, not one error per message.
+            let n = translated_pairs(source, cat)
+                .filter(|(_, src, _)| src.kind == EntryKind::Message)
+                .count();
+            let record = display_path(&project.root, &reviews.path);
+            out.push(
+                Diagnostic::error(
+                    "F002",
+                    format!(
+                        "no review record for `{}` yet: none of its {n} translations is marked as reviewed",
+                        cat.locale
+                    ),
+                )
+                .at(crate::diag::Location::file(record))
+                .help(format!(
+                    "check the translation against the source, then run `talkdoc review --all --locale {}` and commit the record it writes",
+                    cat.locale
+                )),
+            );
+            if let Some(s) = summary {
+                s.unreviewed = n;
+            }
+            continue;
+        }
         let (mut stale, mut unreviewed) = (0, 0);
         for (key, src, tr) in translated_pairs(source, cat) {
             let at = cat.location(tr);
