@@ -161,19 +161,25 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
             }
         }
     }
-    let synced: Vec<std::io::Result<()>> = std::thread::scope(|s| {
-        let handles: Vec<_> = temps
-            .iter()
-            .map(|(_, file)| s.spawn(move || if durable { file.sync_all() } else { Ok(()) }))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")))
-            })
-            .collect()
-    });
+    // Flushing is for files that cannot be rebuilt; build outputs skip it
+    // (and the threads it would take).
+    let synced: Vec<std::io::Result<()>> = if !durable {
+        Vec::new()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = temps
+                .iter()
+                .map(|(_, file)| s.spawn(move || file.sync_all()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")))
+                })
+                .collect()
+        })
+    };
     if let Some((i, Err(e))) = synced.into_iter().enumerate().find(|(_, r)| r.is_err()) {
         cleanup(&temps);
         return Err(Error::io("E0401", "write the output file", &targets[i], &e));
