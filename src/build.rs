@@ -18,7 +18,7 @@ use crate::project::Project;
 use crate::render::markdown::Markdown;
 use crate::render::pdf::Pdf;
 use crate::render::text::PlainText;
-use crate::render::{RenderContext, Renderer};
+use crate::render::{Output, RenderContext, Renderer};
 
 /// Output formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +48,9 @@ pub struct Assembled {
 /// (or a whole `watch` session) parses it once.
 pub struct Renderers {
     list: Vec<Box<dyn Renderer>>,
+    /// The PDF font, shared with the PDF renderer: the pre-flight checks
+    /// every character against it.
+    font: Option<std::sync::Arc<crate::render::pdf::fonts::Font>>,
 }
 
 impl Renderers {
@@ -58,20 +61,24 @@ impl Renderers {
             formats
         };
         let mut list: Vec<Box<dyn Renderer>> = Vec::new();
+        let mut font = None;
         for f in formats {
             match f {
                 Format::Md => list.push(Box::new(Markdown)),
                 Format::Txt => list.push(Box::new(PlainText)),
-                Format::Pdf => list.push(Box::new(Pdf::new(crate::preflight::load_font(project)?))),
+                Format::Pdf => {
+                    let f = std::sync::Arc::new(crate::preflight::load_font(project)?);
+                    list.push(Box::new(Pdf::new(f.clone())));
+                    font = Some(f);
+                }
             }
         }
-        Ok(Renderers { list })
+        Ok(Renderers { list, font })
     }
 
-    fn pdf(&self) -> Option<&Pdf> {
-        self.list
-            .iter()
-            .find_map(|r| r.as_any().downcast_ref::<Pdf>())
+    /// The font of the PDF renderer, if PDFs are built.
+    fn font(&self) -> Option<&crate::render::pdf::fonts::Font> {
+        self.font.as_deref()
     }
 }
 
@@ -101,8 +108,8 @@ pub fn assemble_all(
     if !errors.is_empty() {
         return Err(Error::many(dedup(errors)));
     }
-    if let Some(pdf) = renderers.pdf() {
-        let missing = crate::preflight::glyphs(project, &pdf.font, &docs);
+    if let Some(font) = renderers.font() {
+        let missing = crate::preflight::glyphs(project, font, &docs);
         if !missing.is_empty() {
             return Err(Error::many(missing));
         }
@@ -127,108 +134,73 @@ pub fn plan(project: &Project, sel: &Selection) -> Result<Vec<OutputFile>> {
     render(project, &assembled, &renderers, &|_| true)
 }
 
-/// One unit of rendering work.
-enum Job<'a> {
-    /// Document index and renderer.
-    Single(usize, &'a dyn Renderer),
-    /// The combined PDF.
-    Combined(&'a Pdf, &'a CombinedPlan),
-}
-
-/// Renders the outputs of `assembled` whose document index passes `only`
-/// (the combined PDF when any of its parts does), in parallel, in a stable
-/// order: per document, per format, the combined PDF last.
+/// Renders the outputs of `assembled` made from at least one document
+/// whose index passes `only`, in parallel (the largest first, so no core
+/// idles at the end), and returns them in a stable order: per document,
+/// per format, files made from several documents last.
 pub fn render(
     project: &Project,
     assembled: &Assembled,
     renderers: &Renderers,
     only: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<Vec<OutputFile>> {
-    let (docs, titles) = (&assembled.docs, &assembled.titles);
-    let pdf = renderers.pdf();
-    let combined = pdf
-        .and_then(|_| combined_plan(project, docs, titles))
-        .filter(|plan| plan.parts.iter().any(|&i| only(i)));
-    // The project itself (its Fluent bundles) stays on this thread.
-    let author = project.content.config.author.as_deref();
-    let keywords = &project.content.config.keywords;
-    let mut jobs: Vec<Job<'_>> = (0..docs.len())
-        .filter(|&i| only(i))
-        .flat_map(|i| {
-            renderers
-                .list
-                .iter()
-                .map(move |r| Job::Single(i, r.as_ref()))
+    let config = &project.content.config;
+    let ctx = RenderContext {
+        docs: &assembled.docs,
+        titles: &assembled.titles,
+        author: config.author.as_deref(),
+        keywords: &config.keywords,
+        combined: config.pdf.combined.as_ref().map(|c| c.get_ref().as_str()),
+    };
+    // (output, renderer) pairs, in the order they are listed.
+    let mut jobs: Vec<(Output, &dyn Renderer)> = renderers
+        .list
+        .iter()
+        .flat_map(|r| {
+            r.outputs(&ctx)
+                .into_iter()
+                .filter(|o| o.parts.iter().any(|&i| only(i)))
+                .map(move |o| (o, r.as_ref()))
         })
         .collect();
-    if let (Some(pdf), Some(plan)) = (pdf, &combined) {
-        // The largest job first, so no core idles while it runs alone at the end.
-        jobs.insert(0, Job::Combined(pdf, plan));
-    }
-    let render_job = |job: &Job<'_>| -> Result<OutputFile> {
-        match *job {
-            Job::Single(i, r) => {
-                let doc = &docs[i];
-                let ctx = RenderContext {
-                    talk_title: &titles[i],
-                    author,
-                    keywords,
-                };
-                Ok(OutputFile {
-                    relative: Path::new(&doc.locale).join(format!(
-                        "{}.{}",
-                        doc.name,
-                        r.extension()
-                    )),
-                    bytes: r.render(&ctx, doc)?,
-                })
-            }
-            Job::Combined(pdf, plan) => {
-                let parts: Vec<(&Document, &str)> = plan
-                    .parts
-                    .iter()
-                    .map(|&i| (&docs[i], titles[i].as_str()))
-                    .collect();
-                let meta = crate::render::pdf::write::Metadata {
-                    title: &plan.title,
-                    subject: &plan.subject,
-                    keywords,
-                    author,
-                    lang: &docs[plan.parts[0]].locale,
-                };
-                Ok(OutputFile {
-                    relative: PathBuf::from(format!("{}.pdf", plan.name)),
-                    bytes: pdf.render_many(&parts, &meta)?,
-                })
-            }
-        }
+    let order = |job: &(Output, &dyn Renderer)| {
+        let r = renderers
+            .list
+            .iter()
+            .position(|x| std::ptr::addr_eq(x.as_ref(), job.1))
+            .unwrap_or(0);
+        (job.0.parts.len() > 1, job.0.parts[0], r)
     };
+    jobs.sort_by_key(|j| order(j));
+    // Render the many-document files first: they are the largest.
+    let mut schedule: Vec<usize> = (0..jobs.len()).collect();
+    schedule.sort_by_key(|&i| std::cmp::Reverse(jobs[i].0.parts.len()));
     let t0 = std::time::Instant::now();
     let trace = crate::verbose();
-    let mut rendered = parallel_map(&jobs, |job| {
+    let rendered = parallel_map(&schedule, |&i| {
+        let (output, r) = &jobs[i];
         let start = t0.elapsed();
-        let r = render_job(job);
+        let bytes = r.render(&ctx, output);
         if trace {
-            let name = match job {
-                Job::Single(i, r) => {
-                    format!("{}/{}.{}", docs[*i].locale, docs[*i].name, r.extension())
-                }
-                Job::Combined(..) => "combined".into(),
-            };
             eprintln!(
-                "talkdoc: rendered {name} on {:?}: {:?} -> {:?}",
+                "talkdoc: rendered {} on {:?}: {:?} -> {:?}",
+                output.relative.display(),
                 std::thread::current().id(),
                 start,
                 t0.elapsed()
             );
         }
-        r
+        bytes.map(|bytes| (i, bytes))
     });
-    // Files are listed (and written) in a stable order: the combined PDF last.
-    if combined.is_some() && pdf.is_some() {
-        rendered.rotate_left(1);
+    let mut files: Vec<Option<OutputFile>> = (0..jobs.len()).map(|_| None).collect();
+    for r in rendered {
+        let (i, bytes) = r?;
+        files[i] = Some(OutputFile {
+            relative: jobs[i].0.relative.clone(),
+            bytes,
+        });
     }
-    rendered.into_iter().collect()
+    Ok(files.into_iter().flatten().collect())
 }
 
 /// Every file a full build of `project` writes, relative to the output
@@ -281,47 +253,6 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
-}
-
-/// `dist/<combined>.pdf`: the combined document in every built locale.
-struct CombinedPlan {
-    name: String,
-    /// Indices into the assembled documents, in locale order.
-    parts: Vec<usize>,
-    title: String,
-    subject: String,
-}
-
-fn combined_plan(project: &Project, docs: &[Document], titles: &[String]) -> Option<CombinedPlan> {
-    let name = project
-        .content
-        .config
-        .pdf
-        .combined
-        .as_ref()?
-        .get_ref()
-        .clone();
-    let parts: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].name == name).collect();
-    if parts.len() < 2 {
-        return None;
-    }
-    let title = parts
-        .iter()
-        .map(|&i| titles[i].as_str())
-        .collect::<Vec<_>>()
-        .join(" / ");
-    let locales = parts
-        .iter()
-        .map(|&i| docs[i].locale.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let subject = format!("Talk proposal: {name} ({locales})");
-    Some(CombinedPlan {
-        name,
-        parts,
-        title,
-        subject,
-    })
 }
 
 /// The same missing message is reported once per document that uses it;

@@ -7,7 +7,7 @@
 //! delimiters would not be recognised and would show up as literal `*`) is
 //! written without the emphasis rather than with stray asterisks.
 
-use super::{RenderContext, Renderer};
+use super::{Output, RenderContext, Renderer};
 use crate::diag::Result;
 use crate::document::{Block, Document, Inline, ListItem};
 
@@ -17,14 +17,16 @@ impl Renderer for Markdown {
     fn name(&self) -> &'static str {
         "md"
     }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+    fn outputs(&self, ctx: &RenderContext<'_>) -> Vec<Output> {
+        super::per_document(ctx, "md")
     }
-    fn extension(&self) -> &'static str {
-        "md"
-    }
-    fn render(&self, _ctx: &RenderContext<'_>, doc: &Document) -> Result<Vec<u8>> {
-        Ok(to_markdown(doc).into_bytes())
+    fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>> {
+        Ok(output
+            .parts
+            .iter()
+            .map(|&i| to_markdown(&ctx.docs[i]))
+            .collect::<String>()
+            .into_bytes())
     }
 }
 

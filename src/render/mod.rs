@@ -9,24 +9,52 @@ pub mod markdown;
 pub mod pdf;
 pub mod text;
 
+use std::path::PathBuf;
+
 use crate::diag::Result;
 use crate::document::Document;
 
-/// What a renderer may need besides the document itself.
+/// Everything a renderer may read: the whole assembled set (mdBook's
+/// `RenderContext` gets the whole book), so a renderer decides its own
+/// outputs — one file per document, or one file from several (the PDF's
+/// bilingual handout) — with no caller knowing which.
 pub struct RenderContext<'a> {
-    /// The talk title in the document's locale (PDF metadata, running header).
-    pub talk_title: &'a str,
+    /// Every assembled document of the run, in locale-then-document order.
+    pub docs: &'a [Document],
+    /// The talk title in each document's locale (same order as `docs`).
+    pub titles: &'a [String],
     pub author: Option<&'a str>,
     pub keywords: &'a [String],
+    /// `[pdf] combined`: the document also rendered once with every locale.
+    pub combined: Option<&'a str>,
+}
+
+/// One file a renderer will make: where it goes and which documents (by
+/// index into [`RenderContext::docs`]) it is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub relative: PathBuf,
+    pub parts: Vec<usize>,
 }
 
 /// One output format.
 pub trait Renderer: Sync {
     /// Format name as used on the command line (`md`, `txt`, `pdf`).
     fn name(&self) -> &'static str;
-    /// File extension of the output.
-    fn extension(&self) -> &'static str;
-    fn render(&self, ctx: &RenderContext<'_>, doc: &Document) -> Result<Vec<u8>>;
-    /// For renderers with extra outputs (the PDF's combined handout).
-    fn as_any(&self) -> &dyn std::any::Any;
+    /// The files this renderer makes from the whole set.
+    fn outputs(&self, ctx: &RenderContext<'_>) -> Vec<Output>;
+    /// The bytes of one of those files. Called in parallel.
+    fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>>;
+}
+
+/// One file per document: `<locale>/<document>.<extension>`.
+pub fn per_document(ctx: &RenderContext<'_>, extension: &str) -> Vec<Output> {
+    ctx.docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Output {
+            relative: PathBuf::from(&d.locale).join(format!("{}.{extension}", d.name)),
+            parts: vec![i],
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! Plain text for pasting into a conference's web form: no Markdown syntax,
 //! URLs written out, paragraphs separated by one blank line.
 
-use super::{RenderContext, Renderer};
+use super::{Output, RenderContext, Renderer};
 use crate::diag::Result;
 use crate::document::{Block, Document, Inline, ListItem};
 
@@ -11,14 +11,16 @@ impl Renderer for PlainText {
     fn name(&self) -> &'static str {
         "txt"
     }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+    fn outputs(&self, ctx: &RenderContext<'_>) -> Vec<Output> {
+        super::per_document(ctx, "txt")
     }
-    fn extension(&self) -> &'static str {
-        "txt"
-    }
-    fn render(&self, _ctx: &RenderContext<'_>, doc: &Document) -> Result<Vec<u8>> {
-        Ok(to_text(doc).into_bytes())
+    fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>> {
+        Ok(output
+            .parts
+            .iter()
+            .map(|&i| to_text(&ctx.docs[i]))
+            .collect::<String>()
+            .into_bytes())
     }
 }
 

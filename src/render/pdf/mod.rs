@@ -16,18 +16,20 @@ use fonts::Font;
 use layout::Layout;
 use linebreak::LineBreaker;
 
-use super::{RenderContext, Renderer};
+use super::{Output, RenderContext, Renderer};
 use crate::diag::Result;
 use crate::document::Document;
 
 /// Renders documents to PDF with one font and one line breaker for the run.
 pub struct Pdf {
-    pub font: Font,
+    /// Shared with the build's pre-flight, which checks every character
+    /// against it before anything is rendered.
+    pub font: std::sync::Arc<Font>,
     breaker: LineBreaker,
 }
 
 impl Pdf {
-    pub fn new(font: Font) -> Self {
+    pub fn new(font: std::sync::Arc<Font>) -> Self {
         Pdf {
             font,
             breaker: LineBreaker::new(),
@@ -64,21 +66,56 @@ impl Renderer for Pdf {
     fn name(&self) -> &'static str {
         "pdf"
     }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+
+    /// One PDF per document, and the combined document (`[pdf] combined`)
+    /// once more with every locale in one file, last.
+    fn outputs(&self, ctx: &RenderContext<'_>) -> Vec<Output> {
+        let mut out = super::per_document(ctx, "pdf");
+        if let Some(name) = ctx.combined {
+            let parts: Vec<usize> = (0..ctx.docs.len())
+                .filter(|&i| ctx.docs[i].name == name)
+                .collect();
+            // One locale is just the document's own PDF.
+            if parts.len() >= 2 {
+                out.push(Output {
+                    relative: format!("{name}.pdf").into(),
+                    parts,
+                });
+            }
+        }
+        out
     }
-    fn extension(&self) -> &'static str {
-        "pdf"
-    }
-    fn render(&self, ctx: &RenderContext<'_>, doc: &Document) -> Result<Vec<u8>> {
-        let subject = format!("Talk proposal: {}", doc.name);
+
+    fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>> {
+        let docs: Vec<&Document> = output.parts.iter().map(|&i| &ctx.docs[i]).collect();
+        let titles: Vec<&str> = output
+            .parts
+            .iter()
+            .map(|&i| ctx.titles[i].as_str())
+            .collect();
+        let Some(first) = docs.first() else {
+            return Ok(Vec::new());
+        };
+        let (title, subject) = if docs.len() == 1 {
+            (
+                titles[0].to_string(),
+                format!("Talk proposal: {}", first.name),
+            )
+        } else {
+            let locales: Vec<&str> = docs.iter().map(|d| d.locale.as_str()).collect();
+            (
+                titles.join(" / "),
+                format!("Talk proposal: {} ({})", first.name, locales.join(", ")),
+            )
+        };
         let meta = write::Metadata {
-            title: ctx.talk_title,
+            title: &title,
             subject: &subject,
             keywords: ctx.keywords,
             author: ctx.author,
-            lang: &doc.locale,
+            lang: &first.locale,
         };
-        self.render_many(&[(doc, ctx.talk_title)], &meta)
+        let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
+        self.render_many(&parts, &meta)
     }
 }
