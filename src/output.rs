@@ -121,7 +121,8 @@ fn check_path(out_dir: &Path, relative: &Path) -> Result<()> {
 /// exclusively, so a planted link is never followed), then (when
 /// `durable`) all are flushed to disk in parallel, so the filesystem can
 /// group the journal commits. Then each target is swapped in: the old file
-/// is renamed aside, the new one renamed into place. If any swap fails,
+/// is kept under a second name (a hard link), the new one renamed into
+/// place, atomically. If any swap fails,
 /// every earlier one is undone from the files set aside, so the folder is
 /// entirely as it was; only if undoing fails too does the error list the
 /// files left changed ([`Error::changed`]). Returns the paths written.
@@ -190,13 +191,21 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
     for (i, ((tmp, _), target)) in temps.iter().zip(&targets).enumerate() {
         let aside = aside_name(target);
         let had_old = fs::symlink_metadata(target).is_ok();
-        if had_old && let Err(e) = fs::rename(target, &aside) {
+        // Keep the old version under a second name without moving it, so
+        // the target exists at every instant (a kill between two steps
+        // leaves the old or the new file, never none): a hard link, or a
+        // copy where the filesystem has none.
+        if had_old
+            && let Err(e) =
+                fs::hard_link(target, &aside).or_else(|_| fs::copy(target, &aside).map(|_| ()))
+        {
+            let _ = fs::remove_file(&aside);
             failure = Some((i, e));
             break;
         }
         if let Err(e) = fs::rename(tmp, target) {
             if had_old {
-                let _ = fs::rename(&aside, target);
+                let _ = fs::remove_file(&aside);
             }
             failure = Some((i, e));
             break;

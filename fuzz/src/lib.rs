@@ -1,5 +1,5 @@
 // Harnesses shared by the fuzz targets in fuzz_targets/ and by the
-// regression tests in tests/fuzz_regressions.rs (which include this file with
+// regression tests in tests/integration/fuzz_regressions.rs (which include this file with
 // `#[path]`, so it must only use talkdoc, pulldown-cmark and std, and must not
 // have inner attributes).
 //

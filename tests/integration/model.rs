@@ -3,7 +3,7 @@
 //! the Japanese seed (tests/fixtures/seed/proposal-ja.md) reaches the
 //! Japanese exports unchanged.
 
-mod common;
+use crate::common;
 
 use common::{all_documents, item_text, real_document, real_project};
 use talkdoc::document::{Block, Document, Inline, List, ListItem, plain_text};

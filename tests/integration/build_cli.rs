@@ -8,7 +8,7 @@
 //! outline, handout including both), a term `-years`, a `{ $name }` variable
 //! from `[variables]`, emphasis, a link and a `[[wiki]]` link.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -632,7 +632,7 @@ fn a_folder_in_place_of_an_output_is_refused_before_anything_is_replaced() {
     );
     // A folder where en/outline.md should go: found before any output is
     // replaced. (A swap that really fails half-way, and is undone, is
-    // tests/trust.rs: a_failed_swap_restores_every_output_already_replaced.)
+    // tests/integration/trust.rs: a_failed_swap_restores_every_output_already_replaced.)
     std::fs::remove_file(out.join("en/outline.md")).expect("remove");
     std::fs::create_dir_all(out.join("en/outline.md/x")).expect("mkdir");
     let before = snapshot(&out);

@@ -8,7 +8,7 @@
 //! poppler-utils must be installed: a missing tool fails the test (CI
 //! installs them), it does not skip it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! document, NFC-normalised, under the limit's rule (default: characters
 //! with a line break as one), with every other common rule reported too.
 
-mod check_support;
+use crate::check_support;
 
 use check_support::*;
 use proptest::prelude::*;

@@ -3,7 +3,7 @@
 //! was last checked against; `check` reports translations whose source
 //! changed since, or that were never reviewed.
 
-mod check_support;
+use crate::check_support;
 
 use check_support::*;
 

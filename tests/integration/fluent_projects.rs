@@ -5,7 +5,7 @@
 //! it the way a real change would, then reads what a user sees: the exit
 //! status, the finding's code, file:line:column and message.
 
-mod check_support;
+use crate::check_support;
 
 use std::path::Path;
 

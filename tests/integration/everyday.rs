@@ -3,7 +3,7 @@
 //! output conventions (`-q`, `-v`, `--color`), per-locale variables and
 //! outputs that no document produces any more. Real binary, scratch folders.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! Limits are in `check_limits.rs`, freshness and `review` in
 //! `check_freshness.rs`.
 
-mod check_support;
+use crate::check_support;
 
 use check_support::*;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! link URLs. Checked for every real document and locale, and for random
 //! documents full of characters that mean something in Markdown.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};

@@ -3,7 +3,7 @@
 //! time and memory, never outside `--out`, all-or-nothing outputs,
 //! parallel runs, and the small lies fixed. Scratch projects, real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -7,7 +7,7 @@
 //! K1, K2, K3, K4 and K6 were fixed in e146623, K5 and K7 to K10 in 0b3f81a.
 
 #[allow(dead_code)]
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod harness;
 
 fn assert_round_trips(input: &str) {
