@@ -1,5 +1,6 @@
 //! Assembly: content structure + formatted messages → [`Document`].
 
+use crate::codes::Code;
 use std::collections::HashSet;
 
 use fluent_bundle::{FluentArgs, FluentValue};
@@ -33,7 +34,7 @@ struct Assembler<'p> {
 pub fn assemble(project: &Project, name: &str, locale: &str) -> Result<Document> {
     let catalog = project.catalog.locale(locale).ok_or_else(|| {
         Error::new(
-            Diagnostic::error("E0301", format!("unknown locale `{locale}`")).help(format!(
+            Diagnostic::error(Code::E0301, format!("unknown locale `{locale}`")).help(format!(
                 "known locales: {}",
                 project.content.locales().join(", ")
             )),
@@ -41,7 +42,7 @@ pub fn assemble(project: &Project, name: &str, locale: &str) -> Result<Document>
     })?;
     let doc = project.content.documents.get(name).ok_or_else(|| {
         Error::new(
-            Diagnostic::error("E0302", format!("unknown document `{name}`")).help(format!(
+            Diagnostic::error(Code::E0302, format!("unknown document `{name}`")).help(format!(
                 "known documents: {}",
                 project
                     .content
@@ -156,7 +157,7 @@ impl Assembler<'_> {
         let name = target.get_ref();
         let Some(included) = self.project.content.documents.get(name) else {
             self.errors.push(
-                Diagnostic::error("E0303", format!("include of unknown document `{name}`"))
+                Diagnostic::error(Code::E0303, format!("include of unknown document `{name}`"))
                     .at(doc.loc(target.span()))
                     .help("name a file in content/documents/ without its .toml extension"),
             );
@@ -165,7 +166,7 @@ impl Assembler<'_> {
         if depth >= MAX_INCLUDE_DEPTH {
             self.errors.push(
                 Diagnostic::error(
-                    "E0311",
+                    Code::E0311,
                     format!("includes nested deeper than {MAX_INCLUDE_DEPTH} levels (at `{name}`)"),
                 )
                 .at(doc.loc(target.span()))
@@ -176,7 +177,7 @@ impl Assembler<'_> {
         if !visiting.insert(name.clone()) {
             self.errors.push(
                 Diagnostic::error(
-                    "E0304",
+                    Code::E0304,
                     format!("document `{name}` includes itself (directly or through others)"),
                 )
                 .at(doc.loc(target.span()))
@@ -190,7 +191,7 @@ impl Assembler<'_> {
         if self.included_blocks > MAX_INCLUDED_BLOCKS {
             self.errors.push(
                 Diagnostic::error(
-                    "E0311",
+                    Code::E0311,
                     format!("includes expand to more than {MAX_INCLUDED_BLOCKS} blocks (at `{name}`)"),
                 )
                 .at(doc.loc(target.span()))
@@ -214,7 +215,7 @@ impl Assembler<'_> {
             if depth >= MAX_LIST_DEPTH {
                 self.errors.push(
                     Diagnostic::error(
-                        "E0305",
+                        Code::E0305,
                         format!("list nested deeper than {MAX_LIST_DEPTH} levels"),
                     )
                     .at(doc.loc(item.span()))
@@ -287,7 +288,7 @@ impl Assembler<'_> {
                         let at = self.url_location(id, url);
                         self.errors.push(
                             Diagnostic::error(
-                                "E0310",
+                                Code::E0310,
                                 format!(
                                     "link to `{}` in locale `{}`: the scheme `{scheme}:` is not allowed",
                                     url.chars().take(80).collect::<String>(),

@@ -6,6 +6,7 @@
 //! 36 lines over its library); `watch` reuses the same steps to re-render
 //! only what an edit changed.
 
+use crate::codes::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -272,7 +273,7 @@ pub(crate) fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<
     for w in wanted {
         if !all.contains(w) {
             return Err(Error::new(
-                Diagnostic::error("E0007", format!("unknown {what} `{w}`"))
+                Diagnostic::error(Code::E0007, format!("unknown {what} `{w}`"))
                     .help(format!("choose from: {}", all.join(", "))),
             ));
         }
@@ -299,7 +300,7 @@ pub const MANIFEST: &str = ".talkdoc-outputs";
 /// the project no longer produces.
 pub fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<Published> {
     std::fs::create_dir_all(out)
-        .map_err(|e| Error::io("E0401", "create the output folder", out, &e))?;
+        .map_err(|e| Error::io(Code::E0401, "create the output folder", out, &e))?;
     let _lock = crate::output::lock_dir(out)?;
     let produced = all_outputs(project);
     let earlier = read_manifest(out);
@@ -333,7 +334,8 @@ pub fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<
 /// hand-edited `../x` is ignored, never deleted).
 fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
     let path = out.join(MANIFEST);
-    let Ok(bytes) = crate::input::read_capped(&path, &path, 1 << 20, "E0401", "read the manifest")
+    let Ok(bytes) =
+        crate::input::read_capped(&path, &path, 1 << 20, Code::E0401, "read the manifest")
     else {
         return BTreeSet::new();
     };

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the commands, each a few
 //! lines over the library (`build`, `check`, `preflight`, `output`, …).
 
+use crate::codes::Code;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -138,9 +139,6 @@ impl BuildArgs {
     }
 }
 
-/// Errors in what the user asked for rather than in the project: exit 2.
-const USAGE_CODES: [&str; 6] = ["E0007", "E0403", "E0603", "E0604", "E0701", "E0702"];
-
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
     // A bug must never pass for success or leave half an output: a panic
@@ -217,7 +215,7 @@ fn finish(result: Result<ExitCode>) -> ExitCode {
         Err(e) => {
             report_error(&e);
             // Bad arguments exit 2, like clap's own usage errors; bad input 1.
-            let usage = e.diagnostics.iter().any(|d| USAGE_CODES.contains(&d.code));
+            let usage = e.diagnostics.iter().any(|d| d.code.is_usage());
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -382,7 +380,7 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
         if let Some(l) = args.locales.iter().find(|l| **l == source) {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0603",
+                    Code::E0603,
                     format!("`{l}` is the source locale; only translations are reviewed"),
                 )
                 .help("pass --locale with a translated locale, or omit it for all"),
@@ -442,7 +440,7 @@ fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
     match why {
         Some(why) => Err(Error::new(
             Diagnostic::error(
-                "E0403",
+                Code::E0403,
                 format!("the output folder `{}` {why}", out.display()),
             )
             .help("write to a folder of its own, e.g. the default <project>/dist, with --out DIR"),

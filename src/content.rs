@@ -6,6 +6,7 @@
 //! are a flat struct validated by hand rather than a serde-tagged enum:
 //! tagged enums buffer their input and lose the spans.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -211,7 +212,7 @@ impl LoadedDocument {
     pub fn block_kind<'a>(&'a self, block: &'a BlockSpec) -> Result<BlockKind<'a>, Diagnostic> {
         let missing = |field: &str| {
             Diagnostic::error(
-                "E0203",
+                Code::E0203,
                 format!("a `{}` block needs `{field}`", block.kind.get_ref()),
             )
             .at(self.loc(block.kind.span()))
@@ -233,7 +234,7 @@ impl LoadedDocument {
                     Some(other) => {
                         let span = block.style.as_ref().map(|s| s.span()).unwrap_or_default();
                         return Err(Diagnostic::error(
-                            "E0204",
+                            Code::E0204,
                             format!("unknown list style `{other}`"),
                         )
                         .at(self.loc(span))
@@ -249,11 +250,12 @@ impl LoadedDocument {
                 BlockKind::Include(block.document.as_ref().ok_or_else(|| missing("document"))?)
             }
             other => {
-                return Err(
-                    Diagnostic::error("E0202", format!("unknown block type `{other}`"))
-                        .at(self.loc(block.kind.span()))
-                        .help("use one of: heading, paragraphs, list, include"),
-                );
+                return Err(Diagnostic::error(
+                    Code::E0202,
+                    format!("unknown block type `{other}`"),
+                )
+                .at(self.loc(block.kind.span()))
+                .help("use one of: heading, paragraphs, list, include"));
             }
         })
     }
@@ -273,17 +275,20 @@ pub fn is_safe_name(name: &str) -> bool {
 fn parse_toml<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Diagnostic> {
     toml::from_str(&file.text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        Diagnostic::error("E0201", format!("invalid TOML: {}", e.message().trim_end()))
-            .at(file.at(span))
-            .help(if e.message().contains("recurs") {
-                "the nesting is too deep; lists can be nested at most 32 levels"
-            } else {
-                "fix the TOML syntax or the field named above; see the README's `content/` section"
-            })
+        Diagnostic::error(
+            Code::E0201,
+            format!("invalid TOML: {}", e.message().trim_end()),
+        )
+        .at(file.at(span))
+        .help(if e.message().contains("recurs") {
+            "the nesting is too deep; lists can be nested at most 32 levels"
+        } else {
+            "fix the TOML syntax or the field named above; see the README's `content/` section"
+        })
     })
 }
 
-fn read_source(root: &Path, path: &Path, code: &'static str, what: &str) -> Result<SourceFile> {
+fn read_source(root: &Path, path: &Path, code: Code, what: &str) -> Result<SourceFile> {
     let shown = crate::project::display_path(root, path);
     let text =
         crate::input::read_text_capped(path, &shown, crate::input::MAX_TOML_BYTES, code, what)?
@@ -312,7 +317,12 @@ impl Content {
     /// Reads `content/project.toml` and every `content/documents/*.toml`.
     pub fn load(root: &Path, content_dir: &Path) -> Result<Content> {
         let project_path = content_dir.join("project.toml");
-        let project_file = read_source(root, &project_path, "E0001", "read the project settings")?;
+        let project_file = read_source(
+            root,
+            &project_path,
+            Code::E0001,
+            "read the project settings",
+        )?;
         // `[variables]` values reach the outputs: no control or invisible
         // characters there either (E0108/E0109, as in .ftl files).
         let unsafe_chars = crate::catalog::safety::scan(&project_file);
@@ -330,7 +340,7 @@ impl Content {
             if !is_safe_name(locale.get_ref()) {
                 problems.push(
                     Diagnostic::error(
-                        "E0205",
+                        Code::E0205,
                         format!("`{}` is not a usable locale name", locale.get_ref()),
                     )
                     .at(project_file.at(locale.span()))
@@ -347,7 +357,7 @@ impl Content {
         {
             problems.push(
                 Diagnostic::error(
-                    "E0206",
+                    Code::E0206,
                     format!(
                         "the source locale `{}` is not in `locales`",
                         config.source_locale.get_ref()
@@ -361,7 +371,7 @@ impl Content {
         let docs_dir = content_dir.join("documents");
         let shown_docs = crate::project::display_path(root, &docs_dir);
         let entries = std::fs::read_dir(&docs_dir)
-            .map_err(|e| Error::io("E0001", "read the documents folder", &shown_docs, &e))?;
+            .map_err(|e| Error::io(Code::E0001, "read the documents folder", &shown_docs, &e))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -374,12 +384,15 @@ impl Content {
                 .and_then(|s| s.to_str())
                 .unwrap_or_default()
                 .to_string();
-            let file = read_source(root, &path, "E0001", "read the document")?;
+            let file = read_source(root, &path, Code::E0001, "read the document")?;
             if !is_safe_name(&name) {
                 problems.push(
-                    Diagnostic::error("E0207", format!("`{name}` is not a usable document name"))
-                        .at(Location::file(file.path.clone()))
-                        .help("name document files with letters, digits, `-` and `_` only"),
+                    Diagnostic::error(
+                        Code::E0207,
+                        format!("`{name}` is not a usable document name"),
+                    )
+                    .at(Location::file(file.path.clone()))
+                    .help("name document files with letters, digits, `-` and `_` only"),
                 );
                 continue;
             }
@@ -402,7 +415,7 @@ impl Content {
         }
         if documents.is_empty() && problems.is_empty() {
             problems.push(
-                Diagnostic::error("E0208", "no documents found")
+                Diagnostic::error(Code::E0208, "no documents found")
                     .at(Location::file(shown_docs))
                     .help("add a content/documents/<name>.toml file for each document"),
             );

@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::codes::Code;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
@@ -175,7 +176,7 @@ impl fmt::Display for Location {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code, e.g. `E0101`, documented in the README.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// Boxed: keeps `Result<_, Diagnostic>` small.
     pub location: Option<Box<Location>>,
@@ -188,7 +189,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -200,7 +201,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -334,7 +335,7 @@ impl Error {
     }
 
     /// An I/O failure on `path`, with advice.
-    pub fn io(code: &'static str, what: &str, path: &Path, err: &std::io::Error) -> Self {
+    pub fn io(code: Code, what: &str, path: &Path, err: &std::io::Error) -> Self {
         let help = match err.kind() {
             std::io::ErrorKind::NotFound => {
                 "check the path; run talkdoc from the project folder or pass --project DIR"

@@ -6,6 +6,7 @@
 //! the author edits instead of reading documentation first. Existing files
 //! are never overwritten: `init` refuses before writing anything.
 
+use crate::codes::Code;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -277,7 +278,7 @@ pub fn init(dir: &Path, source: &str, target: &str) -> Result<Vec<PathBuf>> {
         if !valid {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0701",
+                    Code::E0701,
                     format!("`{tag}` is not a usable locale for {what}"),
                 )
                 .help("use a BCP 47 tag such as `ja`, `en` or `pt-BR`"),
@@ -287,7 +288,7 @@ pub fn init(dir: &Path, source: &str, target: &str) -> Result<Vec<PathBuf>> {
     if source == target {
         return Err(Error::new(
             Diagnostic::error(
-                "E0701",
+                Code::E0701,
                 format!("--source and --target are both `{source}`"),
             )
             .help("a talk needs a source locale and a different translation locale"),
@@ -322,7 +323,7 @@ pub fn init(dir: &Path, source: &str, target: &str) -> Result<Vec<PathBuf>> {
     if !existing.is_empty() {
         return Err(Error::new(
             Diagnostic::error(
-                "E0702",
+                Code::E0702,
                 format!(
                     "{} already holds {}; init never overwrites a file",
                     dir.display(),
@@ -349,7 +350,7 @@ pub fn init(dir: &Path, source: &str, target: &str) -> Result<Vec<PathBuf>> {
             for p in &created {
                 let _ = std::fs::remove_file(dir.join(p));
             }
-            return Err(Error::io("E0401", "create the project file", &path, &e));
+            return Err(Error::io(Code::E0401, "create the project file", &path, &e));
         }
         created.push(relative.clone());
     }

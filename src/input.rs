@@ -8,6 +8,8 @@
 //! itself stops one byte past the cap in case the file grows meanwhile.
 
 use std::io::Read;
+
+use crate::codes::Code;
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Error, Location, Result};
@@ -42,13 +44,7 @@ pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 /// Reads `path` (shown to the user as `shown`) if it is a regular file of at
 /// most `max` bytes. `code` and `what` name the failure ("read the Fluent
 /// file"), as in [`Error::io`].
-pub fn read_capped(
-    path: &Path,
-    shown: &Path,
-    max: u64,
-    code: &'static str,
-    what: &str,
-) -> Result<Vec<u8>> {
+pub fn read_capped(path: &Path, shown: &Path, max: u64, code: Code, what: &str) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(code, what, shown, &e))?;
     if !meta.is_file() {
         return Err(Error::new(
@@ -74,7 +70,7 @@ pub fn read_capped(
     Ok(bytes)
 }
 
-fn too_large(code: &'static str, what: &str, shown: &Path, len: u64, max: u64) -> Error {
+fn too_large(code: Code, what: &str, shown: &Path, len: u64, max: u64) -> Error {
     Error::new(
         Diagnostic::error(
             code,
@@ -106,7 +102,7 @@ pub fn read_text_capped(
     path: &Path,
     shown: &Path,
     max: u64,
-    code: &'static str,
+    code: Code,
     what: &str,
 ) -> Result<std::result::Result<String, std::string::FromUtf8Error>> {
     let bytes = read_capped(path, shown, max, code, what)?;

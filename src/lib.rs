@@ -12,6 +12,7 @@ pub mod build;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod codes;
 pub mod content;
 pub mod diag;
 pub mod document;

@@ -10,6 +10,7 @@
 //! are flushed first (`durable = true`), so even a power cut cannot leave
 //! them empty.
 
+use crate::codes::Code;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -36,7 +37,8 @@ pub fn is_contained(relative: &Path) -> bool {
 /// deleting each other's temporary files or losing an update. Waits, with a
 /// message, while another run holds it. Released when the file is dropped.
 pub fn lock_dir(dir: &Path) -> Result<fs::File> {
-    let handle = fs::File::open(dir).map_err(|e| Error::io("E0401", "open the folder", dir, &e))?;
+    let handle =
+        fs::File::open(dir).map_err(|e| Error::io(Code::E0401, "open the folder", dir, &e))?;
     match handle.try_lock() {
         Ok(()) => Ok(handle),
         Err(fs::TryLockError::WouldBlock) => {
@@ -46,10 +48,10 @@ pub fn lock_dir(dir: &Path) -> Result<fs::File> {
             );
             handle
                 .lock()
-                .map_err(|e| Error::io("E0401", "lock the folder", dir, &e))?;
+                .map_err(|e| Error::io(Code::E0401, "lock the folder", dir, &e))?;
             Ok(handle)
         }
-        Err(fs::TryLockError::Error(e)) => Err(Error::io("E0401", "lock the folder", dir, &e)),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io(Code::E0401, "lock the folder", dir, &e)),
     }
 }
 
@@ -80,7 +82,7 @@ fn check_path(out_dir: &Path, relative: &Path) -> Result<()> {
         if meta.file_type().is_symlink() && !last {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0402",
+                    Code::E0402,
                     format!(
                         "refusing to write through `{}`: it is a symbolic link inside the output folder",
                         here.display()
@@ -92,7 +94,7 @@ fn check_path(out_dir: &Path, relative: &Path) -> Result<()> {
         if !last && !meta.is_dir() {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0401",
+                    Code::E0401,
                     format!(
                         "cannot write into `{}`: it is a file, not a folder",
                         here.display()
@@ -105,7 +107,7 @@ fn check_path(out_dir: &Path, relative: &Path) -> Result<()> {
             // A rename over a folder fails; find that out before replacing anything.
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0401",
+                    Code::E0401,
                     format!("cannot write `{}`: a folder is in the way", here.display()),
                 )
                 .help("move or delete that folder, or choose another output folder with --out"),
@@ -134,7 +136,7 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
         if !is_contained(&f.relative) {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0402",
+                    Code::E0402,
                     format!(
                         "refusing to write `{}`: it would leave the output folder",
                         f.relative.display()
@@ -183,7 +185,12 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
     };
     if let Some((i, Err(e))) = synced.into_iter().enumerate().find(|(_, r)| r.is_err()) {
         cleanup(&temps);
-        return Err(Error::io("E0401", "write the output file", &targets[i], &e));
+        return Err(Error::io(
+            Code::E0401,
+            "write the output file",
+            &targets[i],
+            &e,
+        ));
     }
     // Swap every target in, remembering what was set aside.
     let mut swapped: Vec<(usize, Option<PathBuf>)> = Vec::new();
@@ -232,7 +239,7 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
             changed.push(targets[i].clone());
         }
     }
-    let mut err = Error::io("E0401", "replace the output file", &targets[failed], &e);
+    let mut err = Error::io(Code::E0401, "replace the output file", &targets[failed], &e);
     if changed.is_empty() {
         err.diagnostics[0].notes.push(
             "every file replaced before this one was restored: the output folder is as it was"
@@ -303,7 +310,8 @@ fn remove_stale_temps(targets: &[PathBuf]) {
 /// in it (never an existing file or link of that name).
 fn write_temp(target: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
     let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io("E0401", "create the output folder", dir, &e))?;
+    fs::create_dir_all(dir)
+        .map_err(|e| Error::io(Code::E0401, "create the output folder", dir, &e))?;
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -320,7 +328,7 @@ fn write_temp(target: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
             if e.kind() != std::io::ErrorKind::AlreadyExists {
                 let _ = fs::remove_file(&tmp);
             }
-            Err(Error::io("E0401", "write the output file", target, &e))
+            Err(Error::io(Code::E0401, "write the output file", target, &e))
         }
     }
 }

@@ -7,6 +7,7 @@
 //! name documents and messages, the font file, and every character against
 //! the font.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use crate::catalog::{FormatError, LocaleCatalog};
@@ -27,7 +28,7 @@ pub fn load_font(project: &Project) -> Result<Font> {
     let shown = display_path(&project.root, &full);
     let refuse = |message: String, help: &str| {
         Error::new(
-            Diagnostic::error("E0501", message)
+            Diagnostic::error(Code::E0501, message)
                 .at(at.clone())
                 .help(help.to_string()),
         )
@@ -84,7 +85,7 @@ pub fn talk_title(project: &Project, locale: &str) -> Result<String> {
     let id = title.get_ref();
     let catalog = project.catalog.locale(locale).ok_or_else(|| {
         Error::new(Diagnostic::error(
-            "E0301",
+            Code::E0301,
             format!("unknown locale `{locale}`"),
         ))
     })?;
@@ -109,7 +110,7 @@ pub fn format_error(catalog: &LocaleCatalog, id: &str, e: FormatError, at: Locat
         .and_then(|e| catalog.location(e));
     match e {
         FormatError::Missing => Diagnostic::error(
-            "E0306",
+            Code::E0306,
             format!("message `{id}` does not exist in locale `{locale}`"),
         )
         .at(at)
@@ -119,7 +120,7 @@ pub fn format_error(catalog: &LocaleCatalog, id: &str, e: FormatError, at: Locat
             catalog.dir.display()
         )),
         FormatError::NoValue => Diagnostic::error(
-            "E0307",
+            Code::E0307,
             format!("message `{id}` has no value in locale `{locale}`"),
         )
         .at(at)
@@ -128,7 +129,7 @@ pub fn format_error(catalog: &LocaleCatalog, id: &str, e: FormatError, at: Locat
         FormatError::Resolve(reasons) => {
             let unknown_variable = reasons.iter().any(|r| r.starts_with("unknown variable"));
             Diagnostic::error(
-                "E0308",
+                Code::E0308,
                 format!(
                     "message `{id}` cannot be formatted in locale `{locale}`: {}",
                     reasons.join("; ")
@@ -143,7 +144,7 @@ pub fn format_error(catalog: &LocaleCatalog, id: &str, e: FormatError, at: Locat
             })
         }
         FormatError::TooLarge(bytes) => Diagnostic::error(
-            "E0309",
+            Code::E0309,
             format!(
                 "message `{id}` can expand to {:.1} MB in locale `{locale}`; a message may be at most 1 MB",
                 bytes as f64 / 1_048_576.0
@@ -164,7 +165,7 @@ pub fn settings(project: &Project) -> Vec<Diagnostic> {
     {
         out.push(
             Diagnostic::error(
-                "E0209",
+                Code::E0209,
                 format!(
                     "`combined` names the document `{}`, which does not exist",
                     name.get_ref()
@@ -235,7 +236,7 @@ pub fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<Diagnost
                     .and_then(|e| cat.location(e))
             });
             Diagnostic::error(
-                "E0503",
+                Code::E0503,
                 format!(
                     "not in the font {} (locale `{locale}`): {}",
                     font.name,

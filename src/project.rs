@@ -3,6 +3,7 @@
 //! Like mdBook's `MDBook::load`, this is the one way in: every command
 //! (build, check, review) starts from a `Project`.
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
@@ -81,7 +82,7 @@ impl Project {
             Some(layout) => Self::load_coverage(root, layout, req, is_talk),
             None => Self::load_talk(root, req).map_err(|mut e| {
                 if let Some(d) = e.diagnostics.first_mut()
-                    && d.code == "E0001"
+                    && d.code == Code::E0001
                 {
                     d.help = Some(
                         "run talkdoc in a talk project (content/project.toml) or in a Fluent project with locale folders (locales/en-US/*.ftl, locales/ja/*.ftl), or pass --project DIR or --locales DIR"
@@ -176,7 +177,7 @@ impl Project {
         if self.coverage().is_some() {
             return Err(crate::diag::Error::new(
                 Diagnostic::error(
-                    "E0001",
+                    Code::E0001,
                     "cannot read the project settings: there is no content/project.toml here, only Fluent locale folders",
                 )
                 .at(crate::diag::Location::file("content/project.toml"))
@@ -249,7 +250,7 @@ fn check_choice(only: &[String], translated: &[String], source: &str) -> Result<
             };
             let choices: Vec<&String> = translated.iter().filter(|t| *t != source).collect();
             return Err(crate::diag::Error::new(
-                Diagnostic::error("E0007", why).help(format!(
+                Diagnostic::error(Code::E0007, why).help(format!(
                     "choose from: {}",
                     choices
                         .iter()

@@ -7,6 +7,7 @@
 //! the documents that show that message. Bad input prints the error and
 //! keeps the last good outputs; Ctrl-C ends the session cleanly.
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -205,7 +206,7 @@ pub fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
 
 fn watch_error(message: &str) -> Error {
     Error::new(
-        crate::diag::Diagnostic::error("E0703", message.to_string())
+        crate::diag::Diagnostic::error(Code::E0703, message.to_string())
             .help("check that the project's content/ and locales/ folders exist and can be read"),
     )
 }

@@ -10,6 +10,7 @@
 //! (`ja`, `en-US`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`) with at least one `.ftl`
 //! file in it or below it.
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use super::Root;
@@ -128,7 +129,7 @@ fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Resul
         }
         return Err(Error::new(
             Diagnostic::error(
-                "E0010",
+                Code::E0010,
                 format!(
                     "the source locale `{tag}` has no folder of .ftl files in {} (found: {found})",
                     shown_base.display()
@@ -145,7 +146,7 @@ fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Resul
     }
     Err(Error::new(
         Diagnostic::error(
-            "E0010",
+            Code::E0010,
             format!(
                 "cannot tell which locale is the source among {found} in {}",
                 shown_base.display()
@@ -164,7 +165,7 @@ pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
         let base = root.join(dir);
         if let Err(e) = std::fs::read_dir(&base) {
             return Err(Error::io(
-                "E0003",
+                Code::E0003,
                 "read the locales folder given with --locales",
                 &shown(&base),
                 &e,
@@ -174,7 +175,7 @@ pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
         if tags.is_empty() {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0008",
+                    Code::E0008,
                     format!(
                         "no locale folders with .ftl files in {}",
                         shown(&base).display()
@@ -220,7 +221,7 @@ pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
     if req.source_locale.is_some() {
         return Err(Error::new(
             Diagnostic::error(
-                "E0008",
+                Code::E0008,
                 "no locale folders with .ftl files found (looked in locales/, l10n/, i18n/ and the project folder)",
             )
             .at(Location::file(shown(root)))
@@ -268,7 +269,7 @@ fn read_i18n_toml(root: &Path, path: &Path) -> Option<(String, String)> {
         path,
         &shown,
         crate::input::MAX_TOML_BYTES,
-        "E0009",
+        Code::E0009,
         "read i18n.toml",
     )
     .ok()?
@@ -327,12 +328,12 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
         path,
         &shown,
         crate::input::MAX_TOML_BYTES,
-        "E0009",
+        Code::E0009,
         "read l10n.toml",
     )?
     .map_err(|_| {
         Error::new(
-            Diagnostic::error("E0009", "l10n.toml is not valid UTF-8")
+            Diagnostic::error(Code::E0009, "l10n.toml is not valid UTF-8")
                 .at(Location::file(shown.clone()))
                 .help("save l10n.toml as UTF-8"),
         )
@@ -340,7 +341,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     let file = crate::diag::SourceFile::new(shown.clone(), text);
     let bad = |message: String, span: std::ops::Range<usize>| {
         Error::new(
-            Diagnostic::error("E0009", message)
+            Diagnostic::error(Code::E0009, message)
                 .at(file.at(span))
                 .help("l10n.toml needs `locales = [...]` and [[paths]] with `reference` and `l10n`; or pass --locales DIR and --source-locale TAG"),
         )

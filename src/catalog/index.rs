@@ -3,6 +3,7 @@
 //! The AST borrows the source text, so the byte offset of an identifier is
 //! the distance between its `&str` and the start of the source.
 
+use crate::codes::Code;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -482,7 +483,7 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
             ErrorKind::ExpectedToken('=') if indent == 0 => line_start..line_start + 1,
             _ => span,
         };
-        return Diagnostic::error("E0101", message)
+        return Diagnostic::error(Code::E0101, message)
             .at(file.at(span))
             .help(help);
     }
@@ -492,7 +493,7 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
         let c = &line.trim_start()[..1];
         let at = line_start + indent;
         return Diagnostic::error(
-            "E0101",
+            Code::E0101,
             format!("a continuation line cannot start with `{c}`: Fluent ends the message before it and drops this text"),
         )
         .at(file.at(at..at + 1))
@@ -517,7 +518,7 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
         }
         if let Some(&brace) = open.last() {
             return Diagnostic::error(
-                "E0101",
+                Code::E0101,
                 "this placeable is never closed: `{` without a matching `}`",
             )
             .at(file.at(brace..brace + 1))
@@ -540,7 +541,7 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
             "see https://projectfluent.org/fluent/guide/ for the syntax".to_string(),
         ),
     };
-    Diagnostic::error("E0101", format!("{message}; the entry is ignored"))
+    Diagnostic::error(Code::E0101, format!("{message}; the entry is ignored"))
         .at(file.at(span))
         .help(help)
 }
@@ -680,7 +681,7 @@ pub fn blank_too_deep(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
 /// The diagnostic for [`too_deep`].
 pub fn too_deep_error(file: &SourceFile, at: usize) -> Diagnostic {
     Diagnostic::error(
-        "E0107",
+        Code::E0107,
         format!("placeables nested deeper than {MAX_NESTING} levels; this entry is not read"),
     )
     .at(file.at(at..at + 1))

@@ -11,6 +11,7 @@ pub mod discover;
 mod index;
 pub mod safety;
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -236,7 +237,7 @@ fn langid_of(locale: &str, opts: LoadOptions) -> Result<LanguageIdentifier> {
             };
             Error::new(
                 Diagnostic::error(
-                    "E0002",
+                    Code::E0002,
                     format!("`{locale}` is not a valid locale identifier"),
                 )
                 .help(help),
@@ -277,7 +278,7 @@ impl LocaleCatalog {
         for r in roots {
             let shown = crate::project::display_path(root, &r.dir);
             let found = ftl_files(&r.dir).map_err(|e| {
-                let mut err = Error::io("E0003", "read the locale folder", &shown, &e);
+                let mut err = Error::io(Code::E0003, "read the locale folder", &shown, &e);
                 if e.kind() == std::io::ErrorKind::NotFound {
                     err.diagnostics[0].help = Some(if opts.coverage {
                         format!(
@@ -313,7 +314,7 @@ impl LocaleCatalog {
             };
             problems.push(
                 Diagnostic::error(
-                    "E0106",
+                    Code::E0106,
                     format!(
                         "locale `{locale}` has no messages: no .ftl files in {} or its subfolders",
                         shown_dir.display()
@@ -336,7 +337,7 @@ impl LocaleCatalog {
                 &path,
                 &shown,
                 crate::input::MAX_FTL_BYTES,
-                "E0004",
+                Code::E0004,
                 "read the Fluent file",
             )?;
             let text = match decode(&shown, bytes) {
@@ -385,7 +386,7 @@ impl LocaleCatalog {
                 if let Some(first_loc) = first {
                     problems.push(
                         Diagnostic::error(
-                            "E0105",
+                            Code::E0105,
                             format!(
                                 "`{key}` is defined twice; the first definition is at {first_loc}"
                             ),
@@ -551,7 +552,7 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
             let (line, column) = crate::diag::line_col(prefix, prefix.len());
             Err(Diagnostic::error(
-                "E0102",
+                Code::E0102,
                 format!(
                     "not valid UTF-8 (byte 0x{:02X} at offset {valid})",
                     bytes[valid]

@@ -8,6 +8,7 @@
 //! characters hide text inside words. None of them belongs in a talk
 //! proposal, so they are errors that stop `build` — never silently dropped.
 
+use crate::codes::Code;
 use crate::diag::{Diagnostic, SourceFile};
 
 /// At most this many findings per file: a file of a million NULs must not
@@ -15,27 +16,23 @@ use crate::diag::{Diagnostic, SourceFile};
 const MAX_PER_FILE: usize = 50;
 
 /// What is wrong with a character, if anything: (code, description).
-fn classify(
-    c: char,
-    prev: Option<char>,
-    next: Option<char>,
-) -> Option<(&'static str, &'static str)> {
+fn classify(c: char, prev: Option<char>, next: Option<char>) -> Option<(Code, &'static str)> {
     match c {
         '\t' | '\n' => None,
         '\r' if next == Some('\n') => None,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => Some(("E0108", "control character")),
-        '\u{202a}'..='\u{202e}' => Some(("E0109", "BIDI embedding or override")),
-        '\u{2066}'..='\u{2069}' => Some(("E0109", "BIDI isolate")),
-        '\u{200e}' | '\u{200f}' | '\u{61c}' => Some(("E0109", "BIDI mark")),
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => Some((Code::E0108, "control character")),
+        '\u{202a}'..='\u{202e}' => Some((Code::E0109, "BIDI embedding or override")),
+        '\u{2066}'..='\u{2069}' => Some((Code::E0109, "BIDI isolate")),
+        '\u{200e}' | '\u{200f}' | '\u{61c}' => Some((Code::E0109, "BIDI mark")),
         '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' => {
-            Some(("E0109", "invisible zero-width character"))
+            Some((Code::E0109, "invisible zero-width character"))
         }
         // Joiners are needed inside emoji sequences and some scripts; inside
         // Latin or Japanese words they only hide something.
         '\u{200c}' | '\u{200d}'
             if prev.is_some_and(is_plain_word) && next.is_some_and(is_plain_word) =>
         {
-            Some(("E0109", "invisible zero-width joiner inside a word"))
+            Some((Code::E0109, "invisible zero-width joiner inside a word"))
         }
         _ => None,
     }
@@ -100,7 +97,7 @@ fn scan_allowing(file: &SourceFile, allowed: impl Fn(char) -> bool) -> Vec<Diagn
                 out.push(
                     Diagnostic::error(code, format!("{what} U+{:04X} in the text", c as u32))
                         .at(file.at(i..i + c.len_utf8()))
-                        .help(if code == "E0108" {
+                        .help(if code == Code::E0108 {
                             "delete it: control characters other than tab and line breaks end up raw in the exported text"
                         } else {
                             "delete it: invisible characters reorder or hide text, so what reviewers read is not what is exported"
@@ -193,12 +190,16 @@ mod tests {
             .iter()
             .map(|d| {
                 let l = d.location.as_ref().unwrap();
-                (d.code, l.line, l.column)
+                (d.code.as_str(), l.line, l.column)
             })
             .collect();
         assert_eq!(
             codes,
-            vec![("E0108", 1, 6), ("E0109", 2, 5), ("E0109", 4, 6)]
+            vec![
+                ("E0108", 1, 6),
+                ("E0109", 2, 5),
+                ("E0109", 4, 6)
+            ]
         );
     }
 }

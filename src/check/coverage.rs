@@ -2,6 +2,7 @@
 //! obsolete, the same attributes and variables, references that resolve,
 //! no cycles, no unused messages, nothing left untranslated.
 
+use crate::codes::Code;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{LocaleSummary, Tag, Tagged};
@@ -81,7 +82,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                     s.missing += 1;
                 }
                 out.push(
-                    Diagnostic::error("C001", format!("missing in `{}`", cat.locale))
+                    Diagnostic::error(Code::C001, format!("missing in `{}`", cat.locale))
                         .at_opt(source.location(src))
                         .id(key.clone())
                         .help(format!(
@@ -100,7 +101,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
             for a in src_attrs.difference(&tr_attrs) {
                 out.push(
                     Diagnostic::error(
-                        "C003",
+                        Code::C003,
                         format!("attribute `.{a}` is missing in `{}`", cat.locale),
                     )
                     .at_opt(at.clone())
@@ -113,7 +114,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
             for a in tr_attrs.difference(&src_attrs) {
                 out.push(
                     Diagnostic::warning(
-                        "C004",
+                        Code::C004,
                         format!(
                             "attribute `.{a}` does not exist in the source `{}`",
                             source.locale
@@ -136,7 +137,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                     (&cat.locale, &source.locale)
                 };
                 out.push(
-                    Diagnostic::error("C005", format!("`${v}` is used in `{has}` but not in `{lacks}`"))
+                    Diagnostic::error(Code::C005, format!("`${v}` is used in `{has}` but not in `{lacks}`"))
                         .at_opt(at.clone())
                         .id(key.clone())
                         .help("both locales must use the same variables, or the text will show a raw placeholder or miss a value"),
@@ -150,7 +151,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                 && !matches_any(key, &cfg.allow_identical)
             {
                 out.push(
-                    Diagnostic::warning("C009", format!("identical to the `{}` source: probably untranslated", source.locale))
+                    Diagnostic::warning(Code::C009, format!("identical to the `{}` source: probably untranslated", source.locale))
                         .at_opt(at.clone())
                         .id(key.clone())
                         .help("translate it, or list the ID under [check] allow_identical in content/project.toml"),
@@ -161,7 +162,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
             {
                 out.push(
                     Diagnostic::warning(
-                        "C010",
+                        Code::C010,
                         "contains Japanese script (kana/kanji): probably untranslated".to_string(),
                     )
                     .at_opt(at.clone())
@@ -177,7 +178,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                 }
                 out.push(
                     Diagnostic::warning(
-                        "C002",
+                        Code::C002,
                         format!("not in the source locale `{}`", source.locale),
                     )
                     .at_opt(cat.location(tr))
@@ -215,7 +216,7 @@ pub fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
                 let what = if is_term { "term" } else { "message" };
                 out.push(
                     Diagnostic::error(
-                        "C006",
+                        Code::C006,
                         format!("{what} `{}` does not exist in `{}`", r.target, cat.locale),
                     )
                     .at(file.at(span))
@@ -242,7 +243,7 @@ pub fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::error(
-                        "C006",
+                        Code::C006,
                         format!(
                             "attribute `{}.{a}` does not exist in `{}`",
                             r.target, cat.locale
@@ -334,7 +335,7 @@ pub fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
                             let key = &nodes[target].0;
                             out.push(
                                 Diagnostic::error(
-                                    "C007",
+                                    Code::C007,
                                     format!("cyclic reference: {}", chain.join(" → ")),
                                 )
                                 .at_opt(cat.entries.get(key).and_then(|e| cat.location(e)))
@@ -409,7 +410,7 @@ fn unused(project: &Project, source: &LocaleCatalog, out: &mut Vec<Diagnostic>) 
     for (key, e) in &source.entries {
         if e.kind == EntryKind::Message && !used.contains(key) && !matches_any(key, allowed) {
             out.push(
-                Diagnostic::warning("C008", "no document uses this message")
+                Diagnostic::warning(Code::C008, "no document uses this message")
                     .at_opt(source.location(e))
                     .id(key.clone())
                     .help("use it in content/documents/, remove it, or list it under [check] allow_unused in content/project.toml"),
@@ -528,7 +529,7 @@ pub fn check_coverage(
             let expected = cat.path_for(rel);
             out.push((
                 Diagnostic::error(
-                    "C013",
+                    Code::C013,
                     format!(
                         "in the wrong file: the `{}` source defines it in {}, so the app looks for it in {}",
                         source.locale,
@@ -568,7 +569,7 @@ pub fn check_coverage(
                     let expected = cat.path_for(rel);
                     out.push((
                         Diagnostic::error(
-                            "C014",
+                            Code::C014,
                             format!(
                                 "no `{}` file {}: its {n} {} missing",
                                 cat.locale,
@@ -595,7 +596,7 @@ pub fn check_coverage(
                     s.missing += 1;
                     let expected = cat.path_for(rel);
                     out.push((
-                        Diagnostic::error("C001", format!("missing in `{}`", cat.locale))
+                        Diagnostic::error(Code::C001, format!("missing in `{}`", cat.locale))
                             .at_opt(source.location(src))
                             .id(key.clone())
                             .help(format!("add `{key} = …` to {}", expected.display())),
@@ -621,7 +622,7 @@ pub fn check_coverage(
                 }
                 let also = src_ix.by_key.get(&key).and_then(|v| v.first());
                 let mut d = Diagnostic::warning(
-                    "C002",
+                    Code::C002,
                     match also {
                         Some(_) => {
                             format!("not in this file of the source locale `{}`", source.locale)
@@ -645,7 +646,7 @@ pub fn check_coverage(
                     .unwrap_or_default();
                 out.push((
                     Diagnostic::warning(
-                        "C015",
+                        Code::C015,
                         format!(
                             "no `{}` source file {}: its {n} {} not in the source",
                             source.locale,
@@ -680,7 +681,7 @@ fn compare(
     for a in src_attrs.difference(&tr_attrs) {
         push(
             Diagnostic::error(
-                "C003",
+                Code::C003,
                 format!("attribute `.{a}` is missing in `{}`", cat.locale),
             )
             .at_opt(at.clone())
@@ -693,7 +694,7 @@ fn compare(
     for a in tr_attrs.difference(&src_attrs) {
         push(
             Diagnostic::warning(
-                "C004",
+                Code::C004,
                 format!(
                     "attribute `.{a}` does not exist in the source `{}`",
                     source.locale
@@ -711,7 +712,7 @@ fn compare(
     for v in tr.variables.difference(&src.variables) {
         push(
             Diagnostic::error(
-                "C005",
+                Code::C005,
                 format!("`${v}` is used in `{}` but not in `{}`", cat.locale, source.locale),
             )
             .at_opt(at.clone())
@@ -725,7 +726,7 @@ fn compare(
     for v in src.printed_variables.difference(&tr.variables) {
         push(
             Diagnostic::warning(
-                "C011",
+                Code::C011,
                 format!(
                     "`${v}` is printed by the `{}` source but not used in `{}`",
                     source.locale, cat.locale
@@ -757,7 +758,7 @@ fn compare(
         };
         push(
             Diagnostic::warning(
-                "C012",
+                Code::C012,
                 format!(
                     "the `{}` source uses the {what} `{{ {r} }}`, the translation does not",
                     source.locale
@@ -781,7 +782,7 @@ fn compare(
         };
         push(
             Diagnostic::warning(
-                "C012",
+                Code::C012,
                 format!(
                     "the translation uses the {what} `{{ {r} }}`, the `{}` source does not",
                     source.locale
@@ -799,7 +800,7 @@ fn compare(
     if tr.kind == EntryKind::Message && src_value == tr_value && src.has_word {
         push(
             Diagnostic::warning(
-                "C009",
+                Code::C009,
                 format!("identical to the `{}` source: probably untranslated", source.locale),
             )
             .at_opt(at.clone())
@@ -812,7 +813,7 @@ fn compare(
     {
         push(
             Diagnostic::warning(
-                "C010",
+                Code::C010,
                 "contains Japanese script (kana/kanji): probably untranslated".to_string(),
             )
             .at_opt(at)

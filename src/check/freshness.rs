@@ -8,6 +8,7 @@
 //! The fingerprint is taken over the entry re-serialised by fluent-syntax,
 //! so reformatting a file or editing a comment does not make anything stale.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -72,12 +73,12 @@ pub fn load(project: &Project, locale: &str) -> Result<Reviews> {
         &path,
         &shown,
         crate::input::MAX_RECORD_BYTES,
-        "E0601",
+        Code::E0601,
         "read the review record",
     )?
     .map_err(|_| {
         Error::new(
-            Diagnostic::error("E0602", "invalid review record: not valid UTF-8")
+            Diagnostic::error(Code::E0602, "invalid review record: not valid UTF-8")
                 .at(crate::diag::Location::file(shown.clone()))
                 .help("this file is written by `talkdoc review`; restore it from version control or run `talkdoc review --all`"),
         )
@@ -85,7 +86,7 @@ pub fn load(project: &Project, locale: &str) -> Result<Reviews> {
     let file = SourceFile::new(shown, text);
     let parsed: BTreeMap<Spanned<String>, Review> = toml::from_str(&file.text).map_err(|e| {
         Error::new(
-            Diagnostic::error("E0602", format!("invalid review record: {}", e.message().trim_end()))
+            Diagnostic::error(Code::E0602, format!("invalid review record: {}", e.message().trim_end()))
                 .at(file.at(e.span().unwrap_or(0..0)))
                 .help("this file is written by `talkdoc review`; restore it from version control or run `talkdoc review --all`"),
         )
@@ -214,7 +215,7 @@ pub fn check(
             let record = display_path(&project.root, &reviews.path);
             out.push(
                 Diagnostic::error(
-                    "F002",
+                    Code::F002,
                     format!(
                         "no review record for `{}` yet: none of its {n} translations is marked as reviewed",
                         cat.locale
@@ -240,7 +241,7 @@ pub fn check(
                         unreviewed += 1;
                     }
                     out.push(
-                        Diagnostic::error("F002", "no review recorded: cannot tell whether the translation is up to date")
+                        Diagnostic::error(Code::F002, "no review recorded: cannot tell whether the translation is up to date")
                             .at_opt(at)
                             .id(key.clone())
                             .help(format!("check the translation against the source, then run `talkdoc review {key} --locale {}`", cat.locale)),
@@ -251,7 +252,7 @@ pub fn check(
                         stale += 1;
                     }
                     out.push(
-                        Diagnostic::error("F001", format!("stale: the `{}` source changed since this translation was reviewed", source.locale))
+                        Diagnostic::error(Code::F001, format!("stale: the `{}` source changed since this translation was reviewed", source.locale))
                             .at_opt(at)
                             .id(key.clone())
                             .note(format!("was: {}", r.source))
@@ -266,7 +267,7 @@ pub fn check(
             if !(source.entries.contains_key(key) && cat.entries.contains_key(key)) {
                 out.push(
                     Diagnostic::warning(
-                        "F003",
+                        Code::F003,
                         "a review is recorded for a message that is not in both locales",
                     )
                     .at_opt(reviews.file.as_ref().map(|f| f.at(span.clone())))
@@ -328,7 +329,7 @@ pub fn mark_reviewed(
     let source_locale = project.content.source_locale();
     let source = project.catalog.locale(source_locale).ok_or_else(|| {
         Error::new(Diagnostic::error(
-            "E0301",
+            Code::E0301,
             format!("source locale `{source_locale}` not loaded"),
         ))
     })?;
@@ -338,7 +339,7 @@ pub fn mark_reviewed(
         if locale == source_locale {
             return Err(Error::new(
                 Diagnostic::error(
-                    "E0603",
+                    Code::E0603,
                     format!("`{locale}` is the source locale; only translations are reviewed"),
                 )
                 .help("pass --locale with a translated locale, or omit it for all"),
@@ -346,7 +347,7 @@ pub fn mark_reviewed(
         }
         let cat = project.catalog.locale(locale).ok_or_else(|| {
             Error::new(
-                Diagnostic::error("E0301", format!("unknown locale `{locale}`")).help(format!(
+                Diagnostic::error(Code::E0301, format!("unknown locale `{locale}`")).help(format!(
                     "choose from: {}",
                     project.content.locales().join(", ")
                 )),
@@ -391,7 +392,7 @@ pub fn mark_reviewed(
                 let (Some(src), Some(_)) = (source.entries.get(id), cat.entries.get(id)) else {
                     return Err(Error::new(
                         Diagnostic::error(
-                            "E0604",
+                            Code::E0604,
                             format!(
                                 "`{id}` is not a message in both `{source_locale}` and `{locale}`"
                             ),

@@ -5,6 +5,7 @@
 //! so besides the limit's own rule every other common count is reported, and
 //! a text that passes only under some rules gets a warning.
 
+use crate::codes::Code;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -242,7 +243,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
             count,
         } = spec;
         let bad = |span: std::ops::Range<usize>, msg: String, help: &str| {
-            Diagnostic::error("L003", msg)
+            Diagnostic::error(Code::L003, msg)
                 .at(file.at(span))
                 .help(help.to_string())
         };
@@ -353,7 +354,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
         if status == "over" {
             let c = crossing.as_ref();
             let mut d = Diagnostic::error(
-                "L001",
+                Code::L001,
                 format!(
                     "{what} is {n} {} long, {} over the limit of {max}",
                     unit(rule),
@@ -379,7 +380,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
                 .map(|r| format!("fails {} ({}/{max})", r.describe(), counts.get(*r)))
                 .collect();
             let mut d = Diagnostic::warning(
-                "L002",
+                Code::L002,
                 format!(
                     "{what} passes {} ({n}/{max}); {}",
                     rule.describe(),

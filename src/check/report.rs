@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Report, code_name};
+use super::Report;
 use crate::diag::{Diagnostic, Severity};
 
 /// `--format`.
@@ -91,7 +91,7 @@ fn human(report: &Report, color: bool) -> String {
                 Severity::Error => g.0 += 1,
                 Severity::Warning => g.1 += 1,
             }
-            *g.2.entry(original.code).or_default() += 1;
+            *g.2.entry(original.code.as_str()).or_default() += 1;
             continue;
         }
         // Text from the user's files never reaches the terminal raw.
@@ -288,8 +288,8 @@ fn finding_json(d: &Diagnostic, tag: Option<&super::Tag>) -> Value {
     let loc = d.location.as_ref();
     let mut v = json!({
         "severity": d.severity.as_str(),
-        "code": d.code,
-        "name": code_name(d.code),
+        "code": d.code.as_str(),
+        "name": d.code.name(),
         "message_id": d.message_id,
         "message": d.message,
         "file": loc.map(|l| l.path.display().to_string()),
@@ -408,7 +408,7 @@ fn github(report: &Report) -> String {
         }
         props.push(format!(
             "title={}",
-            gh_escape(&format!("talkdoc {} {}", d.code, code_name(d.code)), true)
+            gh_escape(&format!("talkdoc {} {}", d.code, d.code.name()), true)
         ));
         let mut msg = match &d.message_id {
             Some(id) => format!("{id}: {}", d.message),

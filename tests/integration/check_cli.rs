@@ -968,15 +968,19 @@ fn exit_2_when_there_is_no_project() {
 
 #[test]
 fn codes_are_unique_and_named() {
-    let codes = talkdoc::check::CODES;
+    use talkdoc::codes::Code;
     let mut seen = std::collections::HashSet::new();
-    for (code, name, _, description) in codes {
-        assert!(seen.insert(*code), "{code} listed twice");
-        assert!(!name.is_empty() && !description.is_empty(), "{code}");
-        assert_eq!(talkdoc::check::code_name(code), *name);
+    let mut names = std::collections::HashSet::new();
+    for &code in Code::ALL {
+        assert!(seen.insert(code.as_str()), "{code} listed twice");
+        assert!(names.insert(code.name()), "{code}: name used twice");
+        assert!(
+            !code.name().is_empty() && !code.meaning().is_empty(),
+            "{code}"
+        );
+        assert_eq!(talkdoc::check::code_name(code.as_str()), code.name());
+        assert_eq!(Code::parse(code.as_str()), Some(code));
     }
-    let names: std::collections::HashSet<_> = codes.iter().map(|c| c.1).collect();
-    assert_eq!(names.len(), codes.len(), "names are unique");
 }
 
 // ---------------------------------------------------------------------------

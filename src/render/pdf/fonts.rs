@@ -3,6 +3,7 @@
 //! `rustybuzz`, subset per PDF with `subsetter`. One [`Font`] is shared
 //! read-only by every render thread.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -126,8 +127,8 @@ impl Font {
     /// per run and lives as long as the process (every PDF of the run
     /// borrows from it).
     pub fn from_file(path: &Path, shown: &Path, face: u32) -> Result<Font> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::io("E0501", "read the font file", shown, &e))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::io(Code::E0501, "read the font file", shown, &e))?;
         let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
         Font::parse(data, face, shown.display().to_string())
     }
@@ -135,7 +136,7 @@ impl Font {
     fn parse(data: &'static [u8], index: u32, name: String) -> Result<Font> {
         let unusable = || {
             Error::new(
-                Diagnostic::error("E0502", format!("cannot parse the font {name} (face {index})"))
+                Diagnostic::error(Code::E0502, format!("cannot parse the font {name} (face {index})"))
                     .help("use an OpenType (.otf), TrueType (.ttf) or collection (.ttc) file; for a .ttc set `font_index`"),
             )
         };
@@ -375,7 +376,7 @@ impl Font {
                 };
                 errors.push(
                     Diagnostic::error(
-                        "E0503",
+                        Code::E0503,
                         format!(
                             "character {shown} (U+{:04X}) is not in the font {} (locale `{}`, document `{}`)",
                             c as u32, self.name, doc.locale, doc.name

@@ -18,6 +18,7 @@
 //! bytes instead of random ones, so two builds of the same input are
 //! byte-identical.
 
+use crate::codes::Code;
 use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
@@ -44,7 +45,7 @@ const FONT_ID: &str = "F1";
 
 fn write_error(what: impl std::fmt::Display) -> Error {
     Error::new(Diagnostic::error(
-        "E0504",
+        Code::E0504,
         format!("cannot serialise the PDF: {what}"),
     ))
 }
