@@ -162,9 +162,10 @@ pub fn main() -> ExitCode {
     // Commands that need no project.
     match &cli.command {
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(*shell, &mut cmd, "talkdoc", &mut std::io::stdout());
-            return ExitCode::SUCCESS;
+            // Into memory first: clap_complete panics when it cannot write.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "talkdoc", &mut script);
+            return print_or_exit(&script);
         }
         Command::Man => {
             let page = clap_mangen::Man::new(Cli::command());
@@ -238,7 +239,25 @@ fn print_or_exit(bytes: &[u8]) -> ExitCode {
 /// A progress line on stdout, unless `--quiet`.
 pub fn say(line: &str) {
     if !crate::settings::quiet() {
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
+        emit(format!("{line}\n").as_bytes());
+    }
+}
+
+/// Writes to stdout as ripgrep does: a reader that went away (`| head`)
+/// ends the output quietly, and the command keeps its own exit status;
+/// any other failure to write is reported on stderr.
+pub fn emit(bytes: &[u8]) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("talkdoc: cannot write to standard output: {e}");
+        }
     }
 }
 
@@ -306,9 +325,7 @@ fn check(root: &Path, args: &CheckArgs) -> ExitCode {
                     ..Default::default()
                 };
                 rebase_for_github(&mut report, root, args.format);
-                let _ = std::io::stdout().write_all(
-                    crate::check::report::render(&report, args.format, false).as_bytes(),
-                );
+                emit(crate::check::report::render(&report, args.format, false).as_bytes());
             }
             report_error_only(&e);
             return ExitCode::from(2);
@@ -321,8 +338,7 @@ fn check(root: &Path, args: &CheckArgs) -> ExitCode {
             d.severity = diag::Severity::Error;
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(crate::check::report::render(&report, args.format, color).as_bytes());
+    emit(crate::check::report::render(&report, args.format, color).as_bytes());
     if report.errors() > 0 {
         ExitCode::from(1)
     } else {

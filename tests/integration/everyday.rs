@@ -361,3 +361,30 @@ fn watch_rebuilds_what_changed_keeps_good_outputs_on_errors_and_stops_on_ctrl_c(
         "{err}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_and_keeps_the_exit_status() {
+    // `talkdoc check | head -1`: the reader goes away after one line.
+    let s = Scratch::new("small");
+    for (args, status) in [
+        (&["check"][..], 1),
+        (&["man"], 0),
+        (&["completions", "bash"], 0),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_talkdoc"))
+            .current_dir(s.project())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("cannot write"),
+            "{args:?}: {err}"
+        );
+    }
+}
