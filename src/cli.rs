@@ -9,9 +9,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::check::report::OutputFormat;
+use crate::diag::display_path;
 use crate::diag::{self, Diagnostic, Error, Result};
 use crate::output::{self, OutputFile};
-use crate::project::{Project, display_path};
+use crate::project::Project;
 
 pub use crate::build::Format;
 

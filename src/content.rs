@@ -289,7 +289,7 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Diag
 }
 
 fn read_source(root: &Path, path: &Path, code: Code, what: &str) -> Result<SourceFile> {
-    let shown = crate::project::display_path(root, path);
+    let shown = crate::diag::display_path(root, path);
     let text =
         crate::input::read_text_capped(path, &shown, crate::input::MAX_TOML_BYTES, code, what)?
             .map_err(|e| {
@@ -369,7 +369,7 @@ impl Content {
         }
 
         let docs_dir = content_dir.join("documents");
-        let shown_docs = crate::project::display_path(root, &docs_dir);
+        let shown_docs = crate::diag::display_path(root, &docs_dir);
         let entries = std::fs::read_dir(&docs_dir)
             .map_err(|e| Error::io(Code::E0001, "read the documents folder", &shown_docs, &e))?;
         let mut paths: Vec<PathBuf> = entries

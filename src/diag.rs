@@ -481,3 +481,15 @@ pub fn use_color(stream_is_terminal: bool) -> bool {
 pub fn stderr_color() -> bool {
     use_color(std::io::stderr().is_terminal())
 }
+
+/// `path` as shown to the user: relative to `root` when it is inside it;
+/// when the project was found in a folder above the current one (`..`),
+/// relative to where the user stands (`../locales/ja/talk.ftl`).
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    if root.starts_with("..") {
+        return path.to_path_buf();
+    }
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}

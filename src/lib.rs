@@ -16,6 +16,7 @@ pub mod codes;
 pub mod content;
 pub mod diag;
 pub mod document;
+pub mod hash;
 pub mod init;
 pub mod input;
 pub mod output;

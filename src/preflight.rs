@@ -11,9 +11,10 @@ use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use crate::catalog::{FormatError, LocaleCatalog};
+use crate::diag::display_path;
 use crate::diag::{Diagnostic, Error, Location, Result};
 use crate::document::Document;
-use crate::project::{Project, display_path};
+use crate::project::Project;
 use crate::render::pdf::fonts::Font;
 
 /// The font named in `[pdf]`, or the built-in one. Errors point at the

@@ -4,6 +4,7 @@
 //! (build, check, review) starts from a `Project`.
 
 use crate::codes::Code;
+pub use crate::diag::display_path;
 use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
@@ -202,18 +203,6 @@ impl Project {
             Err(crate::diag::Error::many(errors))
         }
     }
-}
-
-/// `path` as shown to the user: relative to `root` when it is inside it;
-/// when the project was found in a folder above the current one (`..`),
-/// relative to where the user stands (`../locales/ja/talk.ftl`).
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    if root.starts_with("..") {
-        return path.to_path_buf();
-    }
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The project folder when `--project` is not given: the nearest folder

@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 
 use crate::build::{Assembled, Renderers, Selection};
 use crate::cli::{BuildArgs, report_error, say};
+use crate::diag::display_path;
 use crate::diag::{Error, Result};
-use crate::project::{Project, display_path};
+use crate::project::Project;
 
 /// Changes closer together than this are one rebuild (an editor's save
 /// is often several writes and a rename).

@@ -160,7 +160,7 @@ fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Resul
 /// Finds the locales of the Fluent project in `root`. `Ok(None)` when
 /// nothing was asked for and no locale folder was found.
 pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
-    let shown = |p: &Path| crate::project::display_path(root, p);
+    let shown = |p: &Path| crate::diag::display_path(root, p);
     if let Some(dir) = &req.locales_dir {
         let base = root.join(dir);
         if let Err(e) = std::fs::read_dir(&base) {
@@ -238,7 +238,7 @@ fn layout_in(
     req: &Request,
     found_in: String,
 ) -> Result<Layout> {
-    let shown = crate::project::display_path(root, base);
+    let shown = crate::diag::display_path(root, base);
     let shown = if shown.as_os_str().is_empty() {
         PathBuf::from(".")
     } else {
@@ -264,7 +264,7 @@ fn layout_in(
 /// `i18n.toml`, when it has both and is readable; otherwise the
 /// conventions apply.
 fn read_i18n_toml(root: &Path, path: &Path) -> Option<(String, String)> {
-    let shown = crate::project::display_path(root, path);
+    let shown = crate::diag::display_path(root, path);
     let text = crate::input::read_text_capped(
         path,
         &shown,
@@ -323,7 +323,7 @@ fn expand(pattern: &str, vars: &std::collections::BTreeMap<String, String>) -> S
 /// compare-locales and Pontoon): `basepath`, `locales`, `[env]` and
 /// `[[paths]]` with `reference` and `l10n` patterns.
 fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
-    let shown = crate::project::display_path(root, path);
+    let shown = crate::diag::display_path(root, path);
     let text = crate::input::read_text_capped(
         path,
         &shown,

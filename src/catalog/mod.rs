@@ -273,10 +273,10 @@ impl LocaleCatalog {
         let first_dir = roots
             .first()
             .map_or_else(|| root.to_path_buf(), |r| r.dir.clone());
-        let shown_dir = crate::project::display_path(root, &first_dir);
+        let shown_dir = crate::diag::display_path(root, &first_dir);
         let mut paths: Vec<(PathBuf, String)> = Vec::new();
         for r in roots {
-            let shown = crate::project::display_path(root, &r.dir);
+            let shown = crate::diag::display_path(root, &r.dir);
             let found = ftl_files(&r.dir).map_err(|e| {
                 let mut err = Error::io(Code::E0003, "read the locale folder", &shown, &e);
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -332,7 +332,7 @@ impl LocaleCatalog {
         bundle.set_use_isolating(false);
 
         for (path, rel) in paths {
-            let shown = crate::project::display_path(root, &path);
+            let shown = crate::diag::display_path(root, &path);
             let bytes = crate::input::read_capped(
                 &path,
                 &shown,
@@ -433,7 +433,7 @@ impl LocaleCatalog {
                     .iter()
                     .map(|r| Root {
                         label: r.label.clone(),
-                        dir: crate::project::display_path(root, &r.dir),
+                        dir: crate::diag::display_path(root, &r.dir),
                     })
                     .collect(),
                 files,

@@ -156,7 +156,8 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
                         .id(key.clone())
                         .help("translate it, or list the ID under [check] allow_identical in content/project.toml"),
                 );
-            } else if !is_cjk_locale(&cat.locale)
+            } else if is_cjk_locale(&source.locale)
+                && !is_cjk_locale(&cat.locale)
                 && has_japanese_script(tr_value)
                 && !matches_any(key, &cfg.allow_source_script)
             {

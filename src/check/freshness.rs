@@ -17,8 +17,9 @@ use toml::Spanned;
 
 use super::LocaleSummary;
 use crate::catalog::{Entry, EntryKind, LocaleCatalog};
+use crate::diag::display_path;
 use crate::diag::{Diagnostic, Error, Result, SourceFile};
-use crate::project::{Project, display_path};
+use crate::project::Project;
 
 /// One recorded review.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -37,11 +38,7 @@ pub struct Reviews {
 
 /// The fingerprint of a source entry.
 pub fn fingerprint(entry: &Entry) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in super::coverage::canonical_value(&entry.canonical).as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = crate::hash::fnv1a(super::coverage::canonical_value(&entry.canonical).as_bytes());
     format!("{h:016x}")
 }
 
