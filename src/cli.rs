@@ -405,7 +405,7 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
         }
         crate::build::pick("locale", &args.locales, &translated)?
     };
-    let marked = crate::check::freshness::mark_reviewed(&project, &locales, &args.ids, args.all)?;
+    let marked = crate::review::mark_reviewed(&project, &locales, &args.ids, args.all)?;
     for m in &marked {
         say(&format!("reviewed {} {} ({})", m.locale, m.id, m.was));
     }
@@ -413,7 +413,7 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
         say("every translation was already marked as reviewed");
     }
     for l in &locales {
-        let path = crate::check::freshness::reviews_path(&project, l);
+        let path = crate::review::reviews_path(&project, l);
         say(&format!("wrote {}", display_path(root, &path).display()));
     }
     Ok(())

@@ -356,7 +356,7 @@ pub fn init(dir: &Path, source: &str, target: &str) -> Result<Vec<PathBuf>> {
     }
     // The example translation is reviewed: a new project starts green.
     let project = crate::project::Project::load(dir)?;
-    crate::check::freshness::mark_reviewed(&project, &[target.to_string()], &[], true)?;
+    crate::review::mark_reviewed(&project, &[target.to_string()], &[], true)?;
     created.push(record);
     Ok(created)
 }

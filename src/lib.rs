@@ -23,6 +23,7 @@ pub mod output;
 pub mod preflight;
 pub mod project;
 pub mod render;
+pub mod review;
 pub mod settings;
 pub mod watch;
 
