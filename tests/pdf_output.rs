@@ -1513,3 +1513,122 @@ fn all_content_is_tagged_or_artifact_and_links_are_tagged_annotations() {
         "{parts:?}"
     );
 }
+
+/// The text of `<rdf:li xml:lang="{lang}">…</rdf:li>` inside `dc:title`.
+fn xmp_title(xmp: &str, lang: &str) -> Option<String> {
+    let title = xmp
+        .split("<dc:title>")
+        .nth(1)?
+        .split("</dc:title>")
+        .next()?;
+    let open = format!("<rdf:li xml:lang=\"{lang}\">");
+    let rest = title.split(open.as_str()).nth(1)?;
+    let text = rest.split("</rdf:li>").next()?;
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[test]
+fn xmp_metadata_agrees_with_the_info_and_identifies_pdf_ua() {
+    let b = Built::new();
+    for pdf in all_pdfs(&b) {
+        let what = pdf.display().to_string();
+        let info = common::pdfinfo(&pdf);
+        assert_eq!(
+            info.get("Metadata Stream").map(String::as_str),
+            Some("yes"),
+            "{what}"
+        );
+        let doc = lopdf::Document::load(&pdf).expect("lopdf");
+        let catalog = doc.catalog().expect("catalog");
+        let prefs = get(&doc, catalog, "ViewerPreferences").map(|p| dict(&doc, p));
+        assert_eq!(
+            prefs
+                .and_then(|p| p.get(b"DisplayDocTitle").ok())
+                .and_then(|d| d.as_bool().ok()),
+            Some(true),
+            "{what}: DisplayDocTitle"
+        );
+        let stream = get(&doc, catalog, "Metadata")
+            .and_then(|m| m.as_stream().ok())
+            .expect("a /Metadata stream");
+        assert_eq!(
+            stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok(),
+            Some(b"XML".as_slice())
+        );
+        let xmp = String::from_utf8(
+            stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone()),
+        )
+        .expect("UTF-8 XMP");
+        assert_eq!(
+            xmp_title(&xmp, "x-default").as_ref(),
+            info.get("Title"),
+            "{what}: dc:title"
+        );
+        assert!(
+            xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{what}: PDF/UA identification"
+        );
+        let subject = info.get("Subject").expect("Subject");
+        assert!(
+            xmp.contains(&format!(
+                "<rdf:li xml:lang=\"x-default\">{subject}</rdf:li>"
+            )),
+            "{what}: dc:description"
+        );
+        assert!(
+            xmp.contains(&format!(
+                "<pdf:Keywords>{}</pdf:Keywords>",
+                info["Keywords"]
+            )),
+            "{what}"
+        );
+        assert!(
+            xmp.contains(&format!(
+                "<pdf:Producer>{}</pdf:Producer>",
+                info["Producer"]
+            )),
+            "{what}"
+        );
+        // Bookmarks open at their heading: /XYZ with a top on the page.
+        for (_, o) in doc.objects.iter() {
+            if let Ok(d) = o.as_dict()
+                && let Ok(dest) = d.get(b"Dest").and_then(|d| d.as_array())
+            {
+                assert_eq!(
+                    dest.get(1).and_then(|n| n.as_name().ok()),
+                    Some(b"XYZ".as_slice()),
+                    "{what}"
+                );
+                let top = dest.get(3).and_then(|t| t.as_float().ok()).expect("a top");
+                assert!(top > 0.0 && top <= 842.0, "{what}: top {top}");
+            }
+        }
+    }
+    let doc = lopdf::Document::load(b.pdf("handout.pdf")).expect("lopdf");
+    let catalog = doc.catalog().expect("catalog");
+    let stream = get(&doc, catalog, "Metadata")
+        .and_then(|m| m.as_stream().ok())
+        .expect("XMP");
+    let xmp = String::from_utf8(stream.content.clone()).expect("UTF-8");
+    assert_eq!(xmp_title(&xmp, "ja"), Some(b.title("ja")));
+    assert_eq!(xmp_title(&xmp, "en"), Some(b.title("en")));
+    assert!(xmp.contains(
+        "<dc:language><rdf:Bag><rdf:li>ja</rdf:li><rdf:li>en</rdf:li></rdf:Bag></dc:language>"
+    ));
+}
+
+#[test]
+fn the_japanese_handout_stays_small() {
+    let b = Built::new();
+    let size = std::fs::metadata(b.pdf("ja/handout.pdf"))
+        .expect("size")
+        .len();
+    assert!(size < 100 * 1024, "ja/handout.pdf is {size} bytes");
+}

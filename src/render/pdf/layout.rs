@@ -223,6 +223,9 @@ pub struct Laid {
     /// The structure tree: every glyph run is the content of one element
     /// or tagged as an artifact.
     pub tree: Tree,
+    /// Each part's language and talk title (the title's alternatives in
+    /// the XMP metadata).
+    pub titles: Vec<(String, String)>,
 }
 
 /// A paragraph shaped once: its glyphs, and per byte of the text the
@@ -961,6 +964,7 @@ impl<'a> Layout<'a> {
             outline: flow.outline,
             unicode: flow.unicode,
             tree: flow.tree,
+            titles: Vec::new(),
         }
     }
 
@@ -979,6 +983,9 @@ impl<'a> Layout<'a> {
         for (laid, header) in parts {
             let offset = out.pages.len();
             let base = out.tree.nodes.len();
+            if let Some(lang) = laid.tree.nodes.first().and_then(|n| n.lang.clone()) {
+                out.titles.push((lang, header.clone()));
+            }
             for mut node in laid.tree.nodes {
                 node.parent = node.parent.map(|p| p + base);
                 for kid in &mut node.kids {

@@ -851,7 +851,10 @@ fn compress_streams(doc: &mut lopdf::Document) {
         let Object::Stream(stream) = obj else {
             continue;
         };
-        if stream.dict.has(b"Filter") {
+        if stream.dict.has(b"Filter")
+            || stream.dict.get(b"Type").and_then(Object::as_name).ok()
+                == Some(b"Metadata".as_slice())
+        {
             continue;
         }
         let font_program = stream.dict.has(b"Length1")
@@ -974,6 +977,16 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
     }
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let outline = build_outline(doc, &laid.outline, &page_ids);
+    let xmp = {
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"Metadata".to_vec()));
+        d.set("Subtype", Object::Name(b"XML".to_vec()));
+        // Left uncompressed, so that tools that do not parse PDF find it.
+        Some(doc.add_object(Stream::new(
+            d,
+            xmp_packet(laid, meta, date.as_deref()).into_bytes(),
+        )))
+    };
     let Ok(catalog) = doc.catalog_mut() else {
         return;
     };
@@ -985,6 +998,9 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             Object::Boolean(true),
         )])),
     );
+    if let Some(id) = xmp {
+        catalog.set("Metadata", Object::Reference(id));
+    }
     match outline {
         Some(id) => {
             catalog.set("Outlines", Object::Reference(id));
@@ -994,6 +1010,111 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             catalog.remove(b"Outlines");
         }
     }
+}
+
+/// `s` escaped for XML text.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The XMP metadata packet: the same title, subject, keywords, author,
+/// producer and dates as the document information dictionary, the title
+/// also in each part's language, the languages, and the PDF/UA-1
+/// identification.
+fn xmp_packet(laid: &Laid, meta: &Metadata<'_>, pdf_date: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    let mut x = String::from(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+         <rdf:Description rdf:about=\"\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
+         xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+         xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+         <dc:format>application/pdf</dc:format>\n",
+    );
+    let _ = write!(
+        x,
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li>",
+        xml_escape(meta.title)
+    );
+    for (lang, title) in &laid.titles {
+        let _ = write!(
+            x,
+            "<rdf:li xml:lang=\"{}\">{}</rdf:li>",
+            xml_escape(lang),
+            xml_escape(title)
+        );
+    }
+    x.push_str("</rdf:Alt></dc:title>\n");
+    let _ = writeln!(
+        x,
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>",
+        xml_escape(meta.subject)
+    );
+    if let Some(a) = meta.author {
+        let _ = writeln!(
+            x,
+            "<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>",
+            xml_escape(a)
+        );
+    }
+    x.push_str("<dc:language><rdf:Bag>");
+    let mut langs: Vec<&str> = vec![meta.lang];
+    for (lang, _) in &laid.titles {
+        if !langs.contains(&lang.as_str()) {
+            langs.push(lang);
+        }
+    }
+    for l in langs {
+        let _ = write!(x, "<rdf:li>{}</rdf:li>", xml_escape(l));
+    }
+    x.push_str("</rdf:Bag></dc:language>\n");
+    let _ = writeln!(
+        x,
+        "<pdf:Keywords>{}</pdf:Keywords>",
+        xml_escape(&meta.keywords.join(", "))
+    );
+    let _ = writeln!(
+        x,
+        "<pdf:Producer>talkdoc {}</pdf:Producer>\n<xmp:CreatorTool>talkdoc</xmp:CreatorTool>",
+        env!("CARGO_PKG_VERSION")
+    );
+    // D:YYYYMMDDHHmmSSZ → YYYY-MM-DDTHH:mm:SSZ
+    if let Some(d) = pdf_date.and_then(|d| d.strip_prefix("D:"))
+        && d.len() >= 14
+        && d.is_ascii()
+    {
+        let iso = format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &d[0..4],
+            &d[4..6],
+            &d[6..8],
+            &d[8..10],
+            &d[10..12],
+            &d[12..14]
+        );
+        let _ = writeln!(
+            x,
+            "<xmp:CreateDate>{iso}</xmp:CreateDate>\n<xmp:ModifyDate>{iso}</xmp:ModifyDate>"
+        );
+    }
+    x.push_str(
+        "<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n\
+         <?xpacket end=\"r\"?>",
+    );
+    x
 }
 
 /// `D:YYYYMMDDHHmmSSZ` from a Unix timestamp.
