@@ -615,7 +615,9 @@ fn add_structure(
     let ids: BTreeMap<usize, ObjectId> = order.iter().map(|&n| (n, doc.new_object_id())).collect();
     // Link annotations, in page order: their StructParent keys follow the pages'.
     let mut annots: BTreeMap<(usize, usize), (ObjectId, i64)> = BTreeMap::new();
-    let mut parent_nums: Vec<Object> = Vec::new();
+    // (key, value) of the parent tree: a page's array of elements by MCID,
+    // or an annotation's element.
+    let mut parent_nums: Vec<(i64, Object)> = Vec::new();
     let mut next_key = pages.len() as i64;
     for (p, page) in laid.pages.iter().enumerate() {
         let Some(&page_id) = pages.get(p) else {
@@ -673,15 +675,13 @@ fn add_structure(
                     ]));
                     annots.insert((p, i), (id, key));
                     annot_refs.push(Object::Reference(id));
-                    parent_nums.push(Object::Integer(key));
-                    parent_nums.push(Object::Reference(elem));
+                    parent_nums.push((key, Object::Reference(elem)));
                 }
                 _ => {}
             }
         }
         let refs_id = doc.add_object(Object::Array(refs));
-        parent_nums.push(Object::Integer(p as i64));
-        parent_nums.push(Object::Reference(refs_id));
+        parent_nums.push((p as i64, Object::Reference(refs_id)));
         if let Ok(d) = doc.get_dictionary_mut(page_id) {
             d.set("StructParents", Object::Integer(p as i64));
             if annot_refs.is_empty() {
@@ -694,16 +694,9 @@ fn add_structure(
         }
     }
     // A number tree's keys must be sorted: pages first (0..n), then the
-    // annotations (n..), interleaved above as they were met.
-    let mut pairs: Vec<(i64, Object)> = parent_nums
-        .chunks(2)
-        .filter_map(|c| match c {
-            [Object::Integer(k), v] => Some((*k, v.clone())),
-            _ => None,
-        })
-        .collect();
-    pairs.sort_by_key(|(k, _)| *k);
-    let nums: Vec<Object> = pairs
+    // annotations (n..), met interleaved above.
+    parent_nums.sort_by_key(|(k, _)| *k);
+    let nums: Vec<Object> = parent_nums
         .into_iter()
         .flat_map(|(k, v)| [Object::Integer(k), v])
         .collect();
