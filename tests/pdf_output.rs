@@ -1005,9 +1005,10 @@ fn struct_text(pdf: &Path) -> Vec<(usize, String, bool)> {
 /// Counts of each structure role in a `struct_text` listing.
 fn role_counts(lines: &[(usize, String, bool)]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
-    // `Object` lines are a Link's annotations (/OBJR), not elements.
+    // `Object` lines are a Link's annotations (/OBJR), not elements;
+    // `Span`s (language changes) are checked on their own.
     for (_, role, is_text) in lines {
-        if !is_text && role != "Object" {
+        if !is_text && role != "Object" && role != "Span" {
             *out.entry(role.clone()).or_insert(0) += 1;
         }
     }
@@ -1512,6 +1513,50 @@ fn all_content_is_tagged_or_artifact_and_links_are_tagged_annotations() {
         parts.contains(&Some("en".into())) && parts.contains(&Some("ja".into())),
         "{parts:?}"
     );
+}
+
+#[test]
+fn japanese_quoted_in_english_is_a_span_in_japanese() {
+    let b = Built::new();
+    for (pdf, spans) in [
+        ("en/handout.pdf", 2),
+        ("handout.pdf", 2),
+        ("ja/handout.pdf", 0),
+    ] {
+        let pdf = b.pdf(pdf);
+        let what = pdf.display().to_string();
+        let doc = lopdf::Document::load(&pdf).expect("lopdf");
+        let langs: Vec<Option<String>> = struct_index(&doc)
+            .elements
+            .values()
+            .filter(|(role, _)| role == "Span")
+            .map(|(_, lang)| lang.clone())
+            .collect();
+        assert_eq!(langs.len(), spans, "{what}: {langs:?}");
+        assert!(
+            langs.iter().all(|l| l.as_deref() == Some("ja")),
+            "{what}: {langs:?}"
+        );
+        // What a Span holds is Japanese; the English around it is not in one.
+        let lines = struct_text(&pdf);
+        for (i, (depth, role, is_text)) in lines.iter().enumerate() {
+            if *is_text || role != "Span" {
+                continue;
+            }
+            let inside: Vec<&String> = lines[i + 1..]
+                .iter()
+                .take_while(|l| l.0 > *depth)
+                .map(|l| &l.1)
+                .collect();
+            assert!(!inside.is_empty(), "{what}: an empty Span");
+            for t in inside {
+                assert!(
+                    has_kana(t) && !t.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{what}: {t:?} in a Japanese Span"
+                );
+            }
+        }
+    }
 }
 
 /// The text of `<rdf:li xml:lang="{lang}">…</rdf:li>` inside `dc:title`.

@@ -46,6 +46,8 @@ pub enum Role {
     Lbl,
     LBody,
     Link,
+    /// Text in another language than its part's (Japanese quoted in English).
+    Span,
 }
 
 impl Role {
@@ -62,6 +64,7 @@ impl Role {
             Role::Lbl => "Lbl",
             Role::LBody => "LBody",
             Role::Link => "Link",
+            Role::Span => "Span",
         }
     }
 }
@@ -419,14 +422,60 @@ struct Flat {
     spans: Vec<Span>,
     /// The element of the text outside links (`P`, `H1`, `H2`, `LBody`).
     node: usize,
+    /// Whether Japanese in the author's text is a `Span` with `/Lang ja`
+    /// (in a document whose language is not Japanese).
+    ja_spans: bool,
+}
+
+/// Japanese script: kana, kanji, CJK punctuation, full-width forms.
+fn is_japanese(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 impl Flat {
-    fn new(node: usize) -> Flat {
+    fn new(node: usize, ja_spans: bool) -> Flat {
         Flat {
             text: String::new(),
             spans: Vec::new(),
             node,
+            ja_spans,
+        }
+    }
+
+    /// The author's text: Japanese runs in a non-Japanese document become
+    /// `Span` elements with `/Lang ja` (the original titles the English
+    /// quotes), so that a screen reader switches voice for them.
+    fn push_text(
+        &mut self,
+        tree: &mut Tree,
+        text: &str,
+        bold: bool,
+        color: Rgb,
+        link: Option<(&str, usize)>,
+    ) {
+        if !self.ja_spans || !text.chars().any(is_japanese) {
+            return self.push(text, bold, color, link);
+        }
+        let parent = link.map_or(self.node, |(_, n)| n);
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let ja = is_japanese(c);
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| is_japanese(c) != ja)
+                .map_or(rest.len(), |(i, _)| i);
+            let (piece, after) = rest.split_at(end);
+            self.push(piece, bold, color, link);
+            if ja {
+                let span = tree.add(Role::Span, Some(parent));
+                tree.nodes[span].lang = Some("ja".to_string());
+                if let Some(s) = self.spans.last_mut() {
+                    s.node = span;
+                }
+            }
+            rest = after;
         }
     }
 
@@ -454,9 +503,10 @@ impl Flat {
     ) {
         for i in list {
             match i {
-                Inline::Text(t) | Inline::NoteRef(t) => self.push(t, bold, color, link),
+                Inline::Text(t) | Inline::NoteRef(t) => self.push_text(tree, t, bold, color, link),
                 Inline::Code(t) => {
-                    self.push(t, bold, if link.is_some() { color } else { GRAY }, link)
+                    let color = if link.is_some() { color } else { GRAY };
+                    self.push_text(tree, t, bold, color, link)
                 }
                 // No italic face: emphasis is set in (synthetic) bold.
                 Inline::Emphasis(c) | Inline::Strong(c) => self.inlines(tree, c, true, color, link),
@@ -517,6 +567,8 @@ struct Flow<'a> {
     outline: Vec<OutlineEntry>,
     unicode: BTreeMap<u16, String>,
     tree: Tree,
+    /// Japanese quoted in this document is tagged `/Lang ja`.
+    ja_spans: bool,
 }
 
 const BOTTOM: f32 = MARGIN_BOTTOM;
@@ -543,6 +595,7 @@ impl<'a> Flow<'a> {
             y: TOP,
             outline: Vec::new(),
             unicode: BTreeMap::new(),
+            ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
             tree: {
                 let mut tree = Tree::default();
                 let root = tree.add(Role::Document, None);
@@ -788,7 +841,7 @@ impl<'a> Flow<'a> {
         keep: f32,
     ) -> (usize, f32) {
         let node = self.tree.add(role, Some(0));
-        let mut flat = Flat::new(node);
+        let mut flat = Flat::new(node, self.ja_spans);
         flat.inlines(&mut self.tree, &text.inlines, true, BLACK, None);
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
         let lines = self.break_lines(&flat, &shaped, TEXT_WIDTH, TEXT_WIDTH, size, false);
@@ -846,7 +899,7 @@ impl<'a> Flow<'a> {
         let s = self.style;
         let size = s.body_size;
         let node = self.tree.add(Role::P, Some(0));
-        let mut flat = Flat::new(node);
+        let mut flat = Flat::new(node, self.ja_spans);
         flat.inlines(&mut self.tree, &text.inlines, false, BLACK, None);
         let indent = s.indent * size;
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
@@ -892,7 +945,7 @@ impl<'a> Flow<'a> {
             let li = self.tree.add(Role::LI, Some(list));
             let lbl = self.tree.add(Role::Lbl, Some(li));
             let body = self.tree.add(Role::LBody, Some(li));
-            let mut flat = Flat::new(body);
+            let mut flat = Flat::new(body, self.ja_spans);
             let marked = item.mark.is_some();
             flat.inlines(
                 &mut self.tree,
