@@ -967,3 +967,713 @@ fn a_pdf_built_alone_is_byte_identical_to_the_same_pdf_in_a_full_build() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Tagged PDF (issue 13): structure tree, marked content, artifacts,
+// languages, annotations. Read with poppler's `pdfinfo` and with lopdf's
+// parser (a dependency of the crate) walking the objects and content streams.
+
+/// `pdfinfo -struct-text`: per line, its depth and either an element's
+/// role or (for a quoted line) text.
+fn struct_text(pdf: &Path) -> Vec<(usize, String, bool)> {
+    common::run_tool(
+        "pdfinfo",
+        &[
+            "-struct-text".as_ref(),
+            "-enc".as_ref(),
+            "UTF-8".as_ref(),
+            pdf.as_os_str(),
+        ],
+    )
+    .lines()
+    .filter(|l| !l.trim().is_empty())
+    .map(|l| {
+        let depth = (l.len() - l.trim_start().len()) / 2;
+        let t = l.trim();
+        match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(text) => (depth, text.to_string(), true),
+            None => (
+                depth,
+                t.split_whitespace().next().unwrap_or_default().to_string(),
+                false,
+            ),
+        }
+    })
+    .collect()
+}
+
+/// Counts of each structure role in a `struct_text` listing.
+fn role_counts(lines: &[(usize, String, bool)]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    // `Object` lines are a Link's annotations (/OBJR), not elements;
+    // `Span`s (language changes) are checked on their own.
+    for (_, role, is_text) in lines {
+        if !is_text && role != "Object" && role != "Span" {
+            *out.entry(role.clone()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+/// The structure a document should get: H1 (title), H2 (headings), P, L
+/// (every list and nested list), LI, Link (one per link in the text).
+fn expected_counts(doc: &Document) -> BTreeMap<String, usize> {
+    fn items(list: &[talkdoc::document::ListItem], c: &mut BTreeMap<String, usize>) {
+        *c.entry("L".into()).or_insert(0) += 1;
+        for i in list {
+            *c.entry("LI".into()).or_insert(0) += 1;
+            if !i.children.is_empty() {
+                items(&i.children, c);
+            }
+        }
+    }
+    let mut c: BTreeMap<String, usize> = BTreeMap::new();
+    if doc.title.is_some() {
+        c.insert("H1".into(), 1);
+    }
+    for b in &doc.blocks {
+        match b {
+            Block::Heading(_) => *c.entry("H2".into()).or_insert(0) += 1,
+            Block::Paragraph(_) => *c.entry("P".into()).or_insert(0) += 1,
+            Block::List(l) => items(&l.items, &mut c),
+        }
+    }
+    let links = common::link_urls(doc).len();
+    if links > 0 {
+        c.insert("Link".into(), links);
+    }
+    let li = c.get("LI").copied().unwrap_or(0);
+    if li > 0 {
+        c.insert("Lbl".into(), li);
+        c.insert("LBody".into(), li);
+    }
+    c
+}
+
+/// Title, then each heading, paragraph and list item (with its mark) in
+/// document order.
+fn texts_in_order(doc: &Document) -> Vec<String> {
+    fn items(list: &[talkdoc::document::ListItem], out: &mut Vec<String>) {
+        for i in list {
+            out.push(common::item_text(i));
+            items(&i.children, out);
+        }
+    }
+    let mut out: Vec<String> = doc.title.iter().map(|t| plain_text(&t.inlines)).collect();
+    for b in &doc.blocks {
+        match b {
+            Block::Heading(t) | Block::Paragraph(t) => out.push(plain_text(&t.inlines)),
+            Block::List(l) => items(&l.items, &mut out),
+        }
+    }
+    out
+}
+
+/// Whitespace and hyphens dropped (a hyphen the line breaker added is in
+/// the PDF's text, not in the model's).
+fn flat(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+/// Asserts that `texts` occur in `read` one after the other (a link's
+/// printed URL may come between the pieces of a text).
+fn assert_in_order(read: &str, texts: &[String], links: &[String], what: &str) {
+    let mut at = 0;
+    for t in texts {
+        for piece in pieces(t, links) {
+            let p = flat(&piece);
+            match read[at..].find(&p) {
+                Some(i) => at += i + p.len(),
+                None => panic!(
+                    "{what}: {piece:?} is not in the structure's text after position {at}:\n{}",
+                    &read[at..]
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_pdf_is_tagged_and_its_structure_reads_in_order() {
+    let b = Built::new();
+    for doc in b.documents() {
+        let pdf = b.pdf(&format!("{}/{}.pdf", doc.locale, doc.name));
+        assert_eq!(
+            common::pdfinfo(&pdf).get("Tagged").map(String::as_str),
+            Some("yes"),
+            "{}",
+            pdf.display()
+        );
+        let lines = struct_text(&pdf);
+        assert_eq!(lines.first().map(|l| l.1.as_str()), Some("Document"));
+        let mut want = expected_counts(&doc);
+        want.insert("Document".into(), 1);
+        assert_eq!(role_counts(&lines), want, "{}", pdf.display());
+        let read: String = lines.iter().filter(|l| l.2).map(|l| flat(&l.1)).collect();
+        assert_in_order(
+            &read,
+            &texts_in_order(&doc),
+            &link_texts(&doc),
+            &pdf.display().to_string(),
+        );
+    }
+    // The bilingual handout: one Part per language under the Document.
+    let pdf = b.pdf("handout.pdf");
+    assert_eq!(
+        common::pdfinfo(&pdf).get("Tagged").map(String::as_str),
+        Some("yes")
+    );
+    let lines = struct_text(&pdf);
+    let ja = common::real_document(&b.project, "handout", "ja");
+    let en = common::real_document(&b.project, "handout", "en");
+    let mut want = expected_counts(&ja);
+    for (k, v) in expected_counts(&en) {
+        *want.entry(k).or_insert(0) += v;
+    }
+    want.insert("Document".into(), 1);
+    want.insert("Part".into(), 2);
+    assert_eq!(role_counts(&lines), want);
+    // This handout's shape, as the issue counts it.
+    assert_eq!(
+        (want["H1"], want["H2"], want["Link"]),
+        (2, 8, 6),
+        "the real handouts: {want:?}"
+    );
+    assert!(
+        want["P"] >= 6 && want["L"] >= 20 && want["LI"] >= 90,
+        "{want:?}"
+    );
+    let read: String = lines.iter().filter(|l| l.2).map(|l| flat(&l.1)).collect();
+    let mut texts = texts_in_order(&ja);
+    texts.extend(texts_in_order(&en));
+    let mut links = link_texts(&ja);
+    links.extend(link_texts(&en));
+    assert_in_order(&read, &texts, &links, "handout.pdf");
+}
+
+#[test]
+fn the_reading_order_check_is_not_vacuous() {
+    let read = flat("タイトル 本文の一行目、 二行目。 time- series");
+    assert_in_order(
+        &read,
+        &[
+            "タイトル".into(),
+            "本文の一行目、二行目。".into(),
+            "time-series".into(),
+        ],
+        &[],
+        "ok",
+    );
+    let r = std::panic::catch_unwind(|| {
+        assert_in_order(
+            &read,
+            &["本文の一行目".into(), "タイトル".into()],
+            &[],
+            "swapped",
+        )
+    });
+    assert!(r.is_err(), "a swapped order passed");
+}
+
+/// A dictionary, through a reference if it is one.
+fn dict<'a>(doc: &'a lopdf::Document, o: &'a lopdf::Object) -> &'a lopdf::Dictionary {
+    doc.dereference(o)
+        .and_then(|(_, o)| o.as_dict())
+        .unwrap_or_else(|e| panic!("not a dictionary: {o:?} ({e})"))
+}
+
+fn get<'a>(
+    doc: &'a lopdf::Document,
+    d: &'a lopdf::Dictionary,
+    key: &str,
+) -> Option<&'a lopdf::Object> {
+    d.get(key.as_bytes())
+        .ok()
+        .map(|o| doc.dereference(o).map(|(_, o)| o).unwrap_or(o))
+}
+
+/// A number tree flattened (`/Nums` and `/Kids`).
+fn number_tree(
+    doc: &lopdf::Document,
+    node: &lopdf::Dictionary,
+    out: &mut BTreeMap<i64, lopdf::Object>,
+) {
+    if let Some(lopdf::Object::Array(nums)) = get(doc, node, "Nums") {
+        for pair in nums.chunks(2) {
+            let k = pair[0].as_i64().expect("a number tree key");
+            out.insert(k, pair[1].clone());
+        }
+    }
+    if let Some(lopdf::Object::Array(kids)) = get(doc, node, "Kids") {
+        for kid in kids {
+            number_tree(doc, dict(doc, kid), out);
+        }
+    }
+}
+
+/// What the structure tree holds, read from the root down: per structure
+/// element, its kids' MCIDs on each page and its annotations.
+#[derive(Default)]
+struct StructIndex {
+    /// (page object, MCID) → the element holding it.
+    content: BTreeMap<(lopdf::ObjectId, i64), lopdf::ObjectId>,
+    /// annotation → the element holding it as an /OBJR.
+    objr: BTreeMap<lopdf::ObjectId, lopdf::ObjectId>,
+    /// Element → (role, /Lang).
+    elements: BTreeMap<lopdf::ObjectId, (String, Option<String>)>,
+}
+
+fn struct_index(doc: &lopdf::Document) -> StructIndex {
+    let catalog = doc.catalog().expect("catalog");
+    let root = dict(
+        doc,
+        catalog.get(b"StructTreeRoot").expect("a StructTreeRoot"),
+    );
+    let mut index = StructIndex::default();
+    let mut stack: Vec<(lopdf::ObjectId, Option<lopdf::ObjectId>)> = Vec::new();
+    let push_kids = |k: &lopdf::Object, page: Option<lopdf::ObjectId>, stack: &mut Vec<_>| match k {
+        lopdf::Object::Array(a) => {
+            for o in a.iter().rev() {
+                if let Ok(id) = o.as_reference() {
+                    stack.push((id, page));
+                }
+            }
+        }
+        lopdf::Object::Reference(id) => stack.push((*id, page)),
+        _ => {}
+    };
+    push_kids(root.get(b"K").expect("root /K"), None, &mut stack);
+    let mut guard = 0;
+    while let Some((id, _)) = stack.pop() {
+        guard += 1;
+        assert!(guard < 100_000, "a cycle in the structure tree");
+        let e = doc.get_dictionary(id).expect("a structure element");
+        assert_eq!(
+            e.get(b"Type").and_then(|t| t.as_name()).ok(),
+            Some(b"StructElem".as_slice())
+        );
+        let role = String::from_utf8_lossy(e.get(b"S").and_then(|s| s.as_name()).expect("/S"))
+            .into_owned();
+        let lang = get(doc, e, "Lang")
+            .and_then(|l| l.as_str().ok())
+            .map(|s| String::from_utf8_lossy(s).into_owned());
+        index.elements.insert(id, (role, lang));
+        let page = e.get(b"Pg").and_then(|p| p.as_reference()).ok();
+        let kids: Vec<lopdf::Object> = match get(doc, e, "K") {
+            Some(lopdf::Object::Array(a)) => a.clone(),
+            Some(o) => vec![o.clone()],
+            None => Vec::new(),
+        };
+        let mut children = Vec::new();
+        for kid in &kids {
+            match kid {
+                lopdf::Object::Integer(mcid) => {
+                    let page = page.expect("an MCID kid without /Pg on its element");
+                    index.content.insert((page, *mcid), id);
+                }
+                lopdf::Object::Reference(c) => children.push(*c),
+                lopdf::Object::Dictionary(d) => {
+                    match d.get(b"Type").and_then(|t| t.as_name()).ok() {
+                        Some(b"MCR") => {
+                            let pg = d
+                                .get(b"Pg")
+                                .and_then(|p| p.as_reference())
+                                .ok()
+                                .or(page)
+                                .expect("MCR page");
+                            let mcid = d.get(b"MCID").and_then(|m| m.as_i64()).expect("MCR MCID");
+                            index.content.insert((pg, mcid), id);
+                        }
+                        Some(b"OBJR") => {
+                            let annot = d
+                                .get(b"Obj")
+                                .and_then(|o| o.as_reference())
+                                .expect("OBJR /Obj");
+                            index.objr.insert(annot, id);
+                        }
+                        other => panic!("unexpected kid {other:?}"),
+                    }
+                }
+                other => panic!("unexpected kid {other:?}"),
+            }
+        }
+        for c in children.into_iter().rev() {
+            stack.push((c, page));
+        }
+    }
+    index
+}
+
+/// The problems with one page's content: every text-showing operator (and
+/// every path painted) must be inside marked content that is an
+/// `/Artifact` or has an MCID for which `owner` names a structure element.
+fn marked_content_problems(
+    ops: &[lopdf::content::Operation],
+    owner: &dyn Fn(i64) -> bool,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    // Per open sequence: (tag, MCID).
+    let mut stack: Vec<(Vec<u8>, Option<i64>)> = Vec::new();
+    for (n, op) in ops.iter().enumerate() {
+        match op.operator.as_str() {
+            "BMC" => stack.push((op.operands[0].as_name().unwrap_or_default().to_vec(), None)),
+            "BDC" => {
+                let tag = op.operands[0].as_name().unwrap_or_default().to_vec();
+                let mcid = op
+                    .operands
+                    .get(1)
+                    .and_then(|p| p.as_dict().ok())
+                    .and_then(|d| d.get(b"MCID").ok())
+                    .and_then(|m| m.as_i64().ok());
+                stack.push((tag, mcid));
+            }
+            "EMC" if stack.pop().is_none() => {
+                problems.push(format!("op {n}: EMC without a sequence"));
+            }
+            "Tj" | "TJ" | "'" | "\"" | "S" | "f" | "F" | "B" | "b" | "Do" | "sh" => {
+                let artifact = stack.iter().any(|(t, _)| t == b"Artifact");
+                let mcid = stack.iter().rev().find_map(|(_, m)| *m);
+                match (artifact, mcid) {
+                    (true, _) => {}
+                    (false, Some(m)) if owner(m) => {}
+                    (false, Some(m)) => problems.push(format!(
+                        "op {n} {}: MCID {m} belongs to no structure element",
+                        op.operator
+                    )),
+                    (false, None) => problems.push(format!(
+                        "op {n} {}: neither tagged content nor an artifact",
+                        op.operator
+                    )),
+                }
+            }
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        problems.push(format!(
+            "{} marked-content sequences left open",
+            stack.len()
+        ));
+    }
+    problems
+}
+
+#[test]
+fn the_marked_content_check_is_not_vacuous() {
+    let ops = |s: &str| {
+        lopdf::content::Content::decode(s.as_bytes())
+            .expect("content")
+            .operations
+    };
+    let yes = |_: i64| true;
+    let only_0 = |m: i64| m == 0;
+    let good = "/P <</MCID 0>> BDC BT /F1 10 Tf [<0001>] TJ ET EMC /Artifact BMC 0 0 m 1 1 l S EMC";
+    assert!(marked_content_problems(&ops(good), &only_0).is_empty());
+    for bad in [
+        "BT /F1 10 Tf (x) Tj ET",
+        "/P <</MCID 0>> BDC EMC BT (x) Tj ET",
+        "/Span BMC BT (x) Tj ET EMC",
+        "0 0 m 1 1 l S",
+        "/P <</MCID 0>> BDC BT (x) Tj ET",
+    ] {
+        assert!(
+            !marked_content_problems(&ops(bad), &yes).is_empty(),
+            "{bad} passed"
+        );
+    }
+    assert!(
+        !marked_content_problems(&ops("/P <</MCID 3>> BDC BT (x) Tj ET EMC"), &only_0).is_empty()
+    );
+}
+
+#[test]
+fn all_content_is_tagged_or_artifact_and_links_are_tagged_annotations() {
+    let b = Built::new();
+    for pdf in all_pdfs(&b) {
+        let what = pdf.display().to_string();
+        let doc = lopdf::Document::load(&pdf).expect("lopdf reads the PDF");
+        assert_eq!(doc.version, "1.7", "{what}");
+        let catalog = doc.catalog().expect("catalog");
+        let marked = get(&doc, catalog, "MarkInfo")
+            .map(|m| dict(&doc, m))
+            .and_then(|m| m.get(b"Marked").ok())
+            .and_then(|m| m.as_bool().ok());
+        assert_eq!(marked, Some(true), "{what}: /MarkInfo");
+        let root = dict(&doc, catalog.get(b"StructTreeRoot").expect("root"));
+        let mut parents = BTreeMap::new();
+        number_tree(
+            &doc,
+            dict(&doc, root.get(b"ParentTree").expect("/ParentTree")),
+            &mut parents,
+        );
+        let next_key = root
+            .get(b"ParentTreeNextKey")
+            .and_then(|k| k.as_i64())
+            .expect("/ParentTreeNextKey");
+        assert!(
+            parents.keys().all(|&k| k < next_key),
+            "{what}: ParentTreeNextKey"
+        );
+        let index = struct_index(&doc);
+        let mut tagged = 0;
+        let mut links = 0;
+        for (_, page) in doc.get_pages() {
+            let page_dict = doc.get_dictionary(page).expect("page");
+            let key = page_dict
+                .get(b"StructParents")
+                .and_then(|k| k.as_i64())
+                .expect("/StructParents");
+            let in_tree: Vec<Option<lopdf::ObjectId>> = match parents
+                .get(&key)
+                .map(|o| doc.dereference(o).map(|(_, o)| o))
+            {
+                Some(Ok(lopdf::Object::Array(a))) => {
+                    a.iter().map(|o| o.as_reference().ok()).collect()
+                }
+                other => panic!("{what}: parent tree entry of page {key}: {other:?}"),
+            };
+            let content =
+                lopdf::content::Content::decode(&doc.get_page_content(page)).expect("content");
+            // An MCID's element per the parent tree is the element that holds it in the structure tree.
+            let owner = |m: i64| {
+                let by_parent = usize::try_from(m)
+                    .ok()
+                    .and_then(|m| in_tree.get(m).copied().flatten());
+                by_parent.is_some() && index.content.get(&(page, m)).copied() == by_parent
+            };
+            let problems = marked_content_problems(&content.operations, &owner);
+            assert!(problems.is_empty(), "{what}, page {key}: {problems:#?}");
+            tagged += content
+                .operations
+                .iter()
+                .filter(|o| o.operator == "BDC")
+                .count();
+            let annots = match get(&doc, page_dict, "Annots") {
+                Some(lopdf::Object::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            if !annots.is_empty() {
+                assert_eq!(
+                    page_dict.get(b"Tabs").and_then(|t| t.as_name()).ok(),
+                    Some(b"S".as_slice()),
+                    "{what}: /Tabs"
+                );
+            }
+            for a in annots {
+                let id = a.as_reference().expect("annotations are indirect objects");
+                let d = doc.get_dictionary(id).expect("annotation");
+                let contents = d
+                    .get(b"Contents")
+                    .and_then(|c| c.as_str())
+                    .expect("link annotation without /Contents");
+                assert!(!contents.is_empty(), "{what}: empty /Contents");
+                let sp = d
+                    .get(b"StructParent")
+                    .and_then(|s| s.as_i64())
+                    .expect("link annotation without /StructParent");
+                let elem = parents
+                    .get(&sp)
+                    .and_then(|o| o.as_reference().ok())
+                    .expect("annotation's parent tree entry");
+                assert_eq!(
+                    index.objr.get(&id),
+                    Some(&elem),
+                    "{what}: the annotation's element holds it as /OBJR"
+                );
+                assert_eq!(index.elements[&elem].0, "Link", "{what}");
+                links += 1;
+            }
+        }
+        assert!(tagged > 5, "{what}: {tagged} tagged sequences");
+        if what.contains("handout") || what.contains("related") {
+            assert!(links > 0, "{what}: no links checked");
+        }
+    }
+    // Languages: the catalog has the source locale; in the bilingual
+    // handout each part has its own, the English one `en`.
+    let pdf = b.pdf("handout.pdf");
+    let doc = lopdf::Document::load(&pdf).expect("lopdf");
+    let lang = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Lang").ok())
+        .and_then(|l| l.as_str().ok())
+        .map(<[u8]>::to_vec);
+    assert_eq!(lang.as_deref(), Some(b"ja".as_slice()));
+    let parts: Vec<Option<String>> = struct_index(&doc)
+        .elements
+        .values()
+        .filter(|(role, _)| role == "Part")
+        .map(|(_, lang)| lang.clone())
+        .collect();
+    assert_eq!(parts.len(), 2);
+    assert!(
+        parts.contains(&Some("en".into())) && parts.contains(&Some("ja".into())),
+        "{parts:?}"
+    );
+}
+
+#[test]
+fn japanese_quoted_in_english_is_a_span_in_japanese() {
+    let b = Built::new();
+    for (pdf, spans) in [
+        ("en/handout.pdf", 2),
+        ("handout.pdf", 2),
+        ("ja/handout.pdf", 0),
+    ] {
+        let pdf = b.pdf(pdf);
+        let what = pdf.display().to_string();
+        let doc = lopdf::Document::load(&pdf).expect("lopdf");
+        let langs: Vec<Option<String>> = struct_index(&doc)
+            .elements
+            .values()
+            .filter(|(role, _)| role == "Span")
+            .map(|(_, lang)| lang.clone())
+            .collect();
+        assert_eq!(langs.len(), spans, "{what}: {langs:?}");
+        assert!(
+            langs.iter().all(|l| l.as_deref() == Some("ja")),
+            "{what}: {langs:?}"
+        );
+        // What a Span holds is Japanese; the English around it is not in one.
+        let lines = struct_text(&pdf);
+        for (i, (depth, role, is_text)) in lines.iter().enumerate() {
+            if *is_text || role != "Span" {
+                continue;
+            }
+            let inside: Vec<&String> = lines[i + 1..]
+                .iter()
+                .take_while(|l| l.0 > *depth)
+                .map(|l| &l.1)
+                .collect();
+            assert!(!inside.is_empty(), "{what}: an empty Span");
+            for t in inside {
+                assert!(
+                    has_kana(t) && !t.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{what}: {t:?} in a Japanese Span"
+                );
+            }
+        }
+    }
+}
+
+/// The text of `<rdf:li xml:lang="{lang}">…</rdf:li>` inside `dc:title`.
+fn xmp_title(xmp: &str, lang: &str) -> Option<String> {
+    let title = xmp
+        .split("<dc:title>")
+        .nth(1)?
+        .split("</dc:title>")
+        .next()?;
+    let open = format!("<rdf:li xml:lang=\"{lang}\">");
+    let rest = title.split(open.as_str()).nth(1)?;
+    let text = rest.split("</rdf:li>").next()?;
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[test]
+fn xmp_metadata_agrees_with_the_info_and_identifies_pdf_ua() {
+    let b = Built::new();
+    for pdf in all_pdfs(&b) {
+        let what = pdf.display().to_string();
+        let info = common::pdfinfo(&pdf);
+        assert_eq!(
+            info.get("Metadata Stream").map(String::as_str),
+            Some("yes"),
+            "{what}"
+        );
+        let doc = lopdf::Document::load(&pdf).expect("lopdf");
+        let catalog = doc.catalog().expect("catalog");
+        let prefs = get(&doc, catalog, "ViewerPreferences").map(|p| dict(&doc, p));
+        assert_eq!(
+            prefs
+                .and_then(|p| p.get(b"DisplayDocTitle").ok())
+                .and_then(|d| d.as_bool().ok()),
+            Some(true),
+            "{what}: DisplayDocTitle"
+        );
+        let stream = get(&doc, catalog, "Metadata")
+            .and_then(|m| m.as_stream().ok())
+            .expect("a /Metadata stream");
+        assert_eq!(
+            stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok(),
+            Some(b"XML".as_slice())
+        );
+        let xmp = String::from_utf8(
+            stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone()),
+        )
+        .expect("UTF-8 XMP");
+        assert_eq!(
+            xmp_title(&xmp, "x-default").as_ref(),
+            info.get("Title"),
+            "{what}: dc:title"
+        );
+        assert!(
+            xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{what}: PDF/UA identification"
+        );
+        let subject = info.get("Subject").expect("Subject");
+        assert!(
+            xmp.contains(&format!(
+                "<rdf:li xml:lang=\"x-default\">{subject}</rdf:li>"
+            )),
+            "{what}: dc:description"
+        );
+        assert!(
+            xmp.contains(&format!(
+                "<pdf:Keywords>{}</pdf:Keywords>",
+                info["Keywords"]
+            )),
+            "{what}"
+        );
+        assert!(
+            xmp.contains(&format!(
+                "<pdf:Producer>{}</pdf:Producer>",
+                info["Producer"]
+            )),
+            "{what}"
+        );
+        // Bookmarks open at their heading: /XYZ with a top on the page.
+        for (_, o) in doc.objects.iter() {
+            if let Ok(d) = o.as_dict()
+                && let Ok(dest) = d.get(b"Dest").and_then(|d| d.as_array())
+            {
+                assert_eq!(
+                    dest.get(1).and_then(|n| n.as_name().ok()),
+                    Some(b"XYZ".as_slice()),
+                    "{what}"
+                );
+                let top = dest.get(3).and_then(|t| t.as_float().ok()).expect("a top");
+                assert!(top > 0.0 && top <= 842.0, "{what}: top {top}");
+            }
+        }
+    }
+    let doc = lopdf::Document::load(b.pdf("handout.pdf")).expect("lopdf");
+    let catalog = doc.catalog().expect("catalog");
+    let stream = get(&doc, catalog, "Metadata")
+        .and_then(|m| m.as_stream().ok())
+        .expect("XMP");
+    let xmp = String::from_utf8(stream.content.clone()).expect("UTF-8");
+    assert_eq!(xmp_title(&xmp, "ja"), Some(b.title("ja")));
+    assert_eq!(xmp_title(&xmp, "en"), Some(b.title("en")));
+    assert!(xmp.contains(
+        "<dc:language><rdf:Bag><rdf:li>ja</rdf:li><rdf:li>en</rdf:li></rdf:Bag></dc:language>"
+    ));
+}
+
+#[test]
+fn the_japanese_handout_stays_small() {
+    let b = Built::new();
+    let size = std::fs::metadata(b.pdf("ja/handout.pdf"))
+        .expect("size")
+        .len();
+    assert!(size < 100 * 1024, "ja/handout.pdf is {size} bytes");
+}

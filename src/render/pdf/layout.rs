@@ -29,7 +29,146 @@ pub struct PlacedGlyph {
     pub dy: f32,
 }
 
+/// The role of a structure element (tagged PDF), mirroring the document
+/// model: ISO 32000 standard structure types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Document,
+    /// One language's document inside a combined file.
+    Part,
+    /// The document title.
+    H1,
+    /// A heading.
+    H2,
+    P,
+    L,
+    LI,
+    Lbl,
+    LBody,
+    Link,
+    /// Text in another language than its part's (Japanese quoted in English).
+    Span,
+}
+
+impl Role {
+    /// The structure type name (`/S`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Document => "Document",
+            Role::Part => "Part",
+            Role::H1 => "H1",
+            Role::H2 => "H2",
+            Role::P => "P",
+            Role::L => "L",
+            Role::LI => "LI",
+            Role::Lbl => "Lbl",
+            Role::LBody => "LBody",
+            Role::Link => "Link",
+            Role::Span => "Span",
+        }
+    }
+}
+
+/// A child of a structure element, in logical (reading) order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kid {
+    /// Another element (an index into [`Tree::nodes`]).
+    Node(usize),
+    /// The glyph run `pages[page].items[item]`.
+    Content { page: usize, item: usize },
+    /// The link annotation `pages[page].items[item]`.
+    Annot { page: usize, item: usize },
+}
+
+/// A structure element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub role: Role,
+    /// BCP 47 language, where the element sets one.
+    pub lang: Option<String>,
+    /// What a link stands for (its text): the annotation's `/Contents`.
+    pub alt: Option<String>,
+    pub parent: Option<usize>,
+    pub kids: Vec<Kid>,
+    /// Whether the element is in its parent's kids yet: an element joins
+    /// its parent when its first content is drawn, so the kids of every
+    /// element are in the order their content is read.
+    attached: bool,
+}
+
+/// The structure tree of laid-out pages; the root is node 0.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    fn add(&mut self, role: Role, parent: Option<usize>) -> usize {
+        self.nodes.push(Node {
+            role,
+            lang: None,
+            alt: None,
+            parent,
+            kids: Vec::new(),
+            attached: parent.is_none(),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Adds `kid` to element `n`, first attaching `n` and any ancestor not
+    /// yet attached to its parent.
+    fn push(&mut self, n: usize, kid: Kid) {
+        let mut chain = Vec::new();
+        let mut at = n;
+        while !self.nodes[at].attached {
+            chain.push(at);
+            match self.nodes[at].parent {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        for &c in chain.iter().rev() {
+            self.nodes[c].attached = true;
+            if let Some(p) = self.nodes[c].parent {
+                self.nodes[p].kids.push(Kid::Node(c));
+            }
+        }
+        self.nodes[n].kids.push(kid);
+    }
+
+    /// The elements reachable from the root, parents before children, in
+    /// reading order.
+    pub fn reachable(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        if self.nodes.is_empty() {
+            return out;
+        }
+        let mut stack = vec![0];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            for kid in self.nodes[n].kids.iter().rev() {
+                if let Kid::Node(c) = kid {
+                    stack.push(*c);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What page content is, for tagged PDF: the content of a structure element
+/// or an artifact (not part of the document's text).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tag {
+    Node(usize),
+    /// Running header.
+    Header,
+    /// Page number.
+    Footer,
+}
+
 /// Something to draw. Coordinates are PDF points from the bottom-left corner.
+/// Rules are always artifacts (decoration).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// A run of shaped glyphs on one baseline, each at its own x.
@@ -39,6 +178,7 @@ pub enum Item {
         bold: bool,
         color: Rgb,
         glyphs: Vec<PlacedGlyph>,
+        tag: Tag,
     },
     /// A horizontal rule.
     Rule {
@@ -48,13 +188,15 @@ pub enum Item {
         width: f32,
         color: Rgb,
     },
-    /// A clickable area linking to `url`.
+    /// A clickable area linking to `url`, annotation of the `Link`
+    /// element `node`.
     Link {
         x1: f32,
         y1: f32,
         x2: f32,
         y2: f32,
         url: String,
+        node: usize,
     },
 }
 
@@ -63,11 +205,13 @@ pub struct Page {
     pub items: Vec<Item>,
 }
 
-/// A bookmark: title, 0-based page index, nesting level.
+/// A bookmark: title, 0-based page index, the top of its heading (PDF y),
+/// nesting level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutlineEntry {
     pub title: String,
     pub page: usize,
+    pub top: f32,
     pub level: usize,
 }
 
@@ -79,6 +223,12 @@ pub struct Laid {
     /// The text each glyph stands for (several letters for a ligature), for
     /// the PDF's ToUnicode map; the first use of a glyph decides.
     pub unicode: BTreeMap<u16, String>,
+    /// The structure tree: every glyph run is the content of one element
+    /// or tagged as an artifact.
+    pub tree: Tree,
+    /// Each part's language and talk title (the title's alternatives in
+    /// the XMP metadata).
+    pub titles: Vec<(String, String)>,
 }
 
 /// A paragraph shaped once: its glyphs, and per byte of the text the
@@ -259,43 +409,128 @@ struct Span {
     range: std::ops::Range<usize>,
     bold: bool,
     color: Rgb,
+    /// The URL the span links to.
     link: Option<String>,
+    /// The element its glyphs belong to (the block's, or a `Link`'s).
+    node: usize,
 }
 
 /// A paragraph as text plus styles, ready for the line breaker.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Flat {
     text: String,
     spans: Vec<Span>,
+    /// The element of the text outside links (`P`, `H1`, `H2`, `LBody`).
+    node: usize,
+    /// Whether Japanese in the author's text is a `Span` with `/Lang ja`
+    /// (in a document whose language is not Japanese).
+    ja_spans: bool,
+}
+
+/// Japanese script: kana, kanji, CJK punctuation, full-width forms.
+fn is_japanese(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 impl Flat {
-    fn push(&mut self, text: &str, bold: bool, color: Rgb, link: Option<&str>) {
+    fn new(node: usize, ja_spans: bool) -> Flat {
+        Flat {
+            text: String::new(),
+            spans: Vec::new(),
+            node,
+            ja_spans,
+        }
+    }
+
+    /// The author's text: Japanese runs in a non-Japanese document become
+    /// `Span` elements with `/Lang ja` (the original titles the English
+    /// quotes), so that a screen reader switches voice for them.
+    fn push_text(
+        &mut self,
+        tree: &mut Tree,
+        text: &str,
+        bold: bool,
+        color: Rgb,
+        link: Option<(&str, usize)>,
+    ) {
+        if !self.ja_spans || !text.chars().any(is_japanese) {
+            return self.push(text, bold, color, link);
+        }
+        let parent = link.map_or(self.node, |(_, n)| n);
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let ja = is_japanese(c);
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| is_japanese(c) != ja)
+                .map_or(rest.len(), |(i, _)| i);
+            let (piece, after) = rest.split_at(end);
+            self.push(piece, bold, color, link);
+            if ja {
+                let span = tree.add(Role::Span, Some(parent));
+                tree.nodes[span].lang = Some("ja".to_string());
+                if let Some(s) = self.spans.last_mut() {
+                    s.node = span;
+                }
+            }
+            rest = after;
+        }
+    }
+
+    fn push(&mut self, text: &str, bold: bool, color: Rgb, link: Option<(&str, usize)>) {
         let start = self.text.len();
         self.text.push_str(text);
         self.spans.push(Span {
             range: start..self.text.len(),
             bold,
             color,
-            link: link.map(str::to_string),
+            link: link.map(|(u, _)| u.to_string()),
+            node: link.map_or(self.node, |(_, n)| n),
         });
     }
 
-    fn inlines(&mut self, list: &[Inline], bold: bool, color: Rgb, link: Option<&str>) {
+    /// Flattens inlines; each link becomes a `Link` element of `tree`
+    /// holding its text, the printed address and its annotations.
+    fn inlines(
+        &mut self,
+        tree: &mut Tree,
+        list: &[Inline],
+        bold: bool,
+        color: Rgb,
+        link: Option<(&str, usize)>,
+    ) {
         for i in list {
             match i {
-                Inline::Text(t) | Inline::NoteRef(t) => self.push(t, bold, color, link),
+                Inline::Text(t) | Inline::NoteRef(t) => self.push_text(tree, t, bold, color, link),
                 Inline::Code(t) => {
-                    self.push(t, bold, if link.is_some() { color } else { GRAY }, link)
+                    let color = if link.is_some() { color } else { GRAY };
+                    self.push_text(tree, t, bold, color, link)
                 }
                 // No italic face: emphasis is set in (synthetic) bold.
-                Inline::Emphasis(c) | Inline::Strong(c) => self.inlines(c, true, color, link),
+                Inline::Emphasis(c) | Inline::Strong(c) => self.inlines(tree, c, true, color, link),
+                // Links cannot nest (the model keeps an inner one as text).
+                Inline::Link { content, .. } if link.is_some() => {
+                    self.inlines(tree, content, bold, color, link)
+                }
                 Inline::Link { url, content } => {
-                    self.inlines(content, bold, LINK, Some(url));
+                    let node = tree.add(Role::Link, Some(self.node));
+                    let text = crate::document::plain_text(content);
+                    tree.nodes[node].alt = Some(if text.trim().is_empty() {
+                        url.clone()
+                    } else {
+                        text.clone()
+                    });
+                    self.inlines(tree, content, bold, LINK, Some((url, node)));
                     // Paper cannot be clicked: print the address too.
-                    if crate::document::plain_text(content) != *url {
+                    if text != *url {
+                        let start = self.text.len();
                         self.push(" ", bold, color, None);
-                        self.push(url, false, GRAY, Some(url));
+                        if let Some(s) = self.spans.last_mut().filter(|s| s.range.start == start) {
+                            s.node = node;
+                        }
+                        self.push(url, false, GRAY, Some((url, node)));
                     }
                 }
                 Inline::LineBreak => self.push("\n", bold, color, link),
@@ -331,6 +566,9 @@ struct Flow<'a> {
     y: f32,
     outline: Vec<OutlineEntry>,
     unicode: BTreeMap<u16, String>,
+    tree: Tree,
+    /// Japanese quoted in this document is tagged `/Lang ja`.
+    ja_spans: bool,
 }
 
 const BOTTOM: f32 = MARGIN_BOTTOM;
@@ -343,8 +581,9 @@ struct PendingLine<'t> {
     flat: &'t Flat,
     shaped: &'t Shaped,
     size: f32,
-    /// A label (bullet, number) drawn at `label.1` on this line.
-    label: Option<(String, f32)>,
+    /// A label (bullet, number) drawn at `label.1` on this line, content
+    /// of the `Lbl` element `label.2`.
+    label: Option<(String, f32, usize)>,
 }
 
 impl<'a> Flow<'a> {
@@ -356,7 +595,31 @@ impl<'a> Flow<'a> {
             y: TOP,
             outline: Vec::new(),
             unicode: BTreeMap::new(),
+            ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
+            tree: {
+                let mut tree = Tree::default();
+                let root = tree.add(Role::Document, None);
+                tree.nodes[root].lang = Some(locale.to_string());
+                tree
+            },
         }
+    }
+
+    /// Adds an item to the current page; a glyph run tagged with an
+    /// element becomes that element's next content, a link area its next
+    /// annotation.
+    fn push_item(&mut self, item: Item) {
+        let page = self.pages.len() - 1;
+        let at = self.page().items.len();
+        match &item {
+            Item::Glyphs { glyphs, .. } if glyphs.is_empty() => return,
+            Item::Glyphs {
+                tag: Tag::Node(n), ..
+            } => self.tree.push(*n, Kid::Content { page, item: at }),
+            Item::Link { node, .. } => self.tree.push(*node, Kid::Annot { page, item: at }),
+            _ => {}
+        }
+        self.page().items.push(item);
     }
 
     fn page(&mut self) -> &mut Page {
@@ -397,8 +660,10 @@ impl<'a> Flow<'a> {
     /// that no page ends with a paragraph's first line alone (orphan) or
     /// starts with its last line alone (widow). `keep` extra points must
     /// also fit after the first chunk (keeps a heading with its text).
-    fn place(&mut self, lines: Vec<PendingLine<'_>>, lead: f32, keep: f32) {
+    /// Returns the page and the top of the first line placed.
+    fn place(&mut self, lines: Vec<PendingLine<'_>>, lead: f32, keep: f32) -> (usize, f32) {
         let n = lines.len();
+        let mut first = None;
         let mut i = 0;
         while i < n {
             let fit = ((self.room() + 0.01) / lead).floor().max(0.0) as usize;
@@ -426,6 +691,7 @@ impl<'a> Flow<'a> {
                 take = 1; // A page cannot hold even one line: place it anyway.
             }
             for pl in &lines[i..i + take] {
+                first.get_or_insert((self.pages.len() - 1, self.y));
                 let baseline = self.y
                     - (lead - pl.size) / 2.0
                     - pl.size * self.layout.font.ascender.clamp(0.7, 1.0);
@@ -437,19 +703,21 @@ impl<'a> Flow<'a> {
                 self.new_page();
             }
         }
+        first.unwrap_or((self.pages.len() - 1, self.y))
     }
 
     fn draw_line(&mut self, pl: &PendingLine<'_>, baseline: f32) {
         let size = pl.size;
         let font = self.layout.font;
-        if let Some((label, lx)) = &pl.label {
+        if let Some((label, lx, node)) = &pl.label {
             let (glyphs, _) = self.layout.simple_run(label, *lx, size, &mut self.unicode);
-            self.page().items.push(Item::Glyphs {
+            self.push_item(Item::Glyphs {
                 y: baseline,
                 size,
                 bold: false,
                 color: BLACK,
                 glyphs,
+                tag: Tag::Node(*node),
             });
         }
         let shaped = pl.shaped;
@@ -465,8 +733,8 @@ impl<'a> Flow<'a> {
             .partition_point(|g| g.cluster < line.range.end);
         record_unicode(&mut self.unicode, &pl.flat.text, shaped, lo..hi);
         let mut run: Vec<PlacedGlyph> = Vec::new();
-        let mut run_style: Option<(bool, Rgb)> = None;
-        let mut links: Vec<(String, f32, f32)> = Vec::new();
+        let mut run_style: Option<(bool, Rgb, usize)> = None;
+        let mut links: Vec<(String, usize, f32, f32)> = Vec::new();
         let mut items = Vec::new();
         let mut pen = 0.0f32;
         let mut last_cluster = usize::MAX;
@@ -485,15 +753,16 @@ impl<'a> Flow<'a> {
                 continue; // nothing to draw (a control character)
             }
             let span = pl.flat.style_at(g.cluster);
-            let key = (span.bold, span.color);
+            let key = (span.bold, span.color, span.node);
             if run_style != Some(key) && !run.is_empty() {
-                let (bold, color) = run_style.unwrap_or((false, BLACK));
+                let (bold, color, node) = run_style.unwrap_or((false, BLACK, pl.flat.node));
                 items.push(Item::Glyphs {
                     y: baseline,
                     size,
                     bold,
                     color,
                     glyphs: std::mem::take(&mut run),
+                    tag: Tag::Node(node),
                 });
             }
             run_style = Some(key);
@@ -505,8 +774,8 @@ impl<'a> Flow<'a> {
             if let Some(url) = &span.link {
                 let end = x + g.advance * size;
                 match links.last_mut() {
-                    Some((u, _, e)) if u == url => *e = end.max(*e),
-                    _ => links.push((url.clone(), x, end)),
+                    Some((u, n, _, e)) if u == url && *n == span.node => *e = end.max(*e),
+                    _ => links.push((url.clone(), span.node, x, end)),
                 }
             }
         }
@@ -521,16 +790,17 @@ impl<'a> Flow<'a> {
             });
         }
         if !run.is_empty() {
-            let (bold, color) = run_style.unwrap_or((false, BLACK));
+            let (bold, color, node) = run_style.unwrap_or((false, BLACK, pl.flat.node));
             items.push(Item::Glyphs {
                 y: baseline,
                 size,
                 bold,
                 color,
                 glyphs: run,
+                tag: Tag::Node(node),
             });
         }
-        for (url, x1, x2) in links {
+        for (url, node, x1, x2) in links {
             items.push(Item::Rule {
                 x1,
                 x2,
@@ -544,9 +814,12 @@ impl<'a> Flow<'a> {
                 x2,
                 y2: baseline + size * 0.9,
                 url,
+                node,
             });
         }
-        self.page().items.extend(items);
+        for item in items {
+            self.push_item(item);
+        }
     }
 
     fn gap(&mut self, points: f32) {
@@ -558,9 +831,18 @@ impl<'a> Flow<'a> {
 
     /// A bold, unjustified, full-width block (title or heading), placed
     /// with `keep` points of what follows on the same page.
-    fn bold_block(&mut self, text: &Text, size: f32, lead: f32, keep: f32) {
-        let mut flat = Flat::default();
-        flat.inlines(&text.inlines, true, BLACK, None);
+    /// Returns the page and top of its first line.
+    fn bold_block(
+        &mut self,
+        text: &Text,
+        role: Role,
+        size: f32,
+        lead: f32,
+        keep: f32,
+    ) -> (usize, f32) {
+        let node = self.tree.add(role, Some(0));
+        let mut flat = Flat::new(node, self.ja_spans);
+        flat.inlines(&mut self.tree, &text.inlines, true, BLACK, None);
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
         let lines = self.break_lines(&flat, &shaped, TEXT_WIDTH, TEXT_WIDTH, size, false);
         let pending = lines
@@ -574,7 +856,7 @@ impl<'a> Flow<'a> {
                 label: None,
             })
             .collect();
-        self.place(pending, lead, keep);
+        self.place(pending, lead, keep)
     }
 
     /// A rule across the text width, `before` points below the last line
@@ -592,9 +874,10 @@ impl<'a> Flow<'a> {
         self.y -= after;
     }
 
-    fn title(&mut self, text: &Text) {
-        self.bold_block(text, 17.0, 17.0 * 1.4, 0.0);
+    fn title(&mut self, text: &Text) -> (usize, f32) {
+        let at = self.bold_block(text, Role::H1, 17.0, 17.0 * 1.4, 0.0);
         self.rule(6.0, 1.2, BLACK, 14.0);
+        at
     }
 
     fn heading(&mut self, text: &Text, level: usize) {
@@ -602,11 +885,11 @@ impl<'a> Flow<'a> {
         let body_lead = self.style.body_size * self.style.leading;
         self.gap(self.style.body_size * 1.3);
         // Keep the heading with at least two lines of what follows.
-        self.bold_block(text, size, size * 1.5, 8.0 + 2.0 * body_lead);
-        let page = self.pages.len() - 1;
+        let (page, top) = self.bold_block(text, Role::H2, size, size * 1.5, 8.0 + 2.0 * body_lead);
         self.outline.push(OutlineEntry {
             title: crate::document::plain_text(&text.inlines),
             page,
+            top,
             level,
         });
         self.rule(3.0, 0.5, RULE, 7.0);
@@ -615,8 +898,9 @@ impl<'a> Flow<'a> {
     fn paragraph(&mut self, text: &Text) {
         let s = self.style;
         let size = s.body_size;
-        let mut flat = Flat::default();
-        flat.inlines(&text.inlines, false, BLACK, None);
+        let node = self.tree.add(Role::P, Some(0));
+        let mut flat = Flat::new(node, self.ja_spans);
+        flat.inlines(&mut self.tree, &text.inlines, false, BLACK, None);
         let indent = s.indent * size;
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
         let lines = self.break_lines(
@@ -643,7 +927,10 @@ impl<'a> Flow<'a> {
         self.gap(s.paragraph_gap * size);
     }
 
-    fn list(&mut self, items: &[ListItem], numbered: bool, depth: usize) {
+    /// A list as an `L` element of `parent` (the root, or the `LBody` of
+    /// the item it is nested in).
+    fn list(&mut self, items: &[ListItem], numbered: bool, depth: usize, parent: usize) {
+        let list = self.tree.add(Role::L, Some(parent));
         const BULLETS: [&[char]; 3] = [&['•', '・'], &['◦', '○', '・'], &['▪', '■', '・']];
         let s = self.style;
         let size = s.body_size;
@@ -655,9 +942,13 @@ impl<'a> Flow<'a> {
                 let bullet = self.layout.font.pick(BULLETS[depth % BULLETS.len()]);
                 (bullet.to_string(), indent + 1.2 * size)
             };
-            let mut flat = Flat::default();
+            let li = self.tree.add(Role::LI, Some(list));
+            let lbl = self.tree.add(Role::Lbl, Some(li));
+            let body = self.tree.add(Role::LBody, Some(li));
+            let mut flat = Flat::new(body, self.ja_spans);
             let marked = item.mark.is_some();
             flat.inlines(
+                &mut self.tree,
                 &item.text.inlines,
                 marked,
                 if marked { ACCENT } else { BLACK },
@@ -678,13 +969,13 @@ impl<'a> Flow<'a> {
                     flat: &flat,
                     shaped: &shaped,
                     size,
-                    label: (i == 0).then(|| (label.clone(), indent)),
+                    label: (i == 0).then(|| (label.clone(), indent, lbl)),
                 })
                 .collect();
             // List items are short lines: a little tighter than body text.
             self.place(pending, size * (s.leading - 0.15), 0.0);
             self.y -= size * 0.1;
-            self.list(&item.children, false, depth + 1);
+            self.list(&item.children, false, depth + 1, body);
         }
     }
 }
@@ -700,19 +991,23 @@ impl<'a> Layout<'a> {
             outline_level
         };
         if let Some(title) = &doc.title {
+            let at = flow.outline.len();
             flow.outline.push(OutlineEntry {
                 title: crate::document::plain_text(&title.inlines),
                 page: 0,
+                top: TOP,
                 level: outline_level,
             });
-            flow.title(title);
+            let (page, top) = flow.title(title);
+            flow.outline[at].page = page;
+            flow.outline[at].top = top;
         }
         for block in &doc.blocks {
             match block {
                 Block::Heading(t) => flow.heading(t, heading_level),
                 Block::Paragraph(t) => flow.paragraph(t),
                 Block::List(l) => {
-                    flow.list(&l.items, l.numbered, 0);
+                    flow.list(&l.items, l.numbered, 0, 0);
                     flow.gap(flow.style.paragraph_gap * flow.style.body_size);
                 }
             }
@@ -721,17 +1016,44 @@ impl<'a> Layout<'a> {
             pages: flow.pages,
             outline: flow.outline,
             unicode: flow.unicode,
+            tree: flow.tree,
+            titles: Vec::new(),
         }
     }
 
     /// Joins laid-out parts (each starting on a new page) and adds the
     /// running header (the part's talk title, from its second page) and the
-    /// footer `n / N` counted over the whole file.
+    /// footer `n / N` counted over the whole file (both artifacts). One
+    /// part keeps its structure tree; several become `Part` elements, each
+    /// with its language, under one `Document`.
     pub fn finish(&self, parts: Vec<(Laid, String)>) -> Laid {
         let total: usize = parts.iter().map(|(l, _)| l.pages.len()).sum();
+        let several = parts.len() > 1;
         let mut out = Laid::default();
+        if several {
+            out.tree.add(Role::Document, None);
+        }
         for (laid, header) in parts {
             let offset = out.pages.len();
+            let base = out.tree.nodes.len();
+            if let Some(lang) = laid.tree.nodes.first().and_then(|n| n.lang.clone()) {
+                out.titles.push((lang, header.clone()));
+            }
+            for mut node in laid.tree.nodes {
+                node.parent = node.parent.map(|p| p + base);
+                for kid in &mut node.kids {
+                    match kid {
+                        Kid::Node(n) => *n += base,
+                        Kid::Content { page, .. } | Kid::Annot { page, .. } => *page += offset,
+                    }
+                }
+                out.tree.nodes.push(node);
+            }
+            if several {
+                out.tree.nodes[base].role = Role::Part;
+                out.tree.nodes[base].parent = Some(0);
+                out.tree.nodes[0].kids.push(Kid::Node(base));
+            }
             out.outline.extend(laid.outline.into_iter().map(|mut e| {
                 e.page += offset;
                 e
@@ -740,6 +1062,15 @@ impl<'a> Layout<'a> {
                 out.unicode.entry(gid).or_insert(text);
             }
             for (i, mut page) in laid.pages.into_iter().enumerate() {
+                for item in &mut page.items {
+                    match item {
+                        Item::Glyphs {
+                            tag: Tag::Node(n), ..
+                        }
+                        | Item::Link { node: n, .. } => *n += base,
+                        _ => {}
+                    }
+                }
                 if i > 0 {
                     self.running_header(&mut page, &header, &mut out.unicode);
                 }
@@ -753,6 +1084,7 @@ impl<'a> Layout<'a> {
                     bold: false,
                     color: GRAY,
                     glyphs,
+                    tag: Tag::Footer,
                 });
                 out.pages.push(page);
             }
@@ -854,6 +1186,7 @@ impl<'a> Layout<'a> {
                 .map(|(g, _)| g)
                 .filter(|g| g.gid != 0)
                 .collect(),
+            tag: Tag::Header,
         });
         page.items.push(Item::Rule {
             x1: MARGIN_X,

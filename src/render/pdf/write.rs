@@ -22,12 +22,12 @@ use crate::codes::Code;
 use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
-use printpdf::{
-    Actions, BorderArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect,
-};
+use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, Pt};
 
 use super::fonts::Font;
-use super::layout::{Item, Laid, OutlineEntry, PAGE_HEIGHT, PAGE_WIDTH, PlacedGlyph, Rgb};
+use super::layout::{
+    Item, Kid, Laid, OutlineEntry, PAGE_HEIGHT, PAGE_WIDTH, PlacedGlyph, Rgb, Tag, Tree,
+};
 use crate::diag::{Diagnostic, Error, Result};
 
 /// Document information written into the PDF.
@@ -48,40 +48,6 @@ fn write_error(what: impl std::fmt::Display) -> Error {
         Code::E0504,
         format!("cannot serialise the PDF: {what}"),
     ))
-}
-
-/// What printpdf gets for a page: its link annotations.
-fn skeleton_ops(items: &[Item]) -> Vec<Op> {
-    let mut ops = Vec::new();
-    for item in items {
-        if let Item::Link {
-            x1,
-            y1,
-            x2,
-            y2,
-            url,
-        } = item
-        {
-            let rect = Rect {
-                x: Pt(*x1),
-                y: Pt(*y1),
-                width: Pt(x2 - x1),
-                height: Pt(y2 - y1),
-                mode: None,
-                winding_order: None,
-            };
-            ops.push(Op::LinkAnnotation {
-                link: LinkAnnotation::new(
-                    rect,
-                    Actions::Uri(url.clone()),
-                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                    None,
-                    Some(printpdf::HighlightingMode::Invert),
-                ),
-            });
-        }
-    }
-    ops
 }
 
 /// The font as embedded in one PDF: the subset program and, per original
@@ -200,11 +166,39 @@ fn rgb(out: &mut String, c: Rgb, op: &str) {
     out.push('\n');
 }
 
-/// The page's content stream.
-fn content_stream(items: &[Item], subset: &Subset) -> Vec<u8> {
+/// The page's content stream. Every item is a marked-content sequence:
+/// the glyph runs with an MCID (`mcids`, per item) belong to a structure
+/// element (`BDC` with its role), everything else is an `/Artifact`.
+fn content_stream(items: &[Item], subset: &Subset, mcids: &[Option<u32>], tree: &Tree) -> Vec<u8> {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(4096);
-    for item in items {
+    for (at, item) in items.iter().enumerate() {
+        if matches!(item, Item::Link { .. }) {
+            continue;
+        }
+        match (item, mcids.get(at).copied().flatten()) {
+            (
+                Item::Glyphs {
+                    tag: Tag::Node(n), ..
+                },
+                Some(mcid),
+            ) => {
+                let _ = writeln!(out, "/{} <</MCID {mcid}>> BDC", tree.nodes[*n].role.name());
+            }
+            (
+                Item::Glyphs {
+                    tag: Tag::Header, ..
+                },
+                _,
+            ) => out.push_str("/Artifact <</Type /Pagination /Subtype /Header>> BDC\n"),
+            (
+                Item::Glyphs {
+                    tag: Tag::Footer, ..
+                },
+                _,
+            ) => out.push_str("/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"),
+            _ => out.push_str("/Artifact BMC\n"),
+        }
         match item {
             Item::Glyphs {
                 y,
@@ -212,6 +206,7 @@ fn content_stream(items: &[Item], subset: &Subset) -> Vec<u8> {
                 bold,
                 color: c,
                 glyphs,
+                ..
             } => {
                 // (code, /W width, glyph)
                 let coded: Vec<(u16, f32, &PlacedGlyph)> = glyphs
@@ -219,6 +214,7 @@ fn content_stream(items: &[Item], subset: &Subset) -> Vec<u8> {
                     .filter_map(|g| subset.codes.get(&g.gid).map(|&(code, w)| (code, w, g)))
                     .collect();
                 let Some(&(_, _, first)) = coded.first() else {
+                    out.push_str("EMC\n");
                     continue;
                 };
                 if *bold {
@@ -304,6 +300,7 @@ fn content_stream(items: &[Item], subset: &Subset) -> Vec<u8> {
             }
             Item::Link { .. } => {}
         }
+        out.push_str("EMC\n");
     }
     out.into_bytes()
 }
@@ -497,7 +494,7 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     doc.pages = laid
         .pages
         .iter()
-        .map(|p| PdfPage::new(width, height, skeleton_ops(&p.items)))
+        .map(|_| PdfPage::new(width, height, Vec::new()))
         .collect();
 
     let opts = PdfSaveOptions {
@@ -508,18 +505,35 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    // Tagged PDF, /Lang per element and XMP are PDF 1.4+ (1.7 is ISO 32000-1).
+    lo.version = "1.7".to_string();
     let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    let mcids = marked_content_ids(laid);
     let contents: Vec<Vec<u8>> = laid
         .pages
         .iter()
-        .map(|p| match &subset {
-            Some(s) => content_stream(&p.items, s),
+        .zip(&mcids)
+        .map(|(p, m)| match &subset {
+            Some(s) => content_stream(&p.items, s, m, &laid.tree),
             None => Vec::new(),
         })
         .collect();
     let font_id = subset.map(|s| add_font(&mut lo, font, s, &laid.unicode));
     for (page, stream) in page_ids.iter().zip(contents) {
         set_page_content(&mut lo, *page, stream, font_id)?;
+    }
+    let tree_root = add_structure(&mut lo, laid, &mcids, &page_ids);
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set(
+            "MarkInfo",
+            Object::Dictionary(Dictionary::from_iter(vec![(
+                "Marked",
+                Object::Boolean(true),
+            )])),
+        );
+        if let Some(root) = tree_root {
+            catalog.set("StructTreeRoot", Object::Reference(root));
+        }
     }
     post_process(&mut lo, laid, meta);
     compress_streams(&mut lo);
@@ -550,6 +564,217 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
         end = at;
     }
     Ok(bytes)
+}
+
+/// Per page and item, the MCID of each glyph run that is the content of a
+/// structure element (numbered from 0 on each page); `None` for artifacts.
+fn marked_content_ids(laid: &Laid) -> Vec<Vec<Option<u32>>> {
+    let reachable = reachable_set(&laid.tree);
+    laid.pages
+        .iter()
+        .map(|page| {
+            let mut next = 0u32;
+            page.items
+                .iter()
+                .map(|item| match item {
+                    Item::Glyphs {
+                        tag: Tag::Node(n),
+                        glyphs,
+                        ..
+                    } if !glyphs.is_empty() && reachable.contains(n) => {
+                        next += 1;
+                        Some(next - 1)
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn reachable_set(tree: &Tree) -> BTreeSet<usize> {
+    tree.reachable().into_iter().collect()
+}
+
+/// Writes the structure tree (one `StructElem` per element, kids in
+/// reading order: elements, marked content, link annotations as `/OBJR`),
+/// the link annotations (with `/StructParent` and `/Contents`), each
+/// page's `/StructParents`, `/Annots` and `/Tabs /S`, and the parent tree
+/// that maps both back to their elements. Returns the `StructTreeRoot`.
+fn add_structure(
+    doc: &mut lopdf::Document,
+    laid: &Laid,
+    mcids: &[Vec<Option<u32>>],
+    pages: &[ObjectId],
+) -> Option<ObjectId> {
+    let tree = &laid.tree;
+    let order = tree.reachable();
+    if order.is_empty() {
+        return None;
+    }
+    let root_id = doc.new_object_id();
+    let ids: BTreeMap<usize, ObjectId> = order.iter().map(|&n| (n, doc.new_object_id())).collect();
+    // Link annotations, in page order: their StructParent keys follow the pages'.
+    let mut annots: BTreeMap<(usize, usize), (ObjectId, i64)> = BTreeMap::new();
+    // (key, value) of the parent tree: a page's array of elements by MCID,
+    // or an annotation's element.
+    let mut parent_nums: Vec<(i64, Object)> = Vec::new();
+    let mut next_key = pages.len() as i64;
+    for (p, page) in laid.pages.iter().enumerate() {
+        let Some(&page_id) = pages.get(p) else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        let mut annot_refs = Vec::new();
+        for (i, item) in page.items.iter().enumerate() {
+            match item {
+                Item::Glyphs {
+                    tag: Tag::Node(n), ..
+                } if mcids[p][i].is_some() => {
+                    if let Some(&id) = ids.get(n) {
+                        refs.push(Object::Reference(id));
+                    }
+                }
+                Item::Link {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    url,
+                    node,
+                } => {
+                    let Some(&elem) = ids.get(node) else {
+                        continue;
+                    };
+                    let key = next_key;
+                    next_key += 1;
+                    let contents = tree.nodes[*node].alt.as_deref().unwrap_or(url);
+                    let id = doc.add_object(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"Annot".to_vec())),
+                        ("Subtype", Object::Name(b"Link".to_vec())),
+                        (
+                            "Rect",
+                            Object::Array([x1, y1, x2, y2].map(|v| Object::Real(*v)).to_vec()),
+                        ),
+                        ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+                        ("F", Object::Integer(4)),
+                        ("H", Object::Name(b"I".to_vec())),
+                        ("Contents", text_string(contents)),
+                        (
+                            "A",
+                            Object::Dictionary(Dictionary::from_iter(vec![
+                                ("Type", Object::Name(b"Action".to_vec())),
+                                ("S", Object::Name(b"URI".to_vec())),
+                                (
+                                    "URI",
+                                    Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
+                                ),
+                            ])),
+                        ),
+                        ("StructParent", Object::Integer(key)),
+                        ("P", Object::Reference(page_id)),
+                    ]));
+                    annots.insert((p, i), (id, key));
+                    annot_refs.push(Object::Reference(id));
+                    parent_nums.push((key, Object::Reference(elem)));
+                }
+                _ => {}
+            }
+        }
+        let refs_id = doc.add_object(Object::Array(refs));
+        parent_nums.push((p as i64, Object::Reference(refs_id)));
+        if let Ok(d) = doc.get_dictionary_mut(page_id) {
+            d.set("StructParents", Object::Integer(p as i64));
+            if annot_refs.is_empty() {
+                d.remove(b"Annots");
+            } else {
+                d.set("Annots", Object::Array(annot_refs));
+                // PDF/UA: tab order follows the structure.
+                d.set("Tabs", Object::Name(b"S".to_vec()));
+            }
+        }
+    }
+    // A number tree's keys must be sorted: pages first (0..n), then the
+    // annotations (n..), met interleaved above.
+    parent_nums.sort_by_key(|(k, _)| *k);
+    let nums: Vec<Object> = parent_nums
+        .into_iter()
+        .flat_map(|(k, v)| [Object::Integer(k), v])
+        .collect();
+    let parent_tree = doc.add_object(Dictionary::from_iter(vec![("Nums", Object::Array(nums))]));
+    for &n in &order {
+        let node = &tree.nodes[n];
+        let parent = match node.parent {
+            Some(p) if ids.contains_key(&p) => ids[&p],
+            _ => root_id,
+        };
+        // The element's page: that of its first content.
+        let first_page = node.kids.iter().find_map(|k| match k {
+            Kid::Content { page, .. } | Kid::Annot { page, .. } => Some(*page),
+            Kid::Node(_) => None,
+        });
+        let mut kids = Vec::new();
+        for kid in &node.kids {
+            match *kid {
+                Kid::Node(c) => {
+                    if let Some(&id) = ids.get(&c) {
+                        kids.push(Object::Reference(id));
+                    }
+                }
+                Kid::Content { page, item } => {
+                    let (Some(Some(mcid)), Some(&page_id)) =
+                        (mcids.get(page).and_then(|m| m.get(item)), pages.get(page))
+                    else {
+                        continue;
+                    };
+                    if Some(page) == first_page {
+                        kids.push(Object::Integer(i64::from(*mcid)));
+                    } else {
+                        kids.push(Object::Dictionary(Dictionary::from_iter(vec![
+                            ("Type", Object::Name(b"MCR".to_vec())),
+                            ("Pg", Object::Reference(page_id)),
+                            ("MCID", Object::Integer(i64::from(*mcid))),
+                        ])));
+                    }
+                }
+                Kid::Annot { page, item } => {
+                    let (Some(&(annot, _)), Some(&page_id)) =
+                        (annots.get(&(page, item)), pages.get(page))
+                    else {
+                        continue;
+                    };
+                    kids.push(Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"OBJR".to_vec())),
+                        ("Pg", Object::Reference(page_id)),
+                        ("Obj", Object::Reference(annot)),
+                    ])));
+                }
+            }
+        }
+        let mut d = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"StructElem".to_vec())),
+            ("S", Object::Name(node.role.name().as_bytes().to_vec())),
+            ("P", Object::Reference(parent)),
+        ]);
+        if let Some(&page_id) = first_page.and_then(|p| pages.get(p)) {
+            d.set("Pg", Object::Reference(page_id));
+        }
+        if let Some(lang) = &node.lang {
+            d.set("Lang", text_string(lang));
+        }
+        d.set("K", Object::Array(kids));
+        doc.objects.insert(ids[&n], Object::Dictionary(d));
+    }
+    doc.objects.insert(
+        root_id,
+        Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"StructTreeRoot".to_vec())),
+            ("K", Object::Reference(ids[&order[0]])),
+            ("ParentTree", Object::Reference(parent_tree)),
+            ("ParentTreeNextKey", Object::Integer(next_key)),
+        ])),
+    );
+    Some(root_id)
 }
 
 /// Puts the page's content stream in place and the font in its resources.
@@ -620,7 +845,10 @@ fn compress_streams(doc: &mut lopdf::Document) {
         let Object::Stream(stream) = obj else {
             continue;
         };
-        if stream.dict.has(b"Filter") {
+        if stream.dict.has(b"Filter")
+            || stream.dict.get(b"Type").and_then(Object::as_name).ok()
+                == Some(b"Metadata".as_slice())
+        {
             continue;
         }
         let font_program = stream.dict.has(b"Length1")
@@ -741,18 +969,18 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             info.remove(b"Author");
         }
     }
-    // Links: no visible border.
-    let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
-    for id in ids {
-        if let Ok(Object::Dictionary(d)) = doc.get_object_mut(id)
-            && d.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Link".as_slice())
-        {
-            d.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
-            d.remove(b"C");
-        }
-    }
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let outline = build_outline(doc, &laid.outline, &page_ids);
+    let xmp = {
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"Metadata".to_vec()));
+        d.set("Subtype", Object::Name(b"XML".to_vec()));
+        // Left uncompressed, so that tools that do not parse PDF find it.
+        Some(doc.add_object(Stream::new(
+            d,
+            xmp_packet(laid, meta, date.as_deref()).into_bytes(),
+        )))
+    };
     let Ok(catalog) = doc.catalog_mut() else {
         return;
     };
@@ -764,6 +992,9 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             Object::Boolean(true),
         )])),
     );
+    if let Some(id) = xmp {
+        catalog.set("Metadata", Object::Reference(id));
+    }
     match outline {
         Some(id) => {
             catalog.set("Outlines", Object::Reference(id));
@@ -773,6 +1004,111 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
             catalog.remove(b"Outlines");
         }
     }
+}
+
+/// `s` escaped for XML text.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The XMP metadata packet: the same title, subject, keywords, author,
+/// producer and dates as the document information dictionary, the title
+/// also in each part's language, the languages, and the PDF/UA-1
+/// identification.
+fn xmp_packet(laid: &Laid, meta: &Metadata<'_>, pdf_date: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    let mut x = String::from(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+         <rdf:Description rdf:about=\"\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
+         xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+         xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+         <dc:format>application/pdf</dc:format>\n",
+    );
+    let _ = write!(
+        x,
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li>",
+        xml_escape(meta.title)
+    );
+    for (lang, title) in &laid.titles {
+        let _ = write!(
+            x,
+            "<rdf:li xml:lang=\"{}\">{}</rdf:li>",
+            xml_escape(lang),
+            xml_escape(title)
+        );
+    }
+    x.push_str("</rdf:Alt></dc:title>\n");
+    let _ = writeln!(
+        x,
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>",
+        xml_escape(meta.subject)
+    );
+    if let Some(a) = meta.author {
+        let _ = writeln!(
+            x,
+            "<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>",
+            xml_escape(a)
+        );
+    }
+    x.push_str("<dc:language><rdf:Bag>");
+    let mut langs: Vec<&str> = vec![meta.lang];
+    for (lang, _) in &laid.titles {
+        if !langs.contains(&lang.as_str()) {
+            langs.push(lang);
+        }
+    }
+    for l in langs {
+        let _ = write!(x, "<rdf:li>{}</rdf:li>", xml_escape(l));
+    }
+    x.push_str("</rdf:Bag></dc:language>\n");
+    let _ = writeln!(
+        x,
+        "<pdf:Keywords>{}</pdf:Keywords>",
+        xml_escape(&meta.keywords.join(", "))
+    );
+    let _ = writeln!(
+        x,
+        "<pdf:Producer>talkdoc {}</pdf:Producer>\n<xmp:CreatorTool>talkdoc</xmp:CreatorTool>",
+        env!("CARGO_PKG_VERSION")
+    );
+    // D:YYYYMMDDHHmmSSZ → YYYY-MM-DDTHH:mm:SSZ
+    if let Some(d) = pdf_date.and_then(|d| d.strip_prefix("D:"))
+        && d.len() >= 14
+        && d.is_ascii()
+    {
+        let iso = format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &d[0..4],
+            &d[4..6],
+            &d[6..8],
+            &d[8..10],
+            &d[10..12],
+            &d[12..14]
+        );
+        let _ = writeln!(
+            x,
+            "<xmp:CreateDate>{iso}</xmp:CreateDate>\n<xmp:ModifyDate>{iso}</xmp:ModifyDate>"
+        );
+    }
+    x.push_str(
+        "<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n\
+         <?xpacket end=\"r\"?>",
+    );
+    x
 }
 
 /// `D:YYYYMMDDHHmmSSZ` from a Unix timestamp.
@@ -839,7 +1175,13 @@ fn build_outline(
         if let Some(page) = page {
             d.set(
                 "Dest",
-                Object::Array(vec![Object::Reference(page), Object::Name(b"Fit".to_vec())]),
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real((e.top + 4.0).min(PAGE_HEIGHT)),
+                    Object::Null,
+                ]),
             );
         }
         if pos > 0 {
