@@ -12,6 +12,12 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    /// A hasher started from another offset: a second, independent hash
+    /// of the same bytes (the two halves of a PDF file ID).
+    pub fn with_seed(seed: u64) -> Fnv {
+        Fnv(seed)
+    }
+
     pub fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);

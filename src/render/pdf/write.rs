@@ -19,6 +19,7 @@
 //! byte-identical.
 
 use crate::codes::Code;
+use crate::hash::Fnv;
 use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
@@ -91,7 +92,7 @@ impl Subset {
             .collect();
         let mut h = Fnv::default();
         h.write(&program);
-        let mut n = h.0;
+        let mut n = h.finish();
         let tag = (0..6)
             .map(|_| {
                 let c = char::from(b'A' + (n % 26) as u8);
@@ -547,9 +548,9 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     lo.save_to(&mut bytes).map_err(write_error)?;
     let mut h1 = Fnv::default();
     h1.write(&bytes);
-    let mut h2 = Fnv(0x8422_2325_cbf2_9ce4);
+    let mut h2 = Fnv::with_seed(0x8422_2325_cbf2_9ce4);
     h2.write(&bytes);
-    let id = format!("<{:016x}{:016x}>", h1.0, h2.0);
+    let id = format!("<{:016x}{:016x}>", h1.finish(), h2.finish());
     // The trailer comes last: the last two placeholders are the ID.
     let needle = [b"<".as_slice(), &[b'0'; 32], b">"].concat();
     let mut end = bytes.len();
@@ -900,24 +901,6 @@ fn deflate(data: &[u8], fast: bool) -> Option<Vec<u8>> {
             }
         }
     })
-}
-
-/// FNV-1a 64: a tiny stable hash; this is an identifier, not security.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 /// A PDF text string: UTF-16BE with BOM when not plain ASCII.
