@@ -85,13 +85,19 @@ impl Session {
         }
         let assembled = crate::build::assemble_all(&project, &self.selection, &self.renderers)?;
         let last = &self.last;
+        // A document changed when the same document in the same locale was
+        // not built before, or was built differently (or under another
+        // talk title). Compared by name, never by content alone: a document
+        // edited into a copy of another one still has to be written.
         let changed = |i: usize| {
+            let new = &assembled.docs[i];
             fresh_renderers
-                || !last
-                    .docs
-                    .iter()
-                    .zip(&last.titles)
-                    .any(|(d, t)| *d == assembled.docs[i] && *t == assembled.titles[i])
+                || !last.docs.iter().zip(&last.titles).any(|(d, t)| {
+                    d.name == new.name
+                        && d.locale == new.locale
+                        && d == new
+                        && *t == assembled.titles[i]
+                })
         };
         let files = crate::build::render(&project, &assembled, &self.renderers, &changed)?;
         let published = crate::build::publish(&project, &self.out, files)?;
