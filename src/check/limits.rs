@@ -10,9 +10,9 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::assemble::assemble;
 use crate::content::LimitSpec;
 use crate::diag::{Diagnostic, Location};
+use crate::document::Document;
 use crate::project::Project;
 use crate::render::text;
 
@@ -201,7 +201,7 @@ pub struct UnlimitedCounts {
 
 /// For every document that has a limit in some locale, its counts in each
 /// locale without one.
-pub fn unlimited_counts(project: &Project) -> Vec<UnlimitedCounts> {
+pub fn unlimited_counts(project: &Project, docs: &[Document]) -> Vec<UnlimitedCounts> {
     let limits = &project.content.config.limits;
     let mut documents: Vec<&String> = limits.iter().map(|l| l.document.get_ref()).collect();
     documents.sort();
@@ -215,10 +215,10 @@ pub fn unlimited_counts(project: &Project) -> Vec<UnlimitedCounts> {
             if limited {
                 continue;
             }
-            let Ok(doc) = assemble(project, document, &locale) else {
+            let Some(doc) = find(docs, document, &locale) else {
                 continue;
             };
-            let (body, _) = body_with_segments(&doc);
+            let (body, _) = body_with_segments(doc);
             out.push(UnlimitedCounts {
                 document: document.clone(),
                 locale,
@@ -232,7 +232,14 @@ pub fn unlimited_counts(project: &Project) -> Vec<UnlimitedCounts> {
 /// The largest `max` a limit may have.
 const MAX_LIMIT: usize = 1_000_000_000;
 
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
+/// The assembled document `name` in `locale`, if it assembled.
+fn find<'a>(docs: &'a [Document], name: &str, locale: &str) -> Option<&'a Document> {
+    docs.iter().find(|d| d.name == name && d.locale == locale)
+}
+
+/// Every limit of `content/project.toml`, counted on `docs` (every document
+/// assembled once by `check`).
+pub fn check(project: &Project, docs: &[Document], out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
     let mut reports = Vec::new();
     let file = &project.content.project_file;
     for spec in &project.content.config.limits {
@@ -286,11 +293,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
             ));
             continue;
         }
-        // Assembly errors are reported by the coverage check.
-        let Ok(doc) = assemble(project, document.get_ref(), locale.get_ref()) else {
+        // Documents that failed to assemble were reported by the pre-flight.
+        let Some(doc) = find(docs, document.get_ref(), locale.get_ref()) else {
             continue;
         };
-        let (body, segments) = body_with_segments(&doc);
+        let (body, segments) = body_with_segments(doc);
         let counts = Counts::of(&body);
         let n = counts.get(rule);
         let other_over: Vec<Rule> = [Rule::Chars, Rule::Utf16, Rule::Crlf, Rule::Graphemes]

@@ -26,7 +26,7 @@ pub fn code_name(code: &str) -> &'static str {
 /// (content files naming messages that do not exist, include cycles,
 /// unformattable messages, unsafe links), the `[pdf]` settings, the font
 /// and every character against it — the same functions `build` calls.
-fn preflight(project: &Project, out: &mut Vec<Diagnostic>) {
+fn preflight(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<crate::document::Document> {
     let mut docs = Vec::new();
     for locale in project.content.locales() {
         for name in project.content.documents.keys() {
@@ -44,6 +44,7 @@ fn preflight(project: &Project, out: &mut Vec<Diagnostic>) {
         Ok(font) => out.extend(crate::preflight::glyphs(project, &font, &docs)),
         Err(e) => out.extend(e.diagnostics),
     }
+    docs
 }
 
 /// Per-locale numbers for the summary table.
@@ -142,15 +143,15 @@ pub fn run(project: &Project) -> Report {
         .findings
         .extend(project.load_problems.iter().cloned());
     report.locales = coverage::check(project, &mut report.findings);
-    preflight(project, &mut report.findings);
+    let docs = preflight(project, &mut report.findings);
     freshness::check(
         project,
         &mut report.findings,
         &mut report.locales,
         &mut Vec::new(),
     );
-    report.limits = limits::check(project, &mut report.findings);
-    report.unlimited = limits::unlimited_counts(project);
+    report.limits = limits::check(project, &docs, &mut report.findings);
+    report.unlimited = limits::unlimited_counts(project, &docs);
     report.findings.sort_by(finding_order);
     report
         .findings
