@@ -664,33 +664,7 @@ fn ligatures_are_drawn_and_extract_as_letters() {
 /// The text of a PDF read back with `pdftotext -raw` (drawing order) over
 /// the body area, compared with the plain-text export.
 fn pdf_body_raw(pdf: &Path) -> String {
-    let size = common::pdfinfo(pdf)
-        .get("Page size")
-        .cloned()
-        .expect("page size");
-    let dims: Vec<f64> = size
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    let (w, h) = (dims[0], dims[1]);
-    let (top, bottom) = ((h * 0.07).round(), (h * 0.06).round());
-    let args: Vec<String> = vec![
-        "-raw".into(),
-        "-enc".into(),
-        "UTF-8".into(),
-        "-x".into(),
-        "0".into(),
-        "-y".into(),
-        top.to_string(),
-        "-W".into(),
-        w.ceil().to_string(),
-        "-H".into(),
-        (h - top - bottom).round().to_string(),
-    ];
-    let mut argv: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
-    argv.push(pdf.as_os_str());
-    argv.push("-".as_ref());
-    common::run_tool("pdftotext", &argv)
+    common::pdf_body_text(pdf, &["-raw"])
 }
 
 /// A text as compared: list markers dropped, a link's `(url)` as `url`

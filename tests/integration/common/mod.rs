@@ -376,11 +376,12 @@ pub fn pdftotext(pdf: &Path) -> String {
     )
 }
 
-/// The text of each page of a PDF without the running header and footer:
-/// pdftotext reads only the body area, leaving out the top 7% and the
-/// bottom 6% of the page (talkdoc's header sits 46 pt below the top edge,
-/// the footer 31 pt above the bottom, the body 68 pt and 62 pt in).
-pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+/// The text of a PDF's body area, all pages, read by `pdftotext` with
+/// `extra` options (e.g. `-raw`): the top 7% and the bottom 6% of each page
+/// are left out (talkdoc's header sits 46 pt below the top edge, the footer
+/// 31 pt above the bottom, the body 68 pt and 62 pt in). Pages end with a
+/// form feed.
+pub fn pdf_body_text(pdf: &Path, extra: &[&str]) -> String {
     let size = pdfinfo(pdf)
         .get("Page size")
         .cloned()
@@ -394,7 +395,8 @@ pub fn pdf_pages(pdf: &Path) -> Vec<String> {
     };
     let top = (h * 0.07).round();
     let bottom = (h * 0.06).round();
-    let args: Vec<String> = vec![
+    let mut args: Vec<String> = extra.iter().map(|a| a.to_string()).collect();
+    args.extend([
         "-enc".into(),
         "UTF-8".into(),
         "-x".into(),
@@ -405,11 +407,17 @@ pub fn pdf_pages(pdf: &Path) -> Vec<String> {
         w.ceil().to_string(),
         "-H".into(),
         (h - top - bottom).round().to_string(),
-    ];
+    ]);
     let mut argv: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
     argv.push(pdf.as_os_str());
     argv.push("-".as_ref());
-    let all = run_tool("pdftotext", &argv);
+    run_tool("pdftotext", &argv)
+}
+
+/// The text of each page of a PDF without the running header and footer
+/// (see [`pdf_body_text`]).
+pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let all = pdf_body_text(pdf, &[]);
     let mut pages: Vec<String> = all.split('\u{c}').map(str::to_string).collect();
     // pdftotext ends the last page with a form feed too.
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
