@@ -479,9 +479,10 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
         ));
     }
     for path in &published.removed {
+        // A name read from the manifest, which anyone could have edited.
         say(&format!(
             "removed {} (no document produces it any more)",
-            display_path(root, path).display()
+            diag::visible(&display_path(root, path).to_string_lossy())
         ));
     }
     Ok(())
