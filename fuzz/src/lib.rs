@@ -289,7 +289,8 @@ pub fn render_document(doc: &Document) {
     match font.check_coverage(doc) {
         Ok(()) => {
             let layout = Layout { font, breaker };
-            let laid = layout.document(doc, 0);
+            let setup = talkdoc::render::pdf::page::PageSetup::default();
+            let laid = layout.document(doc, 0, &setup);
             let laid = layout.finish(vec![(laid, "Talk".to_string())]);
             if std::env::var_os("TALKDOC_FUZZ_WRITE_PDF").is_some() {
                 let meta = talkdoc::render::pdf::write::Metadata {

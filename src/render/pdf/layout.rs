@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::fonts::{Font, ShapedGlyph};
 use super::linebreak::{Line, LineBreaker, Measure, Options};
+use super::page::PageSetup;
 use crate::document::{Block, Document, Inline, ListItem, Text};
 
 /// An RGB colour, components 0–1.
@@ -200,9 +201,20 @@ pub enum Item {
     },
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// Paper width and height, in points.
+    pub size: (f32, f32),
+}
+
+impl Page {
+    fn new(setup: &PageSetup) -> Self {
+        Page {
+            items: Vec::new(),
+            size: (setup.width, setup.height),
+        }
+    }
 }
 
 /// A bookmark: title, 0-based page index, the top of its heading (PDF y),
@@ -218,6 +230,8 @@ pub struct OutlineEntry {
 /// A document (or a bilingual set of them) laid out on pages.
 #[derive(Debug, Clone, Default)]
 pub struct Laid {
+    /// The geometry its pages were laid out with.
+    pub setup: PageSetup,
     pub pages: Vec<Page>,
     pub outline: Vec<OutlineEntry>,
     /// The text each glyph stands for (several letters for a ligature), for
@@ -354,14 +368,6 @@ fn record_unicode(
     }
 }
 
-/// A4 portrait.
-pub const PAGE_WIDTH: f32 = 595.28;
-pub const PAGE_HEIGHT: f32 = 841.89;
-const MARGIN_X: f32 = 62.0; // ~22 mm
-const MARGIN_TOP: f32 = 68.0; // ~24 mm, room for the running header
-const MARGIN_BOTTOM: f32 = 62.0;
-const TEXT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN_X;
-
 /// Typographic settings that differ between Japanese and Latin text.
 #[derive(Debug, Clone, Copy)]
 struct Style {
@@ -377,12 +383,12 @@ struct Style {
 }
 
 impl Style {
-    fn for_locale(locale: &str) -> Style {
+    fn for_locale(locale: &str, setup: &PageSetup) -> Style {
         let language = locale.split(['-', '_']).next().unwrap_or(locale);
-        if matches!(language, "ja" | "zh" | "ko") {
+        let mut style = if matches!(language, "ja" | "zh" | "ko") {
             // JLREQ: justified, one-em indent, ~1.7 line height.
             Style {
-                body_size: 10.0,
+                body_size: setup.font_size,
                 leading: 1.7,
                 justify: true,
                 hyphenate: false,
@@ -392,14 +398,18 @@ impl Style {
         } else {
             // Ragged right with hyphenation reads best at this measure.
             Style {
-                body_size: 10.0,
+                body_size: setup.font_size,
                 leading: 1.5,
                 justify: false,
                 hyphenate: true,
                 indent: 0.0,
                 paragraph_gap: 0.7,
             }
+        };
+        if let Some(leading) = setup.line_height {
+            style.leading = leading;
         }
+        style
     }
 }
 
@@ -560,6 +570,7 @@ pub struct Layout<'a> {
 /// The flow of content down the pages of one document.
 struct Flow<'a> {
     layout: &'a Layout<'a>,
+    setup: PageSetup,
     style: Style,
     pages: Vec<Page>,
     /// Top of the next line box (PDF y).
@@ -570,9 +581,6 @@ struct Flow<'a> {
     /// Japanese quoted in this document is tagged `/Lang ja`.
     ja_spans: bool,
 }
-
-const BOTTOM: f32 = MARGIN_BOTTOM;
-const TOP: f32 = PAGE_HEIGHT - MARGIN_TOP;
 
 /// A broken line waiting to be placed: its x origin, the line, and its size.
 struct PendingLine<'t> {
@@ -587,12 +595,13 @@ struct PendingLine<'t> {
 }
 
 impl<'a> Flow<'a> {
-    fn new(layout: &'a Layout<'a>, locale: &str) -> Self {
+    fn new(layout: &'a Layout<'a>, locale: &str, setup: &PageSetup) -> Self {
         Flow {
             layout,
-            style: Style::for_locale(locale),
-            pages: vec![Page::default()],
-            y: TOP,
+            setup: *setup,
+            style: Style::for_locale(locale, setup),
+            pages: vec![Page::new(setup)],
+            y: setup.text_top(),
             outline: Vec::new(),
             unicode: BTreeMap::new(),
             ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
@@ -627,12 +636,17 @@ impl<'a> Flow<'a> {
     }
 
     fn new_page(&mut self) {
-        self.pages.push(Page::default());
-        self.y = TOP;
+        self.pages.push(Page::new(&self.setup));
+        self.y = self.setup.text_top();
+    }
+
+    /// Whether nothing has been placed on the current page yet.
+    fn at_page_top(&self) -> bool {
+        self.y >= self.setup.text_top() - 0.01
     }
 
     fn room(&self) -> f32 {
-        self.y - BOTTOM
+        self.y - self.setup.bottom
     }
 
     fn break_lines(
@@ -673,18 +687,18 @@ impl<'a> Flow<'a> {
                 // Splitting: at least two lines here and two on the next page.
                 if left >= 4 && take >= 2 {
                     take = take.min(left - 2);
-                } else if self.y < TOP - 0.01 {
+                } else if !self.at_page_top() {
                     take = 0;
                 }
             } else if i == 0
                 && keep > 0.0
                 && self.room() < lead * take as f32 + keep
-                && self.y < TOP - 0.01
+                && !self.at_page_top()
             {
                 take = 0;
             }
             if take == 0 {
-                if self.y < TOP - 0.01 {
+                if !self.at_page_top() {
                     self.new_page();
                     continue;
                 }
@@ -824,7 +838,7 @@ impl<'a> Flow<'a> {
 
     fn gap(&mut self, points: f32) {
         // Space at the top of a page is dropped.
-        if self.y < TOP - 0.01 {
+        if !self.at_page_top() {
             self.y -= points;
         }
     }
@@ -844,11 +858,18 @@ impl<'a> Flow<'a> {
         let mut flat = Flat::new(node, self.ja_spans);
         flat.inlines(&mut self.tree, &text.inlines, true, BLACK, None);
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
-        let lines = self.break_lines(&flat, &shaped, TEXT_WIDTH, TEXT_WIDTH, size, false);
+        let lines = self.break_lines(
+            &flat,
+            &shaped,
+            self.setup.text_width(),
+            self.setup.text_width(),
+            size,
+            false,
+        );
         let pending = lines
             .into_iter()
             .map(|line| PendingLine {
-                x: MARGIN_X,
+                x: self.setup.left,
                 line,
                 flat: &flat,
                 shaped: &shaped,
@@ -864,9 +885,10 @@ impl<'a> Flow<'a> {
     fn rule(&mut self, before: f32, width: f32, color: Rgb, after: f32) {
         self.y -= before;
         let y = self.y;
+        let (x1, x2) = (self.setup.left, self.setup.width - self.setup.right);
         self.page().items.push(Item::Rule {
-            x1: MARGIN_X,
-            x2: PAGE_WIDTH - MARGIN_X,
+            x1,
+            x2,
             y,
             width,
             color,
@@ -906,8 +928,8 @@ impl<'a> Flow<'a> {
         let lines = self.break_lines(
             &flat,
             &shaped,
-            TEXT_WIDTH - indent,
-            TEXT_WIDTH,
+            self.setup.text_width() - indent,
+            self.setup.text_width(),
             size,
             s.justify,
         );
@@ -915,7 +937,7 @@ impl<'a> Flow<'a> {
             .into_iter()
             .enumerate()
             .map(|(i, line)| PendingLine {
-                x: MARGIN_X + if i == 0 { indent } else { 0.0 },
+                x: self.setup.left + if i == 0 { indent } else { 0.0 },
                 line,
                 flat: &flat,
                 shaped: &shaped,
@@ -934,7 +956,7 @@ impl<'a> Flow<'a> {
         const BULLETS: [&[char]; 3] = [&['•', '・'], &['◦', '○', '・'], &['▪', '■', '・']];
         let s = self.style;
         let size = s.body_size;
-        let indent = MARGIN_X + depth as f32 * 1.5 * size;
+        let indent = self.setup.left + depth as f32 * 1.5 * size;
         for (n, item) in items.iter().enumerate() {
             let (label, text_x) = if numbered {
                 (format!("{}.", n + 1), indent + 1.8 * size)
@@ -957,7 +979,7 @@ impl<'a> Flow<'a> {
             if let Some(mark) = &item.mark {
                 flat.push(&format!(" ({mark})"), false, ACCENT, None);
             }
-            let width = PAGE_WIDTH - MARGIN_X - text_x;
+            let width = self.setup.width - self.setup.right - text_x;
             let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
             let lines = self.break_lines(&flat, &shaped, width, width, size, s.justify);
             let pending = lines
@@ -983,8 +1005,8 @@ impl<'a> Flow<'a> {
 impl<'a> Layout<'a> {
     /// Lays out one document. `outline_level` is the bookmark level of its
     /// title (0 alone, 1 inside a bilingual handout).
-    pub fn document(&self, doc: &Document, outline_level: usize) -> Laid {
-        let mut flow = Flow::new(self, &doc.locale);
+    pub fn document(&self, doc: &Document, outline_level: usize, setup: &PageSetup) -> Laid {
+        let mut flow = Flow::new(self, &doc.locale, setup);
         let heading_level = if doc.title.is_some() {
             outline_level + 1
         } else {
@@ -995,7 +1017,7 @@ impl<'a> Layout<'a> {
             flow.outline.push(OutlineEntry {
                 title: crate::document::plain_text(&title.inlines),
                 page: 0,
-                top: TOP,
+                top: setup.text_top(),
                 level: outline_level,
             });
             let (page, top) = flow.title(title);
@@ -1013,6 +1035,7 @@ impl<'a> Layout<'a> {
             }
         }
         Laid {
+            setup: flow.setup,
             pages: flow.pages,
             outline: flow.outline,
             unicode: flow.unicode,
@@ -1034,6 +1057,7 @@ impl<'a> Layout<'a> {
             out.tree.add(Role::Document, None);
         }
         for (laid, header) in parts {
+            let setup = laid.setup;
             let offset = out.pages.len();
             let base = out.tree.nodes.len();
             if let Some(lang) = laid.tree.nodes.first().and_then(|n| n.lang.clone()) {
@@ -1072,14 +1096,14 @@ impl<'a> Layout<'a> {
                     }
                 }
                 if i > 0 {
-                    self.running_header(&mut page, &header, &mut out.unicode);
+                    self.running_header(&mut page, &setup, &header, &mut out.unicode);
                 }
                 let footer = format!("{} / {}", offset + i + 1, total);
                 let (_, width) = self.simple_run(&footer, 0.0, 8.0, &mut out.unicode);
                 let (glyphs, _) =
-                    self.simple_run(&footer, (PAGE_WIDTH - width) / 2.0, 8.0, &mut out.unicode);
+                    self.simple_run(&footer, (setup.width - width) / 2.0, 8.0, &mut out.unicode);
                 page.items.push(Item::Glyphs {
-                    y: MARGIN_BOTTOM / 2.0,
+                    y: setup.bottom / 2.0,
                     size: 8.0,
                     bold: false,
                     color: GRAY,
@@ -1118,13 +1142,19 @@ impl<'a> Layout<'a> {
         (glyphs, pen - x)
     }
 
-    fn running_header(&self, page: &mut Page, title: &str, unicode: &mut BTreeMap<u16, String>) {
+    fn running_header(
+        &self,
+        page: &mut Page,
+        setup: &PageSetup,
+        title: &str,
+        unicode: &mut BTreeMap<u16, String>,
+    ) {
         let size = 8.0;
         // Through the line breaker, for the same 和欧間 spacing as the body;
         // only the first line is shown, ending in … when the title is longer.
         let opts = Options {
-            first_line_width: TEXT_WIDTH,
-            line_width: TEXT_WIDTH,
+            first_line_width: setup.text_width(),
+            line_width: setup.text_width(),
             font_size: size,
             justify: false,
             hyphenate: false,
@@ -1152,7 +1182,7 @@ impl<'a> Layout<'a> {
             let Some(pc) = first.chars.get(i).filter(|c| c.byte == g.cluster) else {
                 continue;
             };
-            let x = MARGIN_X + pc.x + pen * size;
+            let x = setup.left + pc.x + pen * size;
             pen += g.advance;
             glyphs.push((
                 PlacedGlyph {
@@ -1165,17 +1195,17 @@ impl<'a> Layout<'a> {
         }
         if lines.len() > 1 {
             let ellipsis = self.font.pick(&['…', '.']);
-            let room = MARGIN_X + TEXT_WIDTH - self.font.advance(ellipsis) * size;
+            let room = setup.left + setup.text_width() - self.font.advance(ellipsis) * size;
             while glyphs.last().is_some_and(|&(_, end)| end > room) {
                 glyphs.pop();
             }
-            let x = glyphs.last().map_or(MARGIN_X, |&(_, end)| end);
+            let x = glyphs.last().map_or(setup.left, |&(_, end)| end);
             if let Some((gid, _)) = self.font.glyph(ellipsis) {
                 unicode.entry(gid).or_insert_with(|| ellipsis.to_string());
                 glyphs.push((PlacedGlyph { gid, x, dy: 0.0 }, x));
             }
         }
-        let y = PAGE_HEIGHT - MARGIN_TOP + 22.0;
+        let y = setup.text_top() + 22.0;
         page.items.push(Item::Glyphs {
             y,
             size,
@@ -1189,8 +1219,8 @@ impl<'a> Layout<'a> {
             tag: Tag::Header,
         });
         page.items.push(Item::Rule {
-            x1: MARGIN_X,
-            x2: PAGE_WIDTH - MARGIN_X,
+            x1: setup.left,
+            x2: setup.width - setup.right,
             y: y - 5.0,
             width: 0.4,
             color: RULE,

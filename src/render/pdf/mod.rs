@@ -10,6 +10,7 @@
 pub mod fonts;
 pub mod layout;
 pub mod linebreak;
+pub mod page;
 pub mod write;
 
 use fonts::Font;
@@ -55,7 +56,8 @@ impl Pdf {
         for (doc, title) in parts {
             self.font.check_coverage(doc)?;
             // Each document's title is a top-level bookmark, its headings beneath.
-            laid_parts.push((layout.document(doc, 0), title.to_string()));
+            let setup = page::PageSetup::default();
+            laid_parts.push((layout.document(doc, 0, &setup), title.to_string()));
         }
         let laid = layout.finish(laid_parts);
         write::write_pdf(&self.font, &laid, meta)

@@ -26,9 +26,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, Pt};
 
 use super::fonts::Font;
-use super::layout::{
-    Item, Kid, Laid, OutlineEntry, PAGE_HEIGHT, PAGE_WIDTH, PlacedGlyph, Rgb, Tag, Tree,
-};
+use super::layout::{Item, Kid, Laid, OutlineEntry, PlacedGlyph, Rgb, Tag, Tree};
 use crate::diag::{Diagnostic, Error, Result};
 
 /// Document information written into the PDF.
@@ -490,12 +488,17 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
     info.author = meta.author.unwrap_or_default().to_string();
     info.creator = "talkdoc".to_string();
     info.producer = format!("talkdoc {}", env!("CARGO_PKG_VERSION"));
-    let width = printpdf::Mm::from(Pt(PAGE_WIDTH));
-    let height = printpdf::Mm::from(Pt(PAGE_HEIGHT));
     doc.pages = laid
         .pages
         .iter()
-        .map(|_| PdfPage::new(width, height, Vec::new()))
+        .map(|p| {
+            let (width, height) = p.size;
+            PdfPage::new(
+                printpdf::Mm::from(Pt(width)),
+                printpdf::Mm::from(Pt(height)),
+                Vec::new(),
+            )
+        })
         .collect();
 
     let opts = PdfSaveOptions {
@@ -953,7 +956,8 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
         }
     }
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
-    let outline = build_outline(doc, &laid.outline, &page_ids);
+    let heights: Vec<f32> = laid.pages.iter().map(|p| p.size.1).collect();
+    let outline = build_outline(doc, &laid.outline, &page_ids, &heights);
     let xmp = {
         let mut d = Dictionary::new();
         d.set("Type", Object::Name(b"Metadata".to_vec()));
@@ -1121,6 +1125,7 @@ fn build_outline(
     doc: &mut lopdf::Document,
     entries: &[OutlineEntry],
     pages: &[ObjectId],
+    heights: &[f32],
 ) -> Option<ObjectId> {
     if entries.is_empty() {
         return None;
@@ -1162,7 +1167,7 @@ fn build_outline(
                     Object::Reference(page),
                     Object::Name(b"XYZ".to_vec()),
                     Object::Null,
-                    Object::Real((e.top + 4.0).min(PAGE_HEIGHT)),
+                    Object::Real((e.top + 4.0).min(heights.get(e.page).copied().unwrap_or(e.top))),
                     Object::Null,
                 ]),
             );
