@@ -291,7 +291,7 @@ pub fn render_document(doc: &Document) {
             let layout = Layout { font, breaker };
             let setup = talkdoc::render::pdf::page::PageSetup::default();
             let laid = layout.document(doc, 0, &setup);
-            let laid = layout.finish(vec![(laid, "Talk".to_string())]);
+            let laid = layout.finish(&[(&laid, "Talk")]);
             if std::env::var_os("TALKDOC_FUZZ_WRITE_PDF").is_some() {
                 let meta = talkdoc::render::pdf::write::Metadata {
                     title: "Talk",
@@ -300,7 +300,9 @@ pub fn render_document(doc: &Document) {
                     author: None,
                     lang: &doc.locale,
                 };
-                if let Err(e) = talkdoc::render::pdf::write::write_pdf(font, &laid, &meta) {
+                if let Err(e) =
+                    talkdoc::render::pdf::write::write_pdf(font, &laid, &meta, &Default::default())
+                {
                     show_error(&e);
                 }
             }

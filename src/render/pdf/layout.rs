@@ -1049,21 +1049,22 @@ impl<'a> Layout<'a> {
     /// footer `n / N` counted over the whole file (both artifacts). One
     /// part keeps its structure tree; several become `Part` elements, each
     /// with its language, under one `Document`.
-    pub fn finish(&self, parts: Vec<(Laid, String)>) -> Laid {
+    pub fn finish(&self, parts: &[(&Laid, &str)]) -> Laid {
         let total: usize = parts.iter().map(|(l, _)| l.pages.len()).sum();
         let several = parts.len() > 1;
         let mut out = Laid::default();
         if several {
             out.tree.add(Role::Document, None);
         }
-        for (laid, header) in parts {
+        for &(laid, header) in parts {
             let setup = laid.setup;
             let offset = out.pages.len();
             let base = out.tree.nodes.len();
             if let Some(lang) = laid.tree.nodes.first().and_then(|n| n.lang.clone()) {
-                out.titles.push((lang, header.clone()));
+                out.titles.push((lang, header.to_string()));
             }
-            for mut node in laid.tree.nodes {
+            for node in &laid.tree.nodes {
+                let mut node = node.clone();
                 node.parent = node.parent.map(|p| p + base);
                 for kid in &mut node.kids {
                     match kid {
@@ -1078,14 +1079,16 @@ impl<'a> Layout<'a> {
                 out.tree.nodes[base].parent = Some(0);
                 out.tree.nodes[0].kids.push(Kid::Node(base));
             }
-            out.outline.extend(laid.outline.into_iter().map(|mut e| {
-                e.page += offset;
-                e
-            }));
-            for (gid, text) in laid.unicode {
-                out.unicode.entry(gid).or_insert(text);
+            out.outline
+                .extend(laid.outline.iter().map(|e| OutlineEntry {
+                    page: e.page + offset,
+                    ..e.clone()
+                }));
+            for (gid, text) in &laid.unicode {
+                out.unicode.entry(*gid).or_insert_with(|| text.clone());
             }
-            for (i, mut page) in laid.pages.into_iter().enumerate() {
+            for (i, page) in laid.pages.iter().enumerate() {
+                let mut page = page.clone();
                 for item in &mut page.items {
                     match item {
                         Item::Glyphs {
@@ -1096,7 +1099,7 @@ impl<'a> Layout<'a> {
                     }
                 }
                 if i > 0 {
-                    self.running_header(&mut page, &setup, &header, &mut out.unicode);
+                    self.running_header(&mut page, &setup, header, &mut out.unicode);
                 }
                 let footer = format!("{} / {}", offset + i + 1, total);
                 let (_, width) = self.simple_run(&footer, 0.0, 8.0, &mut out.unicode);

@@ -13,9 +13,12 @@ pub mod linebreak;
 pub mod page;
 pub mod write;
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use fonts::Font;
-use layout::Layout;
+use layout::{Laid, Layout};
 use linebreak::LineBreaker;
+use page::PageSetup;
 
 use super::{Output, RenderContext, Renderer};
 use crate::diag::Result;
@@ -27,14 +30,57 @@ pub struct Pdf {
     /// against it before anything is rendered.
     pub font: std::sync::Arc<Font>,
     breaker: LineBreaker,
+    /// Documents already laid out: the bilingual handout is made of the
+    /// per-locale handouts' pages, and `talkdoc watch` re-renders PDFs
+    /// whose other documents did not change.
+    laid: Mutex<Vec<LaidEntry>>,
+    subsets: write::SubsetCache,
 }
+
+/// A document, the geometry it was laid out with, and its pages (made once,
+/// by whichever render thread asks first; the others wait for it).
+struct LaidEntry {
+    doc: Document,
+    setup: PageSetup,
+    laid: Arc<OnceLock<Arc<Laid>>>,
+}
+
+/// Laid-out documents kept: a run's (about a dozen) and the previous run's.
+const LAID_KEPT: usize = 32;
 
 impl Pdf {
     pub fn new(font: std::sync::Arc<Font>) -> Self {
         Pdf {
             font,
             breaker: LineBreaker::new(),
+            laid: Mutex::new(Vec::new()),
+            subsets: write::SubsetCache::default(),
         }
+    }
+
+    /// `doc` laid out on `setup`'s pages, from the cache when the same
+    /// document was laid out before with the same geometry.
+    fn laid(&self, doc: &Document, setup: &PageSetup) -> Arc<Laid> {
+        let cell = {
+            let mut entries = self.laid.lock().unwrap_or_else(|e| e.into_inner());
+            match entries.iter().find(|e| e.setup == *setup && e.doc == *doc) {
+                Some(e) => e.laid.clone(),
+                None => {
+                    if entries.len() >= LAID_KEPT {
+                        entries.remove(0);
+                    }
+                    let cell = Arc::new(OnceLock::new());
+                    entries.push(LaidEntry {
+                        doc: doc.clone(),
+                        setup: *setup,
+                        laid: cell.clone(),
+                    });
+                    cell
+                }
+            }
+        };
+        cell.get_or_init(|| Arc::new(self.layout().document(doc, 0, setup)))
+            .clone()
     }
 
     fn layout(&self) -> Layout<'_> {
@@ -51,16 +97,16 @@ impl Pdf {
         parts: &[(&Document, &str)],
         meta: &write::Metadata<'_>,
     ) -> Result<Vec<u8>> {
-        let layout = self.layout();
         let mut laid_parts = Vec::new();
         for (doc, title) in parts {
             self.font.check_coverage(doc)?;
             // Each document's title is a top-level bookmark, its headings beneath.
-            let setup = page::PageSetup::default();
-            laid_parts.push((layout.document(doc, 0, &setup), title.to_string()));
+            let setup = PageSetup::default();
+            laid_parts.push((self.laid(doc, &setup), *title));
         }
-        let laid = layout.finish(laid_parts);
-        write::write_pdf(&self.font, &laid, meta)
+        let refs: Vec<(&Laid, &str)> = laid_parts.iter().map(|(l, t)| (&**l, *t)).collect();
+        let laid = self.layout().finish(&refs);
+        write::write_pdf(&self.font, &laid, meta, &self.subsets)
     }
 }
 

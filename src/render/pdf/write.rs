@@ -53,7 +53,12 @@ fn write_error(what: impl std::fmt::Display) -> Error {
 /// glyph ID, its code (= its glyph ID in the subset, which `subsetter`
 /// makes the CID too) and its `/W` width in thousandths of an em.
 struct Subset {
+    /// The font program, deflated (`deflated`) or as is when deflate would
+    /// not shrink it.
     program: Vec<u8>,
+    deflated: bool,
+    /// Length of the program before deflate (`/Length1` of TrueType).
+    raw_len: usize,
     codes: BTreeMap<u16, (u16, f32)>,
     /// The six-capital-letter subset tag, from the subset's content.
     tag: String,
@@ -98,11 +103,46 @@ impl Subset {
                 c
             })
             .collect();
+        let raw_len = program.len();
+        let (program, deflated) = match deflate(&program, true) {
+            Some(d) if d.len() + 19 < program.len() => (d, true),
+            _ => (program, false),
+        };
         Ok(Subset {
             program,
+            deflated,
+            raw_len,
             codes,
             tag,
         })
+    }
+}
+
+/// Font subsets already made, by glyph set: `talkdoc watch` rebuilds the
+/// same PDFs over and over, and an edit that brings no new character
+/// needs no new subset (subsetting is the costliest step of a PDF). Holds
+/// the most recent few; shared by every render thread.
+#[derive(Default)]
+pub struct SubsetCache {
+    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, std::sync::Arc<Subset>)>>,
+}
+
+/// Subsets kept: a run's PDFs (about a dozen) and the previous run's.
+const SUBSETS_KEPT: usize = 32;
+
+impl SubsetCache {
+    fn get_or_make(&self, font: &Font, used: &BTreeSet<u16>) -> Result<std::sync::Arc<Subset>> {
+        let lock = || self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, s)) = lock().iter().find(|(set, _)| set == used) {
+            return Ok(s.clone());
+        }
+        let made = std::sync::Arc::new(Subset::new(font, used)?);
+        let mut entries = lock();
+        if entries.len() >= SUBSETS_KEPT {
+            entries.remove(0);
+        }
+        entries.push((used.clone(), made.clone()));
+        Ok(made)
     }
 }
 
@@ -400,7 +440,7 @@ fn to_unicode_cmap(subset: &Subset, unicode: &BTreeMap<u16, String>) -> Vec<u8> 
 fn add_font(
     doc: &mut lopdf::Document,
     font: &Font,
-    subset: Subset,
+    subset: &Subset,
     unicode: &BTreeMap<u16, String>,
 ) -> ObjectId {
     let m = &font.metrics;
@@ -409,17 +449,22 @@ fn add_font(
     let name = format!("{}+{}", subset.tag, m.postscript_name);
     let cmap = doc.add_object(Stream::new(
         Dictionary::new(),
-        to_unicode_cmap(&subset, unicode),
+        to_unicode_cmap(subset, unicode),
     ));
-    let (file_key, program) = if m.cff {
-        let mut d = Dictionary::new();
+    let mut d = Dictionary::new();
+    let file_key = if m.cff {
         d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
-        ("FontFile3", Stream::new(d, subset.program))
+        "FontFile3"
     } else {
-        let mut d = Dictionary::new();
-        d.set("Length1", Object::Integer(subset.program.len() as i64));
-        ("FontFile2", Stream::new(d, subset.program))
+        d.set("Length1", Object::Integer(subset.raw_len as i64));
+        "FontFile2"
     };
+    let mut program = Stream::new(d, subset.program.clone());
+    if subset.deflated {
+        program
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    }
     let program = doc.add_object(program);
     // StemV is in no table; estimate it from the weight class as PDF
     // producers conventionally do (~88 at 400, ~166 at 700).
@@ -512,12 +557,17 @@ fn add_font(
 }
 
 /// Serialises laid-out pages to PDF bytes.
-pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8>> {
+pub fn write_pdf(
+    font: &Font,
+    laid: &Laid,
+    meta: &Metadata<'_>,
+    subsets: &SubsetCache,
+) -> Result<Vec<u8>> {
     let used = used_glyphs(laid);
     let subset = if used.is_empty() {
         None
     } else {
-        Some(Subset::new(font, &used)?)
+        Some(subsets.get_or_make(font, &used)?)
     };
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
@@ -560,7 +610,9 @@ pub fn write_pdf(font: &Font, laid: &Laid, meta: &Metadata<'_>) -> Result<Vec<u8
             None => Vec::new(),
         })
         .collect();
-    let font_id = subset.map(|s| add_font(&mut lo, font, s, &laid.unicode));
+    let font_id = subset
+        .as_deref()
+        .map(|s| add_font(&mut lo, font, s, &laid.unicode));
     for (page, stream) in page_ids.iter().zip(contents) {
         set_page_content(&mut lo, *page, stream, font_id)?;
     }
