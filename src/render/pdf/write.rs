@@ -59,17 +59,40 @@ struct Subset {
     deflated: bool,
     /// Length of the program before deflate (`/Length1` of TrueType).
     raw_len: usize,
-    codes: BTreeMap<u16, (u16, f32)>,
+    codes: Codes,
     /// The six-capital-letter subset tag, from the subset's content.
     tag: String,
 }
 
+/// Per original glyph ID, its code in the subset and its `/W` width.
+type Codes = BTreeMap<u16, (u16, f32)>;
+
+/// The subset's glyph order: `.notdef`, then the used glyphs by ID.
+fn remapper(used: &BTreeSet<u16>) -> subsetter::GlyphRemapper {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for &gid in used {
+        remapper.remap(gid);
+    }
+    remapper
+}
+
+/// The codes of `used` in their subset, known before the subset is made
+/// (so that content streams can be written while it is being made).
+fn glyph_codes(font: &Font, used: &BTreeSet<u16>) -> Codes {
+    let remapper = remapper(used);
+    let scale = 1000.0 / font.units_per_em();
+    used.iter()
+        .filter_map(|&gid| {
+            let code = remapper.get(gid)?;
+            let width = (f32::from(font.glyph_advance_units(gid)) * scale).round();
+            Some((gid, (code, width)))
+        })
+        .collect()
+}
+
 impl Subset {
     fn new(font: &Font, used: &BTreeSet<u16>) -> Result<Subset> {
-        let mut remapper = subsetter::GlyphRemapper::new();
-        for &gid in used {
-            remapper.remap(gid);
-        }
+        let remapper = remapper(used);
         let (data, index) = font.data();
         let sfnt = subsetter::subset(data, index, &remapper)
             .map_err(|e| write_error(format!("cannot subset the font {}: {e}", font.name)))?;
@@ -84,15 +107,7 @@ impl Subset {
         } else {
             sfnt
         };
-        let scale = 1000.0 / font.units_per_em();
-        let codes = used
-            .iter()
-            .filter_map(|&gid| {
-                let code = remapper.get(gid)?;
-                let width = (f32::from(font.glyph_advance_units(gid)) * scale).round();
-                Some((gid, (code, width)))
-            })
-            .collect();
+        let codes = glyph_codes(font, used);
         let mut h = Fnv::default();
         h.write(&program);
         let mut n = h.finish();
@@ -220,7 +235,7 @@ struct PenState {
 /// Written compactly (it is most of a PDF's size after the font): font
 /// size and colour only when they change, consecutive glyph codes in one
 /// hexadecimal string, positioning numbers only where a glyph moves.
-fn content_stream(items: &[Item], subset: &Subset, mcids: &[Option<u32>], tree: &Tree) -> Vec<u8> {
+fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &Tree) -> Vec<u8> {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(4096);
     let mut state = PenState {
@@ -266,7 +281,7 @@ fn content_stream(items: &[Item], subset: &Subset, mcids: &[Option<u32>], tree: 
                 // (code, /W width, glyph)
                 let coded: Vec<(u16, f32, &PlacedGlyph)> = glyphs
                     .iter()
-                    .filter_map(|g| subset.codes.get(&g.gid).map(|&(code, w)| (code, w, g)))
+                    .filter_map(|g| codes.get(&g.gid).map(|&(code, w)| (code, w, g)))
                     .collect();
                 let Some(&(_, _, first)) = coded.first() else {
                     out.push_str("EMC\n");
@@ -564,11 +579,31 @@ pub fn write_pdf(
     subsets: &SubsetCache,
 ) -> Result<Vec<u8>> {
     let used = used_glyphs(laid);
-    let subset = if used.is_empty() {
-        None
-    } else {
-        Some(subsets.get_or_make(font, &used)?)
-    };
+    let codes = glyph_codes(font, &used);
+    let mcids = marked_content_ids(laid);
+    // Subsetting is the costliest step: it runs on a second thread while
+    // this one writes the content streams (which need only the codes).
+    let (subset, contents) = std::thread::scope(|scope| {
+        let subset = (!used.is_empty()).then(|| scope.spawn(|| subsets.get_or_make(font, &used)));
+        let contents: Vec<Vec<u8>> = laid
+            .pages
+            .iter()
+            .zip(&mcids)
+            .map(|(p, m)| match &subset {
+                Some(_) => content_stream(&p.items, &codes, m, &laid.tree),
+                None => Vec::new(),
+            })
+            .collect();
+        let subset = match subset {
+            Some(handle) => Some(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            ),
+            None => None,
+        };
+        Ok::<_, Error>((subset, contents))
+    })?;
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.subject = meta.subject.to_string();
@@ -600,16 +635,6 @@ pub fn write_pdf(
     // Tagged PDF, /Lang per element and XMP are PDF 1.4+ (1.7 is ISO 32000-1).
     lo.version = "1.7".to_string();
     let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-    let mcids = marked_content_ids(laid);
-    let contents: Vec<Vec<u8>> = laid
-        .pages
-        .iter()
-        .zip(&mcids)
-        .map(|(p, m)| match &subset {
-            Some(s) => content_stream(&p.items, s, m, &laid.tree),
-            None => Vec::new(),
-        })
-        .collect();
     let font_id = subset
         .as_deref()
         .map(|s| add_font(&mut lo, font, s, &laid.unicode));
