@@ -30,9 +30,9 @@ pub struct Pdf {
     /// against it before anything is rendered.
     pub font: std::sync::Arc<Font>,
     breaker: LineBreaker,
-    /// Documents already laid out: the bilingual handout is made of the
-    /// per-locale handouts' pages, and `talkdoc watch` re-renders PDFs
-    /// whose other documents did not change.
+    /// Documents already laid out that go into more than one PDF: the
+    /// bilingual handout is made of the per-locale handouts' pages, and
+    /// `talkdoc watch` re-renders it when only one locale's part changed.
     laid: Mutex<Vec<LaidEntry>>,
     subsets: write::SubsetCache,
 }
@@ -92,17 +92,27 @@ impl Pdf {
 
     /// Several documents in one file, each starting on a new page, with a
     /// bookmark per document and its sections beneath (the bilingual handout).
+    ///
+    /// `shared` says which documents also go into another output: only
+    /// those are kept laid out (a hundred-page document laid out once is
+    /// worth keeping only if it is used again).
     pub fn render_many(
         &self,
         parts: &[(&Document, &str)],
         meta: &write::Metadata<'_>,
+        shared: &dyn Fn(&Document) -> bool,
     ) -> Result<Vec<u8>> {
         let mut laid_parts = Vec::new();
         for (doc, title) in parts {
             self.font.check_coverage(doc)?;
             // Each document's title is a top-level bookmark, its headings beneath.
             let setup = PageSetup::default();
-            laid_parts.push((self.laid(doc, &setup), *title));
+            let laid = if shared(doc) {
+                self.laid(doc, &setup)
+            } else {
+                Arc::new(self.layout().document(doc, 0, &setup))
+            };
+            laid_parts.push((laid, *title));
         }
         let refs: Vec<(&Laid, &str)> = laid_parts.iter().map(|(l, t)| (&**l, *t)).collect();
         let laid = self.layout().finish(&refs);
@@ -164,6 +174,7 @@ impl Renderer for Pdf {
             lang: &first.locale,
         };
         let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
-        self.render_many(&parts, &meta)
+        let shared = |d: &Document| ctx.combined == Some(d.name.as_str());
+        self.render_many(&parts, &meta, &shared)
     }
 }
