@@ -531,12 +531,29 @@ fn to_unicode(qdf: &[u8]) -> BTreeMap<u16, String> {
     let data = String::from_utf8(stream_data(qdf, cmap)).expect("an ASCII CMap");
     let mut map = BTreeMap::new();
     let mut in_bfchar = false;
+    let mut in_bfrange = false;
     for line in data.lines() {
         let line = line.trim();
         if line.ends_with("beginbfchar") {
             in_bfchar = true;
         } else if line == "endbfchar" {
             in_bfchar = false;
+        } else if line.ends_with("beginbfrange") {
+            in_bfrange = true;
+        } else if line == "endbfrange" {
+            in_bfrange = false;
+        } else if in_bfrange {
+            // `<lo> <hi> <first>`: lo..=hi to first, first + 1, …
+            let hex: Vec<u16> = line
+                .split(['<', '>'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|h| u16::from_str_radix(h, 16).expect("hex"))
+                .collect();
+            assert_eq!(hex.len(), 3, "bfrange line {line:?}");
+            for (i, code) in (hex[0]..=hex[1]).enumerate() {
+                map.insert(code, String::from_utf16_lossy(&[hex[2] + i as u16]));
+            }
         } else if in_bfchar {
             let hex: Vec<&str> = line
                 .split(['<', '>'])

@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod layout;
 pub mod linebreak;
 pub mod page;
+mod serial;
 pub mod write;
 
 use std::sync::{Arc, Mutex, OnceLock};

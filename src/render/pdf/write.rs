@@ -21,6 +21,7 @@
 use crate::codes::Code;
 use crate::hash::Fnv;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, Pt};
@@ -348,11 +349,11 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
                     // width) to where the layout placed the next glyph.
                     pen += width * size / 1000.0;
                     if let Some(&(_, _, next)) = coded.get(i + 1) {
-                        // Hundredths of a thousandth of an em are far below
-                        // what any device shows; smaller moves are dropped
-                        // (and caught up by the next one).
-                        let kern = ((pen - next.x) * 100_000.0 / size).round() / 100.0;
-                        if kern.abs() >= 0.05 {
+                        // Whole thousandths of an em (0.01 pt at 10 pt, far
+                        // below what any device shows); the rounding is
+                        // caught up by the next move, never accumulated.
+                        let kern = ((pen - next.x) * 1000.0 / size).round();
+                        if kern != 0.0 {
                             out.push('>');
                             in_hex = false;
                             num(&mut out, kern);
@@ -424,25 +425,64 @@ fn utf16_hex(s: &str) -> String {
 /// (several letters for a ligature, so text extraction gives the letters).
 fn to_unicode_cmap(subset: &Subset, unicode: &BTreeMap<u16, String>) -> Vec<u8> {
     use std::fmt::Write as _;
-    let mut entries: Vec<(u16, String)> = subset
+    let mut entries: Vec<(u16, &str)> = subset
         .codes
         .iter()
         .filter_map(|(gid, &(code, _))| {
             let text = unicode.get(gid)?;
-            (!text.is_empty()).then(|| (code, utf16_hex(text)))
+            (!text.is_empty()).then_some((code, text.as_str()))
         })
         .collect();
     entries.sort();
+    // Runs of consecutive codes standing for consecutive characters (a–z,
+    // 0–9 in a subset's glyph order) become one `bfrange` line; a range may
+    // not cross a change of the codes' or the text's first byte.
+    let single = |text: &str| -> Option<u16> {
+        let mut units = text.encode_utf16();
+        let u = units.next()?;
+        units.next().is_none().then_some(u)
+    };
+    let mut ranges: Vec<(u16, u16, u16)> = Vec::new();
+    let mut chars: Vec<(u16, &str)> = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let (code, text) = entries[i];
+        let mut j = i + 1;
+        if let Some(u) = single(text) {
+            while j < entries.len()
+                && entries[j].0 == code + (j - i) as u16
+                && entries[j].0 >> 8 == code >> 8
+                && single(entries[j].1) == Some(u + (j - i) as u16)
+                && (u + (j - i) as u16) >> 8 == u >> 8
+            {
+                j += 1;
+            }
+            if j - i >= 2 {
+                ranges.push((code, entries[j - 1].0, u));
+                i = j;
+                continue;
+            }
+        }
+        chars.push((code, text));
+        i += 1;
+    }
     let mut out = String::from(
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
          /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
          /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
          1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
     );
-    for chunk in entries.chunks(100) {
+    for chunk in ranges.chunks(100) {
+        let _ = writeln!(out, "{} beginbfrange", chunk.len());
+        for (lo, hi, u) in chunk {
+            let _ = writeln!(out, "<{lo:04X}> <{hi:04X}> <{u:04X}>");
+        }
+        out.push_str("endbfrange\n");
+    }
+    for chunk in chars.chunks(100) {
         let _ = writeln!(out, "{} beginbfchar", chunk.len());
         for (code, text) in chunk {
-            let _ = writeln!(out, "<{code:04X}> {text}");
+            let _ = writeln!(out, "<{code:04X}> {}", utf16_hex(text));
         }
         out.push_str("endbfchar\n");
     }
@@ -571,6 +611,35 @@ fn add_font(
     ]))
 }
 
+/// PDFs being written at this moment, in this process.
+static WRITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One PDF being written (counted in [`WRITING`] while it lives), so that
+/// a writer starts a helper thread only when a core would otherwise idle:
+/// in a full build every core already writes a PDF of its own, and a
+/// thread more only costs its start-up.
+struct Writing;
+
+impl Writing {
+    fn start() -> Writing {
+        WRITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Writing
+    }
+
+    fn core_idle(&self) -> bool {
+        static CORES: OnceLock<usize> = OnceLock::new();
+        let cores =
+            *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        WRITING.load(std::sync::atomic::Ordering::Relaxed) < cores
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        WRITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Serialises laid-out pages to PDF bytes.
 pub fn write_pdf(
     font: &Font,
@@ -581,29 +650,35 @@ pub fn write_pdf(
     let used = used_glyphs(laid);
     let codes = glyph_codes(font, &used);
     let mcids = marked_content_ids(laid);
-    // Subsetting is the costliest step: it runs on a second thread while
-    // this one writes the content streams (which need only the codes).
-    let (subset, contents) = std::thread::scope(|scope| {
-        let subset = (!used.is_empty()).then(|| scope.spawn(|| subsets.get_or_make(font, &used)));
-        let contents: Vec<Vec<u8>> = laid
-            .pages
+    let contents = |with_glyphs: bool| -> Vec<Vec<u8>> {
+        laid.pages
             .iter()
             .zip(&mcids)
-            .map(|(p, m)| match &subset {
-                Some(_) => content_stream(&p.items, &codes, m, &laid.tree),
-                None => Vec::new(),
+            .map(|(p, m)| match with_glyphs {
+                true => content_stream(&p.items, &codes, m, &laid.tree),
+                false => Vec::new(),
             })
-            .collect();
-        let subset = match subset {
-            Some(handle) => Some(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            ),
-            None => None,
-        };
-        Ok::<_, Error>((subset, contents))
-    })?;
+            .collect()
+    };
+    let writing = Writing::start();
+    let (subset, contents) = if used.is_empty() {
+        (None, contents(false))
+    } else if writing.core_idle() {
+        // Subsetting is the costliest step: with a core to spare it runs on
+        // a second thread while this one writes the content streams (which
+        // need only the codes).
+        std::thread::scope(|scope| {
+            let subset = scope.spawn(|| subsets.get_or_make(font, &used));
+            let contents = contents(true);
+            let subset = subset
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            Ok::<_, Error>((Some(subset), contents))
+        })?
+    } else {
+        (Some(subsets.get_or_make(font, &used)?), contents(true))
+    };
+    drop(writing);
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.subject = meta.subject.to_string();
@@ -662,19 +737,10 @@ pub fn write_pdf(
     let placeholder = || Object::String(vec![0; 16], StringFormat::Hexadecimal);
     lo.trailer
         .set("ID", Object::Array(vec![placeholder(), placeholder()]));
-    let mut bytes = Vec::new();
     // Object streams and a cross-reference stream (PDF 1.5): the structure
-    // tree's hundreds of small dictionaries deflated together instead of
-    // written out one by one, about a third of a tagged PDF's size.
-    let options = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .max_objects_per_stream(1000)
-        .compression_level(6)
-        .build();
-    lo.save_with_options(&mut bytes, options)
-        .map_err(write_error)?;
-    let mut bytes = deflate_xref_stream(bytes)?;
+    // tree's hundreds of small dictionaries deflated together.
+    let mut bytes =
+        super::serial::save(lo, &|data| deflate_level(data, Level::Best)).map_err(write_error)?;
     let mut h1 = Fnv::default();
     h1.write(&bytes);
     let mut h2 = Fnv::with_seed(0x8422_2325_cbf2_9ce4);
@@ -693,44 +759,6 @@ pub fn write_pdf(
         bytes[at..at + needle.len()].copy_from_slice(id.as_bytes());
         end = at;
     }
-    Ok(bytes)
-}
-
-/// Deflates the cross-reference stream lopdf writes uncompressed (seven
-/// bytes per object: a tenth of a small tagged PDF). It is the file's last
-/// object, and the offsets in it point before it, so only the tail changes.
-fn deflate_xref_stream(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
-    let malformed = || write_error("unexpected cross-reference stream layout");
-    let tail_at = bytes
-        .windows(11)
-        .rposition(|w| w == b"\nstartxref\n")
-        .ok_or_else(malformed)?;
-    let offset: usize = std::str::from_utf8(&bytes[tail_at + 11..])
-        .ok()
-        .and_then(|s| s.split_whitespace().next())
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(malformed)?;
-    let object = bytes.get(offset..tail_at).ok_or_else(malformed)?;
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let data_start = find(object, b">>stream\n").ok_or_else(malformed)? + 9;
-    let data_end = find(&object[data_start..], b"\nendstream")
-        .map(|e| data_start + e)
-        .ok_or_else(malformed)?;
-    let length_at = find(&object[..data_start], b"/Length ").ok_or_else(malformed)?;
-    let Some(compressed) = deflate(&object[data_start..data_end], false) else {
-        return Ok(bytes);
-    };
-    let mut rebuilt = Vec::with_capacity(object.len());
-    rebuilt.extend_from_slice(&object[..length_at]);
-    rebuilt.extend_from_slice(
-        format!("/Length {}/Filter/FlateDecode>>stream\n", compressed.len()).as_bytes(),
-    );
-    rebuilt.extend_from_slice(&compressed);
-    rebuilt.extend_from_slice(&object[data_end..]);
-    let tail = bytes.split_off(tail_at);
-    bytes.truncate(offset);
-    bytes.extend_from_slice(&rebuilt);
-    bytes.extend_from_slice(&tail);
     Ok(bytes)
 }
 
@@ -1002,12 +1030,12 @@ fn set_page_content(
 }
 
 /// Deflates every stream that has no filter yet. lopdf's own `compress`
-/// uses the slowest level (9). Page content and ToUnicode text: level 6
-/// (3 % smaller than level 3 for a few percent more build time, which keeps
-/// the English handout within its 20 KB). A subset font program is dense
-/// (charstrings) and large: deflate gains ~11 % at any level, so level 1,
-/// which costs a fraction of the time for the same size (measured on the
-/// Japanese handout's 61 KB CFF: 54.41 KB at 1, 54.38 KB at 3, 54.22 KB at 6).
+/// uses the slowest level (9). Page content and ToUnicode text: level 3
+/// (level 6 saves 3 % for a tenth more build time). A subset font program
+/// is dense (charstrings) and large: deflate gains ~11 % at any level, so
+/// level 1, which costs a fraction of the time for the same size (measured
+/// on the Japanese handout's 61 KB CFF: 54.41 KB at 1, 54.38 KB at 3,
+/// 54.22 KB at 6).
 fn compress_streams(doc: &mut lopdf::Document) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
@@ -1037,24 +1065,39 @@ fn compress_streams(doc: &mut lopdf::Document) {
     }
 }
 
+/// How hard deflate tries.
+#[derive(Clone, Copy)]
+enum Level {
+    /// Level 1: for the font program, which deflate shrinks by ~11 % at
+    /// any level.
+    Fast,
+    /// Level 3: page content and ToUnicode text, a quarter of their size.
+    Normal,
+    /// Level 6: the object and cross-reference streams (small, and the
+    /// structure tree's repetitive dictionaries gain most from it).
+    Best,
+}
+
 thread_local! {
     /// One compressor per level and render thread, reset between streams:
     /// setting one up (its tables) costs as much as deflating a small page.
-    static DEFLATE: std::cell::RefCell<Option<[flate2::Compress; 2]>> =
+    static DEFLATE: std::cell::RefCell<Option<[flate2::Compress; 3]>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// zlib-wrapped deflate of `data`, at level 1 (`fast`) or 6.
+/// zlib-wrapped deflate of `data`, at level 1 (`fast`) or 3.
 fn deflate(data: &[u8], fast: bool) -> Option<Vec<u8>> {
+    deflate_level(data, if fast { Level::Fast } else { Level::Normal })
+}
+
+/// zlib-wrapped deflate of `data` at `level`.
+fn deflate_level(data: &[u8], level: Level) -> Option<Vec<u8>> {
     DEFLATE.with(|cell| {
         let mut cell = cell.borrow_mut();
         let compressors = cell.get_or_insert_with(|| {
-            [
-                flate2::Compress::new(flate2::Compression::new(1), true),
-                flate2::Compress::new(flate2::Compression::new(6), true),
-            ]
+            [1, 3, 6].map(|l| flate2::Compress::new(flate2::Compression::new(l), true))
         });
-        let c = &mut compressors[usize::from(!fast)];
+        let c = &mut compressors[level as usize];
         c.reset();
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
         loop {
@@ -1109,6 +1152,15 @@ fn post_process(doc: &mut lopdf::Document, laid: &Laid, meta: &Metadata<'_>) {
                 "ModDate",
                 Object::String(d.clone().into_bytes(), StringFormat::Literal),
             );
+        }
+        // printpdf writes these as UTF-16 even when ASCII.
+        for key in ["Creator", "Producer"] {
+            if let Some(v) = info.get(key.as_bytes()).ok().and_then(|v| v.as_str().ok()) {
+                let v =
+                    lopdf::decode_text_string(&Object::String(v.to_vec(), StringFormat::Literal))
+                        .unwrap_or_default();
+                info.set(key, text_string(&v));
+            }
         }
         info.set("Title", text_string(meta.title));
         info.set("Subject", text_string(meta.subject));
