@@ -471,6 +471,44 @@ impl Diagnostic {
     }
 }
 
+/// The styles of the few words outside a diagnostic that the human format
+/// colours (a verdict, a limit that is over): the same roles, and through
+/// the same writer, as codespan's diagnostic headers, so no command writes
+/// an escape sequence of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// Something that fails the check (`failed`, `12 over`).
+    Error,
+    /// Something that passes (`passed`).
+    Ok,
+}
+
+/// `text` in `paint`'s style when `color` is on, else `text` as it is.
+/// The escape sequences come from termcolor, the writer codespan uses for
+/// diagnostics, in the bright colours of its headers.
+pub fn paint(color: bool, paint: Paint, text: &str) -> String {
+    use termcolor::{Color, ColorSpec, WriteColor};
+    if !color {
+        return text.to_string();
+    }
+    let mut spec = ColorSpec::new();
+    spec.set_bold(true)
+        .set_intense(true)
+        .set_fg(Some(match paint {
+            Paint::Error => Color::Red,
+            Paint::Ok => Color::Green,
+        }));
+    let mut buffer = termcolor::Buffer::ansi();
+    let written = buffer
+        .set_color(&spec)
+        .and_then(|()| std::io::Write::write_all(&mut buffer, text.as_bytes()))
+        .and_then(|()| buffer.reset());
+    match written {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(_) => text.to_string(),
+    }
+}
+
 /// Whether to colour output on `stream`: only on a terminal, never with
 /// `NO_COLOR` set (https://no-color.org).
 pub fn use_color(stream_is_terminal: bool) -> bool {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Paint, Severity, paint};
 
 /// `--format`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,10 +15,6 @@ pub enum OutputFormat {
     Json,
     Github,
 }
-
-/// Longest source line shown whole under a finding; longer ones are cut
-/// around the column (a 10 MB line must not flood the terminal).
-const MAX_SHOWN_LINE: usize = 1000;
 
 /// The JSON schema version; bump on incompatible changes.
 pub const JSON_VERSION: u32 = 1;
@@ -33,14 +29,6 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
             s
         }
         OutputFormat::Github => github(report),
-    }
-}
-
-fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
     }
 }
 
@@ -69,35 +57,9 @@ fn human(report: &Report, color: bool, summary: bool) -> String {
             *g.2.entry(original.code.as_str()).or_default() += 1;
             continue;
         }
-        // Text from the user's files never reaches the terminal raw.
-        let d = &original.for_terminal();
-        let sev = match d.severity {
-            Severity::Error => paint(color, "1;31", "error"),
-            Severity::Warning => paint(color, "1;33", "warning"),
-        };
-        let mut head = format!("{sev}[{}]", d.code);
-        if let Some(loc) = &d.location {
-            let _ = write!(head, " {loc}");
-        }
-        head.push(':');
-        if let Some(id) = &d.message_id {
-            let _ = write!(head, " {}:", paint(color, "1", id));
-        }
-        let _ = writeln!(s, "{head} {}", d.message);
-        if let Some(line) = original.location.as_ref().and_then(|l| {
-            l.source_excerpt(MAX_SHOWN_LINE)
-                .map(|t| (l.line, crate::diag::visible(&t).into_owned()))
-        }) {
-            let _ = writeln!(s, "  {:>4} | {}", line.0, line.1);
-        }
-        for n in &d.notes {
-            // A multi-line note (e.g. the old and new text of a multi-line
-            // message) stays indented under its `=`.
-            let _ = writeln!(s, "       = {}", n.replace('\n', "\n         "));
-        }
-        if let Some(h) = &d.help {
-            let _ = writeln!(s, "       = help: {h}");
-        }
+        // The one emitter every command uses: codespan for the finding,
+        // with text from the user's files made visible.
+        s.push_str(&original.render(color));
     }
     if !groups.is_empty() {
         let n: usize = groups.values().map(|g| g.0 + g.1).sum();
@@ -125,7 +87,9 @@ fn human(report: &Report, color: bool, summary: bool) -> String {
         }
     }
     if summary {
-        if !report.findings.is_empty() {
+        // Codespan ends a diagnostic with a blank line; the grouped lines
+        // need one.
+        if !report.findings.is_empty() && !s.ends_with("\n\n") {
             s.push('\n');
         }
         s.push_str(&summary_text(report, color));
@@ -213,7 +177,7 @@ fn summary_text(report: &Report, color: bool) -> String {
         let state = if left >= 0 {
             format!("{left} left")
         } else {
-            paint(color, "1;31", &format!("{} over", -left))
+            paint(color, Paint::Error, &format!("{} over", -left))
         };
         let _ = writeln!(
             s,
@@ -241,9 +205,9 @@ fn summary_text(report: &Report, color: bool) -> String {
     }
     let (e, w) = (report.errors(), report.warnings());
     let verdict = if e > 0 {
-        paint(color, "1;31", "failed")
+        paint(color, Paint::Error, "failed")
     } else {
-        paint(color, "1;32", "passed")
+        paint(color, Paint::Ok, "passed")
     };
     let _ = writeln!(
         s,

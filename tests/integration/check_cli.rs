@@ -85,6 +85,32 @@ fn e0101_continuation_line_starting_with_bracket_star_or_dot_is_reported_at_its_
     }
 }
 
+/// What a person reads: each finding names its file:line:column and shows
+/// the line, drawn by the same emitter as `build`'s errors; the verdict
+/// closes the output.
+#[test]
+fn the_human_format_shows_where_each_finding_is() {
+    let en = "\
+talk-title = Specialising in telemetry
+abstract-p1 = I explain why { $topic matters.
+";
+    let p = Project::new(JA, en);
+    let run = p.check(&[]);
+    run.assert_code(1);
+    run.assert_stdout_has("error[E0101]: ")
+        .assert_stdout_has("┌─ locales/en/talk.ftl:2:")
+        .assert_stdout_has("2 │ abstract-p1 = I explain why { $topic matters.")
+        .assert_stdout_has("\ncheck failed: ");
+    let build = p.talkdoc(&["build"]);
+    build.assert_code(1);
+    assert!(
+        build.stderr.contains("error[E0101]: ")
+            && build.stderr.contains("┌─ locales/en/talk.ftl:2:"),
+        "{}",
+        build.stderr
+    );
+}
+
 #[test]
 fn e0101_unclosed_placeable_in_the_translation() {
     let en = "\
@@ -851,15 +877,14 @@ fn no_color_turns_colour_off_on_a_terminal() {
     };
     let (code, coloured) = on_a_terminal(None);
     assert_eq!(code, Some(1), "{coloured}");
-    assert!(
-        coloured.contains("\x1b[1;31merror\x1b[0m[F002]"),
-        "{coloured:?}"
-    );
+    // Bright red, as codespan colours an error's header.
+    assert!(coloured.contains("\x1b[38;5;9merror[F002]"), "{coloured:?}");
     let (code, plain) = on_a_terminal(Some("1"));
     assert_eq!(code, Some(1), "{plain}");
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert!(
-        plain.contains("error[F002] locales/en.reviewed.toml: no review record for `en` yet"),
+        plain.contains("error[F002]: no review record for `en` yet")
+            && plain.contains("= at locales/en.reviewed.toml"),
         "{plain}"
     );
     // An empty NO_COLOR does not count as set.
@@ -882,7 +907,10 @@ fn the_human_renderer_colours_only_when_asked() {
         "{plain}"
     );
     let coloured = render(&report, OutputFormat::Human, true);
-    assert!(coloured.contains("\x1b[1;31mfailed\x1b[0m"), "{coloured:?}");
+    assert!(
+        coloured.contains("\x1b[38;5;9mfailed\x1b[0m: 1 error"),
+        "{coloured:?}"
+    );
     // Machine formats never have colour.
     for format in [OutputFormat::Json, OutputFormat::Github] {
         assert!(!render(&report, format, true).contains('\x1b'));
