@@ -347,6 +347,60 @@ fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
         .collect()
 }
 
+/// `out`, or `<project>/dist`; refused when it overlaps the inputs.
+pub fn out_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
+    let out = out.map_or_else(|| root.join("dist"), Path::to_path_buf);
+    refuse_overlap(root, &out)?;
+    Ok(out)
+}
+
+/// `path` made absolute with its symbolic links resolved, as far as it
+/// exists (the rest appended as given).
+fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// The output folder must not be the project folder, lie inside its
+/// inputs, or hold the project: a locale or document named like an input
+/// folder would then overwrite the sources.
+fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
+    let (root_r, out_r) = (resolve(root), resolve(out));
+    let inputs = [root_r.join("content"), root_r.join("locales")];
+    let why = if out_r == root_r {
+        Some("is the project folder")
+    } else if inputs.iter().any(|i| out_r.starts_with(i)) {
+        Some("is inside the project's content/ or locales/")
+    } else if root_r.starts_with(&out_r) {
+        Some("holds the project folder")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::new(
+            Diagnostic::error(
+                Code::E0403,
+                format!("the output folder `{}` {why}", out.display()),
+            )
+            .help("write to a folder of its own, e.g. the default <project>/dist, with --out DIR"),
+        )),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parallel_map;

@@ -200,7 +200,7 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Build(args) => build(&root, args).map(|()| ExitCode::SUCCESS),
-        Command::Watch(args) => crate::watch::watch(&root, args),
+        Command::Watch(args) => watch(&root, args),
         Command::Check(args) => return check(&root, args),
         Command::Review(args) => review(&root, args).map(|()| ExitCode::SUCCESS),
         Command::Completions { .. } | Command::Man | Command::Licenses | Command::Init(_) => {
@@ -419,53 +419,6 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
     Ok(())
 }
 
-/// `path` made absolute with its symbolic links resolved, as far as it
-/// exists (the rest appended as given).
-fn resolve(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            return rest.iter().rev().fold(real, |p, c| p.join(c));
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return abs,
-        }
-    }
-}
-
-/// The output folder must not be the project folder, lie inside its
-/// inputs, or hold the project: a locale or document named like an input
-/// folder would then overwrite the sources.
-fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
-    let (root_r, out_r) = (resolve(root), resolve(out));
-    let inputs = [root_r.join("content"), root_r.join("locales")];
-    let why = if out_r == root_r {
-        Some("is the project folder")
-    } else if inputs.iter().any(|i| out_r.starts_with(i)) {
-        Some("is inside the project's content/ or locales/")
-    } else if root_r.starts_with(&out_r) {
-        Some("holds the project folder")
-    } else {
-        None
-    };
-    match why {
-        Some(why) => Err(Error::new(
-            Diagnostic::error(
-                Code::E0403,
-                format!("the output folder `{}` {why}", out.display()),
-            )
-            .help("write to a folder of its own, e.g. the default <project>/dist, with --out DIR"),
-        )),
-        None => Ok(()),
-    }
-}
-
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let out = out_dir(root, args)?;
     let project = Project::load(root)?;
@@ -489,8 +442,43 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
 }
 
 /// `--out`, or `<project>/dist`; refused when it overlaps the inputs.
-pub fn out_dir(root: &Path, args: &BuildArgs) -> Result<PathBuf> {
-    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
-    refuse_overlap(root, &out)?;
-    Ok(out)
+fn out_dir(root: &Path, args: &BuildArgs) -> Result<PathBuf> {
+    crate::build::out_dir(root, args.out.as_deref())
+}
+
+/// `talkdoc watch`: the library's loop, with its events printed; exits
+/// only on Ctrl-C (0) or when the loop cannot run (1).
+fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
+    use crate::watch::Event;
+    let out = out_dir(root, args)?;
+    crate::watch::run(root, &out, &args.selection(), &mut |event| match event {
+        Event::Watching { content, locales } => say(&format!(
+            "watching {} and {} (Ctrl-C to stop)",
+            content.display(),
+            locales.display()
+        )),
+        Event::Built(r) => say(&format!("built {}", rebuilt_summary(r))),
+        Event::StartFailed(e) => report_error(e),
+        Event::Rebuilt(r) => say(&format!("rebuilt {}", rebuilt_summary(r))),
+        Event::RebuildFailed(e) => {
+            report_error(e);
+            say("kept the last good outputs; waiting for the next change");
+        }
+        Event::Stopped => say("stopped"),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `3 files in 120 ms · check passed: 0 errors, 1 warning`.
+fn rebuilt_summary(r: &crate::watch::Rebuilt) -> String {
+    let (e, w) = r.check;
+    format!(
+        "{} file{} in {} ms · check {}: {e} error{}, {w} warning{}",
+        r.written.len(),
+        if r.written.len() == 1 { "" } else { "s" },
+        r.took.as_millis(),
+        if e > 0 { "failed" } else { "passed" },
+        if e == 1 { "" } else { "s" },
+        if w == 1 { "" } else { "s" },
+    )
 }
