@@ -83,22 +83,43 @@ impl Renderers {
     }
 }
 
-/// Assembles the selection and runs the pre-flight `check` also runs:
+/// A [`Selection`] checked against a project: the locales and documents
+/// to build, in the project's order. Made once per run by
+/// [`Selection::pick`], so a bad `--locale` is reported once, and before
+/// anything expensive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picked {
+    /// Locales to build.
+    pub locales: Vec<String>,
+    /// Documents to build, in every one of those locales.
+    pub documents: Vec<String>,
+}
+
+impl Selection {
+    /// The locales and documents this selection names in `project` (all
+    /// when none are named); a name the project lacks is a bad argument
+    /// (E0007, exit 2). A project that did not load cleanly is refused
+    /// first.
+    pub fn pick(&self, project: &Project) -> Result<Picked> {
+        project.ensure_loaded_cleanly()?;
+        let locales = pick("locale", &self.locales, &project.content.locales())?;
+        let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
+        let documents = pick("document", &self.documents, &all_docs)?;
+        Ok(Picked { locales, documents })
+    }
+}
+
+/// Assembles what was picked and runs the pre-flight `check` also runs:
 /// settings, and (when PDFs are wanted) every character against the font.
 pub fn assemble_all(
     project: &Project,
-    sel: &Selection,
+    picked: &Picked,
     renderers: &Renderers,
 ) -> Result<Assembled> {
-    project.ensure_loaded_cleanly()?;
-    let all_locales = project.content.locales();
-    let locales = pick("locale", &sel.locales, &all_locales)?;
-    let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
-    let documents = pick("document", &sel.documents, &all_docs)?;
     let mut errors = Vec::new();
     let mut docs = Vec::new();
-    for locale in &locales {
-        for name in &documents {
+    for locale in &picked.locales {
+        for name in &picked.documents {
             match assemble(project, name, locale) {
                 Ok(d) => docs.push(d),
                 Err(e) => errors.extend(e.diagnostics),
@@ -124,14 +145,11 @@ pub fn assemble_all(
 
 /// Everything `build` renders, before anything is written.
 pub fn plan(project: &Project, sel: &Selection) -> Result<Vec<OutputFile>> {
-    project.ensure_loaded_cleanly()?;
     // Bad arguments first: they are reported as such (exit 2) before the
     // font is loaded.
-    pick("locale", &sel.locales, &project.content.locales())?;
-    let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
-    pick("document", &sel.documents, &all_docs)?;
+    let picked = sel.pick(project)?;
     let renderers = Renderers::new(project, &sel.formats)?;
-    let assembled = assemble_all(project, sel, &renderers)?;
+    let assembled = assemble_all(project, &picked, &renderers)?;
     render(project, &assembled, &renderers, &|_| true)
 }
 

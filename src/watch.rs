@@ -52,7 +52,8 @@ impl Session {
         let t0 = Instant::now();
         let project = Project::load(root)?;
         let renderers = Renderers::new(&project, &selection.formats)?;
-        let assembled = crate::build::assemble_all(&project, &selection, &renderers)?;
+        let picked = selection.pick(&project)?;
+        let assembled = crate::build::assemble_all(&project, &picked, &renderers)?;
         let files = crate::build::render(&project, &assembled, &renderers, &|_| true)?;
         let published = crate::build::publish(&project, out, files)?;
         let report = crate::check::run(&project);
@@ -85,7 +86,8 @@ impl Session {
             // The font or the export settings may have changed.
             self.renderers = Renderers::new(&project, &self.selection.formats)?;
         }
-        let assembled = crate::build::assemble_all(&project, &self.selection, &self.renderers)?;
+        let picked = self.selection.pick(&project)?;
+        let assembled = crate::build::assemble_all(&project, &picked, &self.renderers)?;
         let last = &self.last;
         // A document changed when the same document in the same locale was
         // not built before, or was built differently (or under another
