@@ -117,7 +117,7 @@ codes! {
     C007, "cyclic-reference", Error, false, "messages or terms reference each other in a cycle";
     C008, "unused-message", Warning, false, "no document uses the message";
     C009, "identical-to-source", Warning, false, "the translation is identical to its source: probably untranslated";
-    C010, "source-script-in-translation", Warning, false, "the translation still contains Japanese script (kana/kanji)";
+    C010, "source-script-in-translation", Warning, false, "the translation still contains letters of a script the source is written in and the translation is not (kana/kanji from Japanese; never Latin)";
     F001, "stale-translation", Error, false, "the source changed after the translation was reviewed";
     F002, "unreviewed-translation", Error, false, "no review is recorded for the translation";
     F003, "orphan-review", Warning, false, "a review is recorded for a message that no longer exists";

@@ -24,6 +24,7 @@ pub mod preflight;
 pub mod project;
 pub mod render;
 pub mod review;
+pub mod script;
 pub mod settings;
 pub mod watch;
 

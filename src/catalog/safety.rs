@@ -39,8 +39,7 @@ fn classify(c: char, prev: Option<char>, next: Option<char>) -> Option<(Code, &'
 }
 
 fn is_plain_word(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+    c.is_ascii_alphanumeric() || crate::script::is_japanese_letter(c)
 }
 
 /// Every hazardous character in `file`, as located errors.

@@ -12,28 +12,12 @@ use crate::diag::Diagnostic;
 use crate::project::Coverage;
 use crate::project::Project;
 
-/// Whether `s` contains kana or kanji.
-pub fn has_japanese_script(s: &str) -> bool {
-    s.chars().any(|c| {
-        matches!(c,
-            '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
-            | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}' | '\u{20000}'..='\u{2FA1F}')
-    })
-}
-
 /// Whether `id` matches one of `patterns` (exact, or a prefix ending in `*`).
 pub fn matches_any(id: &str, patterns: &[String]) -> bool {
     patterns.iter().any(|p| match p.strip_suffix('*') {
         Some(prefix) => id.starts_with(prefix),
         None => p == id,
     })
-}
-
-fn is_cjk_locale(locale: &str) -> bool {
-    matches!(
-        locale.split(['-', '_']).next().unwrap_or(locale),
-        "ja" | "zh" | "ko"
-    )
 }
 
 /// The value part of a canonical entry (`id = value…` → `value…`).
@@ -695,22 +679,25 @@ fn compare(
         } => matches_any(&key, allow_source_script),
         Rules::Coverage => false,
     };
-    if is_cjk_locale(&source.locale)
-        && !is_cjk_locale(&cat.locale)
-        && has_japanese_script(tr_value)
-        && !allowed
-    {
+    if crate::script::leftover_source_script(&source.locale, &cat.locale, tr_value) && !allowed {
+        let help = match rules {
+            Rules::Talk { .. } => format!(
+                "translate the remaining {} text, or list the ID under [check] allow_source_script in content/project.toml if it quotes the original on purpose",
+                crate::script::source_text_name(&source.locale)
+            ),
+            Rules::Coverage => "translate the remaining source-script text".to_string(),
+        };
         push(
             Diagnostic::warning(
                 Code::C010,
-                "contains Japanese script (kana/kanji): probably untranslated".to_string(),
+                format!(
+                    "contains {}: probably untranslated",
+                    crate::script::source_script_name(&source.locale)
+                ),
             )
             .at_opt(at)
             .id(key)
-            .help(match rules {
-                Rules::Talk { .. } => "translate the remaining Japanese text, or list the ID under [check] allow_source_script in content/project.toml if it quotes the original on purpose",
-                Rules::Coverage => "translate the remaining source-script text",
-            }),
+            .help(help),
         );
     }
 }

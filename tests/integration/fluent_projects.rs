@@ -7,8 +7,6 @@
 
 use crate::check_support;
 
-use std::path::Path;
-
 use check_support::*;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -18,28 +16,10 @@ struct Fixture {
     dir: TempDir,
 }
 
-fn copy(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
-}
-
 impl Fixture {
     fn new(name: &str) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(name),
-            dir.path(),
-        );
+        crate::common::copy_dir(&crate::common::fixture_path(name), dir.path());
         Fixture { dir }
     }
     fn app() -> Fixture {
@@ -728,4 +708,33 @@ fn a_talk_project_is_still_a_talk() {
     p.check(&["--locale", "fr"])
         .assert_code(2)
         .assert_stderr_has("unknown locale `fr`");
+}
+
+/// C010 looks for text left in the *source's* script: kana and kanji in a
+/// translation of Japanese, Cyrillic in one of Russian; never Latin, which
+/// a Japanese text of a German source may quote freely.
+#[test]
+fn text_left_in_the_source_script_is_judged_by_the_source_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("locales/de/app.ftl", "title = Telemetrie verstehen\n");
+    write("locales/ja/app.ftl", "title = Telemetrie を理解する\n");
+    write("locales/ru/app.ftl", "title = Понимать телеметрию\n");
+    write("locales/en/app.ftl", "title = Understanding телеметрию\n");
+    let run = run_in(dir.path(), &["check", "--source-locale", "de"], &[]);
+    run.assert_no("C010");
+    let run = run_in(dir.path(), &["check", "--source-locale", "ru"], &[]);
+    let c010 = run.headlines();
+    assert_eq!(
+        c010,
+        [
+            "warning[C010] locales/en/app.ftl:1:1: title: contains Cyrillic script: probably untranslated"
+        ],
+        "{}",
+        run.stdout
+    );
 }
