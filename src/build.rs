@@ -24,22 +24,30 @@ use crate::render::{Output, RenderContext, Renderer};
 /// Output formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Markdown (`<locale>/<document>.md`), for web pages and CfP forms that
+    /// take Markdown.
     Md,
+    /// Plain text (`<locale>/<document>.txt`), for forms that take neither.
     Txt,
+    /// PDF (`<locale>/<document>.pdf`, and the combined handout when
+    /// configured).
     Pdf,
 }
 
 /// What to build; empty lists mean everything.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// `--locale`: locales to build, checked against `content/project.toml`.
     pub locales: Vec<String>,
+    /// `--document`: documents to build, checked against `content/documents/`.
     pub documents: Vec<String>,
+    /// `--format`: formats to build.
     pub formats: Vec<Format>,
 }
 
 /// Every document of the selection, assembled, with its talk title.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Assembled {
+pub(crate) struct Assembled {
     pub docs: Vec<Document>,
     /// The talk title in each document's locale (same order as `docs`).
     pub titles: Vec<String>,
@@ -47,7 +55,7 @@ pub struct Assembled {
 
 /// The renderers of a run; the PDF one holds the parsed font, so a run
 /// (or a whole `watch` session) parses it once.
-pub struct Renderers {
+pub(crate) struct Renderers {
     list: Vec<Box<dyn Renderer>>,
     /// The PDF font, shared with the PDF renderer: the pre-flight checks
     /// every character against it.
@@ -55,7 +63,7 @@ pub struct Renderers {
 }
 
 impl Renderers {
-    pub fn new(project: &Project, formats: &[Format]) -> Result<Renderers> {
+    pub(crate) fn new(project: &Project, formats: &[Format]) -> Result<Renderers> {
         let formats = if formats.is_empty() {
             &[Format::Md, Format::Txt, Format::Pdf][..]
         } else {
@@ -88,7 +96,7 @@ impl Renderers {
 /// [`Selection::pick`], so a bad `--locale` is reported once, and before
 /// anything expensive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picked {
+pub(crate) struct Picked {
     /// Locales to build.
     pub locales: Vec<String>,
     /// Documents to build, in every one of those locales.
@@ -100,7 +108,7 @@ impl Selection {
     /// when none are named); a name the project lacks is a bad argument
     /// (E0007, exit 2). A project that did not load cleanly is refused
     /// first.
-    pub fn pick(&self, project: &Project) -> Result<Picked> {
+    pub(crate) fn pick(&self, project: &Project) -> Result<Picked> {
         project.ensure_loaded_cleanly()?;
         let locales = pick("locale", &self.locales, &project.content.locales())?;
         let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
@@ -111,7 +119,7 @@ impl Selection {
 
 /// Assembles what was picked and runs the pre-flight `check` also runs:
 /// settings, and (when PDFs are wanted) every character against the font.
-pub fn assemble_all(
+pub(crate) fn assemble_all(
     project: &Project,
     picked: &Picked,
     renderers: &Renderers,
@@ -157,7 +165,7 @@ pub fn plan(project: &Project, sel: &Selection) -> Result<Vec<OutputFile>> {
 /// whose index passes `only`, in parallel (the largest first, so no core
 /// idles at the end), and returns them in a stable order: per document,
 /// per format, files made from several documents last.
-pub fn render(
+pub(crate) fn render(
     project: &Project,
     assembled: &Assembled,
     renderers: &Renderers,
@@ -225,7 +233,7 @@ pub fn render(
 /// Every file a full build of `project` writes, relative to the output
 /// folder: what a build may remove when it no longer corresponds to
 /// anything (see `output::Manifest`).
-pub fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
+pub(crate) fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
     let mut out = BTreeSet::new();
     for locale in project.content.locales() {
         for name in project.content.documents.keys() {
@@ -300,7 +308,7 @@ pub(crate) fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<
 }
 
 /// What a [`publish`] did.
-pub struct Published {
+pub(crate) struct Published {
     /// Every file written, as full paths, in the order of the outputs.
     pub written: Vec<PathBuf>,
     /// Outputs of earlier builds that no longer correspond to anything
@@ -316,7 +324,7 @@ pub const MANIFEST: &str = ".talkdoc-outputs";
 /// Writes `files` into `out` (all or nothing, under the folder's lock),
 /// records them in the folder's manifest, and removes earlier outputs that
 /// the project no longer produces.
-pub fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<Published> {
+pub(crate) fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<Published> {
     std::fs::create_dir_all(out)
         .map_err(|e| Error::io(Code::E0401, "create the output folder", out, &e))?;
     let _lock = crate::output::lock_dir(out)?;
@@ -366,7 +374,7 @@ fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
 }
 
 /// `out`, or `<project>/dist`; refused when it overlaps the inputs.
-pub fn out_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
+pub(crate) fn out_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let out = out.map_or_else(|| root.join("dist"), Path::to_path_buf);
     refuse_overlap(root, &out)?;
     Ok(out)

@@ -14,7 +14,7 @@ use crate::diag::{self, Diagnostic, Error, Result};
 use crate::output::{self, OutputFile};
 use crate::project::Project;
 
-pub use crate::build::Format;
+pub(crate) use crate::build::Format;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,7 +23,7 @@ pub use crate::build::Format;
     about = "Keep a talk proposal in Japanese and English; export Markdown, plain text and PDF",
     after_help = "Run from anywhere inside a project: talkdoc finds the nearest content/project.toml upwards."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Project folder holding content/ and locales/ [default: the nearest folder upwards with content/project.toml].
     #[arg(long, global = true, value_name = "DIR")]
     pub project: Option<PathBuf>,
@@ -41,7 +41,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Render documents to dist/<locale>/<document>.{md,txt,pdf}.
     Build(BuildArgs),
     /// Rebuild on every change under content/ and locales/ until Ctrl-C.
@@ -64,7 +64,7 @@ pub enum Command {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
@@ -90,7 +90,7 @@ pub struct CheckArgs {
 
 #[derive(clap::Args, Debug)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["ids", "all"])))]
-pub struct ReviewArgs {
+pub(crate) struct ReviewArgs {
     /// Message IDs whose translation you checked (terms after `--`: `talkdoc review -- -talk-years`).
     pub ids: Vec<String>,
     /// Every translated message.
@@ -102,7 +102,7 @@ pub struct ReviewArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Folder to create the project in (created if missing; existing files are never overwritten).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -115,7 +115,7 @@ pub struct InitArgs {
 }
 
 #[derive(clap::Args, Debug, Clone)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Output folder [default: <project>/dist].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -131,7 +131,7 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    pub fn selection(&self) -> crate::build::Selection {
+    pub(crate) fn selection(&self) -> crate::build::Selection {
         crate::build::Selection {
             locales: self.locales.clone(),
             documents: self.documents.clone(),
@@ -238,7 +238,7 @@ fn print_or_exit(bytes: &[u8]) -> ExitCode {
 }
 
 /// A progress line on stdout, unless `--quiet`.
-pub fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     if !crate::settings::quiet() {
         emit(format!("{line}\n").as_bytes());
     }
@@ -247,7 +247,7 @@ pub fn say(line: &str) {
 /// Writes to stdout as ripgrep does: a reader that went away (`| head`)
 /// ends the output quietly, and the command keeps its own exit status;
 /// any other failure to write is reported on stderr.
-pub fn emit(bytes: &[u8]) {
+pub(crate) fn emit(bytes: &[u8]) {
     use std::sync::atomic::{AtomicBool, Ordering};
     static CLOSED: AtomicBool = AtomicBool::new(false);
     if CLOSED.load(Ordering::Relaxed) {
@@ -263,7 +263,7 @@ pub fn emit(bytes: &[u8]) {
 }
 
 /// Prints an error's diagnostics to stderr.
-pub fn report_error(e: &Error) {
+pub(crate) fn report_error(e: &Error) {
     let color = diag::stderr_color();
     let mut stderr = std::io::stderr().lock();
     // The first errors are the useful ones; a broken locale can produce
@@ -299,7 +299,7 @@ pub fn report_error(e: &Error) {
 }
 
 /// Everything `build` renders, before anything is written.
-pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
+pub(crate) fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
     crate::build::plan(project, &args.selection())
 }
 

@@ -38,7 +38,7 @@ macro_rules! codes {
 
             /// Whether the code reports bad arguments rather than bad input:
             /// such errors exit 2, like clap's own usage errors.
-            pub fn is_usage(self) -> bool {
+            pub(crate) fn is_usage(self) -> bool {
                 match self { $(Code::$code => $usage,)* }
             }
 

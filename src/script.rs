@@ -17,7 +17,7 @@ const JAPANESE: &[Script] = &[Script::Han, Script::Hiragana, Script::Katakana];
 /// nothing about which one the text is in. A letter used by several scripts
 /// (the prolonged sound mark `ー`, used by hiragana and katakana alike)
 /// counts for each of them.
-pub fn is_letter_of(c: char, scripts: &[Script]) -> bool {
+pub(crate) fn is_letter_of(c: char, scripts: &[Script]) -> bool {
     c.is_alphabetic() && {
         let ext = c.script_extension();
         scripts.iter().any(|&s| ext.contains_script(s))
@@ -26,14 +26,14 @@ pub fn is_letter_of(c: char, scripts: &[Script]) -> bool {
 
 /// Kana, kanji and the Japanese letter-like marks (`々`, `〆`, `〇`, `ー`),
 /// but not punctuation.
-pub fn is_japanese_letter(c: char) -> bool {
+pub(crate) fn is_japanese_letter(c: char) -> bool {
     is_letter_of(c, JAPANESE)
 }
 
 /// The scripts a locale is usually written in: an explicit script subtag
 /// (`sr-Latn`, `uz-Cyrl`) wins; otherwise the language decides; a
 /// language not listed here is taken to be written in Latin script.
-pub fn locale_scripts(locale: &str) -> Vec<Script> {
+pub(crate) fn locale_scripts(locale: &str) -> Vec<Script> {
     let mut subtags = locale.split(['-', '_']);
     let language = subtags.next().unwrap_or(locale).to_ascii_lowercase();
     if let Some(script) = subtags
@@ -91,7 +91,7 @@ pub fn locale_scripts(locale: &str) -> Vec<Script> {
 /// (C010). Latin never counts: names, acronyms and code in Latin letters
 /// belong in a text of any language, so a German source translated into
 /// Japanese is not searched for German words.
-pub fn leftover_source_script(source: &str, target: &str, translation: &str) -> bool {
+pub(crate) fn leftover_source_script(source: &str, target: &str, translation: &str) -> bool {
     let target = locale_scripts(target);
     let foreign: Vec<Script> = locale_scripts(source)
         .into_iter()
@@ -102,7 +102,7 @@ pub fn leftover_source_script(source: &str, target: &str, translation: &str) -> 
 
 /// How C010 names the source's script: "Japanese script (kana/kanji)" for
 /// a Japanese source, else the script's Unicode name ("Cyrillic script").
-pub fn source_script_name(source: &str) -> String {
+pub(crate) fn source_script_name(source: &str) -> String {
     let scripts = locale_scripts(source);
     if scripts == JAPANESE {
         "Japanese script (kana/kanji)".to_string()
@@ -114,7 +114,7 @@ pub fn source_script_name(source: &str) -> String {
 
 /// The source language's text as C010's help calls it: "Japanese" for a
 /// Japanese source, else the script's name ("Cyrillic").
-pub fn source_text_name(source: &str) -> String {
+pub(crate) fn source_text_name(source: &str) -> String {
     let scripts = locale_scripts(source);
     if scripts == JAPANESE {
         "Japanese".to_string()

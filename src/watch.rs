@@ -38,7 +38,9 @@ pub struct Session {
 /// What one rebuild did.
 #[derive(Debug)]
 pub struct Rebuilt {
+    /// Every file written, as full paths.
     pub written: Vec<PathBuf>,
+    /// How long the rebuild took until the outputs were written.
     pub took: Duration,
     /// `check`'s verdict on the new state: (errors, warnings), found after
     /// the outputs were written (not counted in `took`).
@@ -131,7 +133,7 @@ enum Wake {
 
 /// What happened in a watch loop, for the caller to show as it likes.
 #[derive(Debug)]
-pub enum Event<'a> {
+pub(crate) enum Event<'a> {
     /// The folders are watched; the first build comes next.
     Watching {
         /// `content/`, as shown (relative to where the user stands).
@@ -156,7 +158,7 @@ pub enum Event<'a> {
 /// `on`, until Ctrl-C. Errors are only those that keep the loop from
 /// running at all (no Ctrl-C handler, a folder that cannot be watched);
 /// a failed build is an [`Event`], and the loop goes on.
-pub fn run(
+pub(crate) fn run(
     root: &Path,
     out: &Path,
     selection: &Selection,

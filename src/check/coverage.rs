@@ -13,7 +13,7 @@ use crate::project::Coverage;
 use crate::project::Project;
 
 /// Whether `id` matches one of `patterns` (exact, or a prefix ending in `*`).
-pub fn matches_any(id: &str, patterns: &[String]) -> bool {
+pub(crate) fn matches_any(id: &str, patterns: &[String]) -> bool {
     patterns.iter().any(|p| match p.strip_suffix('*') {
         Some(prefix) => id.starts_with(prefix),
         None => p == id,
@@ -21,13 +21,13 @@ pub fn matches_any(id: &str, patterns: &[String]) -> bool {
 }
 
 /// The value part of a canonical entry (`id = value…` → `value…`).
-pub fn canonical_value(canonical: &str) -> &str {
+pub(crate) fn canonical_value(canonical: &str) -> &str {
     canonical
         .split_once('=')
         .map_or(canonical, |(_, v)| v.trim())
 }
 
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary> {
+pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary> {
     let source_locale = project.content.source_locale();
     let Some(source) = project.catalog.locale(source_locale) else {
         return Vec::new();
@@ -108,7 +108,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
 }
 
 /// References that do not resolve in their own locale.
-pub fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
+pub(crate) fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
     for entry in cat.entries.values() {
         let Some(file) = cat.files.get(entry.file) else {
             continue;
@@ -202,7 +202,7 @@ fn pattern_graph(cat: &LocaleCatalog) -> BTreeMap<Node, Vec<Node>> {
 
 /// Reference cycles (a → b → a), reported once per cycle at the entry
 /// where it was found.
-pub fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
+pub(crate) fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
     let graph = pattern_graph(cat);
     let nodes: Vec<&Node> = graph.keys().collect();
     let index: BTreeMap<&Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
@@ -380,7 +380,7 @@ impl<'a> Index<'a> {
 
 /// Coverage mode: every translated locale against the source, file by file
 /// (or as pools with `--no-per-file`), judged the way a translator would.
-pub fn check_coverage(
+pub(crate) fn check_coverage(
     project: &Project,
     cov: &Coverage,
     out: &mut Vec<Tagged>,

@@ -11,14 +11,18 @@ use crate::diag::{Diagnostic, Paint, Severity, paint};
 /// `--format`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// For people: findings drawn by the one emitter, then the summary.
     Human,
+    /// The documented JSON report (see README, `--format json`).
     Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
 }
 
 /// The JSON schema version; bump on incompatible changes.
-pub const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
+/// The report in `format`; `color` applies to the human format only.
 pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
     match format {
         // `-q`: the findings only, no summary.
@@ -35,7 +39,7 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
 /// In coverage mode, more findings than this are shown one line per file
 /// and locale (a large app must not scroll for pages); JSON and GitHub
 /// formats list every one.
-pub const MAX_LISTED: usize = 50;
+pub(crate) const MAX_LISTED: usize = 50;
 
 fn human(report: &Report, color: bool, summary: bool) -> String {
     let mut s = String::new();
@@ -220,7 +224,7 @@ fn summary_text(report: &Report, color: bool) -> String {
 
 /// Up to eight names, then how many there are in all: a note about 100
 /// locales stays one line.
-pub fn short_list<S: AsRef<str>>(names: &[S]) -> String {
+pub(crate) fn short_list<S: AsRef<str>>(names: &[S]) -> String {
     const SHOWN: usize = 8;
     let first: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
     if names.len() > SHOWN {
@@ -257,7 +261,7 @@ fn finding_json(d: &Diagnostic, tag: Option<&super::Tag>) -> Value {
 }
 
 /// The documented JSON shape (see README, "check --format json").
-pub fn json_value(report: &Report) -> Value {
+pub(crate) fn json_value(report: &Report) -> Value {
     let tag = |i: usize| {
         report
             .coverage
