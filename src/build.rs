@@ -24,13 +24,11 @@ use crate::render::{Output, RenderContext, Renderer};
 /// Output formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Markdown (`<locale>/<document>.md`), for web pages and CfP forms that
-    /// take Markdown.
+    /// Markdown: <locale>/<document>.md
     Md,
-    /// Plain text (`<locale>/<document>.txt`), for forms that take neither.
+    /// Plain text: <locale>/<document>.txt
     Txt,
-    /// PDF (`<locale>/<document>.pdf`, and the combined handout when
-    /// configured).
+    /// PDF: <locale>/<document>.pdf, and the combined handout if configured
     Pdf,
 }
 

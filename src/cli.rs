@@ -66,7 +66,16 @@ pub(crate) enum Command {
 #[derive(clap::Args, Debug)]
 pub(crate) struct CheckArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    // `--output-format`, as `build --format` chooses the files to build:
+    // one flag name, one meaning. `--format` stays as a hidden alias so
+    // existing scripts and CI jobs keep working.
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
     pub format: OutputFormat,
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]

@@ -8,12 +8,13 @@ use serde_json::{Value, json};
 use super::Report;
 use crate::diag::{Diagnostic, Paint, Severity, paint};
 
-/// `--format`.
+/// `check --output-format`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
-    /// For people: findings drawn by the one emitter, then the summary.
+    /// For people: each finding with its file, line and source line, then a
+    /// summary.
     Human,
-    /// The documented JSON report (see README, `--format json`).
+    /// One JSON report, in the shape the README documents.
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
@@ -69,7 +70,7 @@ fn human(report: &Report, color: bool, summary: bool) -> String {
         let n: usize = groups.values().map(|g| g.0 + g.1).sum();
         let _ = writeln!(
             s,
-            "{n} findings in {} translation files, one line per file (every finding: --format json or --format github; fewer: --locale L):",
+            "{n} findings in {} translation files, one line per file (every finding: --output-format json or --output-format github; fewer: --locale L):",
             groups.len()
         );
         let width = groups
@@ -260,7 +261,7 @@ fn finding_json(d: &Diagnostic, tag: Option<&super::Tag>) -> Value {
     v
 }
 
-/// The documented JSON shape (see README, "check --format json").
+/// The documented JSON shape (see README, "check --output-format json").
 pub(crate) fn json_value(report: &Report) -> Value {
     let tag = |i: usize| {
         report

@@ -170,7 +170,7 @@ fn what_cannot_run_exits_2_and_says_what_to_do() {
         .assert_code(2)
         .assert_stderr_has("error[E0009]: the l10n pattern `l10n/**` has no {locale}");
     // JSON still gets its shape.
-    let run = m.check(&["--format", "json"]);
+    let run = m.check(&["--output-format", "json"]);
     run.assert_code(2);
     assert_eq!(run.json()["findings"][0]["code"], "E0009");
 }
@@ -383,7 +383,7 @@ fn many_findings_are_summed_up_one_line_per_file_and_locale() {
         "{}",
         run.stdout
     );
-    run.assert_stdout_has("80 findings in 2 translation files, one line per file (every finding: --format json or --format github; fewer: --locale L):\n");
+    run.assert_stdout_has("80 findings in 2 translation files, one line per file (every finding: --output-format json or --output-format github; fewer: --locale L):\n");
     run.assert_stdout_has(
         "  ja       locales/ja/app.ftl        40 errors,    0 warnings  (C001 ×40)\n",
     );
@@ -394,7 +394,7 @@ fn many_findings_are_summed_up_one_line_per_file_and_locale() {
     let run = f.check(&["--locale", "ja"]);
     assert_eq!(run.count("C001"), 40);
     // JSON lists each finding with its locale, per-file counts and totals.
-    let run = f.check(&["--format", "json"]);
+    let run = f.check(&["--output-format", "json"]);
     let json: Value = run.json();
     assert_eq!(json["findings"].as_array().unwrap().len(), 80);
     assert_eq!(json["findings"][0]["locale"], "ja");
@@ -414,7 +414,7 @@ fn github_annotations_point_at_the_translation_files() {
         "pref-title = 設定",
         "pref-title = Preferences",
     );
-    let run = f.check(&["--format", "github"]);
+    let run = f.check(&["--output-format", "github"]);
     run.assert_code(0);
     run.assert_stdout_has("::warning file=locales/ja/settings/preferences.ftl,line=1,col=1,title=talkdoc C009 identical-to-source::pref-title: identical to the `en-US` source");
 }
@@ -588,7 +588,7 @@ fn each_syntax_error_kind_has_its_own_message() {
         let f = Fixture::app();
         let en = format!("{entry}next-entry = ok\n");
         f.write("locales/en-US/z.ftl", &en);
-        let run = f.check(&["--locale", "ja", "--format", "json"]);
+        let run = f.check(&["--locale", "ja", "--output-format", "json"]);
         let json = run.json();
         let e = json["findings"]
             .as_array()
@@ -698,7 +698,7 @@ fn a_talk_project_is_still_a_talk() {
     run.assert_code(0);
     assert!(!run.stdout.contains("note:"), "{}", run.stdout);
     run.assert_stdout_has("locale         messages  translated");
-    let json = p.check(&["--format", "json"]).json();
+    let json = p.check(&["--output-format", "json"]).json();
     assert!(
         json.get("mode").is_none() && json.get("totals").is_none(),
         "{json}"

@@ -141,9 +141,9 @@ impl Project {
         self.talkdoc(&all)
     }
 
-    /// `talkdoc check --format json`, parsed.
+    /// `talkdoc check --output-format json`, parsed.
     pub fn check_json(&self) -> (i32, Value) {
-        let run = self.check(&["--format", "json"]);
+        let run = self.check(&["--output-format", "json"]);
         let json = run.json();
         (run.code, json)
     }
@@ -153,14 +153,15 @@ impl Project {
 /// removed unless given, so tests see what a user without it sees.
 ///
 /// A `check` in the human format is run a second time with
-/// `--format json`: tests look findings up in the JSON report (the stable,
+/// `--output-format json`: tests look findings up in the JSON report (the stable,
 /// documented shape) and keep the human output for what it alone shows
 /// (the summary, colour, the grouped lines).
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut run = run_once(dir, args, env);
-    if args.first() == Some(&"check") && !args.contains(&"--format") {
+    let chosen = args.contains(&"--output-format") || args.contains(&"--format");
+    if args.first() == Some(&"check") && !chosen {
         let mut json_args = args.to_vec();
-        json_args.extend(["--format", "json"]);
+        json_args.extend(["--output-format", "json"]);
         let json = run_once(dir, &json_args, env);
         run.report = serde_json::from_str(&json.stdout).ok();
     }
@@ -192,7 +193,7 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
-    /// For a human-format `check`: the same run's `--format json` report.
+    /// For a human-format `check`: the same run's `--output-format json` report.
     pub report: Option<Value>,
 }
 
@@ -255,7 +256,7 @@ impl Run {
     fn blocks(&self) -> Vec<String> {
         let report = self.report.as_ref().unwrap_or_else(|| {
             panic!(
-                "no JSON report: findings are read from `check` without --format\n{}",
+                "no JSON report: findings are read from `check` without --output-format\n{}",
                 self.dump()
             )
         });
@@ -361,7 +362,7 @@ impl Run {
     }
 }
 
-/// The findings of a `--format json` report with `code`.
+/// The findings of a `--output-format json` report with `code`.
 pub fn json_findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
     report["findings"]
         .as_array()
