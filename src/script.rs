@@ -16,11 +16,13 @@ const JAPANESE: &[Script] = &[Script::Han, Script::Hiragana, Script::Katakana];
 /// and symbols (`、`, `・`, `（`) are shared between scripts and say
 /// nothing about which one the text is in. A letter used by several scripts
 /// (the prolonged sound mark `ー`, used by hiragana and katakana alike)
-/// counts for each of them.
+/// counts for each of them; a letter of every script (`µ`, `ℂ`, the
+/// mathematical alphabets: Script_Extensions Common or Inherited, which
+/// `unicode-script` treats as containing every script) counts for none.
 pub(crate) fn is_letter_of(c: char, scripts: &[Script]) -> bool {
     c.is_alphabetic() && {
         let ext = c.script_extension();
-        scripts.iter().any(|&s| ext.contains_script(s))
+        !ext.is_common() && !ext.is_inherited() && scripts.iter().any(|&s| ext.contains_script(s))
     }
 }
 
@@ -135,7 +137,9 @@ mod tests {
         ] {
             assert!(is_japanese_letter(c), "{c}");
         }
-        for c in ['、', '。', '・', '「', '（', 'A', '1', ' ', '한', 'я'] {
+        for c in [
+            '、', '。', '・', '「', '（', 'A', '1', ' ', '한', 'я', 'µ', 'ℂ', '𝐀', 'ʻ',
+        ] {
             assert!(!is_japanese_letter(c), "{c}");
         }
     }
@@ -158,6 +162,8 @@ mod tests {
     fn leftovers_are_judged_by_the_source_script() {
         assert!(leftover_source_script("ja", "en", "Telemetry テレメトリー"));
         assert!(!leftover_source_script("ja", "en", "Telemetry, 2024、"));
+        // Letters of no particular script are not Japanese.
+        assert!(!leftover_source_script("ja", "en", "a 5 µs window in ℂ"));
         assert!(!leftover_source_script(
             "de",
             "ja",
