@@ -24,11 +24,11 @@ use crate::render::{Output, RenderContext, Renderer};
 /// Output formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Markdown: <locale>/<document>.md
+    /// Markdown: LOCALE/DOCUMENT.md
     Md,
-    /// Plain text: <locale>/<document>.txt
+    /// Plain text: LOCALE/DOCUMENT.txt
     Txt,
-    /// PDF: <locale>/<document>.pdf, and the combined handout if configured
+    /// PDF: LOCALE/DOCUMENT.pdf, and the combined handout if configured
     Pdf,
 }
 

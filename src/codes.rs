@@ -11,7 +11,9 @@ macro_rules! codes {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Code {
             $(
-                #[doc = $meaning]
+                // `name`: meaning, as in the README's table (in a code
+                // span, so `[check]` is not taken for a link).
+                #[doc = concat!("`", $name, "`: `` ", $meaning, " ``")]
                 $code,
             )*
         }

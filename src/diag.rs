@@ -345,7 +345,7 @@ impl Error {
     }
 
     /// An I/O failure on `path`, with advice.
-    pub(crate) fn io(code: Code, what: &str, path: &Path, err: &std::io::Error) -> Self {
+    pub fn io(code: Code, what: &str, path: &Path, err: &std::io::Error) -> Self {
         let help = match err.kind() {
             std::io::ErrorKind::NotFound => {
                 "check the path; run talkdoc from the project folder or pass --project DIR"

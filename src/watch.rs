@@ -8,7 +8,7 @@
 //! keeps the last good outputs; Ctrl-C ends the session cleanly.
 //!
 //! The loop knows nothing of the command line or of printing: it reports
-//! [`Event`]s, and `cli` decides what the user sees.
+//! `Event`s, and `cli` decides what the user sees.
 
 use crate::codes::Code;
 use std::path::{Path, PathBuf};

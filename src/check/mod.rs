@@ -1,8 +1,8 @@
 //! `talkdoc check`: what must hold before a proposal is submitted.
 //!
 //! Three independent checks read the same loaded [`Project`]:
-//! [`coverage`] (every message translated, references and variables
-//! consistent), [`freshness`] (no translation older than its source) and
+//! `coverage` (every message translated, references and variables
+//! consistent), `freshness` (no translation older than its source) and
 //! [`limits`] (character limits, counted the way forms count). A Fluent
 //! project without `content/` (coverage mode) gets the catalog checks only,
 //! file by file, judged as a translator would. Findings are
