@@ -461,10 +461,10 @@ fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
     use crate::watch::Event;
     let out = out_dir(root, args)?;
     crate::watch::run(root, &out, &args.selection(), &mut |event| match event {
-        Event::Watching { content, locales } => say(&format!(
+        Event::Watching => say(&format!(
             "watching {} and {} (Ctrl-C to stop)",
-            content.display(),
-            locales.display()
+            display_path(root, &root.join("content")).display(),
+            display_path(root, &root.join("locales")).display()
         )),
         Event::Built(r) => say(&format!("built {}", rebuilt_summary(r))),
         Event::StartFailed(e) => report_error(e),

@@ -16,7 +16,6 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::build::{Assembled, Renderers, Selection};
-use crate::diag::display_path;
 use crate::diag::{Error, Result};
 use crate::project::Project;
 
@@ -134,13 +133,8 @@ enum Wake {
 /// What happened in a watch loop, for the caller to show as it likes.
 #[derive(Debug)]
 pub(crate) enum Event<'a> {
-    /// The folders are watched; the first build comes next.
-    Watching {
-        /// `content/`, as shown (relative to where the user stands).
-        content: PathBuf,
-        /// `locales/`, as shown.
-        locales: PathBuf,
-    },
+    /// `content/` and `locales/` are watched; the first build comes next.
+    Watching,
     /// The first build succeeded.
     Built(&'a Rebuilt),
     /// The first build failed; the next change tries again.
@@ -184,10 +178,7 @@ pub(crate) fn run(
             .watch(&path, notify::RecursiveMode::Recursive)
             .map_err(|e| watch_error(&format!("cannot watch {}: {e}", path.display())))?;
     }
-    on(Event::Watching {
-        content: display_path(root, &root.join("content")),
-        locales: display_path(root, &root.join("locales")),
-    });
+    on(Event::Watching);
     let mut session = match Session::start(root, out, selection.clone()) {
         Ok((session, built)) => {
             on(Event::Built(&built));
