@@ -24,22 +24,28 @@ use crate::render::{Output, RenderContext, Renderer};
 /// Output formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Markdown: LOCALE/DOCUMENT.md
     Md,
+    /// Plain text: LOCALE/DOCUMENT.txt
     Txt,
+    /// PDF: LOCALE/DOCUMENT.pdf, and the combined handout if configured
     Pdf,
 }
 
 /// What to build; empty lists mean everything.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// `--locale`: locales to build, checked against `content/project.toml`.
     pub locales: Vec<String>,
+    /// `--document`: documents to build, checked against `content/documents/`.
     pub documents: Vec<String>,
+    /// `--format`: formats to build.
     pub formats: Vec<Format>,
 }
 
 /// Every document of the selection, assembled, with its talk title.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Assembled {
+pub(crate) struct Assembled {
     pub docs: Vec<Document>,
     /// The talk title in each document's locale (same order as `docs`).
     pub titles: Vec<String>,
@@ -47,7 +53,7 @@ pub struct Assembled {
 
 /// The renderers of a run; the PDF one holds the parsed font, so a run
 /// (or a whole `watch` session) parses it once.
-pub struct Renderers {
+pub(crate) struct Renderers {
     list: Vec<Box<dyn Renderer>>,
     /// The PDF font, shared with the PDF renderer: the pre-flight checks
     /// every character against it.
@@ -55,7 +61,7 @@ pub struct Renderers {
 }
 
 impl Renderers {
-    pub fn new(project: &Project, formats: &[Format]) -> Result<Renderers> {
+    pub(crate) fn new(project: &Project, formats: &[Format]) -> Result<Renderers> {
         let formats = if formats.is_empty() {
             &[Format::Md, Format::Txt, Format::Pdf][..]
         } else {
@@ -83,22 +89,43 @@ impl Renderers {
     }
 }
 
-/// Assembles the selection and runs the pre-flight `check` also runs:
+/// A [`Selection`] checked against a project: the locales and documents
+/// to build, in the project's order. Made once per run by
+/// [`Selection::pick`], so a bad `--locale` is reported once, and before
+/// anything expensive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Picked {
+    /// Locales to build.
+    pub locales: Vec<String>,
+    /// Documents to build, in every one of those locales.
+    pub documents: Vec<String>,
+}
+
+impl Selection {
+    /// The locales and documents this selection names in `project` (all
+    /// when none are named); a name the project lacks is a bad argument
+    /// (E0007, exit 2). A project that did not load cleanly is refused
+    /// first.
+    pub(crate) fn pick(&self, project: &Project) -> Result<Picked> {
+        project.ensure_loaded_cleanly()?;
+        let locales = pick("locale", &self.locales, &project.content.locales())?;
+        let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
+        let documents = pick("document", &self.documents, &all_docs)?;
+        Ok(Picked { locales, documents })
+    }
+}
+
+/// Assembles what was picked and runs the pre-flight `check` also runs:
 /// settings, and (when PDFs are wanted) every character against the font.
-pub fn assemble_all(
+pub(crate) fn assemble_all(
     project: &Project,
-    sel: &Selection,
+    picked: &Picked,
     renderers: &Renderers,
 ) -> Result<Assembled> {
-    project.ensure_loaded_cleanly()?;
-    let all_locales = project.content.locales();
-    let locales = pick("locale", &sel.locales, &all_locales)?;
-    let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
-    let documents = pick("document", &sel.documents, &all_docs)?;
     let mut errors = Vec::new();
     let mut docs = Vec::new();
-    for locale in &locales {
-        for name in &documents {
+    for locale in &picked.locales {
+        for name in &picked.documents {
             match assemble(project, name, locale) {
                 Ok(d) => docs.push(d),
                 Err(e) => errors.extend(e.diagnostics),
@@ -124,14 +151,11 @@ pub fn assemble_all(
 
 /// Everything `build` renders, before anything is written.
 pub fn plan(project: &Project, sel: &Selection) -> Result<Vec<OutputFile>> {
-    project.ensure_loaded_cleanly()?;
     // Bad arguments first: they are reported as such (exit 2) before the
     // font is loaded.
-    pick("locale", &sel.locales, &project.content.locales())?;
-    let all_docs: Vec<String> = project.content.documents.keys().cloned().collect();
-    pick("document", &sel.documents, &all_docs)?;
+    let picked = sel.pick(project)?;
     let renderers = Renderers::new(project, &sel.formats)?;
-    let assembled = assemble_all(project, sel, &renderers)?;
+    let assembled = assemble_all(project, &picked, &renderers)?;
     render(project, &assembled, &renderers, &|_| true)
 }
 
@@ -139,7 +163,7 @@ pub fn plan(project: &Project, sel: &Selection) -> Result<Vec<OutputFile>> {
 /// whose index passes `only`, in parallel (the largest first, so no core
 /// idles at the end), and returns them in a stable order: per document,
 /// per format, files made from several documents last.
-pub fn render(
+pub(crate) fn render(
     project: &Project,
     assembled: &Assembled,
     renderers: &Renderers,
@@ -207,7 +231,7 @@ pub fn render(
 /// Every file a full build of `project` writes, relative to the output
 /// folder: what a build may remove when it no longer corresponds to
 /// anything (see `output::Manifest`).
-pub fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
+pub(crate) fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
     let mut out = BTreeSet::new();
     for locale in project.content.locales() {
         for name in project.content.documents.keys() {
@@ -282,7 +306,7 @@ pub(crate) fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<
 }
 
 /// What a [`publish`] did.
-pub struct Published {
+pub(crate) struct Published {
     /// Every file written, as full paths, in the order of the outputs.
     pub written: Vec<PathBuf>,
     /// Outputs of earlier builds that no longer correspond to anything
@@ -298,7 +322,7 @@ pub const MANIFEST: &str = ".talkdoc-outputs";
 /// Writes `files` into `out` (all or nothing, under the folder's lock),
 /// records them in the folder's manifest, and removes earlier outputs that
 /// the project no longer produces.
-pub fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<Published> {
+pub(crate) fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<Published> {
     std::fs::create_dir_all(out)
         .map_err(|e| Error::io(Code::E0401, "create the output folder", out, &e))?;
     let _lock = crate::output::lock_dir(out)?;
@@ -345,6 +369,60 @@ fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
         .map(PathBuf::from)
         .filter(|p| crate::output::is_contained(p))
         .collect()
+}
+
+/// `out`, or `<project>/dist`; refused when it overlaps the inputs.
+pub(crate) fn out_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
+    let out = out.map_or_else(|| root.join("dist"), Path::to_path_buf);
+    refuse_overlap(root, &out)?;
+    Ok(out)
+}
+
+/// `path` made absolute with its symbolic links resolved, as far as it
+/// exists (the rest appended as given).
+fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// The output folder must not be the project folder, lie inside its
+/// inputs, or hold the project: a locale or document named like an input
+/// folder would then overwrite the sources.
+fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
+    let (root_r, out_r) = (resolve(root), resolve(out));
+    let inputs = [root_r.join("content"), root_r.join("locales")];
+    let why = if out_r == root_r {
+        Some("is the project folder")
+    } else if inputs.iter().any(|i| out_r.starts_with(i)) {
+        Some("is inside the project's content/ or locales/")
+    } else if root_r.starts_with(&out_r) {
+        Some("holds the project folder")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::new(
+            Diagnostic::error(
+                Code::E0403,
+                format!("the output folder `{}` {why}", out.display()),
+            )
+            .help("write to a folder of its own, e.g. the default <project>/dist, with --out DIR"),
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::diag::{self, Diagnostic, Error, Result};
 use crate::output::{self, OutputFile};
 use crate::project::Project;
 
-pub use crate::build::Format;
+pub(crate) use crate::build::Format;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,7 +23,7 @@ pub use crate::build::Format;
     about = "Keep a talk proposal in Japanese and English; export Markdown, plain text and PDF",
     after_help = "Run from anywhere inside a project: talkdoc finds the nearest content/project.toml upwards."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Project folder holding content/ and locales/ [default: the nearest folder upwards with content/project.toml].
     #[arg(long, global = true, value_name = "DIR")]
     pub project: Option<PathBuf>,
@@ -41,7 +41,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Render documents to dist/<locale>/<document>.{md,txt,pdf}.
     Build(BuildArgs),
     /// Rebuild on every change under content/ and locales/ until Ctrl-C.
@@ -64,9 +64,18 @@ pub enum Command {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    // `--output-format`, as `build --format` chooses the files to build:
+    // one flag name, one meaning. `--format` stays as a hidden alias so
+    // existing scripts and CI jobs keep working.
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
     pub format: OutputFormat,
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
@@ -90,7 +99,7 @@ pub struct CheckArgs {
 
 #[derive(clap::Args, Debug)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["ids", "all"])))]
-pub struct ReviewArgs {
+pub(crate) struct ReviewArgs {
     /// Message IDs whose translation you checked (terms after `--`: `talkdoc review -- -talk-years`).
     pub ids: Vec<String>,
     /// Every translated message.
@@ -102,7 +111,7 @@ pub struct ReviewArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Folder to create the project in (created if missing; existing files are never overwritten).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -115,7 +124,7 @@ pub struct InitArgs {
 }
 
 #[derive(clap::Args, Debug, Clone)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Output folder [default: <project>/dist].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -131,7 +140,7 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    pub fn selection(&self) -> crate::build::Selection {
+    pub(crate) fn selection(&self) -> crate::build::Selection {
         crate::build::Selection {
             locales: self.locales.clone(),
             documents: self.documents.clone(),
@@ -200,7 +209,7 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Build(args) => build(&root, args).map(|()| ExitCode::SUCCESS),
-        Command::Watch(args) => crate::watch::watch(&root, args),
+        Command::Watch(args) => watch(&root, args),
         Command::Check(args) => return check(&root, args),
         Command::Review(args) => review(&root, args).map(|()| ExitCode::SUCCESS),
         Command::Completions { .. } | Command::Man | Command::Licenses | Command::Init(_) => {
@@ -238,7 +247,7 @@ fn print_or_exit(bytes: &[u8]) -> ExitCode {
 }
 
 /// A progress line on stdout, unless `--quiet`.
-pub fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     if !crate::settings::quiet() {
         emit(format!("{line}\n").as_bytes());
     }
@@ -247,7 +256,7 @@ pub fn say(line: &str) {
 /// Writes to stdout as ripgrep does: a reader that went away (`| head`)
 /// ends the output quietly, and the command keeps its own exit status;
 /// any other failure to write is reported on stderr.
-pub fn emit(bytes: &[u8]) {
+pub(crate) fn emit(bytes: &[u8]) {
     use std::sync::atomic::{AtomicBool, Ordering};
     static CLOSED: AtomicBool = AtomicBool::new(false);
     if CLOSED.load(Ordering::Relaxed) {
@@ -263,7 +272,7 @@ pub fn emit(bytes: &[u8]) {
 }
 
 /// Prints an error's diagnostics to stderr.
-pub fn report_error(e: &Error) {
+pub(crate) fn report_error(e: &Error) {
     let color = diag::stderr_color();
     let mut stderr = std::io::stderr().lock();
     // The first errors are the useful ones; a broken locale can produce
@@ -299,7 +308,7 @@ pub fn report_error(e: &Error) {
 }
 
 /// Everything `build` renders, before anything is written.
-pub fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
+pub(crate) fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
     crate::build::plan(project, &args.selection())
 }
 
@@ -419,53 +428,6 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
     Ok(())
 }
 
-/// `path` made absolute with its symbolic links resolved, as far as it
-/// exists (the rest appended as given).
-fn resolve(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            return rest.iter().rev().fold(real, |p, c| p.join(c));
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return abs,
-        }
-    }
-}
-
-/// The output folder must not be the project folder, lie inside its
-/// inputs, or hold the project: a locale or document named like an input
-/// folder would then overwrite the sources.
-fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
-    let (root_r, out_r) = (resolve(root), resolve(out));
-    let inputs = [root_r.join("content"), root_r.join("locales")];
-    let why = if out_r == root_r {
-        Some("is the project folder")
-    } else if inputs.iter().any(|i| out_r.starts_with(i)) {
-        Some("is inside the project's content/ or locales/")
-    } else if root_r.starts_with(&out_r) {
-        Some("holds the project folder")
-    } else {
-        None
-    };
-    match why {
-        Some(why) => Err(Error::new(
-            Diagnostic::error(
-                Code::E0403,
-                format!("the output folder `{}` {why}", out.display()),
-            )
-            .help("write to a folder of its own, e.g. the default <project>/dist, with --out DIR"),
-        )),
-        None => Ok(()),
-    }
-}
-
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let out = out_dir(root, args)?;
     let project = Project::load(root)?;
@@ -489,8 +451,43 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
 }
 
 /// `--out`, or `<project>/dist`; refused when it overlaps the inputs.
-pub fn out_dir(root: &Path, args: &BuildArgs) -> Result<PathBuf> {
-    let out = args.out.clone().unwrap_or_else(|| root.join("dist"));
-    refuse_overlap(root, &out)?;
-    Ok(out)
+fn out_dir(root: &Path, args: &BuildArgs) -> Result<PathBuf> {
+    crate::build::out_dir(root, args.out.as_deref())
+}
+
+/// `talkdoc watch`: the library's loop, with its events printed; exits
+/// only on Ctrl-C (0) or when the loop cannot run (1).
+fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
+    use crate::watch::Event;
+    let out = out_dir(root, args)?;
+    crate::watch::run(root, &out, &args.selection(), &mut |event| match event {
+        Event::Watching => say(&format!(
+            "watching {} and {} (Ctrl-C to stop)",
+            display_path(root, &root.join("content")).display(),
+            display_path(root, &root.join("locales")).display()
+        )),
+        Event::Built(r) => say(&format!("built {}", rebuilt_summary(r))),
+        Event::StartFailed(e) => report_error(e),
+        Event::Rebuilt(r) => say(&format!("rebuilt {}", rebuilt_summary(r))),
+        Event::RebuildFailed(e) => {
+            report_error(e);
+            say("kept the last good outputs; waiting for the next change");
+        }
+        Event::Stopped => say("stopped"),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `3 files in 120 ms · check passed: 0 errors, 1 warning`.
+fn rebuilt_summary(r: &crate::watch::Rebuilt) -> String {
+    let (e, w) = r.check;
+    format!(
+        "{} file{} in {} ms · check {}: {e} error{}, {w} warning{}",
+        r.written.len(),
+        if r.written.len() == 1 { "" } else { "s" },
+        r.took.as_millis(),
+        if e > 0 { "failed" } else { "passed" },
+        if e == 1 { "" } else { "s" },
+        if w == 1 { "" } else { "s" },
+    )
 }

@@ -11,7 +11,9 @@ macro_rules! codes {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Code {
             $(
-                #[doc = $meaning]
+                // `name`: meaning, as in the README's table (in a code
+                // span, so `[check]` is not taken for a link).
+                #[doc = concat!("`", $name, "`: `` ", $meaning, " ``")]
                 $code,
             )*
         }
@@ -38,7 +40,7 @@ macro_rules! codes {
 
             /// Whether the code reports bad arguments rather than bad input:
             /// such errors exit 2, like clap's own usage errors.
-            pub fn is_usage(self) -> bool {
+            pub(crate) fn is_usage(self) -> bool {
                 match self { $(Code::$code => $usage,)* }
             }
 
@@ -117,7 +119,7 @@ codes! {
     C007, "cyclic-reference", Error, false, "messages or terms reference each other in a cycle";
     C008, "unused-message", Warning, false, "no document uses the message";
     C009, "identical-to-source", Warning, false, "the translation is identical to its source: probably untranslated";
-    C010, "source-script-in-translation", Warning, false, "the translation still contains Japanese script (kana/kanji)";
+    C010, "source-script-in-translation", Warning, false, "the translation still contains letters of a script the source is written in and the translation is not (kana/kanji from Japanese; never Latin)";
     F001, "stale-translation", Error, false, "the source changed after the translation was reviewed";
     F002, "unreviewed-translation", Error, false, "no review is recorded for the translation";
     F003, "orphan-review", Warning, false, "a review is recorded for a message that no longer exists";

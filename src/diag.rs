@@ -19,11 +19,14 @@ use codespan_reporting::term::{self, termcolor};
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Reported; does not fail `check` unless `--deny-warnings`.
     Warning,
+    /// Fails the command (`build` writes nothing, `check` exits 1).
     Error,
 }
 
 impl Severity {
+    /// `warning` or `error`, as printed and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -38,6 +41,7 @@ impl Severity {
 pub struct SourceFile {
     /// Path as shown to the user (relative to the project when possible).
     pub path: PathBuf,
+    /// The whole text, shared by every diagnostic that points into it.
     pub text: Arc<str>,
     /// Byte offset of the start of every line, so that locating a finding
     /// costs a binary search, not a scan of the file (a check with
@@ -46,7 +50,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -59,7 +63,7 @@ impl SourceFile {
     }
 
     /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self
             .line_starts
@@ -70,7 +74,7 @@ impl SourceFile {
     }
 
     /// A location covering `span` (byte offsets) in this file.
-    pub fn at(&self, span: Range<usize>) -> Location {
+    pub(crate) fn at(&self, span: Range<usize>) -> Location {
         let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
         let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
         let (line, column) = self.line_col(start);
@@ -84,7 +88,7 @@ impl SourceFile {
 }
 
 /// 1-based line and column (counted in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -103,8 +107,11 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// Where a diagnostic points.
 #[derive(Debug, Clone)]
 pub struct Location {
+    /// The file, as shown to the user.
     pub path: PathBuf,
+    /// 1-based line; 0 for a file as a whole.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
     /// The whole file and the byte span, when the text is available.
     pub source: Option<(Arc<str>, Range<usize>)>,
@@ -112,7 +119,7 @@ pub struct Location {
 
 impl Location {
     /// A location for a file as a whole (e.g. one that could not be read).
-    pub fn file(path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn file(path: impl Into<PathBuf>) -> Self {
         Location {
             path: path.into(),
             line: 0,
@@ -122,7 +129,7 @@ impl Location {
     }
 
     /// The line the location points at, without its line ending.
-    pub fn source_line(&self) -> Option<&str> {
+    pub(crate) fn source_line(&self) -> Option<&str> {
         let (text, span) = self.source.as_ref()?;
         let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
         let end = text[span.start..]
@@ -135,7 +142,7 @@ impl Location {
 impl Location {
     /// The source line, shortened to about `max` characters around the
     /// column with `…` where cut: a 10 MB line must not flood the terminal.
-    pub fn source_excerpt(&self, max: usize) -> Option<String> {
+    pub(crate) fn source_excerpt(&self, max: usize) -> Option<String> {
         let line = self.source_line()?;
         let chars: Vec<char> = line.chars().collect();
         if chars.len() <= max {
@@ -174,9 +181,11 @@ impl fmt::Display for Location {
 /// One finding or error.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// Error or warning (`--deny-warnings` turns warnings into errors).
     pub severity: Severity,
     /// Stable code, e.g. `E0101`, documented in the README.
     pub code: Code,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// Boxed: keeps `Result<_, Diagnostic>` small.
     pub location: Option<Box<Location>>,
@@ -189,7 +198,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -201,34 +210,34 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
         }
     }
 
-    pub fn at(mut self, location: Location) -> Self {
+    pub(crate) fn at(mut self, location: Location) -> Self {
         self.location = Some(Box::new(location));
         self
     }
 
-    pub fn at_opt(mut self, location: Option<Location>) -> Self {
+    pub(crate) fn at_opt(mut self, location: Option<Location>) -> Self {
         self.location = location.map(Box::new);
         self
     }
 
-    pub fn id(mut self, id: impl Into<String>) -> Self {
+    pub(crate) fn id(mut self, id: impl Into<String>) -> Self {
         self.message_id = Some(id.into());
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into().into_boxed_str());
         self
     }
 
-    pub fn note(mut self, note: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
     }
@@ -313,6 +322,7 @@ impl fmt::Display for Diagnostic {
 /// A failure that stops a command: one or more error diagnostics.
 #[derive(Debug, Clone)]
 pub struct Error {
+    /// At least one error diagnostic.
     pub diagnostics: Vec<Diagnostic>,
     /// Files the failed command changed nonetheless (an output swap that
     /// could not be undone). Empty means nothing was written.
@@ -320,14 +330,14 @@ pub struct Error {
 }
 
 impl Error {
-    pub fn new(diagnostic: Diagnostic) -> Self {
+    pub(crate) fn new(diagnostic: Diagnostic) -> Self {
         Error {
             diagnostics: vec![diagnostic],
             changed: Vec::new(),
         }
     }
 
-    pub fn many(diagnostics: Vec<Diagnostic>) -> Self {
+    pub(crate) fn many(diagnostics: Vec<Diagnostic>) -> Self {
         Error {
             diagnostics,
             changed: Vec::new(),
@@ -373,6 +383,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// talkdoc's result: failures carry diagnostics, not strings.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Whether `c` must never reach a terminal raw: C0 and C1 control
@@ -380,7 +391,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// title or forge links; CR overwrites the line), DEL, and the invisible
 /// format characters that reorder or hide text (BIDI embeddings, overrides
 /// and isolates, zero-width characters): Trojan-source material.
-pub fn is_hazardous(c: char) -> bool {
+pub(crate) fn is_hazardous(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
@@ -390,7 +401,7 @@ pub fn is_hazardous(c: char) -> bool {
 /// `s` with every [hazardous](is_hazardous) character written as
 /// a visible escape such as `\u{1b}`: what a terminal or a CI log may show
 /// of text that came from the user's files. Newlines stay.
-pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(is_hazardous) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -438,7 +449,7 @@ impl Diagnostic {
     /// A copy safe to print on a terminal or in a CI log: every string that
     /// came from the user's files (message, ID, notes, help, path and the
     /// source text shown) with hazardous characters made visible.
-    pub fn for_terminal(&self) -> Diagnostic {
+    pub(crate) fn for_terminal(&self) -> Diagnostic {
         let mut d = self.clone();
         d.message = visible(&d.message).into_owned();
         d.message_id = d.message_id.map(|id| visible(&id).into_owned());
@@ -471,14 +482,52 @@ impl Diagnostic {
     }
 }
 
+/// The styles of the few words outside a diagnostic that the human format
+/// colours (a verdict, a limit that is over): the same roles, and through
+/// the same writer, as codespan's diagnostic headers, so no command writes
+/// an escape sequence of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paint {
+    /// Something that fails the check (`failed`, `12 over`).
+    Error,
+    /// Something that passes (`passed`).
+    Ok,
+}
+
+/// `text` in `paint`'s style when `color` is on, else `text` as it is.
+/// The escape sequences come from termcolor, the writer codespan uses for
+/// diagnostics, in the bright colours of its headers.
+pub(crate) fn paint(color: bool, paint: Paint, text: &str) -> String {
+    use termcolor::{Color, ColorSpec, WriteColor};
+    if !color {
+        return text.to_string();
+    }
+    let mut spec = ColorSpec::new();
+    spec.set_bold(true)
+        .set_intense(true)
+        .set_fg(Some(match paint {
+            Paint::Error => Color::Red,
+            Paint::Ok => Color::Green,
+        }));
+    let mut buffer = termcolor::Buffer::ansi();
+    let written = buffer
+        .set_color(&spec)
+        .and_then(|()| std::io::Write::write_all(&mut buffer, text.as_bytes()))
+        .and_then(|()| buffer.reset());
+    match written {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(_) => text.to_string(),
+    }
+}
+
 /// Whether to colour output on `stream`: only on a terminal, never with
 /// `NO_COLOR` set (https://no-color.org).
-pub fn use_color(stream_is_terminal: bool) -> bool {
+pub(crate) fn use_color(stream_is_terminal: bool) -> bool {
     crate::settings::color(stream_is_terminal)
 }
 
 /// `use_color` for standard error.
-pub fn stderr_color() -> bool {
+pub(crate) fn stderr_color() -> bool {
     use_color(std::io::stderr().is_terminal())
 }
 

@@ -20,11 +20,12 @@ pub mod hash;
 pub mod init;
 pub mod input;
 pub mod output;
-pub mod preflight;
+pub(crate) mod preflight;
 pub mod project;
 pub mod render;
-pub mod review;
-pub mod settings;
+pub(crate) mod review;
+pub(crate) mod script;
+pub(crate) mod settings;
 pub mod watch;
 
 /// `-v`: whether to say what is done and how long it takes.

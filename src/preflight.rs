@@ -19,7 +19,7 @@ use crate::render::pdf::fonts::Font;
 
 /// The font named in `[pdf]`, or the built-in one. Errors point at the
 /// `font` setting.
-pub fn load_font(project: &Project) -> Result<Font> {
+pub(crate) fn load_font(project: &Project) -> Result<Font> {
     let cfg = &project.content.config.pdf;
     let Some(path) = &cfg.font else {
         return Font::builtin();
@@ -104,7 +104,12 @@ pub fn talk_title(project: &Project, locale: &str) -> Result<String> {
 /// The diagnostic for a message that cannot be formatted: the code says
 /// why (missing, no value, unresolvable, too large); `at` is where it is
 /// named (a content file or project.toml).
-pub fn format_error(catalog: &LocaleCatalog, id: &str, e: FormatError, at: Location) -> Diagnostic {
+pub(crate) fn format_error(
+    catalog: &LocaleCatalog,
+    id: &str,
+    e: FormatError,
+    at: Location,
+) -> Diagnostic {
     let locale = &catalog.locale;
     let defined = catalog
         .entry(id.split('.').next().unwrap_or(id))
@@ -158,7 +163,7 @@ pub fn format_error(catalog: &LocaleCatalog, id: &str, e: FormatError, at: Locat
 }
 
 /// `[pdf] combined` must name a document.
-pub fn settings(project: &Project) -> Vec<Diagnostic> {
+pub(crate) fn settings(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let cfg = &project.content.config.pdf;
     if let Some(name) = &cfg.combined
@@ -191,7 +196,7 @@ pub fn settings(project: &Project) -> Vec<Diagnostic> {
 /// Every character of every document (and the talk title, printed in the
 /// running header and metadata) must be in the font: one error per message
 /// naming all of its missing characters, at the message's definition.
-pub fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<Diagnostic> {
+pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<Diagnostic> {
     // (locale, message ID) → missing characters, in order of appearance.
     let mut missing: BTreeMap<(String, String), Vec<char>> = BTreeMap::new();
     let mut note = |locale: &str, id: &str, text: &str| {

@@ -22,20 +22,20 @@ use crate::project::Project;
 /// One recorded review.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Review {
+pub(crate) struct Review {
     pub hash: String,
     pub source: String,
 }
 
 /// The review file of one locale.
-pub struct Reviews {
+pub(crate) struct Reviews {
     pub path: PathBuf,
     pub file: Option<SourceFile>,
     pub entries: BTreeMap<String, (Review, std::ops::Range<usize>)>,
 }
 
 /// The fingerprint of a source entry.
-pub fn fingerprint(entry: &Entry) -> String {
+pub(crate) fn fingerprint(entry: &Entry) -> String {
     let h =
         crate::hash::fnv1a(crate::check::coverage::canonical_value(&entry.canonical).as_bytes());
     format!("{h:016x}")
@@ -50,12 +50,12 @@ fn review_of(entry: &Entry) -> Review {
 
 /// `locales/<locale>.reviewed.toml` (in coverage mode, beside the locale
 /// folder).
-pub fn reviews_path(project: &Project, locale: &str) -> PathBuf {
+pub(crate) fn reviews_path(project: &Project, locale: &str) -> PathBuf {
     project.record_path(locale)
 }
 
 /// Reads a locale's review file; a missing file is an empty record.
-pub fn load(project: &Project, locale: &str) -> Result<Reviews> {
+pub(crate) fn load(project: &Project, locale: &str) -> Result<Reviews> {
     let path = reviews_path(project, locale);
     let shown = display_path(&project.root, &path);
     if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
@@ -165,7 +165,7 @@ pub(crate) fn translated_pairs<'a>(
 }
 
 /// What `talkdoc review` did for one message.
-pub struct Marked {
+pub(crate) struct Marked {
     pub locale: String,
     pub id: String,
     pub was: &'static str,
@@ -173,7 +173,7 @@ pub struct Marked {
 
 /// Records the current source of `ids` (or of every translated message with
 /// `all`) as reviewed for `locales`. Returns what changed.
-pub fn mark_reviewed(
+pub(crate) fn mark_reviewed(
     project: &Project,
     locales: &[String],
     ids: &[String],

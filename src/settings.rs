@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// `--color`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` forces it).
     Auto,
     Always,
@@ -19,7 +19,7 @@ static VERBOSE: AtomicBool = AtomicBool::new(false);
 static COLOR: AtomicU8 = AtomicU8::new(0);
 
 /// Records the command line's choices.
-pub fn set(quiet: bool, verbose: bool, color: Option<ColorChoice>) {
+pub(crate) fn set(quiet: bool, verbose: bool, color: Option<ColorChoice>) {
     QUIET.store(quiet, Ordering::Relaxed);
     VERBOSE.store(verbose, Ordering::Relaxed);
     let c = match color {
@@ -31,12 +31,12 @@ pub fn set(quiet: bool, verbose: bool, color: Option<ColorChoice>) {
 }
 
 /// `-q`: print nothing but errors.
-pub fn quiet() -> bool {
+pub(crate) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
 /// `-v`: say what is done and how long it takes.
-pub fn verbose() -> bool {
+pub(crate) fn verbose() -> bool {
     VERBOSE.load(Ordering::Relaxed)
 }
 
@@ -44,7 +44,7 @@ pub fn verbose() -> bool {
 /// `--color always|never` wins; otherwise `NO_COLOR` (non-empty) turns
 /// colour off, `CLICOLOR_FORCE` (non-empty, not `0`) turns it on, and a
 /// terminal decides (https://no-color.org, https://bixense.com/clicolors).
-pub fn color(stream_is_terminal: bool) -> bool {
+pub(crate) fn color(stream_is_terminal: bool) -> bool {
     match COLOR.load(Ordering::Relaxed) {
         1 => true,
         2 => false,

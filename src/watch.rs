@@ -6,16 +6,16 @@
 //! the PDFs are the expensive part, so a one-message edit re-renders only
 //! the documents that show that message. Bad input prints the error and
 //! keeps the last good outputs; Ctrl-C ends the session cleanly.
+//!
+//! The loop knows nothing of the command line or of printing: it reports
+//! `Event`s, and `cli` decides what the user sees.
 
 use crate::codes::Code;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::build::{Assembled, Renderers, Selection};
-use crate::cli::{BuildArgs, report_error, say};
-use crate::diag::display_path;
 use crate::diag::{Error, Result};
 use crate::project::Project;
 
@@ -35,8 +35,11 @@ pub struct Session {
 }
 
 /// What one rebuild did.
+#[derive(Debug)]
 pub struct Rebuilt {
+    /// Every file written, as full paths.
     pub written: Vec<PathBuf>,
+    /// How long the rebuild took until the outputs were written.
     pub took: Duration,
     /// `check`'s verdict on the new state: (errors, warnings), found after
     /// the outputs were written (not counted in `took`).
@@ -50,7 +53,8 @@ impl Session {
         let t0 = Instant::now();
         let project = Project::load(root)?;
         let renderers = Renderers::new(&project, &selection.formats)?;
-        let assembled = crate::build::assemble_all(&project, &selection, &renderers)?;
+        let picked = selection.pick(&project)?;
+        let assembled = crate::build::assemble_all(&project, &picked, &renderers)?;
         let files = crate::build::render(&project, &assembled, &renderers, &|_| true)?;
         let published = crate::build::publish(&project, out, files)?;
         let report = crate::check::run(&project);
@@ -83,7 +87,8 @@ impl Session {
             // The font or the export settings may have changed.
             self.renderers = Renderers::new(&project, &self.selection.formats)?;
         }
-        let assembled = crate::build::assemble_all(&project, &self.selection, &self.renderers)?;
+        let picked = self.selection.pick(&project)?;
+        let assembled = crate::build::assemble_all(&project, &picked, &self.renderers)?;
         let last = &self.last;
         // A document changed when the same document in the same locale was
         // not built before, or was built differently (or under another
@@ -119,29 +124,41 @@ fn settings_bytes(root: &Path) -> Vec<u8> {
     std::fs::read(root.join("content").join("project.toml")).unwrap_or_default()
 }
 
-fn summary(r: &Rebuilt) -> String {
-    let (e, w) = r.check;
-    format!(
-        "{} file{} in {} ms · check {}: {e} error{}, {w} warning{}",
-        r.written.len(),
-        if r.written.len() == 1 { "" } else { "s" },
-        r.took.as_millis(),
-        if e > 0 { "failed" } else { "passed" },
-        if e == 1 { "" } else { "s" },
-        if w == 1 { "" } else { "s" },
-    )
-}
-
 /// Why the watcher woke up.
 enum Wake {
     Changed,
     Stop,
 }
 
-/// Runs the session until Ctrl-C.
-pub fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
+/// What happened in a watch loop, for the caller to show as it likes.
+#[derive(Debug)]
+pub(crate) enum Event<'a> {
+    /// `content/` and `locales/` are watched; the first build comes next.
+    Watching,
+    /// The first build succeeded.
+    Built(&'a Rebuilt),
+    /// The first build failed; the next change tries again.
+    StartFailed(&'a Error),
+    /// A change was built.
+    Rebuilt(&'a Rebuilt),
+    /// A change could not be built; the last good outputs are kept.
+    RebuildFailed(&'a Error),
+    /// Ctrl-C: the loop ends.
+    Stopped,
+}
+
+/// Watches `root`'s `content/` and `locales/`, builds `selection` into
+/// `out` once and again after every change, and reports each step to
+/// `on`, until Ctrl-C. Errors are only those that keep the loop from
+/// running at all (no Ctrl-C handler, a folder that cannot be watched);
+/// a failed build is an [`Event`], and the loop goes on.
+pub(crate) fn run(
+    root: &Path,
+    out: &Path,
+    selection: &Selection,
+    on: &mut dyn FnMut(Event<'_>),
+) -> Result<()> {
     use notify::Watcher;
-    let out = crate::cli::out_dir(root, args)?;
     let (tx, rx) = mpsc::channel::<Wake>();
     let stop = tx.clone();
     ctrlc::set_handler(move || {
@@ -161,18 +178,14 @@ pub fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
             .watch(&path, notify::RecursiveMode::Recursive)
             .map_err(|e| watch_error(&format!("cannot watch {}: {e}", path.display())))?;
     }
-    say(&format!(
-        "watching {} and {} (Ctrl-C to stop)",
-        display_path(root, &root.join("content")).display(),
-        display_path(root, &root.join("locales")).display()
-    ));
-    let mut session = match Session::start(root, &out, args.selection()) {
+    on(Event::Watching);
+    let mut session = match Session::start(root, out, selection.clone()) {
         Ok((session, built)) => {
-            say(&format!("built {}", summary(&built)));
+            on(Event::Built(&built));
             Some(session)
         }
         Err(e) => {
-            report_error(&e);
+            on(Event::StartFailed(&e));
             None
         }
     };
@@ -186,29 +199,26 @@ pub fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
             match rx.recv_timeout(DEBOUNCE) {
                 Ok(Wake::Changed) => continue,
                 Ok(Wake::Stop) => {
-                    say("stopped");
-                    return Ok(ExitCode::SUCCESS);
+                    on(Event::Stopped);
+                    return Ok(());
                 }
                 Err(_) => break,
             }
         }
         let result = match session.as_mut() {
             Some(s) => s.rebuild(),
-            None => Session::start(root, &out, args.selection()).map(|(s, built)| {
+            None => Session::start(root, out, selection.clone()).map(|(s, built)| {
                 session = Some(s);
                 built
             }),
         };
         match result {
-            Ok(r) => say(&format!("rebuilt {}", summary(&r))),
-            Err(e) => {
-                report_error(&e);
-                say("kept the last good outputs; waiting for the next change");
-            }
+            Ok(r) => on(Event::Rebuilt(&r)),
+            Err(e) => on(Event::RebuildFailed(&e)),
         }
     }
-    say("stopped");
-    Ok(ExitCode::SUCCESS)
+    on(Event::Stopped);
+    Ok(())
 }
 
 fn watch_error(message: &str) -> Error {

@@ -27,7 +27,7 @@ pub struct Request {
 
 /// One locale of a coverage-mode project.
 #[derive(Debug, Clone)]
-pub struct Locale {
+pub(crate) struct Locale {
     pub tag: String,
     pub roots: Vec<Root>,
     /// Where `talkdoc review` keeps its record for this locale: beside the
@@ -37,7 +37,7 @@ pub struct Locale {
 
 /// The locales found, the source first among them.
 #[derive(Debug, Clone)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub source: Locale,
     pub targets: Vec<Locale>,
     /// How they were found, for the report: "locales/", "l10n.toml".
@@ -68,7 +68,7 @@ const MAX_SEARCH_DEPTH: usize = 8;
 
 /// Whether `name` is a locale tag: a language subtag of 2 or 3 letters,
 /// then subtags of 1 to 8 letters or digits, separated by `-` or `_`.
-pub fn is_locale_tag(name: &str) -> bool {
+pub(crate) fn is_locale_tag(name: &str) -> bool {
     let mut parts = name.split(['-', '_']);
     let Some(lang) = parts.next() else {
         return false;
@@ -159,7 +159,7 @@ fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Resul
 
 /// Finds the locales of the Fluent project in `root`. `Ok(None)` when
 /// nothing was asked for and no locale folder was found.
-pub fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
+pub(crate) fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
     let shown = |p: &Path| crate::diag::display_path(root, p);
     if let Some(dir) = &req.locales_dir {
         let base = root.join(dir);

@@ -14,8 +14,12 @@ use fluent_syntax::parser::{ErrorKind, ParserError};
 use crate::diag::{Diagnostic, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether an entry is a message (shown by documents) or a term (`-name`, only
+/// referenced).
 pub enum EntryKind {
+    /// `id = …`: can be shown by a document.
     Message,
+    /// `-id = …`: usable only inside other messages.
     Term,
 }
 
@@ -24,6 +28,8 @@ pub enum EntryKind {
 pub struct Reference {
     /// `id` for a message, `-id` for a term.
     pub target: String,
+    /// Byte span of the target's name in the referring file (for the finding's
+    /// location).
     pub span: Range<usize>,
     /// Used only to choose a variant (`{ -brand.gender -> … }`): a
     /// translation into a language without that distinction may drop it.
@@ -33,13 +39,18 @@ pub struct Reference {
 /// One message or term as it appears in a file.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The identifier as written, without a term's `-`.
     pub id: String,
+    /// Message or term: a term's key carries a `-`.
     pub kind: EntryKind,
     /// Index into the locale's `files`.
     pub file: usize,
     /// Byte span of the identifier.
     pub span: Range<usize>,
+    /// Whether the entry has a value (a message may have attributes only).
     pub has_value: bool,
+    /// Attribute names (`.title`), in file order: compared across locales
+    /// (C003, C004).
     pub attributes: Vec<String>,
     /// `$variables` used anywhere in the value or attributes.
     pub variables: BTreeSet<String>,
@@ -55,6 +66,8 @@ pub struct Entry {
     /// and "mm" are the same in most languages; coverage mode does not call
     /// them untranslated.
     pub has_word: bool,
+    /// Messages and terms it references, with where: checked to resolve (C006)
+    /// and for cycles (C007).
     pub references: Vec<Reference>,
     /// How large the value (`None`) and each attribute can grow when
     /// formatted, in terms of the entries it references: bounds the
@@ -71,7 +84,7 @@ pub struct Entry {
 
 impl Entry {
     /// The key in the catalog: `id`, or `-id` for a term.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         match self.kind {
             EntryKind::Message => self.id.clone(),
             EntryKind::Term => format!("-{}", self.id),
@@ -84,7 +97,7 @@ fn offset_in(source: &str, slice: &str) -> usize {
 }
 
 /// Indexes every message and term in `resource`.
-pub fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
+pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entry> {
     let source = resource.source();
     let mut out = Vec::new();
     for entry in resource.entries() {
@@ -218,7 +231,7 @@ pub enum Size {
 
 impl Size {
     /// Every reference in the expression, as (`id` or `-id`, attribute).
-    pub fn references(&self, out: &mut Vec<(String, Option<String>)>) {
+    pub(crate) fn references(&self, out: &mut Vec<(String, Option<String>)>) {
         match self {
             Size::Ref(k) => out.push(match k.split_once('.') {
                 Some((id, attr)) => (id.to_string(), Some(attr.to_string())),
@@ -327,7 +340,7 @@ impl<'s> Walker<'s> {
 /// A parser error as a diagnostic: each fluent-syntax error kind has its own
 /// message and help; for the kinds a typo can cause in many ways (a missing
 /// `=` or `}`), the traps authors fall into are recognised first.
-pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
+pub(crate) fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
     let text = &file.text;
     let start = e.pos.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -551,7 +564,7 @@ pub fn syntax_error(file: &SourceFile, e: &ParserError) -> Diagnostic {
 /// selects nested deeper than 100, and its parser and resolver (and our own
 /// walkers) recurse once per level, so thousands of levels overflow the
 /// stack. Checked on the raw text, before the parser runs.
-pub const MAX_NESTING: usize = 32;
+pub(crate) const MAX_NESTING: usize = 32;
 
 /// Finds the first place in `text` where placeables or call arguments nest
 /// deeper than [`MAX_NESTING`]: the byte offset of the opening character.
@@ -559,7 +572,7 @@ pub const MAX_NESTING: usize = 32;
 /// A linear scan that follows just enough of Fluent's syntax to count
 /// correctly: comments at the start of a line and string literals inside
 /// placeables are skipped, so a `{` in either does not count.
-pub fn too_deep(text: &str) -> Option<usize> {
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     too_deep_from(text, 0)
 }
 
@@ -624,7 +637,7 @@ fn starts_entry(bytes: &[u8], i: usize) -> bool {
 /// breaks kept so every other position stays put), so the rest of the file
 /// parses and only that entry is lost, reported at its deepest `{`.
 /// Linear in the file: each entry is scanned once.
-pub fn blank_too_deep(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+pub(crate) fn blank_too_deep(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
     let Some(first) = too_deep(text) else {
         return (std::borrow::Cow::Borrowed(text), Vec::new());
     };
@@ -679,7 +692,7 @@ pub fn blank_too_deep(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
 }
 
 /// The diagnostic for [`too_deep`].
-pub fn too_deep_error(file: &SourceFile, at: usize) -> Diagnostic {
+pub(crate) fn too_deep_error(file: &SourceFile, at: usize) -> Diagnostic {
     Diagnostic::error(
         Code::E0107,
         format!("placeables nested deeper than {MAX_NESTING} levels; this entry is not read"),

@@ -7,9 +7,9 @@
 //! its own index of entries (where each is, which variables and references it
 //! uses) because the Fluent AST has no spans.
 
-pub mod discover;
+pub(crate) mod discover;
 mod index;
-pub mod safety;
+pub(crate) mod safety;
 
 use crate::codes::Code;
 use std::collections::BTreeMap;
@@ -20,14 +20,16 @@ use unic_langid::LanguageIdentifier;
 
 use crate::diag::{Diagnostic, Error, Location, Result, SourceFile};
 
-pub use index::{Entry, EntryKind, MAX_NESTING, Reference, Size};
+pub use index::{Entry, EntryKind, Reference, Size};
 
 /// All locales of a project.
 pub struct Catalog {
+    /// One catalog per locale, in the order the project lists them.
     pub locales: Vec<LocaleCatalog>,
 }
 
 impl Catalog {
+    /// The catalog of `locale`, if the project has it.
     pub fn locale(&self, locale: &str) -> Option<&LocaleCatalog> {
         self.locales.iter().find(|l| l.locale == locale)
     }
@@ -35,12 +37,15 @@ impl Catalog {
 
 /// The messages of one locale.
 pub struct LocaleCatalog {
+    /// The locale tag as written (the folder name).
     pub locale: String,
+    /// The parsed tag, for fluent-bundle's plural rules.
     pub langid: LanguageIdentifier,
     /// The locale folder, as shown to the user.
     pub dir: PathBuf,
     /// Every folder the locale was read from, as shown to the user.
     pub roots: Vec<Root>,
+    /// Every `.ftl` file read, with its text: diagnostics point into them.
     pub files: Vec<SourceFile>,
     /// The path of each of `files` relative to its root, prefixed with the
     /// root's label, with `/` separators: `browser/newtab.ftl`.
@@ -163,12 +168,13 @@ pub struct Root {
     /// Prefix of the relative paths of the files found here (`""`, or
     /// `browser/`): files correspond across locales by label + path.
     pub label: String,
+    /// The folder searched for this locale's files.
     pub dir: PathBuf,
 }
 
 /// How a locale is read.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Coverage mode (a Fluent project without `content/`): the same ID in
     /// two files is allowed (an application loads files separately), an
     /// unusual locale tag is accepted, and messages say nothing about
@@ -250,7 +256,7 @@ impl LocaleCatalog {
     ///
     /// Returns the catalog and the problems found in it (syntax errors,
     /// duplicate IDs). An `Err` means the folder itself could not be read.
-    pub fn load(
+    pub(crate) fn load(
         root: &Path,
         locales_dir: &Path,
         locale: &str,
@@ -263,7 +269,7 @@ impl LocaleCatalog {
     }
 
     /// Reads and parses every `.ftl` file under each of `roots`.
-    pub fn load_roots(
+    pub(crate) fn load_roots(
         root: &Path,
         locale: &str,
         roots: &[Root],
@@ -450,13 +456,13 @@ impl LocaleCatalog {
 
     /// Every entry: the first definition of each ID, then the same IDs
     /// defined again in other files (coverage mode only).
-    pub fn all_entries(&self) -> impl Iterator<Item = &Entry> {
+    pub(crate) fn all_entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries.values().chain(&self.later)
     }
 
     /// Where a file of relative path `rel` (label included) is or would be,
     /// as shown to the user.
-    pub fn path_for(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path_for(&self, rel: &str) -> PathBuf {
         let root = self
             .roots
             .iter()
@@ -474,14 +480,14 @@ impl LocaleCatalog {
     }
 
     /// Where an entry is defined.
-    pub fn location(&self, entry: &Entry) -> Option<Location> {
+    pub(crate) fn location(&self, entry: &Entry) -> Option<Location> {
         self.files.get(entry.file).map(|f| f.at(entry.span.clone()))
     }
 
     /// An upper bound of the formatted length of `id` (`id`, `id.attr`,
     /// `-term`) with `args`. Variables are bounded by the longest argument
     /// value plus the longest string literal in the locale (a term argument).
-    pub fn expansion_bound(&self, id: &str, args: Option<&FluentArgs>) -> u64 {
+    pub(crate) fn expansion_bound(&self, id: &str, args: Option<&FluentArgs>) -> u64 {
         let Some(&(fixed, vars)) = self.bounds.get(id) else {
             return 0;
         };
@@ -602,7 +608,7 @@ fn describe_fluent_error(e: &FluentError) -> String {
 }
 
 /// Loads every locale named in the project, collecting problems.
-pub fn load_all(
+pub(crate) fn load_all(
     root: &Path,
     locales_dir: &Path,
     locales: &[String],
@@ -619,7 +625,7 @@ pub fn load_all(
 
 /// Loads the locales of a coverage-mode project: each a tag and its
 /// folders, the source first.
-pub fn load_layout(
+pub(crate) fn load_layout(
     root: &Path,
     locales: &[(String, Vec<Root>)],
     opts: LoadOptions,

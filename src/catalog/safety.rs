@@ -39,19 +39,18 @@ fn classify(c: char, prev: Option<char>, next: Option<char>) -> Option<(Code, &'
 }
 
 fn is_plain_word(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+    c.is_ascii_alphanumeric() || crate::script::is_japanese_letter(c)
 }
 
 /// Every hazardous character in `file`, as located errors.
-pub fn scan(file: &SourceFile) -> Vec<Diagnostic> {
+pub(crate) fn scan(file: &SourceFile) -> Vec<Diagnostic> {
     scan_allowing(file, |_| false)
 }
 
 /// Whether a locale is written right to left (Arabic, Hebrew, Persian, …):
 /// its translators need the BIDI marks LRM, RLM and ALM to place numbers
 /// and punctuation.
-pub fn is_rtl_locale(locale: &str) -> bool {
+pub(crate) fn is_rtl_locale(locale: &str) -> bool {
     matches!(
         locale.split(['-', '_']).next().unwrap_or(locale),
         "ar" | "he" | "fa" | "ur" | "ckb" | "ps" | "sd" | "yi" | "dv" | "ug" | "syr" | "skr" | "ks"
@@ -60,7 +59,7 @@ pub fn is_rtl_locale(locale: &str) -> bool {
 
 /// Whether a locale's script writes words without spaces (Thai, Lao, Khmer,
 /// Burmese, Tibetan): its translators mark word breaks with U+200B.
-pub fn is_unspaced_locale(locale: &str) -> bool {
+pub(crate) fn is_unspaced_locale(locale: &str) -> bool {
     matches!(
         locale.split(['-', '_']).next().unwrap_or(locale),
         "th" | "lo" | "km" | "my" | "bo" | "dz"
@@ -73,7 +72,7 @@ pub fn is_unspaced_locale(locale: &str) -> bool {
 /// typography there. Marks never reorder text the way embeddings,
 /// overrides and isolates do, which stay errors everywhere, as does every
 /// invisible character in other locales.
-pub fn scan_for(file: &SourceFile, locale: &str, application: bool) -> Vec<Diagnostic> {
+pub(crate) fn scan_for(file: &SourceFile, locale: &str, application: bool) -> Vec<Diagnostic> {
     let marks = application && is_rtl_locale(locale);
     let zwsp = application && is_unspaced_locale(locale);
     scan_allowing(file, |c| match c {
@@ -125,7 +124,7 @@ fn scan_allowing(file: &SourceFile, allowed: impl Fn(char) -> bool) -> Vec<Diagn
 /// Follows the WHATWG URL parser on the tricks browsers accept: leading
 /// spaces and control characters are stripped, and tabs and newlines
 /// inside the URL are ignored (`java\tscript:` is `javascript:`).
-pub fn refused_scheme(url: &str, allowed: &[String]) -> Option<String> {
+pub(crate) fn refused_scheme(url: &str, allowed: &[String]) -> Option<String> {
     let cleaned: String = url
         .trim_start_matches(|c: char| c <= ' ')
         .chars()

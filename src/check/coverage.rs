@@ -12,38 +12,22 @@ use crate::diag::Diagnostic;
 use crate::project::Coverage;
 use crate::project::Project;
 
-/// Whether `s` contains kana or kanji.
-pub fn has_japanese_script(s: &str) -> bool {
-    s.chars().any(|c| {
-        matches!(c,
-            '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
-            | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}' | '\u{20000}'..='\u{2FA1F}')
-    })
-}
-
 /// Whether `id` matches one of `patterns` (exact, or a prefix ending in `*`).
-pub fn matches_any(id: &str, patterns: &[String]) -> bool {
+pub(crate) fn matches_any(id: &str, patterns: &[String]) -> bool {
     patterns.iter().any(|p| match p.strip_suffix('*') {
         Some(prefix) => id.starts_with(prefix),
         None => p == id,
     })
 }
 
-fn is_cjk_locale(locale: &str) -> bool {
-    matches!(
-        locale.split(['-', '_']).next().unwrap_or(locale),
-        "ja" | "zh" | "ko"
-    )
-}
-
 /// The value part of a canonical entry (`id = value…` → `value…`).
-pub fn canonical_value(canonical: &str) -> &str {
+pub(crate) fn canonical_value(canonical: &str) -> &str {
     canonical
         .split_once('=')
         .map_or(canonical, |(_, v)| v.trim())
 }
 
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary> {
+pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary> {
     let source_locale = project.content.source_locale();
     let Some(source) = project.catalog.locale(source_locale) else {
         return Vec::new();
@@ -95,82 +79,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
             if src.kind == EntryKind::Message {
                 s.translated += 1;
             }
-            let at = cat.location(tr);
-            let src_attrs: BTreeSet<&String> = src.attributes.iter().collect();
-            let tr_attrs: BTreeSet<&String> = tr.attributes.iter().collect();
-            for a in src_attrs.difference(&tr_attrs) {
-                out.push(
-                    Diagnostic::error(
-                        Code::C003,
-                        format!("attribute `.{a}` is missing in `{}`", cat.locale),
-                    )
-                    .at_opt(at.clone())
-                    .id(key.clone())
-                    .help(format!(
-                        "translate the attribute `.{a}` of the source message"
-                    )),
-                );
-            }
-            for a in tr_attrs.difference(&src_attrs) {
-                out.push(
-                    Diagnostic::warning(
-                        Code::C004,
-                        format!(
-                            "attribute `.{a}` does not exist in the source `{}`",
-                            source.locale
-                        ),
-                    )
-                    .at_opt(at.clone())
-                    .id(key.clone())
-                    .help("remove the attribute, or add it to the source message"),
-                );
-            }
-            for v in src.variables.symmetric_difference(&tr.variables) {
-                // A variable the source only selects on (a plural or case
-                // form) may be dropped by a language without that form.
-                if !src.printed_variables.contains(v) && !tr.variables.contains(v) {
-                    continue;
-                }
-                let (has, lacks) = if src.variables.contains(v) {
-                    (&source.locale, &cat.locale)
-                } else {
-                    (&cat.locale, &source.locale)
-                };
-                out.push(
-                    Diagnostic::error(Code::C005, format!("`${v}` is used in `{has}` but not in `{lacks}`"))
-                        .at_opt(at.clone())
-                        .id(key.clone())
-                        .help("both locales must use the same variables, or the text will show a raw placeholder or miss a value"),
-                );
-            }
-            let src_value = canonical_value(&src.canonical);
-            let tr_value = canonical_value(&tr.canonical);
-            if tr.kind == EntryKind::Message
-                && src_value == tr_value
-                && src.has_letters
-                && !matches_any(key, &cfg.allow_identical)
-            {
-                out.push(
-                    Diagnostic::warning(Code::C009, format!("identical to the `{}` source: probably untranslated", source.locale))
-                        .at_opt(at.clone())
-                        .id(key.clone())
-                        .help("translate it, or list the ID under [check] allow_identical in content/project.toml"),
-                );
-            } else if is_cjk_locale(&source.locale)
-                && !is_cjk_locale(&cat.locale)
-                && has_japanese_script(tr_value)
-                && !matches_any(key, &cfg.allow_source_script)
-            {
-                out.push(
-                    Diagnostic::warning(
-                        Code::C010,
-                        "contains Japanese script (kana/kanji): probably untranslated".to_string(),
-                    )
-                    .at_opt(at.clone())
-                    .id(key.clone())
-                    .help("translate the remaining Japanese text, or list the ID under [check] allow_source_script in content/project.toml if it quotes the original on purpose"),
-                );
-            }
+            let rules = Rules::Talk {
+                allow_identical: &cfg.allow_identical,
+                allow_source_script: &cfg.allow_source_script,
+            };
+            compare(source, src, cat, tr, &rules, &mut |d| out.push(d));
         }
         for (key, tr) in &cat.entries {
             if !source.entries.contains_key(key) {
@@ -195,7 +108,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<LocaleSummary>
 }
 
 /// References that do not resolve in their own locale.
-pub fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
+pub(crate) fn references(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
     for entry in cat.entries.values() {
         let Some(file) = cat.files.get(entry.file) else {
             continue;
@@ -289,7 +202,7 @@ fn pattern_graph(cat: &LocaleCatalog) -> BTreeMap<Node, Vec<Node>> {
 
 /// Reference cycles (a → b → a), reported once per cycle at the entry
 /// where it was found.
-pub fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
+pub(crate) fn cycles(cat: &LocaleCatalog, out: &mut Vec<Diagnostic>) {
     let graph = pattern_graph(cat);
     let nodes: Vec<&Node> = graph.keys().collect();
     let index: BTreeMap<&Node, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
@@ -467,7 +380,7 @@ impl<'a> Index<'a> {
 
 /// Coverage mode: every translated locale against the source, file by file
 /// (or as pools with `--no-per-file`), judged the way a translator would.
-pub fn check_coverage(
+pub(crate) fn check_coverage(
     project: &Project,
     cov: &Coverage,
     out: &mut Vec<Tagged>,
@@ -589,7 +502,9 @@ pub fn check_coverage(
                 let key = src.key();
                 if let Some(tr) = tr_ix.at.get(&(*rel, key.clone())) {
                     s.translated += 1;
-                    compare(source, src, cat, tr, &mut |d| out.push((d, tag(rel))));
+                    compare(source, src, cat, tr, &Rules::Coverage, &mut |d| {
+                        out.push((d, tag(rel)))
+                    });
                 } else if let Some(tr) = misplaced(rel, &key) {
                     s.missing += 1;
                     wrong_file(src, tr, rel, out);
@@ -666,13 +581,32 @@ pub fn check_coverage(
     summaries
 }
 
+/// How a translation is judged: the two modes agree on attributes and
+/// differ where a talk and an app differ.
+enum Rules<'a> {
+    /// A talk (`content/` exists): every variable must be in both locales
+    /// (a document shows every message, so a missing value is a visible
+    /// gap); identical text is judged on any letter; the project's
+    /// allowances apply.
+    Talk {
+        allow_identical: &'a [String],
+        allow_source_script: &'a [String],
+    },
+    /// Any Fluent project, judged as a translator would: a variable the
+    /// source does not pass is an error, one it prints but the translation
+    /// drops a warning (C011); references the translation writes out
+    /// (C012); identical text only when it has a word ("OK" and "A4" stay).
+    Coverage,
+}
+
 /// One translated entry against its source: attributes, variables,
-/// references, untranslated text.
+/// references, untranslated text. The one comparison both modes use.
 fn compare(
     source: &LocaleCatalog,
     src: &Entry,
     cat: &LocaleCatalog,
     tr: &Entry,
+    rules: &Rules<'_>,
     push: &mut dyn FnMut(Diagnostic),
 ) {
     let key = src.key();
@@ -706,10 +640,110 @@ fn compare(
             .help("remove the attribute, or add it to the source message"),
         );
     }
-    // Variables as a translator sees them: one the source does not provide
-    // shows a raw placeholder (error); one the source prints but the
-    // translation drops loses information (warning); one the source only
-    // selects on may be dropped by a language without that form.
+    match rules {
+        Rules::Talk { .. } => talk_variables(source, src, cat, tr, &at, push),
+        Rules::Coverage => {
+            coverage_variables(source, src, cat, tr, &at, push);
+            references_written_out(source, src, tr, &at, push);
+        }
+    }
+    let src_value = canonical_value(&src.canonical);
+    let tr_value = canonical_value(&tr.canonical);
+    let identical = tr.kind == EntryKind::Message
+        && src_value == tr_value
+        && match rules {
+            Rules::Talk {
+                allow_identical, ..
+            } => src.has_letters && !matches_any(&key, allow_identical),
+            Rules::Coverage => src.has_word,
+        };
+    if identical {
+        push(
+            Diagnostic::warning(
+                Code::C009,
+                format!("identical to the `{}` source: probably untranslated", source.locale),
+            )
+            .at_opt(at)
+            .id(key)
+            .help(match rules {
+                Rules::Talk { .. } => "translate it, or list the ID under [check] allow_identical in content/project.toml",
+                Rules::Coverage => "translate it; a brand name or code that must stay identical is better kept in a term",
+            }),
+        );
+        return;
+    }
+    let allowed = match rules {
+        Rules::Talk {
+            allow_source_script,
+            ..
+        } => matches_any(&key, allow_source_script),
+        Rules::Coverage => false,
+    };
+    if crate::script::leftover_source_script(&source.locale, &cat.locale, tr_value) && !allowed {
+        let help = match rules {
+            Rules::Talk { .. } => format!(
+                "translate the remaining {} text, or list the ID under [check] allow_source_script in content/project.toml if it quotes the original on purpose",
+                crate::script::source_text_name(&source.locale)
+            ),
+            Rules::Coverage => "translate the remaining source-script text".to_string(),
+        };
+        push(
+            Diagnostic::warning(
+                Code::C010,
+                format!(
+                    "contains {}: probably untranslated",
+                    crate::script::source_script_name(&source.locale)
+                ),
+            )
+            .at_opt(at)
+            .id(key)
+            .help(help),
+        );
+    }
+}
+
+/// A talk's variables: each must be used in both locales, except one the
+/// source only selects on (a plural or case form), which a language
+/// without that form may drop.
+fn talk_variables(
+    source: &LocaleCatalog,
+    src: &Entry,
+    cat: &LocaleCatalog,
+    tr: &Entry,
+    at: &Option<crate::diag::Location>,
+    push: &mut dyn FnMut(Diagnostic),
+) {
+    for v in src.variables.symmetric_difference(&tr.variables) {
+        if !src.printed_variables.contains(v) && !tr.variables.contains(v) {
+            continue;
+        }
+        let (has, lacks) = if src.variables.contains(v) {
+            (&source.locale, &cat.locale)
+        } else {
+            (&cat.locale, &source.locale)
+        };
+        push(
+            Diagnostic::error(Code::C005, format!("`${v}` is used in `{has}` but not in `{lacks}`"))
+                .at_opt(at.clone())
+                .id(src.key())
+                .help("both locales must use the same variables, or the text will show a raw placeholder or miss a value"),
+        );
+    }
+}
+
+/// Variables as a translator sees them: one the source does not provide
+/// shows a raw placeholder (error); one the source prints but the
+/// translation drops loses information (warning); one the source only
+/// selects on may be dropped by a language without that form.
+fn coverage_variables(
+    source: &LocaleCatalog,
+    src: &Entry,
+    cat: &LocaleCatalog,
+    tr: &Entry,
+    at: &Option<crate::diag::Location>,
+    push: &mut dyn FnMut(Diagnostic),
+) {
+    let key = src.key();
     for v in tr.variables.difference(&src.variables) {
         push(
             Diagnostic::error(
@@ -740,8 +774,18 @@ fn compare(
             )),
         );
     }
-    // References: a translation that hard-codes what the source takes from
-    // a term or message drifts when that changes.
+}
+
+/// References: a translation that hard-codes what the source takes from
+/// a term or message drifts when that changes.
+fn references_written_out(
+    source: &LocaleCatalog,
+    src: &Entry,
+    tr: &Entry,
+    at: &Option<crate::diag::Location>,
+    push: &mut dyn FnMut(Diagnostic),
+) {
+    let key = src.key();
     let refs = |e: &Entry| -> BTreeSet<String> {
         e.references
             .iter()
@@ -794,32 +838,6 @@ fn compare(
             .help(format!(
                 "check that {{ {r} }} belongs here; the source text does not use it"
             )),
-        );
-    }
-    let src_value = canonical_value(&src.canonical);
-    let tr_value = canonical_value(&tr.canonical);
-    if tr.kind == EntryKind::Message && src_value == tr_value && src.has_word {
-        push(
-            Diagnostic::warning(
-                Code::C009,
-                format!("identical to the `{}` source: probably untranslated", source.locale),
-            )
-            .at_opt(at.clone())
-            .id(key.clone())
-            .help("translate it; a brand name or code that must stay identical is better kept in a term"),
-        );
-    } else if is_cjk_locale(&source.locale)
-        && !is_cjk_locale(&cat.locale)
-        && has_japanese_script(tr_value)
-    {
-        push(
-            Diagnostic::warning(
-                Code::C010,
-                "contains Japanese script (kana/kanji): probably untranslated".to_string(),
-            )
-            .at_opt(at)
-            .id(key)
-            .help("translate the remaining source-script text"),
         );
     }
 }

@@ -14,7 +14,7 @@ use crate::review::{fingerprint, load, reviews_path, translated_pairs};
 
 /// Freshness of every translated locale. In coverage mode a locale without
 /// a review record is skipped, with a line in `info` saying how to start.
-pub fn check(
+pub(crate) fn check(
     project: &Project,
     out: &mut Vec<Diagnostic>,
     summaries: &mut [LocaleSummary],

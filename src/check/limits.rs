@@ -33,6 +33,7 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in the order the README and the counts line list them.
     pub const ALL: [Rule; 5] = [
         Rule::Chars,
         Rule::Utf16,
@@ -41,10 +42,12 @@ impl Rule {
         Rule::Words,
     ];
 
+    /// The rule named `s` in `content/project.toml` (`chars`, `utf16`, …).
     pub fn parse(s: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|r| r.name() == s)
     }
 
+    /// The rule's name as written in `content/project.toml` and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Rule::Chars => "chars",
@@ -56,7 +59,7 @@ impl Rule {
     }
 
     /// How a person would describe the rule.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Rule::Chars => "counting characters with a line break as one",
             Rule::Utf16 => "counting UTF-16 code units (HTML maxlength)",
@@ -103,14 +106,21 @@ impl Rule {
 /// Counts of one text under every rule.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Counts {
+    /// Unicode scalar values after NFC: what most forms count.
     pub chars: usize,
+    /// UTF-16 code units: what JavaScript's `length` counts.
     pub utf16: usize,
+    /// Characters with each line break counted as two (CR LF, as an HTML form
+    /// submits it).
     pub crlf: usize,
+    /// Extended grapheme clusters: what a reader sees as one character.
     pub graphemes: usize,
+    /// Words (Unicode word boundaries), for forms with a word limit.
     pub words: usize,
 }
 
 impl Counts {
+    /// Every count of `text`, at once (the report shows them all).
     pub fn of(text: &str) -> Counts {
         Counts {
             chars: Rule::Chars.count(text),
@@ -121,6 +131,7 @@ impl Counts {
         }
     }
 
+    /// The count under `rule`.
     pub fn get(&self, rule: Rule) -> usize {
         match rule {
             Rule::Chars => self.chars,
@@ -135,6 +146,7 @@ impl Counts {
 /// Where a text first goes over its limit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Crossing {
+    /// The message in which the limit is crossed, if known.
     pub message_id: Option<String>,
     /// Up to 20 characters before the first character over the limit.
     pub before: String,
@@ -145,21 +157,28 @@ pub struct Crossing {
 /// The result of one limit.
 #[derive(Debug, Clone, Serialize)]
 pub struct LimitReport {
+    /// The limited document.
     pub document: String,
+    /// The locale the limit applies to.
     pub locale: String,
+    /// How characters are counted.
     pub rule: Rule,
+    /// The limit.
     pub max: usize,
     /// The count under `rule`.
     pub count: usize,
+    /// The text's count under every rule, so a user can see what other forms
+    /// would say.
     pub counts: Counts,
     /// `ok`, `warning` (over only under another rule) or `over`.
     pub status: &'static str,
+    /// Where the limit is crossed, when it is.
     pub crossing: Option<Crossing>,
 }
 
 impl LimitReport {
     /// `max - count`; negative when over.
-    pub fn remaining(&self) -> i64 {
+    pub(crate) fn remaining(&self) -> i64 {
         self.max as i64 - self.count as i64
     }
 }
@@ -194,14 +213,17 @@ fn body_with_segments(
 /// when a second form asks for the translation too.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnlimitedCounts {
+    /// The limited document.
     pub document: String,
+    /// A locale without a limit for it.
     pub locale: String,
+    /// The text's count under every rule.
     pub counts: Counts,
 }
 
 /// For every document that has a limit in some locale, its counts in each
 /// locale without one.
-pub fn unlimited_counts(project: &Project, docs: &[Document]) -> Vec<UnlimitedCounts> {
+pub(crate) fn unlimited_counts(project: &Project, docs: &[Document]) -> Vec<UnlimitedCounts> {
     let limits = &project.content.config.limits;
     let mut documents: Vec<&String> = limits.iter().map(|l| l.document.get_ref()).collect();
     documents.sort();
@@ -239,7 +261,11 @@ fn find<'a>(docs: &'a [Document], name: &str, locale: &str) -> Option<&'a Docume
 
 /// Every limit of `content/project.toml`, counted on `docs` (every document
 /// assembled once by `check`).
-pub fn check(project: &Project, docs: &[Document], out: &mut Vec<Diagnostic>) -> Vec<LimitReport> {
+pub(crate) fn check(
+    project: &Project,
+    docs: &[Document],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<LimitReport> {
     let mut reports = Vec::new();
     let file = &project.content.project_file;
     for spec in &project.content.config.limits {

@@ -1,16 +1,16 @@
 //! `talkdoc check`: what must hold before a proposal is submitted.
 //!
 //! Three independent checks read the same loaded [`Project`]:
-//! [`coverage`] (every message translated, references and variables
-//! consistent), [`freshness`] (no translation older than its source) and
+//! `coverage` (every message translated, references and variables
+//! consistent), `freshness` (no translation older than its source) and
 //! [`limits`] (character limits, counted the way forms count). A Fluent
 //! project without `content/` (coverage mode) gets the catalog checks only,
 //! file by file, judged as a translator would. Findings are
 //! [`Diagnostic`]s with stable codes; [`report`] prints them for people,
 //! as JSON, or as GitHub Actions annotations.
 
-pub mod coverage;
-pub mod freshness;
+pub(crate) mod coverage;
+pub(crate) mod freshness;
 pub mod limits;
 pub mod report;
 
@@ -50,15 +50,21 @@ fn preflight(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<crate::documen
 /// Per-locale numbers for the summary table.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct LocaleSummary {
+    /// The locale tag.
     pub locale: String,
+    /// Whether this is the source locale (its row shows no translation counts).
     pub source: bool,
     /// Messages (not terms) defined in the locale.
     pub messages: usize,
     /// Source messages that exist in this locale.
     pub translated: usize,
+    /// Source messages without a translation (C001).
     pub missing: usize,
+    /// Translations older than their source (F001).
     pub stale: usize,
+    /// Translations without a review record (F002).
     pub unreviewed: usize,
+    /// Messages not in the source (C002).
     pub obsolete: usize,
     /// Coverage mode only: whether freshness was checked (a review record
     /// exists). In coverage mode the counts include terms.
@@ -70,19 +76,24 @@ pub struct LocaleSummary {
 /// the per-file summary.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tag {
+    /// The translated locale.
     pub locale: String,
     /// The translation file, as shown (it may not exist: a missing file).
     pub file: String,
 }
 
 /// A finding and, in coverage mode, what it is about.
-pub type Tagged = (Diagnostic, Option<Tag>);
+pub(crate) type Tagged = (Diagnostic, Option<Tag>);
 
 /// What coverage mode adds to a report.
 #[derive(Debug, Clone, Default)]
 pub struct CoverageReport {
+    /// The locale translations are made from.
     pub source_locale: String,
+    /// Where the locales were found (`locales/`, or the `l10n.toml` used).
     pub found_in: String,
+    /// Whether locales are compared file by file (else as pools,
+    /// `--no-per-file`).
     pub per_file: bool,
     /// `content/` exists but was not read (`--locales`, `--source-locale`).
     pub content_ignored: bool,
@@ -95,8 +106,11 @@ pub struct CoverageReport {
 /// Everything `check` found.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Every finding, sorted by file, line, column and code.
     pub findings: Vec<Diagnostic>,
+    /// Per-locale numbers for the summary table, source first.
     pub locales: Vec<LocaleSummary>,
+    /// Every configured limit, with its counts.
     pub limits: Vec<limits::LimitReport>,
     /// Counts of limited documents in the locales without a limit.
     pub unlimited: Vec<limits::UnlimitedCounts>,
@@ -105,12 +119,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// How many findings are errors: any makes `check` exit 1.
     pub fn errors(&self) -> usize {
         self.findings
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()
     }
+    /// How many findings are warnings (errors under `--deny-warnings`).
     pub fn warnings(&self) -> usize {
         self.findings
             .iter()

@@ -6,23 +6,24 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Paint, Severity, paint};
 
-/// `--format`.
+/// `check --output-format`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// For people: each finding with its file, line and source line, then a
+    /// summary.
     Human,
+    /// One JSON report, in the shape the README documents.
     Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
 }
 
-/// Longest source line shown whole under a finding; longer ones are cut
-/// around the column (a 10 MB line must not flood the terminal).
-const MAX_SHOWN_LINE: usize = 1000;
-
 /// The JSON schema version; bump on incompatible changes.
-pub const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
+/// The report in `format`; `color` applies to the human format only.
 pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
     match format {
         // `-q`: the findings only, no summary.
@@ -36,18 +37,10 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
     }
 }
 
-fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 /// In coverage mode, more findings than this are shown one line per file
 /// and locale (a large app must not scroll for pages); JSON and GitHub
 /// formats list every one.
-pub const MAX_LISTED: usize = 50;
+pub(crate) const MAX_LISTED: usize = 50;
 
 fn human(report: &Report, color: bool, summary: bool) -> String {
     let mut s = String::new();
@@ -69,41 +62,15 @@ fn human(report: &Report, color: bool, summary: bool) -> String {
             *g.2.entry(original.code.as_str()).or_default() += 1;
             continue;
         }
-        // Text from the user's files never reaches the terminal raw.
-        let d = &original.for_terminal();
-        let sev = match d.severity {
-            Severity::Error => paint(color, "1;31", "error"),
-            Severity::Warning => paint(color, "1;33", "warning"),
-        };
-        let mut head = format!("{sev}[{}]", d.code);
-        if let Some(loc) = &d.location {
-            let _ = write!(head, " {loc}");
-        }
-        head.push(':');
-        if let Some(id) = &d.message_id {
-            let _ = write!(head, " {}:", paint(color, "1", id));
-        }
-        let _ = writeln!(s, "{head} {}", d.message);
-        if let Some(line) = original.location.as_ref().and_then(|l| {
-            l.source_excerpt(MAX_SHOWN_LINE)
-                .map(|t| (l.line, crate::diag::visible(&t).into_owned()))
-        }) {
-            let _ = writeln!(s, "  {:>4} | {}", line.0, line.1);
-        }
-        for n in &d.notes {
-            // A multi-line note (e.g. the old and new text of a multi-line
-            // message) stays indented under its `=`.
-            let _ = writeln!(s, "       = {}", n.replace('\n', "\n         "));
-        }
-        if let Some(h) = &d.help {
-            let _ = writeln!(s, "       = help: {h}");
-        }
+        // The one emitter every command uses: codespan for the finding,
+        // with text from the user's files made visible.
+        s.push_str(&original.render(color));
     }
     if !groups.is_empty() {
         let n: usize = groups.values().map(|g| g.0 + g.1).sum();
         let _ = writeln!(
             s,
-            "{n} findings in {} translation files, one line per file (every finding: --format json or --format github; fewer: --locale L):",
+            "{n} findings in {} translation files, one line per file (every finding: --output-format json or --output-format github; fewer: --locale L):",
             groups.len()
         );
         let width = groups
@@ -125,7 +92,9 @@ fn human(report: &Report, color: bool, summary: bool) -> String {
         }
     }
     if summary {
-        if !report.findings.is_empty() {
+        // Codespan ends a diagnostic with a blank line; the grouped lines
+        // need one.
+        if !report.findings.is_empty() && !s.ends_with("\n\n") {
             s.push('\n');
         }
         s.push_str(&summary_text(report, color));
@@ -213,7 +182,7 @@ fn summary_text(report: &Report, color: bool) -> String {
         let state = if left >= 0 {
             format!("{left} left")
         } else {
-            paint(color, "1;31", &format!("{} over", -left))
+            paint(color, Paint::Error, &format!("{} over", -left))
         };
         let _ = writeln!(
             s,
@@ -241,9 +210,9 @@ fn summary_text(report: &Report, color: bool) -> String {
     }
     let (e, w) = (report.errors(), report.warnings());
     let verdict = if e > 0 {
-        paint(color, "1;31", "failed")
+        paint(color, Paint::Error, "failed")
     } else {
-        paint(color, "1;32", "passed")
+        paint(color, Paint::Ok, "passed")
     };
     let _ = writeln!(
         s,
@@ -256,7 +225,7 @@ fn summary_text(report: &Report, color: bool) -> String {
 
 /// Up to eight names, then how many there are in all: a note about 100
 /// locales stays one line.
-pub fn short_list<S: AsRef<str>>(names: &[S]) -> String {
+pub(crate) fn short_list<S: AsRef<str>>(names: &[S]) -> String {
     const SHOWN: usize = 8;
     let first: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
     if names.len() > SHOWN {
@@ -292,8 +261,8 @@ fn finding_json(d: &Diagnostic, tag: Option<&super::Tag>) -> Value {
     v
 }
 
-/// The documented JSON shape (see README, "check --format json").
-pub fn json_value(report: &Report) -> Value {
+/// The documented JSON shape (see README, "check --output-format json").
+pub(crate) fn json_value(report: &Report) -> Value {
     let tag = |i: usize| {
         report
             .coverage

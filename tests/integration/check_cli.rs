@@ -85,6 +85,32 @@ fn e0101_continuation_line_starting_with_bracket_star_or_dot_is_reported_at_its_
     }
 }
 
+/// What a person reads: each finding names its file:line:column and shows
+/// the line, drawn by the same emitter as `build`'s errors; the verdict
+/// closes the output.
+#[test]
+fn the_human_format_shows_where_each_finding_is() {
+    let en = "\
+talk-title = Specialising in telemetry
+abstract-p1 = I explain why { $topic matters.
+";
+    let p = Project::new(JA, en);
+    let run = p.check(&[]);
+    run.assert_code(1);
+    run.assert_stdout_has("error[E0101]: ")
+        .assert_stdout_has("┌─ locales/en/talk.ftl:2:")
+        .assert_stdout_has("2 │ abstract-p1 = I explain why { $topic matters.")
+        .assert_stdout_has("\ncheck failed: ");
+    let build = p.talkdoc(&["build"]);
+    build.assert_code(1);
+    assert!(
+        build.stderr.contains("error[E0101]: ")
+            && build.stderr.contains("┌─ locales/en/talk.ftl:2:"),
+        "{}",
+        build.stderr
+    );
+}
+
 #[test]
 fn e0101_unclosed_placeable_in_the_translation() {
     let en = "\
@@ -484,7 +510,7 @@ abstract-old = An earlier paragraph.
     run.assert_stdout_has("check failed: 2 errors, 0 warnings");
 
     let (code, json) = {
-        let run = p.check(&["--deny-warnings", "--format", "json"]);
+        let run = p.check(&["--deny-warnings", "--output-format", "json"]);
         (run.code, run.json())
     };
     assert_eq!(code, 1);
@@ -500,7 +526,7 @@ abstract-old = An earlier paragraph.
 }
 
 // ---------------------------------------------------------------------------
-// --format json
+// --output-format json
 // ---------------------------------------------------------------------------
 
 /// A project with errors (C006, F001, L001 — F001 has notes, L001 a
@@ -724,7 +750,7 @@ fn json_clean_project_is_ok_with_empty_findings() {
 }
 
 // ---------------------------------------------------------------------------
-// --format github
+// --output-format github
 // ---------------------------------------------------------------------------
 
 #[test]
@@ -743,7 +769,7 @@ abstract-p1 = Satisfaction was 100%.
     p.write("locales/ja/a,b.ftl", "extra-line = 追加\n");
     p.write("locales/en/a,b.ftl", "extra-line = 追加 line\n");
     let p = p.config("\n[check]\nallow_unused = [\"extra-*\"]\n");
-    let run = p.check(&["--format", "github"]);
+    let run = p.check(&["--output-format", "github"]);
     run.assert_code(1);
 
     let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
@@ -771,7 +797,9 @@ abstract-p1 = Satisfaction was 100%.
 
 #[test]
 fn github_format_on_a_clean_project_has_no_annotations() {
-    let run = Project::clean().reviewed().check(&["--format", "github"]);
+    let run = Project::clean()
+        .reviewed()
+        .check(&["--output-format", "github"]);
     run.assert_code(0);
     assert!(!run.stdout.contains("::"), "{}", run.stdout);
     run.assert_stdout_has("check passed: 0 errors, 0 warnings");
@@ -851,15 +879,14 @@ fn no_color_turns_colour_off_on_a_terminal() {
     };
     let (code, coloured) = on_a_terminal(None);
     assert_eq!(code, Some(1), "{coloured}");
-    assert!(
-        coloured.contains("\x1b[1;31merror\x1b[0m[F002]"),
-        "{coloured:?}"
-    );
+    // Bright red, as codespan colours an error's header.
+    assert!(coloured.contains("\x1b[38;5;9merror[F002]"), "{coloured:?}");
     let (code, plain) = on_a_terminal(Some("1"));
     assert_eq!(code, Some(1), "{plain}");
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert!(
-        plain.contains("error[F002] locales/en.reviewed.toml: no review record for `en` yet"),
+        plain.contains("error[F002]: no review record for `en` yet")
+            && plain.contains("= at locales/en.reviewed.toml"),
         "{plain}"
     );
     // An empty NO_COLOR does not count as set.
@@ -882,7 +909,10 @@ fn the_human_renderer_colours_only_when_asked() {
         "{plain}"
     );
     let coloured = render(&report, OutputFormat::Human, true);
-    assert!(coloured.contains("\x1b[1;31mfailed\x1b[0m"), "{coloured:?}");
+    assert!(
+        coloured.contains("\x1b[38;5;9mfailed\x1b[0m: 1 error"),
+        "{coloured:?}"
+    );
     // Machine formats never have colour.
     for format in [OutputFormat::Json, OutputFormat::Github] {
         assert!(!render(&report, format, true).contains('\x1b'));
@@ -936,18 +966,42 @@ fn exit_2_when_a_locale_folder_is_missing() {
     run.assert_code(2);
     run.assert_stderr_has("error[E0003]: cannot read the locale folder");
     run.assert_stderr_has("locales/en");
-    // Also with --format json: nothing on stdout, the reason on stderr.
-    let run = p.check(&["--format", "json"]);
+    // Also with --output-format json: nothing on stdout, the reason on stderr.
+    let run = p.check(&["--output-format", "json"]);
     run.assert_code(2);
     run.assert_stderr_has("E0003");
+}
+
+/// `check --output-format` chooses how the report is printed, as
+/// `build --format` chooses which files to build; the old `check --format`
+/// still works (scripts and CI jobs use it), prints the same bytes, and is
+/// no longer advertised.
+#[test]
+fn output_format_is_the_flag_and_format_a_hidden_alias() {
+    let p = Project::clean();
+    for format in ["json", "github", "human"] {
+        let new = p.check(&["--output-format", format]);
+        let old = p.check(&["--format", format]);
+        new.assert_code(1);
+        old.assert_code(1);
+        assert_eq!(new.stdout, old.stdout, "{format}");
+        assert!(!new.stdout.is_empty(), "{format}");
+    }
+    let help = p.check(&["--help"]);
+    help.assert_code(0)
+        .assert_stdout_has("--output-format <FORMAT>");
+    assert!(!help.stdout.contains("--format"), "{}", help.stdout);
+    // Given twice, under either name, is a usage error.
+    p.check(&["--format", "json", "--output-format", "github"])
+        .assert_code(2);
 }
 
 #[test]
 fn exit_2_on_bad_arguments() {
     let p = Project::clean().reviewed();
-    let run = p.check(&["--format", "xml"]);
+    let run = p.check(&["--output-format", "xml"]);
     run.assert_code(2);
-    run.assert_stderr_has("invalid value 'xml' for '--format <FORMAT>'");
+    run.assert_stderr_has("invalid value 'xml' for '--output-format <FORMAT>'");
     p.check(&["--deny-warning"]).assert_code(2);
     p.check(&["extra-argument"]).assert_code(2);
     // `--help` is not an error.

@@ -120,7 +120,8 @@ fn a_project_is_found_from_any_subfolder_and_paths_are_relative_to_where_you_sta
     let out = text(&c.stdout);
     assert_eq!(c.status.code(), Some(1), "{out}\n{}", text(&c.stderr));
     assert!(
-        out.contains("error[F002] ../../locales/en.reviewed.toml: no review record"),
+        out.contains("error[F002]: no review record")
+            && out.contains("= at ../../locales/en.reviewed.toml"),
         "{out}"
     );
     let b = run_in(&sub, &["build", "-q"]);

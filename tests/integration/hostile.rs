@@ -2,71 +2,17 @@
 //! exit status, never a panic, a hang, or a damaged earlier output.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
-
-/// A copy of the real project (content + locales) in a fresh temp dir.
-fn real_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sub in ["content", "locales"] {
-        copy_dir(&root.join(sub), &dir.path().join(sub));
-    }
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-fn talkdoc(project: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("talkdoc")
-        .unwrap()
-        .arg("--project")
-        .arg(project)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::common::{Scratch, output_text, snapshot};
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    output_text(o).1
 }
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Every file under `dir`, sorted, with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    if !dir.exists() {
-        return out;
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    output_text(o).0
 }
 
 fn assert_failed_cleanly(o: &Output, code: &str, location: &str) {
@@ -83,65 +29,65 @@ fn assert_failed_cleanly(o: &Output, code: &str, location: &str) {
 }
 
 /// A copy of the real project whose outline nests one item `n` levels deep.
-fn nested_outline(n: usize) -> tempfile::TempDir {
-    let p = real_copy();
+fn nested_outline(n: usize) -> Scratch {
+    let p = Scratch::real();
     let doc = format!(
         "title = \"talk-title\"\n[[blocks]]\ntype = \"list\"\nitems = [{}\"outline-why\"{}]\n",
         "{ id = \"outline-why\", items = [".repeat(n),
         "] }".repeat(n)
     );
-    fs::write(p.path().join("content/documents/outline.toml"), doc).unwrap();
+    fs::write(p.project().join("content/documents/outline.toml"), doc).unwrap();
     p
 }
 
 #[test]
 fn outline_nested_1000_levels_is_a_clear_error() {
     let p = nested_outline(1000);
-    let o = talkdoc(p.path(), &["build"]);
+    let o = p.run(&["build"]);
     assert_failed_cleanly(&o, "E0201", "content/documents/outline.toml:4:");
     assert!(stderr(&o).contains("nested"), "{}", stderr(&o));
-    assert!(!p.path().join("dist").exists(), "nothing may be written");
+    assert!(!p.project().join("dist").exists(), "nothing may be written");
     // check cannot run on unreadable content: exit 2.
-    let c = talkdoc(p.path(), &["check"]);
+    let c = p.run(&["check"]);
     assert_eq!(c.status.code(), Some(2), "{}", stderr(&c));
 }
 
 #[test]
 fn outline_nested_deeper_than_a_page_can_show_is_a_clear_error() {
     let p = nested_outline(36);
-    let o = talkdoc(p.path(), &["build"]);
+    let o = p.run(&["build"]);
     assert_failed_cleanly(&o, "E0305", "content/documents/outline.toml:4:");
 }
 
 #[test]
 fn a_10_mb_message_is_refused_with_its_size() {
-    let p = real_copy();
+    let p = Scratch::real();
     for locale in ["ja", "en"] {
-        let path = p.path().join(format!("locales/{locale}/abstract.ftl"));
+        let path = p.project().join(format!("locales/{locale}/abstract.ftl"));
         let mut s = fs::read_to_string(&path).unwrap();
         s.push_str("\nabstract-huge = ");
         s.push_str(&"テレメトリー SRE telemetry ".repeat(10 * 1024 * 1024 / 32));
         s.push('\n');
         fs::write(&path, s).unwrap();
     }
-    let doc = p.path().join("content/documents/abstract.toml");
+    let doc = p.project().join("content/documents/abstract.toml");
     let s = fs::read_to_string(&doc).unwrap().replace(
         "messages = [\"abstract-p1\"",
         "messages = [\"abstract-huge\", \"abstract-p1\"",
     );
     fs::write(&doc, s).unwrap();
-    let o = talkdoc(p.path(), &["build"]);
+    let o = p.run(&["build"]);
     assert_failed_cleanly(&o, "E0309", "locales/ja/abstract.ftl:");
     assert!(stderr(&o).contains("MB"), "{}", stderr(&o));
-    assert!(!p.path().join("dist").exists());
-    let c = talkdoc(p.path(), &["check"]);
+    assert!(!p.project().join("dist").exists());
+    let c = p.run(&["check"]);
     assert_eq!(c.status.code(), Some(1));
     assert!(stdout(&c).contains("E0309"), "{}", stdout(&c));
 }
 
 #[test]
 fn an_exponentially_expanding_reference_chain_is_stopped() {
-    let p = real_copy();
+    let p = Scratch::real();
     for locale in ["ja", "en"] {
         let mut s = String::from("bomb-0 = { bomb-1 }{ bomb-1 }\n");
         for i in 1..40 {
@@ -152,63 +98,63 @@ fn an_exponentially_expanding_reference_chain_is_stopped() {
             ));
         }
         s.push_str("bomb-40 = boom\n");
-        fs::write(p.path().join(format!("locales/{locale}/bomb.ftl")), s).unwrap();
+        fs::write(p.project().join(format!("locales/{locale}/bomb.ftl")), s).unwrap();
     }
     fs::write(
-        p.path().join("content/documents/bomb.toml"),
+        p.project().join("content/documents/bomb.toml"),
         "[[blocks]]\ntype = \"paragraphs\"\nmessages = [\"bomb-0\"]\n",
     )
     .unwrap();
     // Refused from the bound on the AST (2^40 copies), before formatting.
-    let o = talkdoc(p.path(), &["build", "--document", "bomb"]);
+    let o = p.run(&["build", "--document", "bomb"]);
     assert_failed_cleanly(&o, "E0309", "locales/ja/bomb.ftl:1:1");
     assert!(stderr(&o).contains("can expand to"), "{}", stderr(&o));
-    let c = talkdoc(p.path(), &["check"]);
+    let c = p.run(&["check"]);
     assert_eq!(c.status.code(), Some(1));
 }
 
 #[test]
 fn invalid_utf8_is_reported_with_line_and_column() {
-    let p = real_copy();
+    let p = Scratch::real();
     fs::write(
-        p.path().join("locales/en/broken.ftl"),
+        p.project().join("locales/en/broken.ftl"),
         b"ok = fine\nbad = caf\xe9\n",
     )
     .unwrap();
-    let o = talkdoc(p.path(), &["build"]);
+    let o = p.run(&["build"]);
     assert_failed_cleanly(&o, "E0102", "locales/en/broken.ftl:2:10");
 }
 
 #[test]
 fn a_bom_and_crlf_line_endings_are_accepted_and_never_reach_the_output() {
-    let p = real_copy();
-    let path = p.path().join("locales/ja/takeaways.ftl");
+    let p = Scratch::real();
+    let path = p.project().join("locales/ja/takeaways.ftl");
     let s = fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
     fs::write(&path, format!("\u{feff}{s}")).unwrap();
-    let o = talkdoc(p.path(), &["build", "--format", "md", "--format", "txt"]);
+    let o = p.run(&["build", "--format", "md", "--format", "txt"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let txt = fs::read_to_string(p.path().join("dist/ja/takeaways.txt")).unwrap();
+    let txt = fs::read_to_string(p.project().join("dist/ja/takeaways.txt")).unwrap();
     assert!(txt.contains("エンジニアにとって見慣れた技術を"), "{txt}");
     assert!(!txt.contains('\r') && !txt.contains('\u{feff}'), "{txt:?}");
-    let c = talkdoc(p.path(), &["check"]);
+    let c = p.run(&["check"]);
     assert_eq!(c.status.code(), Some(0), "{}", stdout(&c));
 }
 
 #[test]
 fn an_empty_locale_is_reported_not_built() {
-    let p = real_copy();
-    for e in fs::read_dir(p.path().join("locales/en")).unwrap() {
+    let p = Scratch::real();
+    for e in fs::read_dir(p.project().join("locales/en")).unwrap() {
         fs::remove_file(e.unwrap().path()).unwrap();
     }
-    let o = talkdoc(p.path(), &["build"]);
+    let o = p.run(&["build"]);
     assert_failed_cleanly(&o, "E0106", "locales/en");
     assert!(
         stderr(&o).contains("locale `en` has no messages"),
         "{}",
         stderr(&o)
     );
-    assert!(!p.path().join("dist").exists());
-    let c = talkdoc(p.path(), &["check"]);
+    assert!(!p.project().join("dist").exists());
+    let c = p.run(&["check"]);
     assert_eq!(c.status.code(), Some(1));
     assert!(stdout(&c).contains("C001"), "{}", stdout(&c));
 }
@@ -216,14 +162,14 @@ fn an_empty_locale_is_reported_not_built() {
 #[test]
 fn names_that_would_escape_the_output_folder_are_refused() {
     // A locale named like a path.
-    let p = real_copy();
-    let project = p.path().join("content/project.toml");
+    let p = Scratch::real();
+    let project = p.project().join("content/project.toml");
     let s = fs::read_to_string(&project).unwrap().replace(
         "locales = [\"ja\", \"en\"]",
         "locales = [\"ja\", \"../../escape\"]",
     );
     fs::write(&project, s).unwrap();
-    let o = talkdoc(p.path(), &["build"]);
+    let o = p.run(&["build"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("E0205") && stderr(&o).contains("content/project.toml:"),
@@ -231,73 +177,70 @@ fn names_that_would_escape_the_output_folder_are_refused() {
         stderr(&o)
     );
     assert!(
-        !p.path().join("escape").exists() && !p.path().parent().unwrap().join("escape").exists()
+        !p.project().join("escape").exists()
+            && !p.project().parent().unwrap().join("escape").exists()
     );
 
     // A document file whose name is not a plain name.
-    let p = real_copy();
+    let p = Scratch::real();
     fs::write(
-        p.path().join("content/documents/.hidden.toml"),
+        p.project().join("content/documents/.hidden.toml"),
         "[[blocks]]\ntype = \"heading\"\nmessage = \"heading-outline\"\n",
     )
     .unwrap();
-    fs::write(p.path().join("content/documents/a b.toml"), "").unwrap();
-    let o = talkdoc(p.path(), &["build"]);
+    fs::write(p.project().join("content/documents/a b.toml"), "").unwrap();
+    let o = p.run(&["build"]);
     assert_failed_cleanly(&o, "E0207", "content/documents/");
 
     // A document asked for on the command line by a path.
-    let p = real_copy();
-    let o = talkdoc(p.path(), &["build", "--document", "../../etc/passwd"]);
+    let p = Scratch::real();
+    let o = p.run(&["build", "--document", "../../etc/passwd"]);
     assert_eq!(o.status.code(), Some(2), "a bad argument: {}", stderr(&o));
     assert!(stderr(&o).contains("unknown document"), "{}", stderr(&o));
 }
 
 #[test]
 fn an_unwritable_output_folder_is_an_error_and_nothing_is_half_written() {
-    let p = real_copy();
+    let p = Scratch::real();
     // A regular file where a folder is expected fails even for root.
-    let blocker = p.path().join("blocker");
+    let blocker = p.project().join("blocker");
     fs::write(&blocker, "not a folder").unwrap();
     let out = blocker.join("dist");
-    let o = talkdoc(p.path(), &["build", "--out", out.to_str().unwrap()]);
+    let o = p.run(&["build", "--out", out.to_str().unwrap()]);
     assert_failed_cleanly(&o, "E0401", "blocker");
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "not a folder");
 
     // A read-only folder (only meaningful when not running as root).
-    let ro = p.path().join("ro");
+    let ro = p.project().join("ro");
     fs::create_dir(&ro).unwrap();
-    let good = talkdoc(
-        p.path(),
-        &["build", "--format", "txt", "--out", ro.to_str().unwrap()],
-    );
+    let good = p.run(&["build", "--format", "txt", "--out", ro.to_str().unwrap()]);
     assert_eq!(good.status.code(), Some(0));
     let before = snapshot(&ro);
     use std::os::unix::fs::PermissionsExt;
-    for (path, _) in &before {
-        fs::set_permissions(path.parent().unwrap(), fs::Permissions::from_mode(0o555)).unwrap();
+    for path in before.keys() {
+        let dir = ro.join(path.parent().unwrap());
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
     }
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
     let probe = ro.join("ja/.probe");
     let root_ignores_permissions = fs::write(&probe, "x").is_ok();
     let _ = fs::remove_file(&probe);
-    let o = talkdoc(
-        p.path(),
-        &["build", "--format", "txt", "--out", ro.to_str().unwrap()],
-    );
+    let o = p.run(&["build", "--format", "txt", "--out", ro.to_str().unwrap()]);
     if !root_ignores_permissions {
         assert_failed_cleanly(&o, "E0401", "ro/");
     }
     assert_eq!(snapshot(&ro), before, "earlier outputs must be intact");
-    for (path, _) in &before {
-        fs::set_permissions(path.parent().unwrap(), fs::Permissions::from_mode(0o755)).unwrap();
+    for path in before.keys() {
+        let dir = ro.join(path.parent().unwrap());
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
     }
 }
 
 #[test]
 fn a_build_killed_mid_write_never_leaves_a_damaged_output() {
-    let p = real_copy();
-    let out = p.path().join("dist");
-    let first = talkdoc(p.path(), &["build", "-q", "--out", out.to_str().unwrap()]);
+    let p = Scratch::real();
+    let out = p.project().join("dist");
+    let first = p.run(&["build", "-q", "--out", out.to_str().unwrap()]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let good = snapshot(&out);
     // Kill the next builds at increasing delays: wherever it stops, every
@@ -308,7 +251,7 @@ fn a_build_killed_mid_write_never_leaves_a_damaged_output() {
         let mut child = std::process::Command::new(&bin)
             .args([
                 "--project",
-                p.path().to_str().unwrap(),
+                p.project().to_str().unwrap(),
                 "build",
                 "-q",
                 "--out",
@@ -319,7 +262,7 @@ fn a_build_killed_mid_write_never_leaves_a_damaged_output() {
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
-        let now: Vec<(PathBuf, Vec<u8>)> = snapshot(&out)
+        let now: std::collections::BTreeMap<PathBuf, Vec<u8>> = snapshot(&out)
             .into_iter()
             .filter(|(p, _)| {
                 // Temporary files: a new version not swapped in yet, or a
@@ -331,7 +274,7 @@ fn a_build_killed_mid_write_never_leaves_a_damaged_output() {
         assert_eq!(now, good, "outputs changed after a kill at {delay_ms} ms");
     }
     // The next build completes and cleans up temporary files left behind.
-    let again = talkdoc(p.path(), &["build", "-q", "--out", out.to_str().unwrap()]);
+    let again = p.run(&["build", "-q", "--out", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(snapshot(&out), good);
 }

@@ -141,9 +141,9 @@ impl Project {
         self.talkdoc(&all)
     }
 
-    /// `talkdoc check --format json`, parsed.
+    /// `talkdoc check --output-format json`, parsed.
     pub fn check_json(&self) -> (i32, Value) {
-        let run = self.check(&["--format", "json"]);
+        let run = self.check(&["--output-format", "json"]);
         let json = run.json();
         (run.code, json)
     }
@@ -151,7 +151,24 @@ impl Project {
 
 /// Runs the binary in `dir` with extra environment variables. `NO_COLOR` is
 /// removed unless given, so tests see what a user without it sees.
+///
+/// A `check` in the human format is run a second time with
+/// `--output-format json`: tests look findings up in the JSON report (the stable,
+/// documented shape) and keep the human output for what it alone shows
+/// (the summary, colour, the grouped lines).
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut run = run_once(dir, args, env);
+    let chosen = args.contains(&"--output-format") || args.contains(&"--format");
+    if args.first() == Some(&"check") && !chosen {
+        let mut json_args = args.to_vec();
+        json_args.extend(["--output-format", "json"]);
+        let json = run_once(dir, &json_args, env);
+        run.report = serde_json::from_str(&json.stdout).ok();
+    }
+    run
+}
+
+fn run_once(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_talkdoc"));
     cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
     for (k, v) in env {
@@ -166,6 +183,7 @@ pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
             .expect("exit status (not killed by a signal)"),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        report: None,
     }
 }
 
@@ -175,6 +193,44 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// For a human-format `check`: the same run's `--output-format json` report.
+    pub report: Option<Value>,
+}
+
+/// One JSON finding as a block of text to match against: the headline
+/// `error[C001] locales/ja/talk.ftl:3:1: abstract-p2: missing in `en``,
+/// then `     3 | <source line>`, `       = <note>` lines (a multi-line
+/// note indented under its `=`) and `       = help: …`.
+fn finding_block(f: &Value) -> String {
+    let text = |k: &str| f[k].as_str().map(str::to_string);
+    let mut head = format!(
+        "{}[{}]",
+        text("severity").unwrap_or_default(),
+        text("code").unwrap_or_default()
+    );
+    if let Some(file) = text("file") {
+        head.push(' ');
+        head.push_str(&file);
+        if let (Some(l), Some(c)) = (f["line"].as_u64(), f["column"].as_u64()) {
+            head.push_str(&format!(":{l}:{c}"));
+        }
+    }
+    head.push(':');
+    if let Some(id) = text("message_id") {
+        head.push_str(&format!(" {id}:"));
+    }
+    let mut block = format!("{head} {}\n", text("message").unwrap_or_default());
+    if let (Some(line), Some(src)) = (f["line"].as_u64(), text("source_line")) {
+        block.push_str(&format!("  {line:>4} | {src}\n"));
+    }
+    for n in f["notes"].as_array().into_iter().flatten() {
+        let n = n.as_str().unwrap_or_default();
+        block.push_str(&format!("       = {}\n", n.replace('\n', "\n         ")));
+    }
+    if let Some(h) = text("help") {
+        block.push_str(&format!("       = help: {h}\n"));
+    }
+    block
 }
 
 impl Run {
@@ -195,56 +251,66 @@ impl Run {
         self
     }
 
-    /// The finding headlines of the human format, e.g.
+    /// Every finding of the JSON report, as [text blocks](finding_block).
+    #[track_caller]
+    fn blocks(&self) -> Vec<String> {
+        let report = self.report.as_ref().unwrap_or_else(|| {
+            panic!(
+                "no JSON report: findings are read from `check` without --output-format\n{}",
+                self.dump()
+            )
+        });
+        report["findings"]
+            .as_array()
+            .expect("findings is an array")
+            .iter()
+            .map(finding_block)
+            .collect()
+    }
+
+    /// The finding headlines, e.g.
     /// `error[C001] locales/ja/talk.ftl:3:1: abstract-p2: missing in `en``.
-    pub fn headlines(&self) -> Vec<&str> {
-        self.stdout
-            .lines()
-            .filter(|l| l.starts_with("error[") || l.starts_with("warning["))
+    #[track_caller]
+    pub fn headlines(&self) -> Vec<String> {
+        self.blocks()
+            .iter()
+            .map(|b| b.lines().next().unwrap_or_default().to_string())
             .collect()
     }
 
     /// The codes of every finding, in output order.
-    pub fn codes(&self) -> Vec<&str> {
-        self.headlines()
-            .into_iter()
-            .filter_map(|l| l.split_once('[').and_then(|(_, r)| r.split_once(']')))
-            .map(|(code, _)| code)
+    #[track_caller]
+    pub fn codes(&self) -> Vec<String> {
+        let report = self.report.as_ref().expect("a JSON report");
+        report["findings"]
+            .as_array()
+            .expect("findings is an array")
+            .iter()
+            .map(|f| f["code"].as_str().unwrap_or_default().to_string())
             .collect()
     }
 
     /// How many findings have `code`.
+    #[track_caller]
     pub fn count(&self, code: &str) -> usize {
-        self.codes().iter().filter(|c| **c == code).count()
+        self.codes().iter().filter(|c| *c == code).count()
     }
 
     /// The one finding whose headline starts with `prefix` (severity, code,
-    /// file:line:column, message ID …), with the lines printed under it
-    /// (source line, notes, help). Fails unless exactly one matches.
+    /// file:line:column, message ID …), with the lines under it (source
+    /// line, notes, help). Fails unless exactly one matches.
     #[track_caller]
     pub fn finding(&self, prefix: &str) -> String {
-        let lines: Vec<&str> = self.stdout.lines().collect();
-        let starts: Vec<usize> = lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.starts_with(prefix))
-            .map(|(i, _)| i)
-            .collect();
+        let blocks = self.blocks();
+        let found: Vec<&String> = blocks.iter().filter(|b| b.starts_with(prefix)).collect();
         assert_eq!(
-            starts.len(),
+            found.len(),
             1,
-            "expected exactly one finding starting with\n  {prefix}\n{}",
-            self.dump()
+            "expected exactly one finding starting with\n  {prefix}\n{}\n--- findings ---\n{}",
+            self.dump(),
+            blocks.join("")
         );
-        let start = starts[0];
-        let mut block = vec![lines[start]];
-        block.extend(
-            lines[start + 1..]
-                .iter()
-                .take_while(|l| l.starts_with(' '))
-                .copied(),
-        );
-        block.join("\n")
+        found[0].clone()
     }
 
     /// Asserts that no finding has `code`.
@@ -296,7 +362,7 @@ impl Run {
     }
 }
 
-/// The findings of a `--format json` report with `code`.
+/// The findings of a `--output-format json` report with `code`.
 pub fn json_findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
     report["findings"]
         .as_array()

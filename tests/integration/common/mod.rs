@@ -61,6 +61,29 @@ impl Scratch {
         Scratch { dir }
     }
 
+    /// A scratch copy of the real proposal (its content/ and locales/):
+    /// input a test may break without touching the repository.
+    pub fn real() -> Scratch {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for sub in ["content", "locales"] {
+            copy_dir(
+                &manifest_dir().join(sub),
+                &dir.path().join("project").join(sub),
+            );
+        }
+        Scratch { dir }
+    }
+
+    /// `talkdoc --project <project> <args>`, run to the end.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        talkdoc()
+            .arg("--project")
+            .arg(self.project())
+            .args(args)
+            .output()
+            .expect("run talkdoc")
+    }
+
     pub fn project(&self) -> PathBuf {
         self.dir.path().join("project")
     }
