@@ -263,7 +263,7 @@ fn workflow() -> String {
                - uses: actions/checkout@v4\n      \
                - uses: dtolnay/rust-toolchain@stable\n\
          {install}      \
-               - run: talkdoc check --format github\n      \
+               - run: talkdoc check --output-format github\n      \
                - run: talkdoc build\n      \
                - uses: actions/upload-artifact@v4\n        \
                  with: {{ name: proposal, path: dist/ }}\n"
