@@ -69,7 +69,7 @@ fn init_makes_a_project_that_checks_clean_and_builds_every_output() {
     // The workflow is valid YAML-ish and runs check and build.
     let wf = std::fs::read_to_string(talk.join(".github/workflows/talkdoc.yml")).expect("yml");
     assert!(
-        wf.contains("talkdoc check --format github") && wf.contains("talkdoc build"),
+        wf.contains("talkdoc check --output-format github") && wf.contains("talkdoc build"),
         "{wf}"
     );
 }
