@@ -189,6 +189,10 @@ pub enum Item {
         width: f32,
         color: Rgb,
     },
+    /// Filled rectangles `[x, y, width, height]` (`y` the bottom edge),
+    /// all in one colour: a QR code. Always an artifact (the link's address
+    /// is printed beside it as text).
+    Rects { rects: Vec<[f32; 4]>, color: Rgb },
     /// A clickable area linking to `url`, annotation of the `Link`
     /// element `node`.
     Link {

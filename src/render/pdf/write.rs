@@ -297,6 +297,19 @@ fn content_stream(items: &[Item], subset: &Subset, mcids: &[Option<u32>], tree: 
                     out.push_str(sep);
                 }
             }
+            // A QR code: filled rectangles (an artifact, as above).
+            Item::Rects { rects, color: c } => {
+                out.push_str("q\n");
+                rgb(&mut out, *c, "rg");
+                for r in rects {
+                    for v in r {
+                        num(&mut out, *v);
+                        out.push(' ');
+                    }
+                    out.push_str("re\n");
+                }
+                out.push_str("f\nQ\n");
+            }
             Item::Link { .. } => {}
         }
         out.push_str("EMC\n");

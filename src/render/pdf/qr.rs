@@ -1,0 +1,167 @@
+//! QR codes for links on paper: a printed handout cannot be clicked, so
+//! every link's address also gets a code a phone can read.
+//!
+//! A code is drawn as vector paths — one filled rectangle per run of dark
+//! modules in a row — never as an image, so it stays sharp at any printer
+//! resolution and costs a few hundred bytes. Error correction level M
+//! (15 % of the code may be smudged or folded). Codes are artifacts: the
+//! address is printed as text beside them.
+
+use std::collections::BTreeSet;
+
+use qrcode::{Color, EcLevel, QrCode};
+
+use super::layout::{Item, Laid, Rgb};
+use super::page::PageSetup;
+
+/// Pure black: the most contrast for a camera.
+const INK: Rgb = Rgb(0.0, 0.0, 0.0);
+
+/// One millimetre, in points.
+pub const MM: f32 = 72.0 / 25.4;
+
+/// The smallest code printed, so a phone reads it from arm's length.
+pub const MIN_SIZE: f32 = 12.0 * MM;
+
+/// The smallest module (one square of the code): longer addresses make
+/// bigger codes rather than finer ones.
+const MIN_MODULE: f32 = 0.36 * MM;
+
+/// Light modules a reader needs around a code (the quiet zone); the
+/// layout keeps text at least this far away.
+pub const QUIET_MODULES: f32 = 4.0;
+
+/// A QR code's modules: `width` × `width`, row by row from the top, `true`
+/// for dark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    pub width: usize,
+    pub dark: Vec<bool>,
+}
+
+impl Code {
+    /// The code for `text` at level M; `None` when it does not fit in a
+    /// QR code at all (more than ~2300 bytes).
+    pub fn new(text: &str) -> Option<Code> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+        Some(Code {
+            width: code.width(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect(),
+        })
+    }
+
+    /// Printed size (points): at least [`MIN_SIZE`], with modules no
+    /// smaller than 0.36 mm.
+    pub fn size(&self) -> f32 {
+        MIN_SIZE.max(self.width as f32 * MIN_MODULE)
+    }
+
+    /// The width of the quiet zone around the code at `size`, in points.
+    pub fn quiet(&self, size: f32) -> f32 {
+        QUIET_MODULES * size / self.width as f32
+    }
+
+    /// The code as filled rectangles with its top-left corner at (`x`,
+    /// `top`) and `size` points wide: one rectangle per run of dark
+    /// modules in a row.
+    pub fn item(&self, x: f32, top: f32, size: f32) -> Item {
+        let m = size / self.width as f32;
+        let mut rects = Vec::new();
+        for (r, row) in self.dark.chunks(self.width).enumerate() {
+            let y = top - (r + 1) as f32 * m;
+            let mut c = 0;
+            while c < row.len() {
+                if !row[c] {
+                    c += 1;
+                    continue;
+                }
+                let start = c;
+                while c < row.len() && row[c] {
+                    c += 1;
+                }
+                rects.push([x + start as f32 * m, y, (c - start) as f32 * m, m]);
+            }
+        }
+        Item::Rects { rects, color: INK }
+    }
+}
+
+/// The addresses that get a code: links a phone can open (the printed
+/// `https://…`, `mailto:…`), not in-document anchors.
+pub fn wants_code(url: &str) -> bool {
+    url.contains(':') && !url.starts_with('#')
+}
+
+/// Adds a code in the right margin of each page for every distinct
+/// address linked on it, top-aligned with the first line that links to it
+/// and pushed down (or, at the foot of the page, up) so that codes never
+/// overlap. A margin too narrow for a code gets none.
+pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup) {
+    for page in &mut laid.pages {
+        let (width, height) = page.size;
+        let mut urls: Vec<(String, f32)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for item in &page.items {
+            if let Item::Link { url, y2, .. } = item
+                && wants_code(url)
+                && seen.insert(url.clone())
+            {
+                urls.push((url.clone(), *y2));
+            }
+        }
+        // (code, size, top)
+        let mut placed: Vec<(Code, f32, f32)> = Vec::new();
+        let mut floor = f32::INFINITY;
+        for (url, top) in urls {
+            let Some(code) = Code::new(&url) else {
+                continue;
+            };
+            let size = code.size();
+            let gap = code.quiet(size);
+            let top = top.min(floor);
+            floor = top - size - gap;
+            placed.push((code, size, top));
+        }
+        // Keep clear of the footer: move the last codes up together.
+        let lowest = setup.bottom * 0.75;
+        let mut limit = lowest;
+        for (code, size, top) in placed.iter_mut().rev() {
+            if *top - *size < limit {
+                *top = limit + *size;
+            }
+            limit = *top + code.quiet(*size);
+        }
+        let x = width - setup.right;
+        for (code, size, top) in placed {
+            let gap = code.quiet(size);
+            if gap + size > setup.right || top > height {
+                continue;
+            }
+            page.items.push(code.item(x + gap, top, size));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_row_runs_of_its_dark_modules() {
+        let code = Code::new("https://example.com/").unwrap();
+        let dark = code.dark.iter().filter(|&&d| d).count();
+        let Item::Rects { rects, .. } = code.item(0.0, 100.0, code.width as f32) else {
+            panic!("not rectangles");
+        };
+        // One point per module: the areas add up to the dark modules.
+        let area: f32 = rects.iter().map(|r| r[2] * r[3]).sum();
+        assert!((area - dark as f32).abs() < 0.01, "{area} vs {dark}");
+        // Runs are merged: fewer rectangles than dark modules.
+        assert!(rects.len() < dark);
+        assert!(code.size() >= MIN_SIZE);
+    }
+}
