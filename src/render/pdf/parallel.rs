@@ -205,6 +205,8 @@ struct Piece {
     item: Item,
     top: f32,
     bottom: f32,
+    /// The baseline of its line (codes: their top).
+    line: f32,
 }
 
 /// Moves an item down by `dy` points (`dy` may be negative).
@@ -275,13 +277,18 @@ pub fn lay_out(
         for &(c, b) in &sides {
             for &(p, i) in &b.items {
                 let item = cols[c].laid.pages[p].items[i].clone();
-                let (t, btm) = match &item {
+                let (t, btm, line) = match &item {
                     Item::Glyphs { y, size, .. } => {
                         let d = depth(p, *y);
-                        (d - size, d + 0.3 * size)
+                        (d - size, d + 0.3 * size, d)
                     }
-                    Item::Rule { y, .. } => (depth(p, *y), depth(p, *y)),
-                    Item::Link { y1, y2, .. } => (depth(p, *y2), depth(p, *y1)),
+                    Item::Rule { y, .. } => (depth(p, *y), depth(p, *y), depth(p, *y)),
+                    // The area runs from 0.25 em below the baseline to
+                    // 0.9 em above it.
+                    Item::Link { y1, y2, .. } => {
+                        let (top, bottom) = (depth(p, *y2), depth(p, *y1));
+                        (top, bottom, bottom - (bottom - top) * 0.25 / 1.15)
+                    }
                     Item::Rects { .. } => continue,
                 };
                 pieces.push(Piece {
@@ -290,6 +297,7 @@ pub fn lay_out(
                     item,
                     top: t - b.first,
                     bottom: btm - b.first,
+                    line: line - b.first,
                 });
             }
         }
@@ -324,6 +332,7 @@ pub fn lay_out(
                     item: code.item(x, page_height, size),
                     top: code_top,
                     bottom: code_top + size,
+                    line: code_top,
                 });
                 x += size + quiet;
             }
@@ -339,7 +348,15 @@ pub fn lay_out(
             _ => 0.0,
         };
         let mut baseline = cursor.unwrap_or(top + above);
-        if cursor.is_some() && baseline + below.max(advance.min(below + keep)) > limit {
+        // A row taller than a page starts where it is (when a few lines
+        // fit) and goes on over the next pages; any other row that does not
+        // fit moves to the next page whole.
+        let taller_than_page = top + above + below > limit;
+        let few_lines = baseline + 3.0 * sides[0].1.size.max(10.0) * 1.7 <= limit;
+        if cursor.is_some()
+            && !(taller_than_page && few_lines)
+            && baseline + below.max(advance.min(below + keep)) > limit
+        {
             page += 1;
             new_page(&mut pages, &mut between);
             baseline = top + above;
@@ -348,12 +365,16 @@ pub fn lay_out(
             placed[c].insert(r, (page, baseline - b.above));
         }
         // Place the pieces that fit; a row taller than the page goes on
-        // on the next page, both columns from the same depth.
+        // at the top of the next page in both columns, their first lines
+        // there level again. `base`: the row's first baseline per column
+        // (2: the codes between them, below both).
+        let mut base = [baseline; 3];
         let mut rest = pieces;
         loop {
-            let room = limit - baseline;
-            let (now, later): (Vec<Piece>, Vec<Piece>) =
-                rest.into_iter().partition(|p| p.bottom <= room + 0.01);
+            let slot = |p: &Piece| p.column.unwrap_or(2);
+            let (now, later): (Vec<Piece>, Vec<Piece>) = rest
+                .into_iter()
+                .partition(|p| base[slot(p)] + p.bottom <= limit + 0.01);
             let (now, later) = if now.is_empty() && !later.is_empty() {
                 // Not even one line fits on an empty page: place the
                 // topmost line anyway.
@@ -363,15 +384,16 @@ pub fn lay_out(
                 (now, later)
             };
             for mut piece in now {
+                let b = base[slot(&piece)];
                 match piece.source {
-                    // Depth d on the tall page goes to d - first + baseline.
+                    // Depth d on the tall page goes to d - first + b.
                     Some((p, _)) => {
                         let first = cols[piece.column.unwrap_or(0)].blocks[r].first;
-                        let dy = p as f32 * TALL + TALL - page_height - first + baseline;
+                        let dy = p as f32 * TALL + TALL - page_height - first + b;
                         shift(&mut piece.item, dy);
                     }
                     // Codes were drawn with their top at the page's top edge.
-                    None => shift(&mut piece.item, baseline + piece.top),
+                    None => shift(&mut piece.item, b + piece.top),
                 }
                 match (piece.column, piece.source) {
                     (Some(c), Some(src)) => {
@@ -384,14 +406,23 @@ pub fn lay_out(
             if later.is_empty() {
                 break;
             }
-            let first = later.iter().map(|p| p.top).fold(f32::INFINITY, f32::min);
             page += 1;
             new_page(&mut pages, &mut between);
-            // The continuation's topmost line starts at the top of the text.
-            baseline = top - first;
+            // Each column's first remaining line at the top of the text.
+            for (c, b) in base.iter_mut().enumerate().take(2) {
+                let first = later
+                    .iter()
+                    .filter(|p| p.column == Some(c))
+                    .map(|p| p.line)
+                    .fold(f32::INFINITY, f32::min);
+                if first.is_finite() {
+                    *b = top + above - first;
+                }
+            }
+            base[2] = base[0].max(base[1]);
             rest = later;
         }
-        cursor = Some(baseline + advance);
+        cursor = Some(base[0].max(base[1]) + advance);
     }
 
     // Each column as a laid-out document of its own, with the running
