@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{Scratch, link_urls, real_document, real_project};
-use talkdoc::document::{Block, Document, ListItem, plain_text};
+use talkdoc::document::{Block, Document, Inline, ListItem, plain_text};
 
 /// The real proposal built into a fresh temporary folder.
 struct Built {
@@ -166,22 +166,48 @@ fn find(chars: &[(char, usize, f64)], text: &str, from: usize) -> Option<(usize,
     None
 }
 
-/// The texts of a document's blocks in order, one per row of the
-/// parallel handout: title, headings, paragraphs, list items at any depth.
+/// Text as the PDF prints it: a link's address follows its text (paper
+/// cannot be clicked).
+fn printed(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) | Inline::NoteRef(t) => out.push_str(t),
+            Inline::Emphasis(c) | Inline::Strong(c) => out.push_str(&printed(c)),
+            Inline::Link { url, content } => {
+                out.push_str(&printed(content));
+                if plain_text(content) != *url {
+                    out.push(' ');
+                    out.push_str(url);
+                }
+            }
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+    out
+}
+
+/// The texts of a document's blocks in order, as printed, one per row of
+/// the parallel handout: title, headings, paragraphs, list items at any
+/// depth.
 fn block_texts(doc: &Document) -> Vec<String> {
     fn items(list: &[ListItem], out: &mut Vec<String>) {
         for i in list {
-            out.push(common::item_text(i));
+            let mut text = printed(&i.text.inlines);
+            if let Some(mark) = &i.mark {
+                text.push_str(&format!(" ({mark})"));
+            }
+            out.push(text);
             items(&i.children, out);
         }
     }
     let mut out = Vec::new();
     if let Some(t) = &doc.title {
-        out.push(plain_text(&t.inlines));
+        out.push(printed(&t.inlines));
     }
     for b in &doc.blocks {
         match b {
-            Block::Heading(t) | Block::Paragraph(t) => out.push(plain_text(&t.inlines)),
+            Block::Heading(t) | Block::Paragraph(t) => out.push(printed(&t.inlines)),
             Block::List(l) => items(&l.items, &mut out),
         }
     }
@@ -194,21 +220,12 @@ fn locate(chars: &[(char, usize, f64)], doc: &Document) -> Vec<(String, usize, f
     let mut from = 0;
     let mut out = Vec::new();
     for text in block_texts(doc) {
-        // The PDF prints a link's address after its text: look for the
-        // block's start, then for its end.
-        let squashed: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let head: String = squashed.iter().take(12).collect();
-        let tail: String = squashed[squashed.len().saturating_sub(8)..]
-            .iter()
-            .collect();
-        let not_found = || {
+        let (first, last) = find(chars, &text, from).unwrap_or_else(|| {
             panic!(
                 "{}: block {text:?} not found in its column (after character {from})",
                 doc.locale
             )
-        };
-        let (first, _) = find(chars, &head, from).unwrap_or_else(not_found);
-        let (_, last) = find(chars, &tail, first).unwrap_or_else(not_found);
+        });
         out.push((text, chars[first].1, chars[first].2, chars[last].1));
         from = last + 1;
     }
@@ -763,4 +780,47 @@ fn bad_parallel_and_qr_settings_are_errors_at_their_place() {
         &format!("content/documents/handout.toml:{lines}:6"),
         "expected a boolean",
     );
+}
+
+#[test]
+fn watch_rewrites_the_pdfs_when_a_documents_qr_setting_changes() {
+    let s = Scratch::new("small");
+    let out = s.out();
+    let (mut session, _) =
+        talkdoc::watch::Session::start(&s.project(), &out, talkdoc::build::Selection::default())
+            .expect("first build");
+    assert_eq!(decode_codes(&out.join("handout.pdf")).len(), 2);
+    s.append("content/documents/handout.toml", "\n[pdf]\nqr = false\n");
+    let rebuilt = session.rebuild().expect("rebuild");
+    assert!(
+        rebuilt.written.iter().any(|p| p.ends_with("handout.pdf")),
+        "{:?}",
+        rebuilt.written
+    );
+    assert_eq!(decode_codes(&out.join("handout.pdf")), Vec::<String>::new());
+}
+
+#[test]
+fn the_pair_and_the_orientation_are_settings() {
+    let s = Scratch::new("small");
+    s.append(
+        "content/project.toml",
+        "parallel = \"handout\"\nparallel_locales = [\"en\", \"ja\"]\nparallel_orientation = \"portrait\"\n",
+    );
+    s.build_to(&s.out(), &["-q", "--format", "pdf"])
+        .assert()
+        .success();
+    let pdf = s.out().join("handout-parallel.pdf");
+    let (words, size) = words(&pdf);
+    assert!(size.0 < size.1, "portrait: {size:?}");
+    // English on the left now, Japanese on the right, blocks level.
+    let project = talkdoc::project::Project::load(&s.project()).expect("load");
+    let en = real_document(&project, "handout", "en");
+    let ja = real_document(&project, "handout", "ja");
+    let left = locate(&column_chars(&words, size, true), &en);
+    let right = locate(&column_chars(&words, size, false), &ja);
+    assert_eq!(left.len(), right.len());
+    for (l, r) in left.iter().zip(&right) {
+        assert_eq!((l.1, format!("{:.2}", l.2)), (r.1, format!("{:.2}", r.2)));
+    }
 }
