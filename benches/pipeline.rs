@@ -212,7 +212,7 @@ fn main() {
         runs,
         0,
         &clean,
-        &|| outputs(&out, 31, 11),
+        &|| outputs(&out, 32, 12),
     );
     budget.check(
         "build: every locale, document and format",

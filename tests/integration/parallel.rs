@@ -601,8 +601,10 @@ fn every_link_of_the_handouts_has_one_qr_code_that_decodes_to_it() {
     assert!(text.contains("https://www.youtube.com/watch?v=wQIKKO0t-ec"));
 }
 
-/// The QR codes drawn on the pages of `pdf`: the bounding box of each
-/// artifact of filled black rectangles, (width, height) in points.
+/// The QR codes drawn on the pages of `pdf`: each artifact that fills
+/// black cells of a grid (`cell 0 0 -cell x top cm`, then `col row len 1
+/// re` per run of dark modules), as the width and height of its dark area
+/// in points.
 fn code_sizes(pdf: &Path) -> Vec<(f64, f64)> {
     let dir = tempfile::tempdir().expect("temp dir");
     let qdf = dir.path().join("qdf.pdf");
@@ -620,8 +622,21 @@ fn code_sizes(pdf: &Path) -> Vec<(f64, f64)> {
         let Some((body, _)) = block.split_once("f\nQ") else {
             continue;
         };
+        let mut lines = body.lines();
+        let cm: Vec<f64> = lines
+            .next()
+            .and_then(|l| l.strip_suffix(" cm"))
+            .map(|l| {
+                l.split_whitespace()
+                    .filter_map(|w| w.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let [a, 0.0, 0.0, d, _, _] = cm[..] else {
+            panic!("not a grid: {body:.80}");
+        };
         let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for line in body.lines() {
+        for line in lines {
             let n: Vec<f64> = line
                 .split_whitespace()
                 .filter_map(|w| w.parse().ok())
@@ -633,7 +648,7 @@ fn code_sizes(pdf: &Path) -> Vec<(f64, f64)> {
                 y1 = y1.max(y + h);
             }
         }
-        out.push((x1 - x0, y1 - y0));
+        out.push(((x1 - x0) * a, (y1 - y0) * d.abs()));
     }
     out
 }

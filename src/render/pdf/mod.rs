@@ -139,12 +139,15 @@ impl Pdf {
             let setup = page::PageSetup::default();
             laid_parts.push((layout.document(doc, 0, &setup), title.to_string()));
         }
+        // The margins the codes go in: those of the first part.
+        let margins = laid_parts.first().map(|(l, _)| l.setup);
         let mut laid = layout.finish(laid_parts);
-        if parts
-            .first()
-            .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
+        if let Some(setup) = margins
+            && parts
+                .first()
+                .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
         {
-            qr::add_margin_codes(&mut laid, &page::PageSetup::default());
+            qr::add_margin_codes(&mut laid, &setup);
         }
         write::write_pdf(&self.font, &laid, meta)
     }

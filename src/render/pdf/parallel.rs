@@ -169,7 +169,7 @@ impl Column {
                             block.urls.push(url.clone());
                         }
                     }
-                    Item::Rects { .. } => {}
+                    Item::Cells { .. } => {}
                 }
             }
         }
@@ -217,11 +217,7 @@ fn shift(item: &mut Item, dy: f32) {
             *y1 -= dy;
             *y2 -= dy;
         }
-        Item::Rects { rects, .. } => {
-            for r in rects {
-                r[1] -= dy;
-            }
-        }
+        Item::Cells { top, .. } => *top -= dy,
     }
 }
 
@@ -289,7 +285,7 @@ pub fn lay_out(
                         let (top, bottom) = (depth(p, *y2), depth(p, *y1));
                         (top, bottom, bottom - (bottom - top) * 0.25 / 1.15)
                     }
-                    Item::Rects { .. } => continue,
+                    Item::Cells { .. } => continue,
                 };
                 pieces.push(Piece {
                     column: Some(c),

@@ -65,14 +65,11 @@ impl Code {
         QUIET_MODULES * size / self.width as f32
     }
 
-    /// The code as filled rectangles with its top-left corner at (`x`,
-    /// `top`) and `size` points wide: one rectangle per run of dark
-    /// modules in a row.
+    /// The code with its top-left corner at (`x`, `top`) and `size` points
+    /// wide: one rectangle per run of dark modules in a row.
     pub fn item(&self, x: f32, top: f32, size: f32) -> Item {
-        let m = size / self.width as f32;
-        let mut rects = Vec::new();
+        let mut runs = Vec::new();
         for (r, row) in self.dark.chunks(self.width).enumerate() {
-            let y = top - (r + 1) as f32 * m;
             let mut c = 0;
             while c < row.len() {
                 if !row[c] {
@@ -83,10 +80,17 @@ impl Code {
                 while c < row.len() && row[c] {
                     c += 1;
                 }
-                rects.push([x + start as f32 * m, y, (c - start) as f32 * m, m]);
+                // A QR code is at most 177 modules wide.
+                runs.push([r as u16, start as u16, (c - start) as u16]);
             }
         }
-        Item::Rects { rects, color: INK }
+        Item::Cells {
+            x,
+            top,
+            cell: size / self.width as f32,
+            runs,
+            color: INK,
+        }
     }
 }
 
@@ -154,14 +158,20 @@ mod tests {
     fn a_code_is_row_runs_of_its_dark_modules() {
         let code = Code::new("https://example.com/").unwrap();
         let dark = code.dark.iter().filter(|&&d| d).count();
-        let Item::Rects { rects, .. } = code.item(0.0, 100.0, code.width as f32) else {
-            panic!("not rectangles");
+        let Item::Cells { runs, cell, .. } = code.item(0.0, 100.0, code.width as f32) else {
+            panic!("not cells");
         };
-        // One point per module: the areas add up to the dark modules.
-        let area: f32 = rects.iter().map(|r| r[2] * r[3]).sum();
-        assert!((area - dark as f32).abs() < 0.01, "{area} vs {dark}");
+        assert_eq!(cell, 1.0);
+        // The runs cover exactly the dark modules.
+        let mut covered = vec![false; code.dark.len()];
+        for [row, col, len] in &runs {
+            for c in *col..*col + *len {
+                covered[*row as usize * code.width + c as usize] = true;
+            }
+        }
+        assert_eq!(covered, code.dark);
         // Runs are merged: fewer rectangles than dark modules.
-        assert!(rects.len() < dark);
+        assert!(runs.len() < dark);
         assert!(code.size() >= MIN_SIZE);
     }
 }

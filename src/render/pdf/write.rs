@@ -297,16 +297,23 @@ fn content_stream(items: &[Item], subset: &Subset, mcids: &[Option<u32>], tree: 
                     out.push_str(sep);
                 }
             }
-            // A QR code: filled rectangles (an artifact, as above).
-            Item::Rects { rects, color: c } => {
+            // A QR code (an artifact, as above): the grid's cells are the
+            // units (y down from its top), each run one `re`, one fill.
+            Item::Cells {
+                x,
+                top,
+                cell,
+                runs,
+                color: c,
+            } => {
                 out.push_str("q\n");
                 rgb(&mut out, *c, "rg");
-                for r in rects {
-                    for v in r {
-                        num(&mut out, *v);
-                        out.push(' ');
-                    }
-                    out.push_str("re\n");
+                for (v, sep) in [(*cell, " 0 0 "), (-*cell, " "), (*x, " "), (*top, " cm\n")] {
+                    num(&mut out, v);
+                    out.push_str(sep);
+                }
+                for [row, col, len] in runs {
+                    let _ = writeln!(out, "{col} {row} {len} 1 re");
                 }
                 out.push_str("f\nQ\n");
             }
