@@ -32,6 +32,7 @@ pub struct Pdf {
     pub font: std::sync::Arc<Font>,
     breaker: LineBreaker,
     settings: Settings,
+    codes: qr::Cache,
 }
 
 /// What `content/` asks of the PDFs beyond one file per document: QR codes
@@ -108,6 +109,7 @@ impl Pdf {
             font,
             breaker: LineBreaker::new(),
             settings: Settings::default(),
+            codes: qr::Cache::default(),
         }
     }
 
@@ -147,7 +149,7 @@ impl Pdf {
                 .first()
                 .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
         {
-            qr::add_margin_codes(&mut laid, &setup);
+            qr::add_margin_codes(&mut laid, &setup, &self.codes);
         }
         write::write_pdf(&self.font, &laid, meta)
     }
@@ -225,7 +227,7 @@ impl Renderer for Pdf {
                 &self.layout(),
                 [(left, titles[0]), (right, titles[1])],
                 p.landscape,
-                self.settings.qr.contains(&left.name),
+                self.settings.qr.contains(&left.name).then_some(&self.codes),
             );
             return write::write_pdf(&self.font, &laid, &meta);
         }

@@ -222,12 +222,13 @@ fn shift(item: &mut Item, dy: f32) {
 }
 
 /// The parallel handout of `columns` (left, right: document and talk
-/// title), on A4 landscape or portrait, with QR codes when `with_qr`.
+/// title), on A4 landscape or portrait, with QR codes (from `cache`) when
+/// given.
 pub fn lay_out(
     layout: &Layout<'_>,
     columns: [(&Document, &str); 2],
     landscape: bool,
-    with_qr: bool,
+    cache: Option<&qr::Cache>,
 ) -> Laid {
     let setups = column_setups(landscape);
     let cols = [
@@ -307,10 +308,9 @@ pub fn lay_out(
                 }
             }
         }
-        let codes: Vec<qr::Code> = if with_qr {
-            urls.iter().filter_map(|u| qr::Code::new(u)).collect()
-        } else {
-            Vec::new()
+        let codes: Vec<std::sync::Arc<qr::Code>> = match cache {
+            Some(cache) => urls.iter().filter_map(|u| cache.get(u)).collect(),
+            None => Vec::new(),
         };
         if !codes.is_empty() {
             let quiet = codes.iter().map(|c| c.quiet(c.size())).fold(0.0, f32::max);

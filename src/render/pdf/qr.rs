@@ -7,7 +7,8 @@
 //! (15 % of the code may be smudged or folded). Codes are artifacts: the
 //! address is printed as text beside them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -94,6 +95,22 @@ impl Code {
     }
 }
 
+/// Codes already made, by address: a handout's links are drawn in several
+/// PDFs of one build (and a `watch` session), and making a code (eight
+/// masks tried and scored) costs about a millisecond.
+#[derive(Debug, Default)]
+pub struct Cache(Mutex<BTreeMap<String, Option<Arc<Code>>>>);
+
+impl Cache {
+    /// The code for `url` (see [`Code::new`]), made once.
+    pub fn get(&self, url: &str) -> Option<Arc<Code>> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(url.to_string())
+            .or_insert_with(|| Code::new(url).map(Arc::new))
+            .clone()
+    }
+}
+
 /// The addresses that get a code: links a phone can open (the printed
 /// `https://…`, `mailto:…`), not in-document anchors.
 pub fn wants_code(url: &str) -> bool {
@@ -104,7 +121,7 @@ pub fn wants_code(url: &str) -> bool {
 /// address linked on it, top-aligned with the first line that links to it
 /// and pushed down (or, at the foot of the page, up) so that codes never
 /// overlap. A margin too narrow for a code gets none.
-pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup) {
+pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup, codes: &Cache) {
     for page in &mut laid.pages {
         let (width, height) = page.size;
         let mut urls: Vec<(String, f32)> = Vec::new();
@@ -118,10 +135,10 @@ pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup) {
             }
         }
         // (code, size, top)
-        let mut placed: Vec<(Code, f32, f32)> = Vec::new();
+        let mut placed: Vec<(Arc<Code>, f32, f32)> = Vec::new();
         let mut floor = f32::INFINITY;
         for (url, top) in urls {
-            let Some(code) = Code::new(&url) else {
+            let Some(code) = codes.get(&url) else {
                 continue;
             };
             let size = code.size();
