@@ -465,6 +465,15 @@ fn the_title_and_running_header_show_both_titles_and_the_columns_are_tagged_by_l
         parts,
         [("Part".into(), "ja".into()), ("Part".into(), "en".into())]
     );
+    // Bookmarks: each column's title with its headings beneath.
+    let marks = common::pdf_bookmarks(&std::fs::read(&pdf).unwrap());
+    let tops: Vec<&str> = marks.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(tops, [titles[0].as_str(), titles[1].as_str()]);
+    let heads =
+        |i: usize| -> Vec<String> { marks[i].children.iter().map(|c| c.title.clone()).collect() };
+    assert_eq!(heads(0)[0], "講演概要");
+    assert_eq!(heads(1)[0], "Abstract");
+    assert_eq!(heads(0).len(), heads(1).len());
 }
 
 #[test]
