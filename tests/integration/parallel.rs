@@ -214,6 +214,30 @@ fn block_texts(doc: &Document) -> Vec<String> {
     out
 }
 
+/// The rows of `doc` (see [`block_texts`]) that are its title or a heading.
+fn heading_rows(doc: &Document) -> Vec<usize> {
+    fn count(list: &[ListItem]) -> usize {
+        list.iter().map(|i| 1 + count(&i.children)).sum()
+    }
+    let mut out = Vec::new();
+    let mut row = 0;
+    if doc.title.is_some() {
+        out.push(0);
+        row = 1;
+    }
+    for b in &doc.blocks {
+        match b {
+            Block::Heading(_) => {
+                out.push(row);
+                row += 1;
+            }
+            Block::Paragraph(_) => row += 1,
+            Block::List(l) => row += count(&l.items),
+        }
+    }
+    out
+}
+
 /// Per block of `doc`: the page and line bottom of its first character
 /// and the page of its last, found in order in a column.
 fn locate(chars: &[(char, usize, f64)], doc: &Document) -> Vec<(String, usize, f64, usize)> {
@@ -258,6 +282,12 @@ fn corresponding_blocks_start_on_the_same_baseline_and_no_block_is_split() {
         assert_eq!(l.1, l.3, "split across pages: {l:?}");
         assert_eq!(r.1, r.3, "split across pages: {r:?}");
         pages.insert(l.1);
+    }
+    // A heading is never the last thing on a page.
+    let headings = heading_rows(&ja);
+    assert_eq!(headings.len(), 5, "title and four headings");
+    for h in headings {
+        assert_eq!(left[h].1, left[h + 1].1, "{:?} left alone", left[h].0);
     }
     // Not vacuous: the handout runs over several pages, so rows did move
     // to a next page as a whole.

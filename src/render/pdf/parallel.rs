@@ -256,11 +256,45 @@ pub fn lay_out(
         }
         between.push(Vec::new());
     };
-    for r in 0..rows {
-        let sides: Vec<(usize, &Block)> = (0..2)
+    // Per row: the blocks drawn in it, and its QR codes (one per address,
+    // the columns' links to the same address sharing one).
+    let sides_of = |r: usize| -> Vec<(usize, &Block)> {
+        (0..2)
             .filter_map(|c| cols[c].blocks.get(r).map(|b| (c, b)))
             .filter(|(_, b)| b.first.is_finite())
-            .collect();
+            .collect()
+    };
+    let codes_of = |sides: &[(usize, &Block)]| -> Vec<std::sync::Arc<qr::Code>> {
+        let mut urls: Vec<&String> = Vec::new();
+        for (_, b) in sides {
+            for u in &b.urls {
+                if !urls.contains(&u) {
+                    urls.push(u);
+                }
+            }
+        }
+        match cache {
+            Some(cache) => urls.iter().filter_map(|u| cache.get(u)).collect(),
+            None => Vec::new(),
+        }
+    };
+    // How far a row reaches below its first baseline, codes included.
+    let extent = |sides: &[(usize, &Block)], codes: &[std::sync::Arc<qr::Code>]| -> f32 {
+        let text = sides
+            .iter()
+            .map(|(_, b)| b.bottom - b.first)
+            .fold(0.0, f32::max);
+        match codes
+            .iter()
+            .map(|c| (c.size(), c.quiet(c.size())))
+            .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)))
+        {
+            Some((size, quiet)) => text + quiet + size,
+            None => text,
+        }
+    };
+    for r in 0..rows {
+        let sides = sides_of(r);
         if sides.is_empty() {
             continue;
         }
@@ -298,20 +332,9 @@ pub fn lay_out(
                 });
             }
         }
-        // The row's QR codes, one per address, side by side below it and
-        // centred between the columns.
-        let mut urls: Vec<&String> = Vec::new();
-        for (_, b) in &sides {
-            for u in &b.urls {
-                if !urls.contains(&u) {
-                    urls.push(u);
-                }
-            }
-        }
-        let codes: Vec<std::sync::Arc<qr::Code>> = match cache {
-            Some(cache) => urls.iter().filter_map(|u| cache.get(u)).collect(),
-            None => Vec::new(),
-        };
+        // The row's QR codes, side by side below it and centred between
+        // the columns.
+        let codes = codes_of(&sides);
         if !codes.is_empty() {
             let quiet = codes.iter().map(|c| c.quiet(c.size())).fold(0.0, f32::max);
             let height = codes.iter().map(|c| c.size()).fold(0.0, f32::max);
@@ -335,11 +358,19 @@ pub fn lay_out(
             below = code_top + height;
             advance = advance.max(below + quiet + above);
         }
-        // A heading stays with the first lines of what follows.
+        // A heading stays with what follows: the whole next row when it
+        // fits on a page (rows are not split), else its first lines.
         let keep = match sides[0].1.role {
             Some(Role::H1 | Role::H2) => {
-                let next = sides[0].1.size.max(10.0);
-                next * 1.7 * KEEP_LINES
+                let next = (r + 1..rows)
+                    .map(sides_of)
+                    .find(|s| !s.is_empty())
+                    .map_or(0.0, |s| {
+                        let reach = extent(&s, &codes_of(&s));
+                        let lines = setups[0].font_size * 1.7 * KEEP_LINES;
+                        if top + reach > limit { lines } else { reach }
+                    });
+                advance + next
             }
             _ => 0.0,
         };
@@ -351,7 +382,7 @@ pub fn lay_out(
         let few_lines = baseline + 3.0 * sides[0].1.size.max(10.0) * 1.7 <= limit;
         if cursor.is_some()
             && !(taller_than_page && few_lines)
-            && baseline + below.max(advance.min(below + keep)) > limit
+            && baseline + below.max(keep) > limit
         {
             page += 1;
             new_page(&mut pages, &mut between);
