@@ -878,3 +878,58 @@ fn the_pair_and_the_orientation_are_settings() {
         assert_eq!((l.1, format!("{:.2}", l.2)), (r.1, format!("{:.2}", r.2)));
     }
 }
+
+#[test]
+fn each_column_keeps_its_locales_typography() {
+    // Japanese justified (lines end flush with the column), English ragged
+    // right; the Japanese paragraphs' first lines indented by one em.
+    let b = Built::new();
+    let pdf = b.path("handout-parallel.pdf");
+    let html = common::run_tool(
+        "pdftotext",
+        &[
+            "-bbox-layout".as_ref(),
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    let (_, (width, height)) = words(&pdf);
+    // (x_min, x_max) of every body line on page 1, per column.
+    let mut cols: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+    for line in html
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("<line "))
+    {
+        let (Some(x0), Some(x1), Some(y0), Some(y1)) = (
+            attr(line, "xMin"),
+            attr(line, "xMax"),
+            attr(line, "yMin"),
+            attr(line, "yMax"),
+        ) else {
+            continue;
+        };
+        if y0 > HEADER_BAND && y1 < height - FOOTER_BAND {
+            cols[usize::from(x0 >= width / 2.0)].push((x0, x1));
+        }
+    }
+    let flush = |c: &[(f64, f64)]| {
+        let right = c.iter().map(|l| l.1).fold(f64::MIN, f64::max);
+        c.iter().filter(|l| (l.1 - right).abs() < 0.05).count()
+    };
+    let left_edge = |c: &[(f64, f64)]| c.iter().map(|l| l.0).fold(f64::MAX, f64::min);
+    let indented = |c: &[(f64, f64)]| {
+        let edge = left_edge(c);
+        c.iter()
+            .filter(|l| (l.0 - edge - 10.0).abs() < 0.05)
+            .count()
+    };
+    assert!(flush(&cols[0]) >= 10, "ja: {} flush lines", flush(&cols[0]));
+    assert!(flush(&cols[1]) <= 2, "en: {} flush lines", flush(&cols[1]));
+    assert_eq!(indented(&cols[0]), 3, "ja: the abstract's three paragraphs");
+    assert_eq!(indented(&cols[1]), 0);
+}
