@@ -642,9 +642,9 @@ fn every_link_of_the_handouts_has_one_qr_code_that_decodes_to_it() {
 
 /// The QR codes drawn on the pages of `pdf`: each artifact that fills
 /// black cells of a grid (`cell 0 0 -cell x top cm`, then `col row len 1
-/// re` per run of dark modules), as the width and height of its dark area
-/// in points.
-fn code_sizes(pdf: &Path) -> Vec<(f64, f64)> {
+/// re` per run of dark modules), as the left edge, width and height of its
+/// dark area in points.
+fn code_sizes(pdf: &Path) -> Vec<(f64, f64, f64)> {
     let dir = tempfile::tempdir().expect("temp dir");
     let qdf = dir.path().join("qdf.pdf");
     let o = Command::new("qpdf")
@@ -671,7 +671,7 @@ fn code_sizes(pdf: &Path) -> Vec<(f64, f64)> {
                     .collect()
             })
             .unwrap_or_default();
-        let [a, 0.0, 0.0, d, _, _] = cm[..] else {
+        let [a, 0.0, 0.0, d, e, _] = cm[..] else {
             panic!("not a grid: {body:.80}");
         };
         let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -687,7 +687,7 @@ fn code_sizes(pdf: &Path) -> Vec<(f64, f64)> {
                 y1 = y1.max(y + h);
             }
         }
-        out.push(((x1 - x0) * a, (y1 - y0) * d.abs()));
+        out.push((e + x0 * a, (x1 - x0) * a, (y1 - y0) * d.abs()));
     }
     out
 }
@@ -698,8 +698,15 @@ fn qr_codes_are_vector_squares_of_at_least_12_mm() {
     for pdf in ["handout-parallel.pdf", "handout.pdf"] {
         let sizes = code_sizes(&b.path(pdf));
         assert!(sizes.len() >= 3, "{pdf}: {sizes:?}");
-        for (w, h) in sizes {
+        for (x, w, h) in sizes {
             let mm = 72.0 / 25.4;
+            if pdf == "handout.pdf" {
+                // In the right margin (62 pt) of an A4 page, beside the text.
+                assert!(x > 595.28 - 62.0 && x + w < 595.28 - 8.0, "{pdf}: x {x}");
+            } else {
+                // Below its row, centred between the columns.
+                assert!((x + w / 2.0 - 841.89 / 2.0).abs() < 1.0, "{pdf}: x {x}");
+            }
             assert!(
                 w >= 12.0 * mm && (w - h).abs() < 0.01,
                 "{pdf}: {w} × {h} pt"

@@ -144,7 +144,8 @@ pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup, codes: &Cache) {
             let size = code.size();
             let gap = code.quiet(size);
             let top = top.min(floor);
-            floor = top - size - gap;
+            // Two quiet zones between codes, so a camera sees one at a time.
+            floor = top - size - 2.0 * gap;
             placed.push((code, size, top));
         }
         // Keep clear of the footer: move the last codes up together.
@@ -154,7 +155,7 @@ pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup, codes: &Cache) {
             if *top - *size < limit {
                 *top = limit + *size;
             }
-            limit = *top + code.quiet(*size);
+            limit = *top + 2.0 * code.quiet(*size);
         }
         let x = width - setup.right;
         for (code, size, top) in placed {
