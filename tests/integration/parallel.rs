@@ -833,6 +833,18 @@ fn bad_parallel_and_qr_settings_are_errors_at_their_place() {
     );
 
     let s = Scratch::new("small");
+    s.append(
+        "content/project.toml",
+        "parallel = \"handout\"\nparallel_orientation = \"sideways\"\n",
+    );
+    assert_refused(
+        &s,
+        "E0201",
+        "content/project.toml:14:24",
+        "unknown variant `sideways`",
+    );
+
+    let s = Scratch::new("small");
     s.append("content/documents/handout.toml", "\n[pdf]\nqr = \"yes\"\n");
     let lines = s.read("content/documents/handout.toml").lines().count();
     assert_refused(
