@@ -168,11 +168,12 @@ fn watch_edit(root: &Path, tmp: &Path, runs: usize) -> Duration {
         let t0 = Instant::now();
         let rebuilt = session.rebuild().expect("rebuild");
         times.push(t0.elapsed());
-        // en/takeaways.{md,txt,pdf}, en/handout.{md,txt,pdf}, handout.pdf.
+        // en/takeaways.{md,txt,pdf}, en/handout.{md,txt,pdf}, handout.pdf,
+        // handout-parallel.pdf.
         assert_eq!(
             rebuilt.written.len(),
-            7,
-            "a one-message edit rewrites 7 files"
+            8,
+            "a one-message edit rewrites 8 files"
         );
     }
     times.sort();
@@ -211,7 +212,7 @@ fn main() {
         runs,
         0,
         &clean,
-        &|| outputs(&out, 31, 11),
+        &|| outputs(&out, 32, 12),
     );
     budget.check(
         "build: every locale, document and format",

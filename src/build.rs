@@ -75,7 +75,9 @@ impl Renderers {
                 Format::Txt => list.push(Box::new(PlainText)),
                 Format::Pdf => {
                     let f = std::sync::Arc::new(crate::preflight::load_font(project)?);
-                    list.push(Box::new(Pdf::new(f.clone())));
+                    list.push(Box::new(Pdf::new(f.clone()).with_settings(
+                        crate::render::pdf::Settings::from_content(&project.content),
+                    )));
                     font = Some(f);
                 }
             }
@@ -242,6 +244,9 @@ pub(crate) fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
     }
     if let Some(c) = &project.content.config.pdf.combined {
         out.insert(PathBuf::from(format!("{}.pdf", c.get_ref())));
+    }
+    if let Some(p) = crate::render::pdf::Settings::from_content(&project.content).parallel {
+        out.insert(p.relative());
     }
     out
 }

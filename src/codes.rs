@@ -93,6 +93,8 @@ codes! {
     E0207, "unusable-document-name", Error, false, "a document file name could leave the output folder";
     E0208, "no-documents", Error, false, "content/documents/ holds no documents";
     E0209, "unknown-combined-document", Error, false, "`[pdf] combined` names a document that does not exist";
+    E0210, "unknown-parallel-document", Error, false, "`[pdf] parallel` names a document that does not exist";
+    E0211, "unusable-parallel-locales", Error, false, "the parallel handout has no two different locales of the project to set side by side";
     E0301, "unknown-locale", Error, false, "an internal request for a locale the project does not have";
     E0302, "unknown-document", Error, false, "an internal request for a document the project does not have";
     E0309, "message-too-large", Error, false, "a message can expand to more than 1 MB";

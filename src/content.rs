@@ -95,6 +95,37 @@ pub struct PdfConfig {
     /// in one file, each starting on a new page (the bilingual handout).
     #[serde(default)]
     pub combined: Option<Spanned<String>>,
+    /// A document rendered once more as `dist/<name>-parallel.pdf`: two
+    /// locales side by side, each block level with its translation.
+    #[serde(default)]
+    pub parallel: Option<Spanned<String>>,
+    /// The parallel handout's two locales, left then right; by default the
+    /// source locale and the first other one in `locales`.
+    #[serde(default)]
+    pub parallel_locales: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The parallel handout's paper: landscape (the default) or portrait.
+    #[serde(default)]
+    pub parallel_orientation: Option<Orientation>,
+}
+
+/// `[pdf] parallel_orientation`.
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    Portrait,
+    #[default]
+    Landscape,
+}
+
+/// `[pdf]` in a `content/documents/<name>.toml`: settings of that
+/// document's PDFs.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentPdf {
+    /// A QR code beside every link. Default: on for the handouts (the
+    /// documents named by `[pdf] combined` or `parallel`), off otherwise.
+    #[serde(default)]
+    pub qr: Option<bool>,
 }
 
 /// One `content/documents/<name>.toml`.
@@ -105,6 +136,8 @@ pub struct DocumentSpec {
     pub title: Option<Spanned<String>>,
     #[serde(default)]
     pub blocks: Vec<BlockSpec>,
+    #[serde(default)]
+    pub pdf: DocumentPdf,
 }
 
 /// One block of a document, as written; see [`BlockKind`] for the meaning.

@@ -162,9 +162,10 @@ pub(crate) fn format_error(
     }
 }
 
-/// `[pdf] combined` must name a document.
+/// `[pdf] combined` must name a document; so must `[pdf] parallel`, with
+/// two different locales of the project to set side by side.
 pub(crate) fn settings(project: &Project) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = parallel_settings(project);
     let cfg = &project.content.config.pdf;
     if let Some(name) = &cfg.combined
         && !project.content.documents.contains_key(name.get_ref())
@@ -254,4 +255,94 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
             .help("change the text, or set [pdf] font = \"path/to/font.otf\" in content/project.toml to a font that has these characters")
         })
         .collect()
+}
+
+/// `[pdf] parallel`: an existing document, and two different locales of
+/// the project (`parallel_locales`, or the source and one other).
+fn parallel_settings(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let content = &project.content;
+    let cfg = &content.config.pdf;
+    let file = &content.project_file;
+    let Some(name) = &cfg.parallel else {
+        if let Some(pair) = &cfg.parallel_locales {
+            out.push(
+                Diagnostic::error(
+                    Code::E0211,
+                    "`parallel_locales` is set but `parallel` names no document",
+                )
+                .at(file.at(pair.span()))
+                .help("add parallel = \"<document>\" under [pdf], or remove `parallel_locales`"),
+            );
+        }
+        return out;
+    };
+    if !content.documents.contains_key(name.get_ref()) {
+        out.push(
+            Diagnostic::error(
+                Code::E0210,
+                format!(
+                    "`parallel` names the document `{}`, which does not exist",
+                    name.get_ref()
+                ),
+            )
+            .at(file.at(name.span()))
+            .help(format!(
+                "name one of: {}",
+                content
+                    .documents
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    let locales = content.locales();
+    match &cfg.parallel_locales {
+        None if locales.len() < 2 => out.push(
+            Diagnostic::error(
+                Code::E0211,
+                format!(
+                    "the parallel handout of `{}` needs two locales; the project has {}",
+                    name.get_ref(),
+                    locales.len()
+                ),
+            )
+            .at(file.at(name.span()))
+            .help("add a translation to `locales`, or remove `parallel`"),
+        ),
+        None => {}
+        Some(pair) => {
+            let list = pair.get_ref();
+            if list.len() != 2 {
+                out.push(
+                    Diagnostic::error(
+                        Code::E0211,
+                        format!(
+                            "`parallel_locales` names {} locales; the parallel handout has two columns",
+                            list.len()
+                        ),
+                    )
+                    .at(file.at(pair.span()))
+                    .help("name two: the left column's locale, then the right's, e.g. [\"ja\", \"en\"]"),
+                );
+            }
+            for (i, l) in list.iter().enumerate() {
+                let problem = if !locales.contains(l.get_ref()) {
+                    format!("`{}` is not one of the project's locales", l.get_ref())
+                } else if list[..i].iter().any(|o| o.get_ref() == l.get_ref()) {
+                    format!("`{}` is named twice", l.get_ref())
+                } else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::error(Code::E0211, format!("`parallel_locales`: {problem}"))
+                        .at(file.at(l.span()))
+                        .help(format!("name two of: {}", locales.join(", "))),
+                );
+            }
+        }
+    }
+    out
 }

@@ -62,7 +62,7 @@ impl Session {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             selection,
-            settings: settings_bytes(root),
+            settings: settings_bytes(root, &project),
             renderers,
             last: assembled,
         };
@@ -81,7 +81,7 @@ impl Session {
     pub fn rebuild(&mut self) -> Result<Rebuilt> {
         let t0 = Instant::now();
         let project = Project::load(&self.root)?;
-        let settings = settings_bytes(&self.root);
+        let settings = settings_bytes(&self.root, &project);
         let fresh_renderers = settings != self.settings;
         if fresh_renderers {
             // The font or the export settings may have changed.
@@ -120,8 +120,12 @@ impl Session {
     }
 }
 
-fn settings_bytes(root: &Path) -> Vec<u8> {
-    std::fs::read(root.join("content").join("project.toml")).unwrap_or_default()
+fn settings_bytes(root: &Path, project: &Project) -> Vec<u8> {
+    let mut bytes = std::fs::read(root.join("content").join("project.toml")).unwrap_or_default();
+    // A document's own `[pdf] qr` changes its PDFs, not its text.
+    let pdf = crate::render::pdf::Settings::from_content(&project.content);
+    bytes.extend(format!("{pdf:?}").bytes());
+    bytes
 }
 
 /// Why the watcher woke up.

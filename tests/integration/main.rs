@@ -18,6 +18,7 @@ mod hostile;
 mod linebreak_props;
 mod markdown_roundtrip;
 mod model;
+mod parallel;
 mod pdf_output;
 mod readme;
 mod trust;

@@ -517,6 +517,7 @@ fn all_pdfs(b: &Built) -> Vec<PathBuf> {
         .map(|d| b.pdf(&format!("{}/{}.pdf", d.locale, d.name)))
         .collect();
     pdfs.push(b.pdf("handout.pdf"));
+    pdfs.push(b.pdf("handout-parallel.pdf"));
     pdfs
 }
 

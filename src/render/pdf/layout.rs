@@ -189,6 +189,18 @@ pub enum Item {
         width: f32,
         color: Rgb,
     },
+    /// Filled cells of a square grid, all in one colour: a QR code. The
+    /// grid's top-left corner is at (`x`, `top`), a cell is `cell` points
+    /// square; `runs` are (row from the top, first column, length) of
+    /// filled cells. Always an artifact (the link's address is printed
+    /// beside it as text).
+    Cells {
+        x: f32,
+        top: f32,
+        cell: f32,
+        runs: Vec<[u16; 3]>,
+        color: Rgb,
+    },
     /// A clickable area linking to `url`, annotation of the `Link`
     /// element `node`.
     Link {

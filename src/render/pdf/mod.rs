@@ -11,9 +11,12 @@ pub mod fonts;
 pub mod layout;
 pub mod linebreak;
 pub mod page;
+pub mod parallel;
+pub mod qr;
 mod serial;
 pub mod write;
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use fonts::Font;
@@ -31,6 +34,8 @@ pub struct Pdf {
     /// against it before anything is rendered.
     pub font: std::sync::Arc<Font>,
     breaker: LineBreaker,
+    settings: Settings,
+    codes: qr::Cache,
     /// Documents already laid out that go into more than one PDF: the
     /// bilingual handout is made of the per-locale handouts' pages, and
     /// `talkdoc watch` re-renders it when only one locale's part changed.
@@ -49,11 +54,81 @@ struct LaidEntry {
 /// Laid-out documents kept: a run's (about a dozen) and the previous run's.
 const LAID_KEPT: usize = 32;
 
+/// What `content/` asks of the PDFs beyond one file per document: QR codes
+/// and the parallel handout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Documents whose PDFs get a QR code for every link (`[pdf] qr` in
+    /// the document's file; by default the handouts).
+    pub qr: BTreeSet<String>,
+    /// `[pdf] parallel`, when its two locales are known.
+    pub parallel: Option<ParallelSpec>,
+}
+
+/// The parallel handout: which document, which locales left and right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParallelSpec {
+    pub document: String,
+    pub left: String,
+    pub right: String,
+    pub landscape: bool,
+}
+
+impl ParallelSpec {
+    /// `dist/<document>-parallel.pdf`.
+    pub fn relative(&self) -> std::path::PathBuf {
+        format!("{}-parallel.pdf", self.document).into()
+    }
+}
+
+impl Settings {
+    /// The settings `content/` gives; nothing is validated here (see
+    /// `preflight::settings`): a parallel handout without two locales is
+    /// not made.
+    pub fn from_content(content: &crate::content::Content) -> Settings {
+        let cfg = &content.config.pdf;
+        let named = |name: &str| {
+            [&cfg.combined, &cfg.parallel]
+                .iter()
+                .any(|c| c.as_ref().is_some_and(|c| c.get_ref() == name))
+        };
+        let qr = content
+            .documents
+            .iter()
+            .filter(|(name, doc)| doc.spec.pdf.qr.unwrap_or_else(|| named(name)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let parallel = cfg.parallel.as_ref().and_then(|document| {
+            let (left, right) = match &cfg.parallel_locales {
+                Some(pair) => match pair.get_ref().as_slice() {
+                    [l, r] => (l.get_ref().clone(), r.get_ref().clone()),
+                    _ => return None,
+                },
+                None => {
+                    let source = content.source_locale();
+                    let other = content.locales().into_iter().find(|l| l != source)?;
+                    (source.to_string(), other)
+                }
+            };
+            Some(ParallelSpec {
+                document: document.get_ref().clone(),
+                left,
+                right,
+                landscape: cfg.parallel_orientation.unwrap_or_default()
+                    == crate::content::Orientation::Landscape,
+            })
+        });
+        Settings { qr, parallel }
+    }
+}
+
 impl Pdf {
     pub fn new(font: std::sync::Arc<Font>) -> Self {
         Pdf {
             font,
             breaker: LineBreaker::new(),
+            settings: Settings::default(),
+            codes: qr::Cache::default(),
             laid: Mutex::new(Vec::new()),
             subsets: write::SubsetCache::default(),
         }
@@ -82,6 +157,12 @@ impl Pdf {
         };
         cell.get_or_init(|| Arc::new(self.layout().document(doc, 0, setup)))
             .clone()
+    }
+
+    /// The renderer with `content/`'s QR and parallel-handout settings.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
     }
 
     fn layout(&self) -> Layout<'_> {
@@ -115,8 +196,17 @@ impl Pdf {
             };
             laid_parts.push((laid, *title));
         }
+        // The margins the codes go in: those of the first part.
+        let margins = laid_parts.first().map(|(l, _)| l.setup);
         let refs: Vec<(&Laid, &str)> = laid_parts.iter().map(|(l, t)| (&**l, *t)).collect();
-        let laid = self.layout().finish(&refs);
+        let mut laid = self.layout().finish(&refs);
+        if let Some(setup) = margins
+            && parts
+                .first()
+                .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
+        {
+            qr::add_margin_codes(&mut laid, &setup, &self.codes);
+        }
         write::write_pdf(&self.font, &laid, meta, &self.subsets)
     }
 }
@@ -142,6 +232,22 @@ impl Renderer for Pdf {
                 });
             }
         }
+        if let Some(p) = &self.settings.parallel {
+            let find = |locale: &str| {
+                ctx.docs
+                    .iter()
+                    .position(|d| d.name == p.document && d.locale == locale)
+            };
+            // Both locales must be in the build (not with `--locale ja`).
+            if let (Some(l), Some(r)) = (find(&p.left), find(&p.right))
+                && l != r
+            {
+                out.push(Output {
+                    relative: p.relative(),
+                    parts: vec![l, r],
+                });
+            }
+        }
         out
     }
 
@@ -155,6 +261,32 @@ impl Renderer for Pdf {
         let Some(first) = docs.first() else {
             return Ok(Vec::new());
         };
+        if let Some(p) = &self.settings.parallel
+            && output.relative == p.relative()
+            && let [left, right] = docs[..]
+        {
+            self.font.check_coverage(left)?;
+            self.font.check_coverage(right)?;
+            let title = format!("{} / {}", titles[0], titles[1]);
+            let subject = format!(
+                "Talk proposal: {} ({} | {})",
+                left.name, left.locale, right.locale
+            );
+            let meta = write::Metadata {
+                title: &title,
+                subject: &subject,
+                keywords: ctx.keywords,
+                author: ctx.author,
+                lang: &left.locale,
+            };
+            let laid = parallel::lay_out(
+                &self.layout(),
+                [(left, titles[0]), (right, titles[1])],
+                p.landscape,
+                self.settings.qr.contains(&left.name).then_some(&self.codes),
+            );
+            return write::write_pdf(&self.font, &laid, &meta, &self.subsets);
+        }
         let (title, subject) = if docs.len() == 1 {
             (
                 titles[0].to_string(),

@@ -392,6 +392,26 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
                     out.push_str(sep);
                 }
             }
+            // A QR code (an artifact, as above): the grid's cells are the
+            // units (y down from its top), each run one `re`, one fill.
+            Item::Cells {
+                x,
+                top,
+                cell,
+                runs,
+                color: c,
+            } => {
+                out.push_str("q\n");
+                rgb(&mut out, *c, "rg");
+                for (v, sep) in [(*cell, " 0 0 "), (-*cell, " "), (*x, " "), (*top, " cm\n")] {
+                    num(&mut out, v);
+                    out.push_str(sep);
+                }
+                for [row, col, len] in runs {
+                    let _ = writeln!(out, "{col} {row} {len} 1 re");
+                }
+                out.push_str("f\nQ\n");
+            }
             Item::Link { .. } => {}
         }
         out.push_str("EMC\n");
