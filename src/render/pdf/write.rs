@@ -21,7 +21,6 @@
 use crate::codes::Code;
 use crate::hash::Fnv;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, Pt};
@@ -77,8 +76,7 @@ fn remapper(used: &BTreeSet<u16>) -> subsetter::GlyphRemapper {
     remapper
 }
 
-/// The codes of `used` in their subset, known before the subset is made
-/// (so that content streams can be written while it is being made).
+/// The codes of `used` in their subset (in the order `remapper` gives).
 fn glyph_codes(font: &Font, used: &BTreeSet<u16>) -> Codes {
     let remapper = remapper(used);
     let scale = 1000.0 / font.units_per_em();
@@ -631,35 +629,6 @@ fn add_font(
     ]))
 }
 
-/// PDFs being written at this moment, in this process.
-static WRITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// One PDF being written (counted in [`WRITING`] while it lives), so that
-/// a writer starts a helper thread only when a core would otherwise idle:
-/// in a full build every core already writes a PDF of its own, and a
-/// thread more only costs its start-up.
-struct Writing;
-
-impl Writing {
-    fn start() -> Writing {
-        WRITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Writing
-    }
-
-    fn core_idle(&self) -> bool {
-        static CORES: OnceLock<usize> = OnceLock::new();
-        let cores =
-            *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        WRITING.load(std::sync::atomic::Ordering::Relaxed) < cores
-    }
-}
-
-impl Drop for Writing {
-    fn drop(&mut self) {
-        WRITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
 /// Serialises laid-out pages to PDF bytes.
 pub fn write_pdf(
     font: &Font,
@@ -668,37 +637,20 @@ pub fn write_pdf(
     subsets: &SubsetCache,
 ) -> Result<Vec<u8>> {
     let used = used_glyphs(laid);
-    let codes = glyph_codes(font, &used);
+    let subset = match used.is_empty() {
+        true => None,
+        false => Some(subsets.get_or_make(font, &used)?),
+    };
     let mcids = marked_content_ids(laid);
-    let contents = |with_glyphs: bool| -> Vec<Vec<u8>> {
-        laid.pages
-            .iter()
-            .zip(&mcids)
-            .map(|(p, m)| match with_glyphs {
-                true => content_stream(&p.items, &codes, m, &laid.tree),
-                false => Vec::new(),
-            })
-            .collect()
-    };
-    let writing = Writing::start();
-    let (subset, contents) = if used.is_empty() {
-        (None, contents(false))
-    } else if writing.core_idle() {
-        // Subsetting is the costliest step: with a core to spare it runs on
-        // a second thread while this one writes the content streams (which
-        // need only the codes).
-        std::thread::scope(|scope| {
-            let subset = scope.spawn(|| subsets.get_or_make(font, &used));
-            let contents = contents(true);
-            let subset = subset
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Ok::<_, Error>((Some(subset), contents))
-        })?
-    } else {
-        (Some(subsets.get_or_make(font, &used)?), contents(true))
-    };
-    drop(writing);
+    let contents: Vec<Vec<u8>> = laid
+        .pages
+        .iter()
+        .zip(&mcids)
+        .map(|(p, m)| match &subset {
+            Some(s) => content_stream(&p.items, &s.codes, m, &laid.tree),
+            None => Vec::new(),
+        })
+        .collect();
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.subject = meta.subject.to_string();
