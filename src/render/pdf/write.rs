@@ -405,8 +405,8 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
                     num(&mut out, v);
                     out.push_str(sep);
                 }
-                for [row, col, len] in runs {
-                    let _ = writeln!(out, "{col} {row} {len} 1 re");
+                for [row, col, len, height] in stacked(runs) {
+                    let _ = writeln!(out, "{col} {row} {len} {height} re");
                 }
                 out.push_str("f\nQ\n");
             }
@@ -415,6 +415,25 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
         out.push_str("EMC\n");
     }
     out.into_bytes()
+}
+
+/// Row runs `[row, col, len]` (rows in order) as rectangles `[row, col,
+/// len, height]`: a run continuing one of the same columns in the row just
+/// above extends it downwards. A QR code takes a third fewer operators.
+fn stacked(runs: &[[u16; 3]]) -> Vec<[u16; 4]> {
+    let mut rects: Vec<[u16; 4]> = Vec::with_capacity(runs.len());
+    // (col, len) → index of the rectangle that ends on the previous row.
+    let mut open: BTreeMap<(u16, u16), usize> = BTreeMap::new();
+    for &[row, col, len] in runs {
+        match open.get(&(col, len)).copied() {
+            Some(i) if rects[i][0] + rects[i][3] == row => rects[i][3] += 1,
+            _ => {
+                open.insert((col, len), rects.len());
+                rects.push([row, col, len, 1]);
+            }
+        }
+    }
+    rects
 }
 
 /// A two-byte glyph code as four hexadecimal digits, inside a `<…>`
@@ -1389,6 +1408,22 @@ fn build_outline(
 #[cfg(test)]
 mod tests {
     use super::num;
+
+    #[test]
+    fn runs_of_the_same_columns_in_consecutive_rows_become_one_rectangle() {
+        let runs = [
+            [0, 1, 2],
+            [0, 4, 1],
+            [1, 1, 2],
+            [2, 1, 2],
+            [2, 4, 1],
+            [3, 1, 3],
+        ];
+        assert_eq!(
+            super::stacked(&runs),
+            vec![[0, 1, 2, 3], [0, 4, 1, 1], [2, 4, 1, 1], [3, 1, 3, 1]]
+        );
+    }
 
     #[test]
     fn numbers_are_short_and_exact() {
