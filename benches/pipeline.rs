@@ -237,8 +237,9 @@ fn main() {
         std::fs::read_to_string(out.join("en/handout.txt"))
             .unwrap_or_default()
             .split_whitespace()
+            .map(|w| w.trim_matches(['(', ')', '<', '>', '.', ',']))
             .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
-            .map(|w| w.trim_end_matches([')', '>', '.', ',']).to_string())
+            .map(str::to_string)
             .collect();
     let en_budget = 20.0 + 1.5 * urls.len() as f64;
     budget.check(
