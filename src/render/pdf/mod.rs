@@ -284,6 +284,7 @@ impl Renderer for Pdf {
                 [(left, titles[0]), (right, titles[1])],
                 p.landscape,
                 self.settings.qr.contains(&left.name).then_some(&self.codes),
+                &|doc, setup| Laid::clone(&self.laid(doc, setup)),
             );
             return write::write_pdf(&self.font, &laid, &meta, &self.subsets);
         }

@@ -97,12 +97,16 @@ fn is_block(role: Role) -> bool {
 }
 
 impl Column {
-    fn new(layout: &Layout<'_>, doc: &Document, setup: &PageSetup) -> Column {
+    fn new(
+        lay: &dyn Fn(&Document, &PageSetup) -> Laid,
+        doc: &Document,
+        setup: &PageSetup,
+    ) -> Column {
         let tall = PageSetup {
             height: TALL,
             ..*setup
         };
-        let laid = layout.document(doc, 0, &tall);
+        let laid = lay(doc, &tall);
         let nodes = &laid.tree.nodes;
         // Each element's block: the nearest block element at or above it.
         let mut block_of: Vec<Option<usize>> = vec![None; nodes.len()];
@@ -223,17 +227,19 @@ fn shift(item: &mut Item, dy: f32) {
 
 /// The parallel handout of `columns` (left, right: document and talk
 /// title), on A4 landscape or portrait, with QR codes (from `cache`) when
-/// given.
+/// given. `lay` lays a document out on a geometry (the renderer's, which
+/// keeps columns that `watch` can reuse when only the other one changed).
 pub fn lay_out(
     layout: &Layout<'_>,
     columns: [(&Document, &str); 2],
     landscape: bool,
     cache: Option<&qr::Cache>,
+    lay: &dyn Fn(&Document, &PageSetup) -> Laid,
 ) -> Laid {
     let setups = column_setups(landscape);
     let cols = [
-        Column::new(layout, columns[0].0, &setups[0]),
-        Column::new(layout, columns[1].0, &setups[1]),
+        Column::new(lay, columns[0].0, &setups[0]),
+        Column::new(lay, columns[1].0, &setups[1]),
     ];
     let page_height = setups[0].height;
     let limit = page_height - setups[0].bottom;
