@@ -14,7 +14,10 @@ pub struct Document {
     pub name: String,
     /// Locale, e.g. `ja`.
     pub locale: String,
+    /// The document's own title, if its content file names one; renderers
+    /// print it above the blocks.
     pub title: Option<Text>,
+    /// The body, in reading order.
     pub blocks: Vec<Block>,
 }
 
@@ -23,38 +26,59 @@ pub struct Document {
 pub struct Text {
     /// The message ID it was formatted from (for error messages).
     pub message_id: String,
+    /// The message value, parsed by [`parse_inline`].
     pub inlines: Vec<Inline>,
 }
 
+/// A block of a document body. Flat: sections are headings followed by
+/// blocks, not nested containers, as in the Markdown the author writes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// A section heading (one level: a proposal has no sub-sections).
     Heading(Text),
+    /// A paragraph of running text.
     Paragraph(Text),
+    /// A bulleted or numbered list.
     List(List),
 }
 
+/// A list, possibly nested through [`ListItem::children`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct List {
+    /// Numbered (`1.`) rather than bulleted; nested lists are always bulleted.
     pub numbered: bool,
+    /// The top-level items.
     pub items: Vec<ListItem>,
 }
 
+/// One list item: its text, an optional mark and its sub-items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
+    /// The item's text.
     pub text: Text,
     /// A label shown after the item, e.g. "chosen"; renderers also emphasise it.
     pub mark: Option<String>,
+    /// Sub-items, indented one level below this one.
     pub children: Vec<ListItem>,
 }
 
+/// A piece of inline text. Each renderer maps these to its own syntax (or
+/// drops the styling, as plain text does).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inline {
+    /// Literal text, already unescaped; never contains a line break.
     Text(String),
+    /// Inline code, shown verbatim.
     Code(String),
+    /// `*emphasis*`.
     Emphasis(Vec<Inline>),
+    /// `**strong**`.
     Strong(Vec<Inline>),
+    /// A hyperlink.
     Link {
+        /// The target, as written (assembly checks its scheme).
         url: String,
+        /// The link text.
         content: Vec<Inline>,
     },
     /// A `[[wiki-link]]` to the author's private notes: it has no URL, so it

@@ -19,8 +19,8 @@ use crate::diag::{Diagnostic, Error, Result};
 
 /// One file to write: a path relative to the output folder and its bytes.
 pub struct OutputFile {
-    pub relative: PathBuf,
-    pub bytes: Vec<u8>,
+    pub(crate) relative: PathBuf,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// Checks that `relative` stays inside the output folder.

@@ -51,15 +51,21 @@ pub struct LoadRequest {
     pub pooled: bool,
 }
 
+/// A loaded project: its configuration, every locale's messages and what
+/// went wrong reading them. Loading never stops at a broken message file,
+/// so `check` can report every problem at once.
 pub struct Project {
     /// The project folder (holding `content/` and `locales/`).
     pub root: PathBuf,
+    /// `content/`: project settings and document structure (in coverage
+    /// mode, only the locales, and no documents).
     pub content: Content,
+    /// Every locale's messages, indexed by ID.
     pub catalog: Catalog,
     /// Problems found while loading the catalog (syntax errors, duplicate
     /// IDs). `build` refuses to run with any error here; `check` reports them.
     pub load_problems: Vec<Diagnostic>,
-    pub mode: Mode,
+    pub(crate) mode: Mode,
 }
 
 impl Project {
@@ -69,7 +75,7 @@ impl Project {
         Self::load_with(root, &LoadRequest::default())
     }
 
-    pub fn load_with(root: &Path, req: &LoadRequest) -> Result<Project> {
+    pub(crate) fn load_with(root: &Path, req: &LoadRequest) -> Result<Project> {
         let content_dir = root.join("content");
         let asked = req.discover.locales_dir.is_some() || req.discover.source_locale.is_some();
         // A folder with content/ is a talk: a missing or broken project.toml

@@ -11,7 +11,8 @@ use super::{Output, RenderContext, Renderer};
 use crate::diag::Result;
 use crate::document::{Block, Document, Inline, ListItem};
 
-pub struct Markdown;
+/// The `md` format: one CommonMark file per document.
+pub(crate) struct Markdown;
 
 impl Renderer for Markdown {
     fn name(&self) -> &'static str {

@@ -23,7 +23,9 @@ pub struct RenderContext<'a> {
     pub docs: &'a [Document],
     /// The talk title in each document's locale (same order as `docs`).
     pub titles: &'a [String],
+    /// `author` from `content/project.toml`, for document metadata.
     pub author: Option<&'a str>,
+    /// `keywords` from `content/project.toml`, for document metadata.
     pub keywords: &'a [String],
     /// `[pdf] combined`: the document also rendered once with every locale.
     pub combined: Option<&'a str>,
@@ -33,7 +35,10 @@ pub struct RenderContext<'a> {
 /// index into [`RenderContext::docs`]) it is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
+    /// Path under the output folder, e.g. `ja/abstract.md`.
     pub relative: PathBuf,
+    /// The documents it is made from, in order; more than one for a
+    /// combined or parallel PDF.
     pub parts: Vec<usize>,
 }
 

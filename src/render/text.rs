@@ -5,7 +5,8 @@ use super::{Output, RenderContext, Renderer};
 use crate::diag::Result;
 use crate::document::{Block, Document, Inline, ListItem};
 
-pub struct PlainText;
+/// The `txt` format: one plain-text file per document.
+pub(crate) struct PlainText;
 
 impl Renderer for PlainText {
     fn name(&self) -> &'static str {

@@ -26,7 +26,7 @@ pub static FONT_NOTICE: &str = include_str!(concat!(env!("OUT_DIR"), "/FONT-NOTI
 /// What the PDF font descriptor needs, read from the font's tables, in font
 /// units (the writer scales them to thousandths of an em).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     pub units_per_em: u16,
     /// hhea (or OS/2 typo, when the font asks for it) ascender and descender.
     pub ascent: i16,
@@ -48,7 +48,7 @@ pub struct Metrics {
 /// One shaped glyph: the glyph ID, its advance and offsets in em, and the
 /// byte offset in the shaped text of the first character it stands for.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ShapedGlyph {
+pub(crate) struct ShapedGlyph {
     pub gid: u16,
     pub cluster: usize,
     pub advance: f32,
@@ -64,11 +64,10 @@ pub struct Font {
     face: rustybuzz::Face<'static>,
     /// Name for messages ("Noto Sans JP (built in)" or the file path).
     pub name: String,
-    pub metrics: Metrics,
+    pub(crate) metrics: Metrics,
     units_per_em: f32,
-    /// Ascender and descender in em (descender negative).
+    /// Ascender in em.
     pub ascender: f32,
-    pub descender: f32,
     /// Shaping plans: Latin text with kerning and ligatures, and CJK text
     /// without kerning (Japanese keeps its character grid).
     latin_plan: OnceLock<ShapePlan>,
@@ -180,7 +179,6 @@ impl Font {
             index,
             face: rustybuzz::Face::from_face(ttf),
             ascender: f32::from(ascent) / units_per_em,
-            descender: f32::from(descent) / units_per_em,
             units_per_em,
             metrics,
             name,
@@ -197,7 +195,7 @@ impl Font {
         (self.data, self.index)
     }
 
-    pub fn units_per_em(&self) -> f32 {
+    pub(crate) fn units_per_em(&self) -> f32 {
         self.units_per_em
     }
 
@@ -255,7 +253,7 @@ impl Font {
         self.glyph(c).map_or(0.0, |(_, a)| a)
     }
 
-    pub fn has(&self, c: char) -> bool {
+    pub(crate) fn has(&self, c: char) -> bool {
         self.glyph(c).is_some()
     }
 
@@ -293,7 +291,7 @@ impl Font {
 
     /// Shapes `text` (one style, no line breaks), splitting it into CJK and
     /// other runs; clusters are byte offsets in `text` plus `base`.
-    pub fn shape(&self, text: &str, base: usize, out: &mut Vec<ShapedGlyph>) {
+    pub(crate) fn shape(&self, text: &str, base: usize, out: &mut Vec<ShapedGlyph>) {
         let mut start = 0;
         let mut run_cjk: Option<bool> = None;
         for (i, c) in text.char_indices() {

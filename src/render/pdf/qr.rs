@@ -36,8 +36,8 @@ pub const QUIET_MODULES: f32 = 4.0;
 /// for dark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Code {
-    pub width: usize,
-    pub dark: Vec<bool>,
+    pub(crate) width: usize,
+    pub(crate) dark: Vec<bool>,
 }
 
 impl Code {

@@ -31,9 +31,14 @@ use crate::diag::{Diagnostic, Error, Result};
 
 /// Document information written into the PDF.
 pub struct Metadata<'a> {
+    /// `/Title`: the talk title (each part's, joined with ` / `, for a
+    /// PDF of several).
     pub title: &'a str,
+    /// `/Subject`: which document this is, e.g. `Talk proposal: abstract`.
     pub subject: &'a str,
+    /// `/Keywords` (written joined with `, `).
     pub keywords: &'a [String],
+    /// `/Author`; `None` writes none.
     pub author: Option<&'a str>,
     /// BCP 47 language of the document (`/Lang`).
     pub lang: &'a str,
