@@ -68,9 +68,13 @@ pub struct Settings {
 /// The parallel handout: which document, which locales left and right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParallelSpec {
+    /// The document set in two columns (`[pdf] parallel`).
     pub document: String,
+    /// The locale of the left column (the source, unless configured).
     pub left: String,
+    /// The locale of the right column.
     pub right: String,
+    /// Landscape pages (the default) rather than portrait.
     pub landscape: bool,
 }
 
@@ -123,6 +127,8 @@ impl Settings {
 }
 
 impl Pdf {
+    /// A renderer with `font` for every PDF of the run and no QR or
+    /// parallel settings (see [`Pdf::with_settings`]).
     pub fn new(font: std::sync::Arc<Font>) -> Self {
         Pdf {
             font,
