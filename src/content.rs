@@ -31,15 +31,19 @@ pub struct ProjectConfig {
     /// Author for PDF metadata; absent means none is written.
     #[serde(default)]
     pub author: Option<String>,
+    /// Keywords for PDF metadata (plain strings, not messages).
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Variables passed to every message (`{ $name }`).
     #[serde(default)]
     pub variables: BTreeMap<String, toml::Value>,
+    /// `[[limits]]`: the counts `talkdoc check` enforces.
     #[serde(default)]
     pub limits: Vec<LimitSpec>,
+    /// `[pdf]`: font, combined and parallel handouts, page setup.
     #[serde(default)]
     pub pdf: PdfConfig,
+    /// `[check]`: deliberate exceptions to `check`'s findings.
     #[serde(default)]
     pub check: CheckConfig,
 }
@@ -68,10 +72,14 @@ pub struct CheckConfig {
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct LimitSpec {
+    /// The document whose body is counted (its title never is).
     pub document: Spanned<String>,
+    /// The locale it is counted in.
     pub locale: Spanned<String>,
     /// Read as a signed 64-bit TOML integer; checked to be in range.
     pub max: Spanned<i64>,
+    /// How to count: `chars` (the default), `utf16`, `crlf`, `graphemes`
+    /// or `words`.
     #[serde(default = "default_count")]
     pub count: Spanned<String>,
 }
@@ -112,7 +120,9 @@ pub struct PdfConfig {
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
+    /// Pages taller than wide.
     Portrait,
+    /// Pages wider than tall: two columns of a comfortable measure.
     #[default]
     Landscape,
 }
@@ -134,8 +144,10 @@ pub struct DocumentPdf {
 pub struct DocumentSpec {
     /// Message used as the document's title.
     pub title: Option<Spanned<String>>,
+    /// The document's blocks, in order.
     #[serde(default)]
     pub blocks: Vec<BlockSpec>,
+    /// `[pdf]`: settings of this document's PDFs.
     #[serde(default)]
     pub pdf: DocumentPdf,
 }
@@ -144,23 +156,31 @@ pub struct DocumentSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlockSpec {
+    /// `type`: `heading`, `paragraphs`, `list` or `include`.
     #[serde(rename = "type")]
     pub kind: Spanned<String>,
+    /// A heading's message.
     pub message: Option<Spanned<String>>,
+    /// The paragraphs' messages, one paragraph each.
     pub messages: Option<Vec<Spanned<String>>>,
+    /// A list's style: `bulleted` (the default) or `numbered`.
     pub style: Option<Spanned<String>>,
+    /// A list's items.
     pub items: Option<Vec<Spanned<ItemSpec>>>,
+    /// The document an `include` block inserts.
     pub document: Option<Spanned<String>>,
 }
 
 /// A list item: a message ID, or `{ id = "...", items = [...], mark = "..." }`.
 #[derive(Debug)]
 pub struct ItemSpec {
+    /// The item's message ID.
     pub id: String,
     /// Span of the ID itself when written as a table.
     pub id_span: Option<Range<usize>>,
     /// A message shown as a label after the item (e.g. "chosen").
     pub mark: Option<Spanned<String>>,
+    /// Nested items.
     pub items: Vec<Spanned<ItemSpec>>,
 }
 
@@ -214,29 +234,41 @@ impl<'de> Deserialize<'de> for ItemSpec {
 /// What a block is, after validation.
 #[derive(Debug)]
 pub enum BlockKind<'a> {
+    /// A section heading: its message.
     Heading(&'a Spanned<String>),
+    /// Paragraphs: one message each.
     Paragraphs(&'a [Spanned<String>]),
+    /// A list, possibly nested.
     List {
+        /// Numbered rather than bulleted (top level only).
         numbered: bool,
+        /// The items.
         items: &'a [Spanned<ItemSpec>],
     },
+    /// Another document's blocks, inserted here.
     Include(&'a Spanned<String>),
 }
 
 /// A loaded content folder.
 pub struct Content {
+    /// `content/project.toml` as read (for locations in errors).
     pub project_file: SourceFile,
+    /// `content/project.toml` as parsed.
     pub config: ProjectConfig,
     /// Documents by name, sorted.
     pub documents: BTreeMap<String, LoadedDocument>,
 }
 
+/// One document file, as read and as parsed.
 pub struct LoadedDocument {
+    /// The file (for locations in errors).
     pub file: SourceFile,
+    /// Its contents.
     pub spec: DocumentSpec,
 }
 
 impl LoadedDocument {
+    /// The file:line:column of `span` in the document's file.
     pub fn loc(&self, span: Range<usize>) -> Location {
         self.file.at(span)
     }
@@ -463,6 +495,7 @@ impl Content {
         })
     }
 
+    /// Every locale, in build order.
     pub fn locales(&self) -> Vec<String> {
         self.config
             .locales
@@ -471,6 +504,7 @@ impl Content {
             .collect()
     }
 
+    /// The locale the author writes in.
     pub fn source_locale(&self) -> &str {
         self.config.source_locale.get_ref()
     }
