@@ -243,6 +243,45 @@ pub struct Laid {
     /// Each part's language and talk title (the title's alternatives in
     /// the XMP metadata).
     pub titles: Vec<(String, String)>,
+    /// Every line as set, when the layout was asked to record them
+    /// ([`Layout::record`]): what the typesetting sweep and tests measure.
+    pub lines: Vec<LineRecord>,
+}
+
+/// The kind of block a recorded line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Heading,
+    Paragraph,
+    ListItem,
+}
+
+/// One line as set, with every character's position and natural advance,
+/// for measuring the typesetting (spacing, kinsoku, hyphens) without
+/// reading the PDF back.
+#[derive(Debug, Clone)]
+pub struct LineRecord {
+    pub kind: LineKind,
+    /// The document's locale.
+    pub locale: String,
+    /// Whether the paragraph is justified.
+    pub justify: bool,
+    /// Font size, points.
+    pub size: f32,
+    /// Available width of this line, points.
+    pub avail: f32,
+    /// The text of the line (`text[line.range]`).
+    pub text: String,
+    /// The line as the breaker set it (positions relative to its start).
+    pub line: Line,
+    /// Natural advance of each of `line.chars`, points (kerning included;
+    /// 0 inside a ligature).
+    pub advances: Vec<f32>,
+    /// Index of the line in its paragraph (list item, heading) and the
+    /// number of lines of that paragraph.
+    pub index: usize,
+    pub count: usize,
 }
 
 /// A paragraph shaped once: its glyphs, and per byte of the text the
@@ -565,6 +604,9 @@ impl Flat {
 pub struct Layout<'a> {
     pub font: &'a Font,
     pub breaker: &'a LineBreaker,
+    /// Keep a [`LineRecord`] of every line in [`Laid::lines`] (the sweep
+    /// and the tests; a build does not).
+    pub record: bool,
 }
 
 /// The flow of content down the pages of one document.
@@ -580,6 +622,8 @@ struct Flow<'a> {
     tree: Tree,
     /// Japanese quoted in this document is tagged `/Lang ja`.
     ja_spans: bool,
+    locale: String,
+    lines: Vec<LineRecord>,
 }
 
 /// A broken line waiting to be placed: its x origin, the line, and its size.
@@ -605,6 +649,8 @@ impl<'a> Flow<'a> {
             outline: Vec::new(),
             unicode: BTreeMap::new(),
             ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
+            locale: locale.to_string(),
+            lines: Vec::new(),
             tree: {
                 let mut tree = Tree::default();
                 let root = tree.add(Role::Document, None);
@@ -668,6 +714,43 @@ impl<'a> Flow<'a> {
         self.layout
             .breaker
             .break_measured(&flat.text, shaped, &opts)
+    }
+
+    /// Keeps a [`LineRecord`] of each of `lines` when the layout records.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        kind: LineKind,
+        lines: &[Line],
+        flat: &Flat,
+        shaped: &Shaped,
+        first: f32,
+        rest: f32,
+        size: f32,
+        justify: bool,
+    ) {
+        if !self.layout.record {
+            return;
+        }
+        let count = lines.len();
+        for (index, line) in lines.iter().enumerate() {
+            self.lines.push(LineRecord {
+                kind,
+                locale: self.locale.clone(),
+                justify,
+                size,
+                avail: if index == 0 { first } else { rest },
+                text: flat.text[line.range.clone()].to_string(),
+                advances: line
+                    .chars
+                    .iter()
+                    .map(|c| shaped.advance(c.byte, c.ch) * size)
+                    .collect(),
+                line: line.clone(),
+                index,
+                count,
+            });
+        }
     }
 
     /// Places lines with `lead` points per line, moving to a new page so
@@ -866,6 +949,13 @@ impl<'a> Flow<'a> {
             size,
             false,
         );
+        let kind = if role == Role::H1 {
+            LineKind::Title
+        } else {
+            LineKind::Heading
+        };
+        let width = self.setup.text_width();
+        self.record(kind, &lines, &flat, &shaped, width, width, size, false);
         let pending = lines
             .into_iter()
             .map(|line| PendingLine {
@@ -933,6 +1023,17 @@ impl<'a> Flow<'a> {
             size,
             s.justify,
         );
+        let width = self.setup.text_width();
+        self.record(
+            LineKind::Paragraph,
+            &lines,
+            &flat,
+            &shaped,
+            width - indent,
+            width,
+            size,
+            s.justify,
+        );
         let pending = lines
             .into_iter()
             .enumerate()
@@ -982,6 +1083,16 @@ impl<'a> Flow<'a> {
             let width = self.setup.width - self.setup.right - text_x;
             let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
             let lines = self.break_lines(&flat, &shaped, width, width, size, s.justify);
+            self.record(
+                LineKind::ListItem,
+                &lines,
+                &flat,
+                &shaped,
+                width,
+                width,
+                size,
+                s.justify,
+            );
             let pending = lines
                 .into_iter()
                 .enumerate()
@@ -1041,6 +1152,7 @@ impl<'a> Layout<'a> {
             unicode: flow.unicode,
             tree: flow.tree,
             titles: Vec::new(),
+            lines: flow.lines,
         }
     }
 
@@ -1058,6 +1170,7 @@ impl<'a> Layout<'a> {
         }
         for (laid, header) in parts {
             let setup = laid.setup;
+            out.lines.extend(laid.lines);
             let offset = out.pages.len();
             let base = out.tree.nodes.len();
             if let Some(lang) = laid.tree.nodes.first().and_then(|n| n.lang.clone()) {

@@ -199,6 +199,9 @@ pub struct Line {
     pub width: f32,
     /// Why the line ended here.
     pub end: LineEnd,
+    /// Whether the line is set tighter than its natural width (追い込み:
+    /// a half-width line-end stop, squeezed punctuation or 和欧間).
+    pub squeezed: bool,
 }
 
 /// Breaks paragraphs into lines.
@@ -403,7 +406,7 @@ fn is_small_kana(c: char) -> bool {
 /// Characters that must not start a line (JLREQ cl-02, 03, 04, 05, 06, 07,
 /// 09, 10 and their ASCII counterparts). ASCII quotes are handled by context
 /// in [`analyse`].
-fn is_no_start(c: char) -> bool {
+pub fn is_no_start(c: char) -> bool {
     is_closing(c)
         || is_small_kana(c)
         || matches!(
@@ -454,13 +457,13 @@ fn is_no_start(c: char) -> bool {
 }
 
 /// Characters that must not end a line (JLREQ cl-01 and ASCII brackets).
-fn is_no_end(c: char) -> bool {
+pub fn is_no_end(c: char) -> bool {
     is_opening(c) || matches!(c, '(' | '[' | '{' | '«' | '‹' | '｢')
 }
 
 /// Kana, kanji and the Japanese letter-like marks (々〆〇ー), but not
 /// punctuation: the quarter-em gap to Latin text applies to these only.
-fn is_japanese_letter(c: char) -> bool {
+pub fn is_japanese_letter(c: char) -> bool {
     matches!(
         c,
         '\u{3005}'..='\u{3007}'
@@ -495,7 +498,7 @@ fn is_wide(c: char) -> bool {
 }
 
 /// Letters and digits of alphabetic scripts (not CJK, not full-width forms).
-fn is_latin_alnum(c: char) -> bool {
+pub fn is_latin_alnum(c: char) -> bool {
     c.is_alphanumeric() && (c as u32) < 0x2E80
 }
 
@@ -1214,6 +1217,7 @@ fn emit(ctx: &Ctx<'_>, s: usize, e: usize, end: LineEnd, avail: f64, m: &dyn Mea
         hyphen: hyphenated.then_some(x as f32),
         width: width as f32,
         end,
+        squeezed: false,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod layout;
 pub mod linebreak;
 pub mod page;
+pub mod stats;
 pub mod write;
 
 use fonts::Font;
@@ -41,6 +42,7 @@ impl Pdf {
         Layout {
             font: &self.font,
             breaker: &self.breaker,
+            record: false,
         }
     }
 
