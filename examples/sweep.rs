@@ -6,7 +6,7 @@
 //! that output, hyphenated breaks, tail-only lines, runts, unjustified
 //! lines and the 和欧間 range.
 //!
-//!     cargo run --release --example sweep [-- <project> [document] [--per-width]]
+//!     cargo run --release --example sweep [-- <project> [document] [--per-width] [--lines]]
 //!
 //! Needs `pdftotext` (poppler-utils) for the extraction figures; without it
 //! they are shown as `-`.
@@ -51,6 +51,7 @@ fn pdftotext(pdf: &std::path::Path, mode: Option<&str>) -> Option<String> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let per_width = args.iter().any(|a| a == "--per-width");
+    let show_lines = args.iter().any(|a| a == "--lines");
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let root = positional
         .first()
@@ -83,6 +84,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let laid = layout.finish(vec![(layout.document(&doc, 0, &setup), title.clone())]);
             let f = stats::measure(&laid.lines);
+            if show_lines {
+                for n in 0..laid.lines.len() {
+                    let p = stats::measure_line(&laid.lines, n).problems();
+                    if !p.is_empty() {
+                        let r = &laid.lines[n];
+                        println!(
+                            "    {:2} mm {:?} [{}] {:?} width {:.1}/{:.1}",
+                            14 + 3 * step,
+                            p,
+                            r.text,
+                            r.line.end,
+                            r.line.width,
+                            r.avail
+                        );
+                    }
+                }
+            }
             let meta = Metadata {
                 title: &title,
                 subject: "sweep",

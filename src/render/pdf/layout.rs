@@ -704,16 +704,24 @@ impl<'a> Flow<'a> {
         size: f32,
         justify: bool,
     ) -> Vec<Line> {
+        // Titles and headings (set unjustified here) are never hyphenated:
+        // their lines are balanced instead.
+        let heading = !justify && flat.node != 0 && self.is_heading(flat.node);
         let opts = Options {
             first_line_width: first,
             line_width: rest,
             font_size: size,
             justify,
-            hyphenate: self.style.hyphenate,
+            hyphenate: self.style.hyphenate && !heading,
+            balance: heading,
         };
         self.layout
             .breaker
             .break_measured(&flat.text, shaped, &opts)
+    }
+
+    fn is_heading(&self, node: usize) -> bool {
+        matches!(self.tree.nodes[node].role, Role::H1 | Role::H2)
     }
 
     /// Keeps a [`LineRecord`] of each of `lines` when the layout records.
@@ -1271,6 +1279,7 @@ impl<'a> Layout<'a> {
             font_size: size,
             justify: false,
             hyphenate: false,
+            balance: false,
         };
         let shaped = Shaped::new(self.font, title, &[]);
         let lines = self.breaker.break_measured(title, &shaped, &opts);
