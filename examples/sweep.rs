@@ -6,7 +6,9 @@
 //! that output, hyphenated breaks, tail-only lines, runts, unjustified
 //! lines and the 和欧間 range.
 //!
-//!     cargo run --release --example sweep [-- <project> [document] [--per-width] [--lines]]
+//!     cargo run --release --example sweep [-- <project> [document] [--per-width] [--lines] [--keep <dir>]]
+//!
+//! `--keep <dir>` leaves the PDFs there (`<locale>-<step>.pdf`, step 0 = 14 mm).
 //!
 //! Needs `pdftotext` (poppler-utils) for the extraction figures; without it
 //! they are shown as `-`.
@@ -52,7 +54,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let per_width = args.iter().any(|a| a == "--per-width");
     let show_lines = args.iter().any(|a| a == "--lines");
-    let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let positional: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|&(i, a)| !a.starts_with("--") && (i == 0 || args[i - 1] != "--keep"))
+        .map(|(_, a)| a)
+        .collect();
     let root = positional
         .first()
         .map(PathBuf::from)
@@ -66,7 +78,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         breaker: &breaker,
         record: true,
     };
-    let scratch = std::env::temp_dir().join(format!("talkdoc-sweep-{}", std::process::id()));
+    let scratch = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("talkdoc-sweep-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&scratch)?;
     let keywords: Vec<String> = Vec::new();
     for locale in project.content.locales() {
@@ -144,7 +158,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if per_width {
                 println!("{line}");
             }
-            let _ = std::fs::remove_file(&pdf);
+            if keep.is_none() {
+                let _ = std::fs::remove_file(&pdf);
+            }
             total.figures.push(f);
         }
         let sum = |g: fn(&Figures) -> usize| total.figures.iter().map(g).sum::<usize>();
@@ -196,6 +212,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  unjustified lines          {}", sum(|f| f.unjustified));
         println!("  squeezed lines (追い込み)  {}", sum(|f| f.squeezed));
     }
-    let _ = std::fs::remove_dir_all(&scratch);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
     Ok(())
 }

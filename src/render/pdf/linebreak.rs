@@ -1156,6 +1156,10 @@ const WA_OU_MAX: f64 = 0.5;
 /// third of its width, or grow by half an em.
 const SPACE_SHRINK: f64 = 1.0 / 3.0;
 const SPACE_STRETCH: f64 = 0.5;
+/// What an interword or 和欧間 gap may take beyond its own limit, in em,
+/// on a line the breaker could not set otherwise; beyond that the line is
+/// left short.
+const MAX_LOOSE_EXTRA: f64 = 1.0;
 
 /// How each gap between two clusters on a line may be adjusted, and prefix
 /// sums over gaps so that any line's capacities are O(1).
@@ -1349,10 +1353,16 @@ impl Fit {
             return Some(100.0 * (slack / cap).powi(3));
         }
         // Beyond the limits: worse with every point more; far worse when
-        // only a line left short would do (no interword or 和欧間 gap, and
-        // Japanese gaps would pass half an em).
+        // only a line left short would do (interword and 和欧間 gaps would
+        // pass MAX_LOOSE_EXTRA more, or, without them, Japanese gaps half
+        // an em).
         let excess = slack - cap;
-        if self.loose == 0.0 && (self.ja == 0.0 || excess / self.ja > 0.5 * fs) {
+        let justifiable = if self.loose > 0.0 {
+            excess / self.loose <= MAX_LOOSE_EXTRA * fs + EPS
+        } else {
+            self.ja > 0.0 && slack / self.ja <= 0.5 * fs + EPS
+        };
+        if !justifiable {
             return Some(100_000.0 + 1000.0 * excess / fs.max(1.0));
         }
         Some(1000.0 + 1000.0 * excess / fs.max(1.0))
@@ -1665,9 +1675,10 @@ fn emit(
             let count = (s + 1..ce)
                 .filter(|&t| expandable(&cl[t - 1], &cl[t]))
                 .count();
-            if loose > 0 {
+            if loose > 0 && slack / loose as f64 <= MAX_LOOSE_EXTRA * fs + EPS {
                 extra_loose = slack / loose as f64;
-            } else if count > 0 && (avail - natural) / count as f64 <= 0.5 * fs + EPS {
+            } else if loose == 0 && count > 0 && (avail - natural) / count as f64 <= 0.5 * fs + EPS
+            {
                 (r1s, r2s) = (0.0, 0.0);
                 even = (avail - natural) / count as f64;
             } else {
