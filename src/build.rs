@@ -152,6 +152,7 @@ pub fn render(
         author: config.author.as_deref(),
         keywords: &config.keywords,
         combined: config.pdf.combined.as_ref().map(|c| c.get_ref().as_str()),
+        pdf: &config.pdf,
     };
     // (output, renderer) pairs, in the order they are listed.
     let mut jobs: Vec<(Output, &dyn Renderer)> = renderers

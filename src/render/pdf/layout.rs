@@ -995,24 +995,28 @@ impl<'a> Flow<'a> {
     }
 
     fn title(&mut self, text: &Text) -> (usize, f32) {
-        let at = self.bold_block(text, Role::H1, 17.0, 17.0 * 1.4, 0.0);
-        self.rule(6.0, 1.2, BLACK, 14.0);
+        let k = self.setup.scale();
+        let size = 17.0 * k;
+        let at = self.bold_block(text, Role::H1, size, size * 1.4, 0.0);
+        self.rule(6.0 * k, 1.2, BLACK, 14.0 * k);
         at
     }
 
     fn heading(&mut self, text: &Text, level: usize) {
-        let size = 12.5;
+        let k = self.setup.scale();
+        let size = 12.5 * k;
         let body_lead = self.style.body_size * self.style.leading;
         self.gap(self.style.body_size * 1.3);
         // Keep the heading with at least two lines of what follows.
-        let (page, top) = self.bold_block(text, Role::H2, size, size * 1.5, 8.0 + 2.0 * body_lead);
+        let (page, top) =
+            self.bold_block(text, Role::H2, size, size * 1.5, 8.0 * k + 2.0 * body_lead);
         self.outline.push(OutlineEntry {
             title: crate::document::plain_text(&text.inlines),
             page,
             top,
             level,
         });
-        self.rule(3.0, 0.5, RULE, 7.0);
+        self.rule(3.0 * k, 0.5, RULE, 7.0 * k);
     }
 
     fn paragraph(&mut self, text: &Text) {
@@ -1220,12 +1224,13 @@ impl<'a> Layout<'a> {
                     self.running_header(&mut page, &setup, &header, &mut out.unicode);
                 }
                 let footer = format!("{} / {}", offset + i + 1, total);
-                let (_, width) = self.simple_run(&footer, 0.0, 8.0, &mut out.unicode);
+                let size = 8.0 * setup.scale();
+                let (_, width) = self.simple_run(&footer, 0.0, size, &mut out.unicode);
                 let (glyphs, _) =
-                    self.simple_run(&footer, (setup.width - width) / 2.0, 8.0, &mut out.unicode);
+                    self.simple_run(&footer, (setup.width - width) / 2.0, size, &mut out.unicode);
                 page.items.push(Item::Glyphs {
                     y: setup.bottom / 2.0,
-                    size: 8.0,
+                    size,
                     bold: false,
                     color: GRAY,
                     glyphs,
@@ -1270,7 +1275,7 @@ impl<'a> Layout<'a> {
         title: &str,
         unicode: &mut BTreeMap<u16, String>,
     ) {
-        let size = 8.0;
+        let size = 8.0 * setup.scale();
         // Through the line breaker, for the same 和欧間 spacing as the body;
         // only the first line is shown, ending in … when the title is longer.
         let opts = Options {
@@ -1327,7 +1332,7 @@ impl<'a> Layout<'a> {
                 glyphs.push((PlacedGlyph { gid, x, dy: 0.0 }, x));
             }
         }
-        let y = setup.text_top() + 22.0;
+        let y = setup.text_top() + 22.0 * setup.scale();
         page.items.push(Item::Glyphs {
             y,
             size,
@@ -1343,7 +1348,7 @@ impl<'a> Layout<'a> {
         page.items.push(Item::Rule {
             x1: setup.left,
             x2: setup.width - setup.right,
-            y: y - 5.0,
+            y: y - 5.0 * setup.scale(),
             width: 0.4,
             color: RULE,
         });

@@ -887,7 +887,7 @@ impl LineBreaker {
         let avail = sanitize_width(opts.line_width);
 
         let gaps = Gaps::new(&cl, fs);
-        let mut spans: Vec<(usize, usize, LineEnd, f64)> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
         let mut widths: Vec<f64> = Vec::new();
         let mut hyphens: Option<Vec<usize>> = None;
         // Total fit needs finite widths; an infinite one never breaks softly.
@@ -1369,6 +1369,10 @@ impl Fit {
     }
 }
 
+/// A line as chosen before it is set: first cluster, end boundary, how it
+/// ends, available width.
+type Span = (usize, usize, LineEnd, f64);
+
 /// A feasible break: where it is, how the line before it ends, and the
 /// best way of reaching it.
 #[derive(Clone, Copy, Debug)]
@@ -1449,7 +1453,7 @@ impl LineBreaker {
         first: f64,
         rest: f64,
         hyphens: &[usize],
-    ) -> Option<(Vec<(usize, usize, LineEnd, f64)>, f64)> {
+    ) -> Option<(Vec<Span>, f64)> {
         let cl = ctx.cl;
         let fs = ctx.fs;
         let opts = ctx.opts;

@@ -48,17 +48,20 @@ impl Pdf {
 
     /// Several documents in one file, each starting on a new page, with a
     /// bookmark per document and its sections beneath (the bilingual handout).
+    /// Each part is set with the page setup of its locale (`[pdf]` and
+    /// `[pdf.locale.<locale>]`).
     pub fn render_many(
         &self,
         parts: &[(&Document, &str)],
         meta: &write::Metadata<'_>,
+        pdf: &crate::content::PdfConfig,
     ) -> Result<Vec<u8>> {
         let layout = self.layout();
         let mut laid_parts = Vec::new();
         for (doc, title) in parts {
             self.font.check_coverage(doc)?;
             // Each document's title is a top-level bookmark, its headings beneath.
-            let setup = page::PageSetup::default();
+            let setup = page::PageSetup::from_spec(&pdf.page_spec(&doc.locale));
             laid_parts.push((layout.document(doc, 0, &setup), title.to_string()));
         }
         let laid = layout.finish(laid_parts);
@@ -120,6 +123,6 @@ impl Renderer for Pdf {
             lang: &first.locale,
         };
         let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
-        self.render_many(&parts, &meta)
+        self.render_many(&parts, &meta, ctx.pdf)
     }
 }
