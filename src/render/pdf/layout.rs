@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::fonts::{Font, ShapedGlyph};
-use super::linebreak::{Line, LineBreaker, Measure, Options};
+use super::linebreak::{Line, LineBreaker, LineEnd, Measure, Options};
 use super::page::PageSetup;
 use crate::document::{Block, Document, Inline, ListItem, Text};
 
@@ -180,6 +180,10 @@ pub enum Item {
         color: Rgb,
         glyphs: Vec<PlacedGlyph>,
         tag: Tag,
+        /// Text that extraction and copying should read instead of the
+        /// glyphs' own (`/ActualText`): the whole word on the first part of
+        /// an automatically hyphenated word, nothing on its other parts.
+        actual: Option<String>,
     },
     /// A horizontal rule.
     Rule {
@@ -636,6 +640,9 @@ struct PendingLine<'t> {
     /// A label (bullet, number) drawn at `label.1` on this line, content
     /// of the `Lbl` element `label.2`.
     label: Option<(String, f32, usize)>,
+    /// Whether the line before ended at an automatic hyphen: this line
+    /// starts with the rest of that word.
+    after_hyphen: bool,
 }
 
 impl<'a> Flow<'a> {
@@ -766,8 +773,11 @@ impl<'a> Flow<'a> {
     /// starts with its last line alone (widow). `keep` extra points must
     /// also fit after the first chunk (keeps a heading with its text).
     /// Returns the page and the top of the first line placed.
-    fn place(&mut self, lines: Vec<PendingLine<'_>>, lead: f32, keep: f32) -> (usize, f32) {
+    fn place(&mut self, mut lines: Vec<PendingLine<'_>>, lead: f32, keep: f32) -> (usize, f32) {
         let n = lines.len();
+        for i in 1..n {
+            lines[i].after_hyphen = lines[i - 1].line.end == LineEnd::Hyphen;
+        }
         let mut first = None;
         let mut i = 0;
         while i < n {
@@ -823,6 +833,7 @@ impl<'a> Flow<'a> {
                 color: BLACK,
                 glyphs,
                 tag: Tag::Node(*node),
+                actual: None,
             });
         }
         let shaped = pl.shaped;
@@ -837,9 +848,49 @@ impl<'a> Flow<'a> {
             .glyphs
             .partition_point(|g| g.cluster < line.range.end);
         record_unicode(&mut self.unicode, &pl.flat.text, shaped, lo..hi);
+        // An automatically hyphenated word reads whole in text extraction
+        // and copying: the glyphs of its first part (with the hyphen) carry
+        // the whole word as /ActualText, those of its other parts nothing.
+        let text = &pl.flat.text;
+        let letters_from = |at: usize| {
+            at + text[at..]
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphabetic())
+                .map_or(text.len() - at, |(i, _)| i)
+        };
+        let tail_end = if pl.after_hyphen {
+            letters_from(line.range.start).min(line.range.end)
+        } else {
+            line.range.start
+        };
+        let head = (line.end == LineEnd::Hyphen).then(|| {
+            let start = text[..line.range.end]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(line.range.end, |(i, _)| i);
+            (start, text[start..letters_from(line.range.end)].to_string())
+        });
+        let mut head_text = head.as_ref().map(|(_, w)| w.clone());
+        let segment = |cluster: usize| {
+            if cluster < tail_end {
+                2u8
+            } else if head.as_ref().is_some_and(|&(start, _)| cluster >= start) {
+                1
+            } else {
+                0
+            }
+        };
+        let mut actual = |seg: u8| match seg {
+            1 => Some(head_text.take().unwrap_or_default()),
+            2 => Some(String::new()),
+            _ => None,
+        };
         let mut run: Vec<PlacedGlyph> = Vec::new();
-        let mut run_style: Option<(bool, Rgb, usize)> = None;
+        let mut run_style: Option<(bool, Rgb, usize, u8)> = None;
         let mut links: Vec<(String, usize, f32, f32)> = Vec::new();
+        let mut underlines: Vec<(usize, f32, f32)> = Vec::new();
         let mut items = Vec::new();
         let mut pen = 0.0f32;
         let mut last_cluster = usize::MAX;
@@ -858,9 +909,9 @@ impl<'a> Flow<'a> {
                 continue; // nothing to draw (a control character)
             }
             let span = pl.flat.style_at(g.cluster);
-            let key = (span.bold, span.color, span.node);
+            let key = (span.bold, span.color, span.node, segment(g.cluster));
             if run_style != Some(key) && !run.is_empty() {
-                let (bold, color, node) = run_style.unwrap_or((false, BLACK, pl.flat.node));
+                let (bold, color, node, seg) = run_style.unwrap_or((false, BLACK, pl.flat.node, 0));
                 items.push(Item::Glyphs {
                     y: baseline,
                     size,
@@ -868,6 +919,7 @@ impl<'a> Flow<'a> {
                     color,
                     glyphs: std::mem::take(&mut run),
                     tag: Tag::Node(node),
+                    actual: actual(seg),
                 });
             }
             run_style = Some(key);
@@ -882,6 +934,14 @@ impl<'a> Flow<'a> {
                     Some((u, n, _, e)) if u == url && *n == span.node => *e = end.max(*e),
                     _ => links.push((url.clone(), span.node, x, end)),
                 }
+                // The link's own text is underlined; the address printed
+                // after it (grey) is not styled as a link.
+                if span.color == LINK {
+                    match underlines.last_mut() {
+                        Some((n, _, e)) if *n == span.node => *e = end.max(*e),
+                        _ => underlines.push((span.node, x, end)),
+                    }
+                }
             }
         }
         if let Some(hx) = line.hyphen
@@ -895,7 +955,7 @@ impl<'a> Flow<'a> {
             });
         }
         if !run.is_empty() {
-            let (bold, color, node) = run_style.unwrap_or((false, BLACK, pl.flat.node));
+            let (bold, color, node, seg) = run_style.unwrap_or((false, BLACK, pl.flat.node, 0));
             items.push(Item::Glyphs {
                 y: baseline,
                 size,
@@ -903,16 +963,22 @@ impl<'a> Flow<'a> {
                 color,
                 glyphs: run,
                 tag: Tag::Node(node),
+                actual: actual(seg),
             });
         }
-        for (url, node, x1, x2) in links {
+        // Below the descenders of Latin letters (p, g, y), which reach
+        // about a fifth of an em.
+        let under = baseline + (font.descender.min(-0.2) - 0.06) * size;
+        for (_, x1, x2) in underlines {
             items.push(Item::Rule {
                 x1,
                 x2,
-                y: baseline - size * 0.12,
+                y: under,
                 width: 0.4,
                 color: LINK,
             });
+        }
+        for (url, node, x1, x2) in links {
             items.push(Item::Link {
                 x1,
                 y1: baseline - size * 0.25,
@@ -973,6 +1039,7 @@ impl<'a> Flow<'a> {
                 shaped: &shaped,
                 size,
                 label: None,
+                after_hyphen: false,
             })
             .collect();
         self.place(pending, lead, keep)
@@ -1056,6 +1123,7 @@ impl<'a> Flow<'a> {
                 shaped: &shaped,
                 size,
                 label: None,
+                after_hyphen: false,
             })
             .collect();
         self.place(pending, size * s.leading, 0.0);
@@ -1115,6 +1183,7 @@ impl<'a> Flow<'a> {
                     shaped: &shaped,
                     size,
                     label: (i == 0).then(|| (label.clone(), indent, lbl)),
+                    after_hyphen: false,
                 })
                 .collect();
             // List items are short lines: a little tighter than body text.
@@ -1235,6 +1304,7 @@ impl<'a> Layout<'a> {
                     color: GRAY,
                     glyphs,
                     tag: Tag::Footer,
+                    actual: None,
                 });
                 out.pages.push(page);
             }
@@ -1344,6 +1414,7 @@ impl<'a> Layout<'a> {
                 .filter(|g| g.gid != 0)
                 .collect(),
             tag: Tag::Header,
+            actual: None,
         });
         page.items.push(Item::Rule {
             x1: setup.left,

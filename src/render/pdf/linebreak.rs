@@ -1412,11 +1412,8 @@ impl LineBreaker {
             }
             let word_start = cl[ws].start;
             let word = &ctx.text[word_start..ctx.cstart(we)];
-            if word
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase)
-            {
+            // Acronyms, and names (a capital first letter): not split.
+            if word.chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
             let Some(dict) = self.dict() else {
@@ -1939,9 +1936,16 @@ mod tests {
 
     #[test]
     fn words_glued_to_japanese_can_be_hyphenated_but_not_alphanumeric_runs() {
-        let (lines, t) = run("これはReliabilityです", &opts(7.0, true, true));
+        let (lines, t) = run("これはreliabilityです", &opts(7.0, true, true));
         assert_eq!(lines[0].end, LineEnd::Hyphen, "{t:?}");
-        assert!(t[0].starts_with("これはRe"), "{t:?}");
+        assert!(t[0].starts_with("これはre"), "{t:?}");
+        // A name (capital first letter) is not split when the line can
+        // break elsewhere.
+        let (lines, t) = run(
+            "engineering by Yuki Matsumoto and more",
+            &opts(14.0, false, true),
+        );
+        assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen), "{t:?}");
         // "x86Reliability" is an identifier, not a word.
         let (lines, _) = run("あ x86Reliability", &opts(5.0, false, true));
         assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen));
