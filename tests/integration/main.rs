@@ -21,3 +21,4 @@ mod model;
 mod pdf_output;
 mod readme;
 mod trust;
+mod typesetting;
