@@ -260,7 +260,7 @@ const NO_START: u16 = 1 << 8; // must not start a line
 const NO_END: u16 = 1 << 9; // must not end a line
 const INSEP: u16 = 1 << 10; // inseparable (… ‥ — ―)
 const GLUE: u16 = 1 << 11; // drawn by the previous cluster's glyph (a ligature)
-const URL_HEAD: u16 = 1 << 12; // a URL's scheme and host: never broken to fill a line
+const URL_HEAD: u16 = 1 << 12; // a URL's scheme and host: broken only when nothing else works
 
 // Break classes of the boundary *before* a cluster, weakest first.
 const BRK_NONE: u8 = 0; // only a grapheme boundary
@@ -1156,6 +1156,9 @@ const WA_OU_MAX: f64 = 0.5;
 /// third of its width, or grow by half an em.
 const SPACE_SHRINK: f64 = 1.0 / 3.0;
 const SPACE_STRETCH: f64 = 0.5;
+/// Letter-spacing of a line with only Japanese gaps that cannot be set
+/// otherwise, in em; beyond that the line is left short.
+const MAX_FORCED_LETTER_SPACING: f64 = 0.2;
 /// What an interword or 和欧間 gap may take beyond its own limit, in em,
 /// on a line the breaker could not set otherwise; beyond that the line is
 /// left short.
@@ -1354,13 +1357,13 @@ impl Fit {
         }
         // Beyond the limits: worse with every point more; far worse when
         // only a line left short would do (interword and 和欧間 gaps would
-        // pass MAX_LOOSE_EXTRA more, or, without them, Japanese gaps half
-        // an em).
+        // pass MAX_LOOSE_EXTRA more, or, without them, Japanese gaps
+        // MAX_FORCED_LETTER_SPACING).
         let excess = slack - cap;
         let justifiable = if self.loose > 0.0 {
             excess / self.loose <= MAX_LOOSE_EXTRA * fs + EPS
         } else {
-            self.ja > 0.0 && slack / self.ja <= 0.5 * fs + EPS
+            self.ja > 0.0 && slack / self.ja <= MAX_FORCED_LETTER_SPACING * fs + EPS
         };
         if !justifiable {
             return Some(100_000.0 + 1000.0 * excess / fs.max(1.0));
@@ -1476,7 +1479,6 @@ impl LineBreaker {
                 && cl[b].brk == BRK_URL
                 && cl[b].is(URL)
                 && cl[b - 1].is(URL)
-                && !cl[b - 1].is(URL_HEAD)
                 && !cl[b].is(NO_START | SPACE | GLUE)
             {
                 LineEnd::Emergency
@@ -1533,7 +1535,15 @@ impl LineBreaker {
                             }
                         }
                     }
-                    LineEnd::Emergency => d += 20000.0,
+                    LineEnd::Emergency => {
+                        // A URL broken in its path; inside its scheme and
+                        // host only when nothing better exists.
+                        d += if cl[b - 1].is(URL_HEAD) {
+                            60000.0
+                        } else {
+                            20000.0
+                        };
+                    }
                     _ => {}
                 }
                 if last {
@@ -1668,8 +1678,8 @@ fn emit(
             // Beyond the limits (a line the breaker could not avoid): the
             // rest goes to interword spaces and 和欧間 when the line has
             // any, so that Japanese is never letter-spaced further; else to
-            // every gap alike, up to half an em; else the line is left
-            // natural.
+            // every gap alike, up to MAX_FORCED_LETTER_SPACING; else the
+            // line is left natural.
             let loose = (s + 1..ce)
                 .filter(|&t| matches!(gaps.class[t], GAP_SPACE | GAP_WA_OU))
                 .count();
@@ -1678,7 +1688,9 @@ fn emit(
                 .count();
             if loose > 0 && slack / loose as f64 <= MAX_LOOSE_EXTRA * fs + EPS {
                 extra_loose = slack / loose as f64;
-            } else if loose == 0 && count > 0 && (avail - natural) / count as f64 <= 0.5 * fs + EPS
+            } else if loose == 0
+                && count > 0
+                && (avail - natural) / count as f64 <= MAX_FORCED_LETTER_SPACING * fs + EPS
             {
                 (r1s, r2s) = (0.0, 0.0);
                 even = (avail - natural) / count as f64;

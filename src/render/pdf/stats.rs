@@ -111,7 +111,13 @@ pub fn measure_line(lines: &[LineRecord], n: usize) -> Figures {
         let first = r.text.chars().find(|c| !c.is_whitespace());
         let last = r.text.chars().rev().find(|c| !c.is_whitespace());
         let hyphen = r.line.end == LineEnd::Hyphen;
-        if first.is_some_and(is_no_start) || (!hyphen && last.is_some_and(is_no_end)) {
+        // A paragraph may start with anything and end with anything.
+        let starts_paragraph = r.index == 0
+            || (n > 0 && matches!(lines[n - 1].line.end, LineEnd::Mandatory | LineEnd::End));
+        let ends_paragraph = matches!(r.line.end, LineEnd::Mandatory | LineEnd::End);
+        if (!starts_paragraph && first.is_some_and(is_no_start))
+            || (!hyphen && !ends_paragraph && last.is_some_and(is_no_end))
+        {
             f.kinsoku += 1;
         }
         let mut widest = 0.0f32;
