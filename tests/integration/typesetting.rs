@@ -373,3 +373,56 @@ fn bad_page_setup_values_are_reported_where_they_are() {
         );
     }
 }
+
+/// The real-prose test set (tests/fixtures/prose: 8,000 characters of
+/// Rust by Example 日本語版, dense with code, Latin runs and links) over the
+/// 13 widths: no kinsoku violation, no gap between Japanese characters
+/// above 0.2 em and only a handful above 0.1 em, and at most the two lines
+/// whose paragraphs hold code runs too long to move (`Vec<Result<T, E>>`,
+/// `Option<Option<Food>>`; code is not broken) left short.
+#[test]
+fn real_prose_is_set_without_kinsoku_or_letter_spacing_at_every_width() {
+    let project = talkdoc::project::Project::load(&fixture_path("prose")).expect("prose project");
+    let font = talkdoc::preflight::load_font(&project).expect("font");
+    let doc = real_document(&project, "prose", "ja");
+    let chars: usize = body_texts(&doc).iter().map(|t| t.chars().count()).sum();
+    assert!(chars > 7000, "the prose set has only {chars} characters");
+    let (mut wide, mut short) = (0, Vec::new());
+    for step in 0..13 {
+        let laid = lay_out(&font, &doc, &sweep_setup(step));
+        let f = stats::measure(&laid.lines);
+        let at = 14 + 3 * step;
+        assert_eq!(
+            f.kinsoku,
+            0,
+            "{at} mm: {:?}",
+            offending(&laid.lines, |f| f.kinsoku)
+        );
+        assert_eq!(
+            f.very_wide_gaps,
+            0,
+            "{at} mm: {:?}",
+            offending(&laid.lines, |f| f.very_wide_gaps)
+        );
+        wide += f.wide_gaps;
+        short.extend(offending(&laid.lines, |f| f.unjustified));
+    }
+    assert!(wide <= 5, "{wide} lines with gaps of 0.1 em or more");
+    assert!(short.len() <= 2, "lines left short: {short:?}");
+}
+
+/// The prose set built with the default page reads back like its text
+/// export in all three pdftotext modes.
+#[test]
+fn real_prose_extracts_like_its_text_export() {
+    let out = tempfile::tempdir().expect("temp dir");
+    talkdoc()
+        .args(["build", "-q", "--project"])
+        .arg(fixture_path("prose"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let txt = std::fs::read_to_string(out.path().join("ja/prose.txt")).expect("txt");
+    check_extraction(&out.path().join("ja/prose.pdf"), &txt);
+}

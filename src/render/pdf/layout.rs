@@ -11,6 +11,10 @@ use super::linebreak::{Line, LineBreaker, LineEnd, Measure, Options};
 use super::page::PageSetup;
 use crate::document::{Block, Document, Inline, ListItem, Text};
 
+/// Letter-spacing (em) above which a line's runs carry their text as
+/// `/ActualText`: pdftotext reads 0.1 em as a word space.
+const SPACED: f32 = 0.095;
+
 /// An RGB colour, components 0–1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rgb(pub f32, pub f32, pub f32);
@@ -434,7 +438,8 @@ impl Style {
                 body_size: setup.font_size,
                 leading: 1.7,
                 justify: true,
-                hyphenate: false,
+                // Only where a line cannot be set otherwise (see linebreak).
+                hyphenate: true,
                 indent: 1.0,
                 paragraph_gap: 0.3,
             }
@@ -882,11 +887,21 @@ impl<'a> Flow<'a> {
                 0
             }
         };
-        let mut actual = |seg: u8| match seg {
+        // A line the breaker had to letter-spread beyond what extractors
+        // read as one word (a few per document at most) carries its text
+        // as /ActualText too, so that copying it gives no spaces.
+        let spaced = line.chars.windows(2).any(|w| {
+            let gap = w[1].x - w[0].x - shaped.advance(w[0].byte, w[0].ch) * size;
+            is_japanese(w[0].ch) && is_japanese(w[1].ch) && gap > SPACED * size
+        });
+        let mut actual = |seg: u8, (from, to): (usize, usize)| match seg {
             1 => Some(head_text.take().unwrap_or_default()),
             2 => Some(String::new()),
+            _ if spaced => Some(text.get(from..to).unwrap_or_default().to_string()),
             _ => None,
         };
+        // The text of the run being built: (first byte, end byte).
+        let mut run_text = (usize::MAX, 0);
         let mut run: Vec<PlacedGlyph> = Vec::new();
         let mut run_style: Option<(bool, Rgb, usize, u8)> = None;
         let mut links: Vec<(String, usize, f32, f32)> = Vec::new();
@@ -894,7 +909,7 @@ impl<'a> Flow<'a> {
         let mut items = Vec::new();
         let mut pen = 0.0f32;
         let mut last_cluster = usize::MAX;
-        for g in &shaped.glyphs[lo..hi] {
+        for (gi, g) in shaped.glyphs[lo..hi].iter().enumerate() {
             if g.cluster != last_cluster {
                 pen = 0.0;
                 last_cluster = g.cluster;
@@ -919,9 +934,11 @@ impl<'a> Flow<'a> {
                     color,
                     glyphs: std::mem::take(&mut run),
                     tag: Tag::Node(node),
-                    actual: actual(seg),
+                    actual: actual(seg, std::mem::replace(&mut run_text, (usize::MAX, 0))),
                 });
             }
+            run_text.0 = run_text.0.min(g.cluster);
+            run_text.1 = run_text.1.max(shaped.ends[lo + gi]);
             run_style = Some(key);
             run.push(PlacedGlyph {
                 gid: g.gid,
@@ -963,7 +980,7 @@ impl<'a> Flow<'a> {
                 color,
                 glyphs: run,
                 tag: Tag::Node(node),
-                actual: actual(seg),
+                actual: actual(seg, run_text),
             });
         }
         // Below the descenders of Latin letters (p, g, y), which reach

@@ -46,8 +46,9 @@ use unicode_segmentation::UnicodeSegmentation;
 /// hyphenation. [`Options::for_script`] turns this into concrete options.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Script {
-    /// Japanese (possibly with embedded English words): justified, no
-    /// hyphenation of the embedded English words.
+    /// Japanese (possibly with embedded English words): justified; an
+    /// embedded English word is hyphenated only where no line could be set
+    /// without it (the breaker tries without hyphens first).
     Japanese,
     /// English and other Latin-script text: ragged-right with hyphenation.
     Latin,
@@ -87,7 +88,7 @@ impl Options {
     /// geometry; this keeps the style decision in one place.
     pub fn for_script(script: Script, line_width: f32, font_size: f32) -> Self {
         let (justify, hyphenate) = match script {
-            Script::Japanese => (true, false),
+            Script::Japanese => (true, true),
             Script::Latin => (false, true),
         };
         Options {
@@ -1162,7 +1163,7 @@ const MAX_FORCED_LETTER_SPACING: f64 = 0.2;
 /// What an interword or 和欧間 gap may take beyond its own limit, in em,
 /// on a line the breaker could not set otherwise; beyond that the line is
 /// left short.
-const MAX_LOOSE_EXTRA: f64 = 1.0;
+const MAX_LOOSE_EXTRA: f64 = 2.0;
 
 /// How each gap between two clusters on a line may be adjusted, and prefix
 /// sums over gaps so that any line's capacities are O(1).
@@ -1376,6 +1377,14 @@ impl Fit {
 /// ends, available width.
 type Span = (usize, usize, LineEnd, f64);
 
+/// A last-resort break inside a URL between two of its characters: never
+/// inside a percent-escape or in "://".
+fn url_anywhere(cl: &[Cluster], b: usize) -> bool {
+    let prev = cl[b - 1].ch;
+    let in_escape = prev == '%' || (b >= 2 && cl[b - 2].ch == '%');
+    !in_escape && prev != ':' && !(prev == '/' && cl[b].ch == '/')
+}
+
 /// A feasible break: where it is, how the line before it ends, and the
 /// best way of reaching it.
 #[derive(Clone, Copy, Debug)]
@@ -1476,10 +1485,11 @@ impl LineBreaker {
             } else if cl[b].brk == BRK_ALLOWED {
                 LineEnd::Soft
             } else if opts.justify
-                && cl[b].brk == BRK_URL
                 && cl[b].is(URL)
                 && cl[b - 1].is(URL)
                 && !cl[b].is(NO_START | SPACE | GLUE)
+                && !cl[b - 1].is(NO_END)
+                && (cl[b].brk == BRK_URL || url_anywhere(cl, b))
             {
                 LineEnd::Emergency
             } else {
@@ -1537,12 +1547,16 @@ impl LineBreaker {
                     }
                     LineEnd::Emergency => {
                         // A URL broken in its path; inside its scheme and
-                        // host only when nothing better exists.
+                        // host, or between two letters, only when nothing
+                        // better exists (but before leaving a line short).
                         d += if cl[b - 1].is(URL_HEAD) {
                             60000.0
                         } else {
                             20000.0
                         };
+                        if cl[b].brk != BRK_URL {
+                            d += 150_000.0;
+                        }
                     }
                     _ => {}
                 }
@@ -2185,7 +2199,7 @@ mod tests {
     #[test]
     fn for_script_defaults() {
         let ja = Options::for_script(Script::Japanese, 100.0, 10.0);
-        assert!(ja.justify && !ja.hyphenate);
+        assert!(ja.justify && ja.hyphenate);
         let en = Options::for_script(Script::Latin, 100.0, 10.0);
         assert!(!en.justify && en.hyphenate);
         assert_eq!(en.first_line_width, 100.0);

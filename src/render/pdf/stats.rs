@@ -29,7 +29,8 @@ pub struct Figures {
     pub hyphens: usize,
     /// Hyphenated breaks in a title or heading.
     pub heading_hyphens: usize,
-    /// Lines holding only the tail of a word hyphenated on the line before.
+    /// Last lines of a paragraph holding only the tail of a word hyphenated
+    /// on the line before.
     pub tail_only: usize,
     /// Last lines of a paragraph of several lines holding at most three
     /// letters (Japanese) or a single word shorter than a fifth of the
@@ -151,7 +152,12 @@ pub fn measure_line(lines: &[LineRecord], n: usize) -> Figures {
             }
         }
         let after_hyphen = n > 0 && r.index > 0 && lines[n - 1].line.end == LineEnd::Hyphen;
-        if after_hyphen && !r.text.trim().contains(char::is_whitespace) {
+        let last = r.index + 1 == r.count;
+        if after_hyphen
+            && last
+            && !r.text.trim().contains(char::is_whitespace)
+            && !r.text.chars().any(is_japanese_letter)
+        {
             f.tail_only += 1;
         }
         if r.count > 1 && r.index + 1 == r.count && r.line.end == LineEnd::End {
