@@ -426,3 +426,46 @@ fn real_prose_extracts_like_its_text_export() {
     let txt = std::fs::read_to_string(out.path().join("ja/prose.txt")).expect("txt");
     check_extraction(&out.path().join("ja/prose.pdf"), &txt);
 }
+
+/// A paragraph the author starts with an ideographic space (the manual
+/// Japanese indent) is indented by that one em, not by two; others get the
+/// one-em indent of Japanese paragraphs.
+#[test]
+fn a_leading_ideographic_space_is_the_indent_not_added_to_it() {
+    use talkdoc::document::{Block, Inline, Text};
+    let project = real_project();
+    let font = talkdoc::preflight::load_font(&project).expect("font");
+    let para = |s: &str| {
+        Block::Paragraph(Text {
+            message_id: "p".into(),
+            inlines: vec![Inline::Text(s.into())],
+        })
+    };
+    let doc = Document {
+        name: "indent".into(),
+        locale: "ja".into(),
+        title: None,
+        blocks: vec![
+            para("\u{3000}字下げは全角空白で。"),
+            para("字下げは自動で。"),
+        ],
+    };
+    let setup = PageSetup::default();
+    let laid = lay_out(&font, &doc, &setup);
+    // The x of the first visible glyph of each paragraph's first line.
+    let mut starts = Vec::new();
+    for item in &laid.pages[0].items {
+        if let Item::Glyphs { glyphs, .. } = item
+            && let Some(g) = glyphs.first()
+        {
+            starts.push(g.x);
+        }
+    }
+    let em = setup.font_size;
+    // Two paragraphs, then the page number.
+    assert_eq!(starts.len(), 3, "{starts:?}");
+    // The ideographic space is a glyph at the margin; the automatic indent
+    // puts the first letter one em in.
+    assert!((starts[0] - setup.left).abs() < 0.01, "{starts:?}");
+    assert!((starts[1] - (setup.left + em)).abs() < 0.01, "{starts:?}");
+}

@@ -1109,7 +1109,13 @@ impl<'a> Flow<'a> {
         let node = self.tree.add(Role::P, Some(0));
         let mut flat = Flat::new(node, self.ja_spans);
         flat.inlines(&mut self.tree, &text.inlines, false, BLACK, None);
-        let indent = s.indent * size;
+        // A paragraph the author opened with an ideographic space (the
+        // Japanese manual indent) is indented by that space alone.
+        let indent = if flat.text.starts_with('\u{3000}') {
+            0.0
+        } else {
+            s.indent * size
+        };
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
         let lines = self.break_lines(
             &flat,

@@ -740,6 +740,38 @@ fn analyse(text: &str, m: &dyn Measure, fs: f64) -> Vec<Cluster> {
         }
         cl[i].adj = pair_adjustment(&prev, &cur, fs) as f32;
     }
+
+    // A space typed after a full-width stop, comma or closing bracket
+    // (「、 」) adds nothing: the mark's blank half is the space. It stays in
+    // the text, with no width.
+    for i in 1..n {
+        let p = &cl[i - 1];
+        if cl[i].is(SPACE)
+            && fs > 0.0
+            && p.width as f64 >= 0.9 * fs
+            && matches!(p.punct, Punct::Stop | Punct::Closing)
+        {
+            cl[i].width = 0.0;
+        }
+    }
+
+    // An em dash in Japanese text takes a full em (the font draws it
+    // narrower, for Latin text): the difference goes half before, half
+    // after it.
+    for i in 0..n {
+        if cl[i].ch != '—' || fs <= 0.0 || cl[i].width as f64 >= fs {
+            continue;
+        }
+        let before = cl[..i].iter().rev().find(|c| !c.is(SPACE));
+        let after = cl[i + 1..].iter().find(|c| !c.is(SPACE));
+        if before.is_some_and(|c| c.is(WIDE)) || after.is_some_and(|c| c.is(WIDE)) {
+            let half = ((fs - cl[i].width as f64) / 2.0) as f32;
+            cl[i].adj += half;
+            if i + 1 < n {
+                cl[i + 1].adj += half;
+            }
+        }
+    }
     cl
 }
 
@@ -2194,6 +2226,31 @@ mod tests {
         assert!(lines.iter().all(|l| l.width <= 300.0 + 0.01));
         assert!(calls.get() <= text.len() + 2, "{}", calls.get());
         assert!(start.elapsed().as_secs() < 30);
+    }
+
+    #[test]
+    fn a_space_after_a_full_width_comma_adds_nothing() {
+        let text = "あ、 い。 う";
+        let (lines, t) = run(text, &opts(20.0, true, false));
+        assert_eq!(t, vec![text]);
+        // 、 is a full em; the space after it has no width; same after 。.
+        assert!((x_of(&lines[0], 'い') - 2.0 * FS).abs() < 0.01);
+        assert!((x_of(&lines[0], 'う') - 4.0 * FS).abs() < 0.01);
+        // The space is still in the text.
+        assert!(lines[0].chars.iter().any(|c| c.ch == ' '));
+    }
+
+    #[test]
+    fn an_em_dash_in_japanese_takes_a_full_em() {
+        let narrow = |c: char| if c == '—' { 0.8 } else { adv(c) };
+        let o = opts(20.0, false, false);
+        let lines = LineBreaker::new().break_paragraph("年—あ", &narrow, &o);
+        let x = |c| x_of(&lines[0], c);
+        assert!((x('—') - 1.1 * FS).abs() < 0.01, "{}", x('—'));
+        assert!((x('あ') - 2.0 * FS).abs() < 0.01, "{}", x('あ'));
+        // Between Latin words it keeps its own width.
+        let lines = LineBreaker::new().break_paragraph("ab—cd", &narrow, &o);
+        assert!((x_of(&lines[0], 'c') - 1.8 * FS).abs() < 0.01);
     }
 
     #[test]
