@@ -1534,6 +1534,9 @@ impl LineBreaker {
                 gaps.trim[b]
             };
             let mut best: Option<(f64, usize, f64)> = None;
+            // Whether a line within the limits ends here: then lines from
+            // later nodes (shorter still) that are too loose need no look.
+            let mut fits = false;
             let mut i = 0;
             while i < active.len() {
                 let ni = active[i];
@@ -1562,6 +1565,10 @@ impl LineBreaker {
                 let Some(bad) = fit.badness(avail, stretch, fs) else {
                     continue;
                 };
+                if bad >= 100_000.0 && fits && fit.natural < avail {
+                    break;
+                }
+                fits |= bad <= 100.0;
                 let mut d = (10.0 + bad).powi(2);
                 match kind {
                     LineEnd::Hyphen => {
