@@ -261,6 +261,7 @@ const NO_START: u16 = 1 << 8; // must not start a line
 const NO_END: u16 = 1 << 9; // must not end a line
 const INSEP: u16 = 1 << 10; // inseparable (… ‥ — ―)
 const GLUE: u16 = 1 << 11; // drawn by the previous cluster's glyph (a ligature)
+const CODE: u16 = 1 << 13; // inside a long identifier-like run (`Vec<Result<T,`)
 const URL_HEAD: u16 = 1 << 12; // a URL's scheme and host: broken only when nothing else works
 
 // Break classes of the boundary *before* a cluster, weakest first.
@@ -705,6 +706,39 @@ fn analyse(text: &str, m: &dyn Measure, fs: f64) -> Vec<Cluster> {
                 cl[i].brk = BRK_URL;
             }
             i += 1;
+        }
+    }
+
+    // Long code-like runs (no space, ASCII, with `<>_:().`, not a URL) may
+    // break like a URL's path when a justified line needs it: after `_`,
+    // `.`, `::` or `,`, before `<` or `(` that follows a letter or digit.
+    let mut i = 0;
+    while i < n {
+        if !cl[i].ch.is_ascii_graphic() || cl[i].is(URL) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && cl[i].ch.is_ascii_graphic() && !cl[i].is(URL) {
+            i += 1;
+        }
+        let run = &cl[start..i];
+        if run.len() >= 10
+            && run
+                .iter()
+                .any(|c| matches!(c.ch, '<' | '>' | '_' | ':' | '(' | '.'))
+        {
+            for t in start + 1..i {
+                let (p, c) = (cl[t - 1].ch, cl[t].ch);
+                cl[t].flags |= CODE;
+                let after =
+                    matches!(p, '_' | '.' | ',') || (p == ':' && t >= 2 && cl[t - 2].ch == ':');
+                let before = matches!(c, '<' | '(') && p.is_ascii_alphanumeric();
+                if (after && c != p || before) && cl[t].brk < BRK_URL && !cl[t].is(GLUE) {
+                    cl[t].brk = BRK_URL;
+                }
+            }
+            cl[start].flags |= CODE;
         }
     }
 
@@ -1517,11 +1551,10 @@ impl LineBreaker {
             } else if cl[b].brk == BRK_ALLOWED {
                 LineEnd::Soft
             } else if opts.justify
-                && cl[b].is(URL)
-                && cl[b - 1].is(URL)
+                && (cl[b].is(URL) && cl[b - 1].is(URL) || cl[b].is(CODE) && cl[b - 1].is(CODE))
                 && !cl[b].is(NO_START | SPACE | GLUE)
                 && !cl[b - 1].is(NO_END)
-                && (cl[b].brk == BRK_URL || url_anywhere(cl, b))
+                && (cl[b].brk == BRK_URL || cl[b].is(URL) && url_anywhere(cl, b))
             {
                 LineEnd::Emergency
             } else {
@@ -2258,6 +2291,18 @@ mod tests {
         // Between Latin words it keeps its own width.
         let lines = LineBreaker::new().break_paragraph("ab—cd", &narrow, &o);
         assert!((x_of(&lines[0], 'c') - 1.8 * FS).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_long_code_run_breaks_at_a_sensible_point_to_justify_a_line() {
+        let text = "あいうえおかOption<Option<Food>>になります。";
+        let (lines, t) = run(text, &opts(10.0, true, false));
+        assert_eq!(t[0], "あいうえおかOption", "{t:?}");
+        assert_eq!(lines[0].end, LineEnd::Emergency);
+        assert!((lines[0].width - 10.0 * FS).abs() < 0.01, "{t:?}");
+        // Not in ragged text: there the line may simply stay short.
+        let (_, t) = run(text, &opts(10.0, false, false));
+        assert_eq!(t[0], "あいうえおか", "{t:?}");
     }
 
     #[test]
