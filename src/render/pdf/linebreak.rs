@@ -1162,10 +1162,12 @@ impl LineBreaker {
             we += 1;
         }
         let letters = we - ws;
+        let codeish =
+            |c: &Cluster| matches!(c.ch, '/' | '_' | '<' | '>' | ':' | '=' | '@' | '#' | '\\');
         if letters < MIN_HYPHENATION_WORD
-            || (ws > 0 && cl[ws - 1].is(LATIN))
-            || (we < n && cl[we].is(LATIN))
-            || cl[ws..we].iter().any(|c| c.is(URL))
+            || (ws > 0 && (cl[ws - 1].is(LATIN) || codeish(&cl[ws - 1])))
+            || (we < n && (cl[we].is(LATIN) || codeish(&cl[we])))
+            || cl[ws..we].iter().any(|c| c.is(URL | CODE))
         {
             return None;
         }
@@ -1481,10 +1483,14 @@ impl LineBreaker {
             }
             i = we;
             let letters = we - ws;
+            // Not in URLs, code-like runs or paths (`target/debug`,
+            // `my_other_bin`): those are not English words.
+            let codeish =
+                |c: &Cluster| matches!(c.ch, '/' | '_' | '<' | '>' | ':' | '=' | '@' | '#' | '\\');
             if !(MIN_HYPHENATION_WORD..=MAX_HYPHENATION_WORD).contains(&letters)
-                || (ws > 0 && cl[ws - 1].is(LATIN))
-                || (we < n && cl[we].is(LATIN))
-                || cl[ws..we].iter().any(|c| c.is(URL))
+                || (ws > 0 && (cl[ws - 1].is(LATIN) || codeish(&cl[ws - 1])))
+                || (we < n && (cl[we].is(LATIN) || codeish(&cl[we])))
+                || cl[ws..we].iter().any(|c| c.is(URL | CODE))
             {
                 continue;
             }
@@ -2303,6 +2309,17 @@ mod tests {
         // Not in ragged text: there the line may simply stay short.
         let (_, t) = run(text, &opts(10.0, false, false));
         assert_eq!(t[0], "あいうえおか", "{t:?}");
+    }
+
+    #[test]
+    fn paths_and_code_are_not_hyphenated() {
+        for text in [
+            "はtarget/debug/build/output",
+            "は my_other_binary_name です",
+        ] {
+            let (lines, t) = run(text, &opts(6.0, true, true));
+            assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen), "{t:?}");
+        }
     }
 
     #[test]
