@@ -469,3 +469,75 @@ fn a_leading_ideographic_space_is_the_indent_not_added_to_it() {
     assert!((starts[0] - setup.left).abs() < 0.01, "{starts:?}");
     assert!((starts[1] - (setup.left + em)).abs() < 0.01, "{starts:?}");
 }
+
+/// An automatically hyphenated English word reads whole in all three
+/// pdftotext modes (its parts carry /ActualText), while a real hyphen
+/// (`well-known`) stays.
+#[test]
+fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
+    use talkdoc::document::{Block, Inline, Text};
+    use talkdoc::render::pdf::linebreak::LineEnd;
+    use talkdoc::render::pdf::write::{Metadata, write_pdf};
+    let project = real_project();
+    let font = talkdoc::preflight::load_font(&project).expect("font");
+    let source = "Observability infrastructure demands extraordinary understanding of \
+                  telemetry characteristics and well-known instrumentation techniques.";
+    let doc = Document {
+        name: "hyphens".into(),
+        locale: "en".into(),
+        title: None,
+        blocks: vec![Block::Paragraph(Text {
+            message_id: "p".into(),
+            inlines: vec![Inline::Text(source.into())],
+        })],
+    };
+    let setup = PageSetup {
+        left: 255.0,
+        right: 255.0,
+        ..PageSetup::default()
+    };
+    let laid = lay_out(&font, &doc, &setup);
+    let hyphenated: Vec<String> = laid
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.line.end == LineEnd::Hyphen)
+        .map(|(n, r)| {
+            let head = r.text.rsplit(' ').next().unwrap_or_default().to_string();
+            let tail = laid.lines[n + 1].text.split(' ').next().unwrap_or_default();
+            format!("{head}{tail}")
+        })
+        .collect();
+    assert!(
+        !hyphenated.is_empty(),
+        "nothing was hyphenated: {:?}",
+        laid.lines.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    let keywords: Vec<String> = Vec::new();
+    let meta = Metadata {
+        title: "t",
+        subject: "s",
+        keywords: &keywords,
+        author: None,
+        lang: "en",
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("hyphens.pdf");
+    std::fs::write(&pdf, write_pdf(&font, &laid, &meta).expect("pdf")).expect("write");
+    for mode in [&[][..], &["-raw"][..], &["-layout"][..]] {
+        let text = pdf_body_text(&pdf, mode);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for word in &hyphenated {
+            let word = word.trim_end_matches(['.', ',']);
+            assert!(
+                words.iter().any(|w| w.trim_end_matches(['.', ',']) == word),
+                "{mode:?}: {word} not whole in {text:?}"
+            );
+        }
+        assert_eq!(stats::split_words(&text, source), 0, "{mode:?}: {text:?}");
+        assert!(
+            text.contains("well-"),
+            "{mode:?}: the real hyphen is gone: {text:?}"
+        );
+    }
+}
