@@ -541,3 +541,52 @@ fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
         );
     }
 }
+
+/// ―― is one continuous bar (the font's two-em dash ⸺ over both ems) and
+/// still reads ―― in every pdftotext mode.
+#[test]
+fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
+    use talkdoc::document::{Block, Inline, Text};
+    use talkdoc::render::pdf::write::{Metadata, write_pdf};
+    let project = real_project();
+    let font = talkdoc::preflight::load_font(&project).expect("font");
+    let source = "下人は――と言いかけて、口をつぐんだ。";
+    let doc = Document {
+        name: "dash".into(),
+        locale: "ja".into(),
+        title: None,
+        blocks: vec![Block::Paragraph(Text {
+            message_id: "p".into(),
+            inlines: vec![Inline::Text(source.into())],
+        })],
+    };
+    let laid = lay_out(&font, &doc, &PageSetup::default());
+    let (two_em, _) = font.glyph('\u{2E3A}').expect("the font has ⸺");
+    let (bar, _) = font.glyph('―').expect("the font has ―");
+    let glyphs: Vec<u16> = laid.pages[0]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.gid)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(glyphs.iter().filter(|&&g| g == two_em).count(), 1);
+    assert_eq!(glyphs.iter().filter(|&&g| g == bar).count(), 0);
+    let keywords: Vec<String> = Vec::new();
+    let meta = Metadata {
+        title: "t",
+        subject: "s",
+        keywords: &keywords,
+        author: None,
+        lang: "ja",
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("dash.pdf");
+    std::fs::write(&pdf, write_pdf(&font, &laid, &meta).expect("pdf")).expect("write");
+    for mode in [&[][..], &["-raw"][..], &["-layout"][..]] {
+        let text = pdf_body_text(&pdf, mode);
+        assert_eq!(squash(&text), source, "{mode:?}");
+    }
+}

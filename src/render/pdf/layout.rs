@@ -878,8 +878,28 @@ impl<'a> Flow<'a> {
             (start, text[start..letters_from(line.range.end)].to_string())
         });
         let mut head_text = head.as_ref().map(|(_, w)| w.clone());
+        // ―― (two U+2015, the Japanese dash) is drawn as the font's
+        // two-em dash ⸺, one continuous bar, centred on the two ems; the
+        // text stays ―― (/ActualText and ToUnicode).
+        let two_em = font.glyph('\u{2E3A}').filter(|_| font.has('\u{2E3A}'));
+        let mut dashes: Vec<(usize, usize)> = Vec::new();
+        if two_em.is_some() {
+            let mut k = 0;
+            while k + 1 < line.chars.len() {
+                let (a, b) = (&line.chars[k], &line.chars[k + 1]);
+                if a.ch == '―' && b.ch == '―' && b.byte == a.byte + '―'.len_utf8() {
+                    dashes.push((a.byte, b.byte));
+                    k += 2;
+                } else {
+                    k += 1;
+                }
+            }
+        }
+        let in_dash = |cluster: usize| dashes.iter().any(|&(a, b)| cluster == a || cluster == b);
         let segment = |cluster: usize| {
-            if cluster < tail_end {
+            if in_dash(cluster) {
+                3u8
+            } else if cluster < tail_end {
                 2u8
             } else if head.as_ref().is_some_and(|&(start, _)| cluster >= start) {
                 1
@@ -897,7 +917,7 @@ impl<'a> Flow<'a> {
         let mut actual = |seg: u8, (from, to): (usize, usize)| match seg {
             1 => Some(head_text.take().unwrap_or_default()),
             2 => Some(String::new()),
-            _ if spaced => Some(text.get(from..to).unwrap_or_default().to_string()),
+            _ if spaced || seg == 3 => Some(text.get(from..to).unwrap_or_default().to_string()),
             _ => None,
         };
         // The text of the run being built: (first byte, end byte).
@@ -940,6 +960,19 @@ impl<'a> Flow<'a> {
             run_text.0 = run_text.0.min(g.cluster);
             run_text.1 = run_text.1.max(shaped.ends[lo + gi]);
             run_style = Some(key);
+            if let Some((gid, adv)) = two_em.filter(|_| in_dash(g.cluster)) {
+                // The first dash of a pair draws ⸺ over both ems; the
+                // second draws nothing.
+                if dashes.iter().any(|&(a, _)| a == g.cluster) {
+                    self.unicode.entry(gid).or_insert_with(|| "――".to_string());
+                    run.push(PlacedGlyph {
+                        gid,
+                        x: x + (2.0 - adv) / 2.0 * size,
+                        dy: 0.0,
+                    });
+                }
+                continue;
+            }
             run.push(PlacedGlyph {
                 gid: g.gid,
                 x: x + g.dx * size,
