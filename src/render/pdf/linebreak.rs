@@ -1496,8 +1496,16 @@ impl LineBreaker {
             }
             let word_start = cl[ws].start;
             let word = &ctx.text[word_start..ctx.cstart(we)];
-            // Acronyms, and names (a capital first letter): not split.
-            if word.chars().next().is_some_and(char::is_uppercase) {
+            // Acronyms are never split. Names (a capital first letter) are
+            // not split in ragged text, where a line may simply be shorter;
+            // in justified text (English terms inside Japanese, such as
+            // "Site Reliability Engineering") a hyphen beats a loose line.
+            let acronym = word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
+            let capital = word.chars().next().is_some_and(char::is_uppercase);
+            if acronym || (capital && !ctx.opts.justify) {
                 continue;
             }
             let Some(dict) = self.dict() else {
