@@ -590,3 +590,48 @@ fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
         assert_eq!(squash(&text), source, "{mode:?}");
     }
 }
+
+/// An ideographic space after ！ or ？ stays a full em on the page and
+/// does not split the paragraph in extraction (pdftotext's default mode
+/// took the blank em for a column gap).
+#[test]
+fn an_ideographic_space_after_an_exclamation_mark_keeps_the_paragraph_whole() {
+    use talkdoc::document::{Block, Inline, Text};
+    use talkdoc::render::pdf::write::{Metadata, write_pdf};
+    let project = real_project();
+    let font = talkdoc::preflight::load_font(&project).expect("font");
+    let source = "テストは不可欠です！\u{3000}Rustはサポートしています？\u{3000}そうです。";
+    let doc = Document {
+        name: "space".into(),
+        locale: "ja".into(),
+        title: None,
+        blocks: vec![Block::Paragraph(Text {
+            message_id: "p".into(),
+            inlines: vec![Inline::Text(source.into())],
+        })],
+    };
+    let laid = lay_out(&font, &doc, &PageSetup::default());
+    let line = &laid.lines[0].line;
+    let at = |c: char| line.chars.iter().position(|p| p.ch == c).expect("char");
+    let (bang, space) = (at('！'), at('\u{3000}'));
+    let em = PageSetup::default().font_size;
+    assert!((line.chars[space + 1].x - line.chars[space].x - em).abs() < 0.01);
+    assert!((line.chars[space].x - line.chars[bang].x - em).abs() < 0.01);
+    let keywords: Vec<String> = Vec::new();
+    let meta = Metadata {
+        title: "t",
+        subject: "s",
+        keywords: &keywords,
+        author: None,
+        lang: "ja",
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("space.pdf");
+    std::fs::write(&pdf, write_pdf(&font, &laid, &meta).expect("pdf")).expect("write");
+    for mode in [&[][..], &["-raw"][..], &["-layout"][..]] {
+        let text = pdf_body_text(&pdf, mode);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{mode:?}: {text:?}");
+        assert_eq!(squash(&text), squash(source), "{mode:?}");
+    }
+}

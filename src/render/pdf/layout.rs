@@ -910,9 +910,13 @@ impl<'a> Flow<'a> {
         // A line the breaker had to letter-spread beyond what extractors
         // read as one word (a few per document at most) carries its text
         // as /ActualText too, so that copying it gives no spaces.
+        // So does a line with an ideographic space inside it (「！　」): a
+        // blank em reads as a column gap to pdftotext, which would split
+        // the paragraph there.
         let spaced = line.chars.windows(2).any(|w| {
             let gap = w[1].x - w[0].x - shaped.advance(w[0].byte, w[0].ch) * size;
-            is_japanese(w[0].ch) && is_japanese(w[1].ch) && gap > SPACED * size
+            (is_japanese(w[0].ch) && is_japanese(w[1].ch) && gap > SPACED * size)
+                || w[1].ch == '\u{3000}'
         });
         let mut actual = |seg: u8, (from, to): (usize, usize)| match seg {
             1 => Some(head_text.take().unwrap_or_default()),
