@@ -6,6 +6,11 @@
 //! 36 lines over its library); `watch` reuses the same steps to re-render
 //! only what an edit changed.
 
+/// The pre-flight's font loading and talk-title formatting, for tools built
+/// on the library (the sweep example, the tests) that lay out documents
+/// themselves.
+pub use crate::preflight::{load_font, talk_title};
+
 use crate::codes::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,7 +19,6 @@ use crate::assemble::assemble;
 use crate::diag::{Diagnostic, Error, Result};
 use crate::document::Document;
 use crate::output::OutputFile;
-use crate::preflight::talk_title;
 use crate::project::Project;
 use crate::render::markdown::Markdown;
 use crate::render::pdf::Pdf;
@@ -178,6 +182,7 @@ pub(crate) fn render(
         author: config.author.as_deref(),
         keywords: &config.keywords,
         combined: config.pdf.combined.as_ref().map(|c| c.get_ref().as_str()),
+        pdf: &config.pdf,
     };
     // (output, renderer) pairs, in the order they are listed.
     let mut jobs: Vec<(Output, &dyn Renderer)> = renderers

@@ -19,7 +19,7 @@ use crate::render::pdf::fonts::Font;
 
 /// The font named in `[pdf]`, or the built-in one. Errors point at the
 /// `font` setting.
-pub(crate) fn load_font(project: &Project) -> Result<Font> {
+pub fn load_font(project: &Project) -> Result<Font> {
     let cfg = &project.content.config.pdf;
     let Some(path) = &cfg.font else {
         return Font::builtin();

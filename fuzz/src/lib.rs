@@ -288,7 +288,11 @@ pub fn render_document(doc: &Document) {
     let (font, breaker) = pdf_tools();
     match font.check_coverage(doc) {
         Ok(()) => {
-            let layout = Layout { font, breaker };
+            let layout = Layout {
+                font,
+                breaker,
+                record: false,
+            };
             let setup = talkdoc::render::pdf::page::PageSetup::default();
             let laid = layout.document(doc, 0, &setup);
             let laid = layout.finish(&[(&laid, "Talk")]);
@@ -551,6 +555,7 @@ pub fn linebreak(data: &[u8]) {
         font_size: f32::from(*size % 64),
         justify: flags & 1 != 0,
         hyphenate: flags & 2 != 0,
+        balance: flags & 8 != 0,
     };
     let (font, breaker) = pdf_tools();
     let font_advance = |c: char| font.advance(c);

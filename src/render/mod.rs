@@ -29,6 +29,8 @@ pub struct RenderContext<'a> {
     pub keywords: &'a [String],
     /// `[pdf] combined`: the document also rendered once with every locale.
     pub combined: Option<&'a str>,
+    /// `[pdf]`: the page setup of each locale's PDFs.
+    pub pdf: &'a crate::content::PdfConfig,
 }
 
 /// One file a renderer will make: where it goes and which documents (by

@@ -6,7 +6,7 @@
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use proptest::prelude::*;
-use talkdoc::render::pdf::linebreak::{Line, LineBreaker, LineEnd, Options};
+use talkdoc::render::pdf::linebreak::{Line, LineBreaker, LineEnd, MAX_LETTER_SPACING, Options};
 use unicode_segmentation::UnicodeSegmentation;
 
 const FS: f32 = 10.0;
@@ -187,10 +187,19 @@ fn check(text: &str, opts: &Options, lines: &[Line], dict: &Standard) -> Result<
 
         // 5. Spacing: on a line set solid, the gap after each character is
         //    its advance, plus a quarter em (和欧間) or minus half an em
-        //    (punctuation compression). A justified line either is set solid
-        //    or fills the measure exactly; letters of a Latin word are never
-        //    spread apart. The width matches the positions.
+        //    (punctuation compression). A line too long for the measure is
+        //    squeezed (追い込み) to fit, 和欧間 never below an eighth of an
+        //    em; a justified line either is set solid or fills the measure
+        //    exactly, with Japanese letters never more than
+        //    MAX_LETTER_SPACING apart when it has interword or 和欧間 gaps
+        //    to take the rest. Letters of a Latin word are never spread
+        //    apart. The width matches the positions.
+        let ja = |c: char| {
+            ('\u{3041}'..='\u{30FF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        };
         let mut solid = true;
+        let mut loose = false;
+        let mut widest_ja = 0.0f32;
         for w in line.chars.windows(2) {
             let d = w[1].x - w[0].x - advance(w[0].ch) * FS;
             if ![0.0, 0.25 * FS, -0.5 * FS]
@@ -202,14 +211,36 @@ fn check(text: &str, opts: &Options, lines: &[Line], dict: &Standard) -> Result<
             if w[0].ch.is_ascii_alphabetic() && w[1].ch.is_ascii_alphabetic() {
                 prop_assert!(d.abs() < EPS, "letters spread in {:?}", s);
             }
+            let wa_ou = (ja(w[0].ch) && w[1].ch.is_ascii_alphanumeric())
+                || (w[0].ch.is_ascii_alphanumeric() && ja(w[1].ch));
+            if wa_ou {
+                prop_assert!(d >= 0.125 * FS - EPS, "和欧間 {} in {:?}", d, s);
+                loose = true;
+            }
+            if w[0].ch == ' ' {
+                loose = true;
+            }
+            if ja(w[0].ch) && ja(w[1].ch) {
+                widest_ja = widest_ja.max(d);
+            }
         }
         let stretchable = opts.justify
             && matches!(
                 line.end,
                 LineEnd::Soft | LineEnd::Hyphen | LineEnd::Emergency
             );
-        if stretchable {
+        if line.squeezed {
+            prop_assert!(line.width <= avail + EPS, "squeezed but overfull: {:?}", s);
+        } else if stretchable {
             prop_assert!(solid || (line.width - avail).abs() < EPS, "{:?}", s);
+            if loose {
+                prop_assert!(
+                    widest_ja <= MAX_LETTER_SPACING as f32 * FS + EPS,
+                    "letter-spaced by {} in {:?}",
+                    widest_ja,
+                    s
+                );
+            }
         } else {
             prop_assert!(solid, "stretched: {:?}", s);
         }
@@ -221,8 +252,14 @@ fn check(text: &str, opts: &Options, lines: &[Line], dict: &Standard) -> Result<
             };
             let hyphen = if line.hyphen.is_some() { 0.5 * FS } else { 0.0 };
             let ext = last.x + advance(last.ch) * FS - trim + hyphen;
+            // A squeezed line may also drop the blank half of a final 、。
+            let half = if line.squeezed && matches!(last.ch, '、' | '。') {
+                0.5 * FS
+            } else {
+                0.0
+            };
             prop_assert!(
-                (line.width - ext).abs() < EPS,
+                line.width <= ext + EPS && line.width >= ext - half - EPS,
                 "width {} vs {} in {:?}",
                 line.width,
                 ext,
@@ -331,6 +368,7 @@ proptest! {
             font_size: FS,
             justify,
             hyphenate,
+            balance: false,
         };
         let lines = LineBreaker::new().break_paragraph(&text, &advance, &opts);
         check(&text, &opts, &lines, &dict)?;
@@ -343,7 +381,7 @@ proptest! {
         justify in any::<bool>(),
         hyphenate in any::<bool>(),
     ) {
-        let opts = Options { first_line_width: width, line_width: width, font_size: FS, justify, hyphenate };
+        let opts = Options { first_line_width: width, line_width: width, font_size: FS, justify, hyphenate, balance: false };
         let lines = LineBreaker::new().break_paragraph(&text, &advance, &opts);
         // Characters are kept in order and only whitespace is dropped.
         let mut cursor = 0;

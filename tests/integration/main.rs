@@ -22,3 +22,4 @@ mod parallel;
 mod pdf_output;
 mod readme;
 mod trust;
+mod typesetting;

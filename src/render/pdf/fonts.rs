@@ -68,6 +68,8 @@ pub struct Font {
     units_per_em: f32,
     /// Ascender in em.
     pub ascender: f32,
+    /// Descender in em (negative): where link underlines go.
+    pub descender: f32,
     /// Shaping plans: Latin text with kerning and ligatures, and CJK text
     /// without kerning (Japanese keeps its character grid).
     latin_plan: OnceLock<ShapePlan>,
@@ -179,6 +181,7 @@ impl Font {
             index,
             face: rustybuzz::Face::from_face(ttf),
             ascender: f32::from(ascent) / units_per_em,
+            descender: f32::from(descent) / units_per_em,
             units_per_em,
             metrics,
             name,
@@ -195,7 +198,8 @@ impl Font {
         (self.data, self.index)
     }
 
-    pub(crate) fn units_per_em(&self) -> f32 {
+    /// Font units per em (what glyph advances are measured in).
+    pub fn units_per_em(&self) -> f32 {
         self.units_per_em
     }
 

@@ -7,9 +7,13 @@
 use std::collections::BTreeMap;
 
 use super::fonts::{Font, ShapedGlyph};
-use super::linebreak::{Line, LineBreaker, Measure, Options};
+use super::linebreak::{Line, LineBreaker, LineEnd, Measure, Options};
 use super::page::PageSetup;
 use crate::document::{Block, Document, Inline, ListItem, Text};
+
+/// Letter-spacing (em) above which a line's runs carry their text as
+/// `/ActualText`: pdftotext reads 0.1 em as a word space.
+const SPACED: f32 = 0.095;
 
 /// An RGB colour, components 0–1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -180,6 +184,10 @@ pub enum Item {
         color: Rgb,
         glyphs: Vec<PlacedGlyph>,
         tag: Tag,
+        /// Text that extraction and copying should read instead of the
+        /// glyphs' own (`/ActualText`): the whole word on the first part of
+        /// an automatically hyphenated word, nothing on its other parts.
+        actual: Option<String>,
     },
     /// A horizontal rule.
     Rule {
@@ -255,6 +263,45 @@ pub struct Laid {
     /// Each part's language and talk title (the title's alternatives in
     /// the XMP metadata).
     pub titles: Vec<(String, String)>,
+    /// Every line as set, when the layout was asked to record them
+    /// ([`Layout::record`]): what the typesetting sweep and tests measure.
+    pub lines: Vec<LineRecord>,
+}
+
+/// The kind of block a recorded line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Heading,
+    Paragraph,
+    ListItem,
+}
+
+/// One line as set, with every character's position and natural advance,
+/// for measuring the typesetting (spacing, kinsoku, hyphens) without
+/// reading the PDF back.
+#[derive(Debug, Clone)]
+pub struct LineRecord {
+    pub kind: LineKind,
+    /// The document's locale.
+    pub locale: String,
+    /// Whether the paragraph is justified.
+    pub justify: bool,
+    /// Font size, points.
+    pub size: f32,
+    /// Available width of this line, points.
+    pub avail: f32,
+    /// The text of the line (`text[line.range]`).
+    pub text: String,
+    /// The line as the breaker set it (positions relative to its start).
+    pub line: Line,
+    /// Natural advance of each of `line.chars`, points (kerning included;
+    /// 0 inside a ligature).
+    pub advances: Vec<f32>,
+    /// Index of the line in its paragraph (list item, heading) and the
+    /// number of lines of that paragraph.
+    pub index: usize,
+    pub count: usize,
 }
 
 /// A paragraph shaped once: its glyphs, and per byte of the text the
@@ -403,7 +450,8 @@ impl Style {
                 body_size: setup.font_size,
                 leading: 1.7,
                 justify: true,
-                hyphenate: false,
+                // Only where a line cannot be set otherwise (see linebreak).
+                hyphenate: true,
                 indent: 1.0,
                 paragraph_gap: 0.3,
             }
@@ -577,6 +625,9 @@ impl Flat {
 pub struct Layout<'a> {
     pub font: &'a Font,
     pub breaker: &'a LineBreaker,
+    /// Keep a [`LineRecord`] of every line in [`Laid::lines`] (the sweep
+    /// and the tests; a build does not).
+    pub record: bool,
 }
 
 /// The flow of content down the pages of one document.
@@ -592,6 +643,8 @@ struct Flow<'a> {
     tree: Tree,
     /// Japanese quoted in this document is tagged `/Lang ja`.
     ja_spans: bool,
+    locale: String,
+    lines: Vec<LineRecord>,
 }
 
 /// A broken line waiting to be placed: its x origin, the line, and its size.
@@ -604,6 +657,9 @@ struct PendingLine<'t> {
     /// A label (bullet, number) drawn at `label.1` on this line, content
     /// of the `Lbl` element `label.2`.
     label: Option<(String, f32, usize)>,
+    /// Whether the line before ended at an automatic hyphen: this line
+    /// starts with the rest of that word.
+    after_hyphen: bool,
 }
 
 impl<'a> Flow<'a> {
@@ -617,6 +673,8 @@ impl<'a> Flow<'a> {
             outline: Vec::new(),
             unicode: BTreeMap::new(),
             ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
+            locale: locale.to_string(),
+            lines: Vec::new(),
             tree: {
                 let mut tree = Tree::default();
                 let root = tree.add(Role::Document, None);
@@ -670,16 +728,61 @@ impl<'a> Flow<'a> {
         size: f32,
         justify: bool,
     ) -> Vec<Line> {
+        // Titles and headings (set unjustified here) are never hyphenated:
+        // their lines are balanced instead.
+        let heading = !justify && flat.node != 0 && self.is_heading(flat.node);
         let opts = Options {
             first_line_width: first,
             line_width: rest,
             font_size: size,
             justify,
-            hyphenate: self.style.hyphenate,
+            hyphenate: self.style.hyphenate && !heading,
+            balance: heading,
         };
         self.layout
             .breaker
             .break_measured(&flat.text, shaped, &opts)
+    }
+
+    fn is_heading(&self, node: usize) -> bool {
+        matches!(self.tree.nodes[node].role, Role::H1 | Role::H2)
+    }
+
+    /// Keeps a [`LineRecord`] of each of `lines` when the layout records.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        kind: LineKind,
+        lines: &[Line],
+        flat: &Flat,
+        shaped: &Shaped,
+        first: f32,
+        rest: f32,
+        size: f32,
+        justify: bool,
+    ) {
+        if !self.layout.record {
+            return;
+        }
+        let count = lines.len();
+        for (index, line) in lines.iter().enumerate() {
+            self.lines.push(LineRecord {
+                kind,
+                locale: self.locale.clone(),
+                justify,
+                size,
+                avail: if index == 0 { first } else { rest },
+                text: flat.text[line.range.clone()].to_string(),
+                advances: line
+                    .chars
+                    .iter()
+                    .map(|c| shaped.advance(c.byte, c.ch) * size)
+                    .collect(),
+                line: line.clone(),
+                index,
+                count,
+            });
+        }
     }
 
     /// Places lines with `lead` points per line, moving to a new page so
@@ -687,8 +790,11 @@ impl<'a> Flow<'a> {
     /// starts with its last line alone (widow). `keep` extra points must
     /// also fit after the first chunk (keeps a heading with its text).
     /// Returns the page and the top of the first line placed.
-    fn place(&mut self, lines: Vec<PendingLine<'_>>, lead: f32, keep: f32) -> (usize, f32) {
+    fn place(&mut self, mut lines: Vec<PendingLine<'_>>, lead: f32, keep: f32) -> (usize, f32) {
         let n = lines.len();
+        for i in 1..n {
+            lines[i].after_hyphen = lines[i - 1].line.end == LineEnd::Hyphen;
+        }
         let mut first = None;
         let mut i = 0;
         while i < n {
@@ -744,6 +850,7 @@ impl<'a> Flow<'a> {
                 color: BLACK,
                 glyphs,
                 tag: Tag::Node(*node),
+                actual: None,
             });
         }
         let shaped = pl.shaped;
@@ -758,13 +865,87 @@ impl<'a> Flow<'a> {
             .glyphs
             .partition_point(|g| g.cluster < line.range.end);
         record_unicode(&mut self.unicode, &pl.flat.text, shaped, lo..hi);
+        // An automatically hyphenated word reads whole in text extraction
+        // and copying: the glyphs of its first part (with the hyphen) carry
+        // the whole word as /ActualText, those of its other parts nothing.
+        let text = &pl.flat.text;
+        let letters_from = |at: usize| {
+            at + text[at..]
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphabetic())
+                .map_or(text.len() - at, |(i, _)| i)
+        };
+        let tail_end = if pl.after_hyphen {
+            letters_from(line.range.start).min(line.range.end)
+        } else {
+            line.range.start
+        };
+        let head = (line.end == LineEnd::Hyphen).then(|| {
+            let start = text[..line.range.end]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(line.range.end, |(i, _)| i);
+            (start, text[start..letters_from(line.range.end)].to_string())
+        });
+        let mut head_text = head.as_ref().map(|(_, w)| w.clone());
+        // ―― (two U+2015, the Japanese dash) is drawn as the font's
+        // two-em dash ⸺, one continuous bar, centred on the two ems; the
+        // text stays ―― (/ActualText and ToUnicode).
+        let two_em = font.glyph('\u{2E3A}').filter(|_| font.has('\u{2E3A}'));
+        let mut dashes: Vec<(usize, usize)> = Vec::new();
+        if two_em.is_some() {
+            let mut k = 0;
+            while k + 1 < line.chars.len() {
+                let (a, b) = (&line.chars[k], &line.chars[k + 1]);
+                if a.ch == '―' && b.ch == '―' && b.byte == a.byte + '―'.len_utf8() {
+                    dashes.push((a.byte, b.byte));
+                    k += 2;
+                } else {
+                    k += 1;
+                }
+            }
+        }
+        let in_dash = |cluster: usize| dashes.iter().any(|&(a, b)| cluster == a || cluster == b);
+        let segment = |cluster: usize| {
+            if in_dash(cluster) {
+                3u8
+            } else if cluster < tail_end {
+                2u8
+            } else if head.as_ref().is_some_and(|&(start, _)| cluster >= start) {
+                1
+            } else {
+                0
+            }
+        };
+        // A line the breaker had to letter-spread beyond what extractors
+        // read as one word (a few per document at most) carries its text
+        // as /ActualText too, so that copying it gives no spaces.
+        // So does a line with an ideographic space inside it (「！　」): a
+        // blank em reads as a column gap to pdftotext, which would split
+        // the paragraph there.
+        let spaced = line.chars.windows(2).any(|w| {
+            let gap = w[1].x - w[0].x - shaped.advance(w[0].byte, w[0].ch) * size;
+            (is_japanese(w[0].ch) && is_japanese(w[1].ch) && gap > SPACED * size)
+                || w[1].ch == '\u{3000}'
+        });
+        let mut actual = |seg: u8, (from, to): (usize, usize)| match seg {
+            1 => Some(head_text.take().unwrap_or_default()),
+            2 => Some(String::new()),
+            _ if spaced || seg == 3 => Some(text.get(from..to).unwrap_or_default().to_string()),
+            _ => None,
+        };
+        // The text of the run being built: (first byte, end byte).
+        let mut run_text = (usize::MAX, 0);
         let mut run: Vec<PlacedGlyph> = Vec::new();
-        let mut run_style: Option<(bool, Rgb, usize)> = None;
+        let mut run_style: Option<(bool, Rgb, usize, u8)> = None;
         let mut links: Vec<(String, usize, f32, f32)> = Vec::new();
+        let mut underlines: Vec<(usize, f32, f32)> = Vec::new();
         let mut items = Vec::new();
         let mut pen = 0.0f32;
         let mut last_cluster = usize::MAX;
-        for g in &shaped.glyphs[lo..hi] {
+        for (gi, g) in shaped.glyphs[lo..hi].iter().enumerate() {
             if g.cluster != last_cluster {
                 pen = 0.0;
                 last_cluster = g.cluster;
@@ -779,9 +960,9 @@ impl<'a> Flow<'a> {
                 continue; // nothing to draw (a control character)
             }
             let span = pl.flat.style_at(g.cluster);
-            let key = (span.bold, span.color, span.node);
+            let key = (span.bold, span.color, span.node, segment(g.cluster));
             if run_style != Some(key) && !run.is_empty() {
-                let (bold, color, node) = run_style.unwrap_or((false, BLACK, pl.flat.node));
+                let (bold, color, node, seg) = run_style.unwrap_or((false, BLACK, pl.flat.node, 0));
                 items.push(Item::Glyphs {
                     y: baseline,
                     size,
@@ -789,9 +970,25 @@ impl<'a> Flow<'a> {
                     color,
                     glyphs: std::mem::take(&mut run),
                     tag: Tag::Node(node),
+                    actual: actual(seg, std::mem::replace(&mut run_text, (usize::MAX, 0))),
                 });
             }
+            run_text.0 = run_text.0.min(g.cluster);
+            run_text.1 = run_text.1.max(shaped.ends[lo + gi]);
             run_style = Some(key);
+            if let Some((gid, adv)) = two_em.filter(|_| in_dash(g.cluster)) {
+                // The first dash of a pair draws ⸺ over both ems; the
+                // second draws nothing.
+                if dashes.iter().any(|&(a, _)| a == g.cluster) {
+                    self.unicode.entry(gid).or_insert_with(|| "――".to_string());
+                    run.push(PlacedGlyph {
+                        gid,
+                        x: x + (2.0 - adv) / 2.0 * size,
+                        dy: 0.0,
+                    });
+                }
+                continue;
+            }
             run.push(PlacedGlyph {
                 gid: g.gid,
                 x: x + g.dx * size,
@@ -802,6 +999,14 @@ impl<'a> Flow<'a> {
                 match links.last_mut() {
                     Some((u, n, _, e)) if u == url && *n == span.node => *e = end.max(*e),
                     _ => links.push((url.clone(), span.node, x, end)),
+                }
+                // The link's own text is underlined; the address printed
+                // after it (grey) is not styled as a link.
+                if span.color == LINK {
+                    match underlines.last_mut() {
+                        Some((n, _, e)) if *n == span.node => *e = end.max(*e),
+                        _ => underlines.push((span.node, x, end)),
+                    }
                 }
             }
         }
@@ -816,7 +1021,7 @@ impl<'a> Flow<'a> {
             });
         }
         if !run.is_empty() {
-            let (bold, color, node) = run_style.unwrap_or((false, BLACK, pl.flat.node));
+            let (bold, color, node, seg) = run_style.unwrap_or((false, BLACK, pl.flat.node, 0));
             items.push(Item::Glyphs {
                 y: baseline,
                 size,
@@ -824,16 +1029,22 @@ impl<'a> Flow<'a> {
                 color,
                 glyphs: run,
                 tag: Tag::Node(node),
+                actual: actual(seg, run_text),
             });
         }
-        for (url, node, x1, x2) in links {
+        // Below the descenders of Latin letters (p, g, y), which reach
+        // about a fifth of an em.
+        let under = baseline + (font.descender.min(-0.2) - 0.06) * size;
+        for (_, x1, x2) in underlines {
             items.push(Item::Rule {
                 x1,
                 x2,
-                y: baseline - size * 0.12,
+                y: under,
                 width: 0.4,
                 color: LINK,
             });
+        }
+        for (url, node, x1, x2) in links {
             items.push(Item::Link {
                 x1,
                 y1: baseline - size * 0.25,
@@ -878,6 +1089,13 @@ impl<'a> Flow<'a> {
             size,
             false,
         );
+        let kind = if role == Role::H1 {
+            LineKind::Title
+        } else {
+            LineKind::Heading
+        };
+        let width = self.setup.text_width();
+        self.record(kind, &lines, &flat, &shaped, width, width, size, false);
         let pending = lines
             .into_iter()
             .map(|line| PendingLine {
@@ -887,6 +1105,7 @@ impl<'a> Flow<'a> {
                 shaped: &shaped,
                 size,
                 label: None,
+                after_hyphen: false,
             })
             .collect();
         self.place(pending, lead, keep)
@@ -909,24 +1128,28 @@ impl<'a> Flow<'a> {
     }
 
     fn title(&mut self, text: &Text) -> (usize, f32) {
-        let at = self.bold_block(text, Role::H1, 17.0, 17.0 * 1.4, 0.0);
-        self.rule(6.0, 1.2, BLACK, 14.0);
+        let k = self.setup.scale();
+        let size = 17.0 * k;
+        let at = self.bold_block(text, Role::H1, size, size * 1.4, 0.0);
+        self.rule(6.0 * k, 1.2, BLACK, 14.0 * k);
         at
     }
 
     fn heading(&mut self, text: &Text, level: usize) {
-        let size = 12.5;
+        let k = self.setup.scale();
+        let size = 12.5 * k;
         let body_lead = self.style.body_size * self.style.leading;
         self.gap(self.style.body_size * 1.3);
         // Keep the heading with at least two lines of what follows.
-        let (page, top) = self.bold_block(text, Role::H2, size, size * 1.5, 8.0 + 2.0 * body_lead);
+        let (page, top) =
+            self.bold_block(text, Role::H2, size, size * 1.5, 8.0 * k + 2.0 * body_lead);
         self.outline.push(OutlineEntry {
             title: crate::document::plain_text(&text.inlines),
             page,
             top,
             level,
         });
-        self.rule(3.0, 0.5, RULE, 7.0);
+        self.rule(3.0 * k, 0.5, RULE, 7.0 * k);
     }
 
     fn paragraph(&mut self, text: &Text) {
@@ -935,13 +1158,30 @@ impl<'a> Flow<'a> {
         let node = self.tree.add(Role::P, Some(0));
         let mut flat = Flat::new(node, self.ja_spans);
         flat.inlines(&mut self.tree, &text.inlines, false, BLACK, None);
-        let indent = s.indent * size;
+        // A paragraph the author opened with an ideographic space (the
+        // Japanese manual indent) is indented by that space alone.
+        let indent = if flat.text.starts_with('\u{3000}') {
+            0.0
+        } else {
+            s.indent * size
+        };
         let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
         let lines = self.break_lines(
             &flat,
             &shaped,
             self.setup.text_width() - indent,
             self.setup.text_width(),
+            size,
+            s.justify,
+        );
+        let width = self.setup.text_width();
+        self.record(
+            LineKind::Paragraph,
+            &lines,
+            &flat,
+            &shaped,
+            width - indent,
+            width,
             size,
             s.justify,
         );
@@ -955,6 +1195,7 @@ impl<'a> Flow<'a> {
                 shaped: &shaped,
                 size,
                 label: None,
+                after_hyphen: false,
             })
             .collect();
         self.place(pending, size * s.leading, 0.0);
@@ -994,6 +1235,16 @@ impl<'a> Flow<'a> {
             let width = self.setup.width - self.setup.right - text_x;
             let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
             let lines = self.break_lines(&flat, &shaped, width, width, size, s.justify);
+            self.record(
+                LineKind::ListItem,
+                &lines,
+                &flat,
+                &shaped,
+                width,
+                width,
+                size,
+                s.justify,
+            );
             let pending = lines
                 .into_iter()
                 .enumerate()
@@ -1004,6 +1255,7 @@ impl<'a> Flow<'a> {
                     shaped: &shaped,
                     size,
                     label: (i == 0).then(|| (label.clone(), indent, lbl)),
+                    after_hyphen: false,
                 })
                 .collect();
             // List items are short lines: a little tighter than body text.
@@ -1053,6 +1305,7 @@ impl<'a> Layout<'a> {
             unicode: flow.unicode,
             tree: flow.tree,
             titles: Vec::new(),
+            lines: flow.lines,
         }
     }
 
@@ -1070,6 +1323,7 @@ impl<'a> Layout<'a> {
         }
         for &(laid, header) in parts {
             let setup = laid.setup;
+            out.lines.extend(laid.lines.iter().cloned());
             let offset = out.pages.len();
             let base = out.tree.nodes.len();
             if let Some(lang) = laid.tree.nodes.first().and_then(|n| n.lang.clone()) {
@@ -1114,16 +1368,18 @@ impl<'a> Layout<'a> {
                     self.running_header(&mut page, &setup, header, &mut out.unicode);
                 }
                 let footer = format!("{} / {}", offset + i + 1, total);
-                let (_, width) = self.simple_run(&footer, 0.0, 8.0, &mut out.unicode);
+                let size = 8.0 * setup.scale();
+                let (_, width) = self.simple_run(&footer, 0.0, size, &mut out.unicode);
                 let (glyphs, _) =
-                    self.simple_run(&footer, (setup.width - width) / 2.0, 8.0, &mut out.unicode);
+                    self.simple_run(&footer, (setup.width - width) / 2.0, size, &mut out.unicode);
                 page.items.push(Item::Glyphs {
                     y: setup.bottom / 2.0,
-                    size: 8.0,
+                    size,
                     bold: false,
                     color: GRAY,
                     glyphs,
                     tag: Tag::Footer,
+                    actual: None,
                 });
                 out.pages.push(page);
             }
@@ -1164,7 +1420,7 @@ impl<'a> Layout<'a> {
         title: &str,
         unicode: &mut BTreeMap<u16, String>,
     ) {
-        let size = 8.0;
+        let size = 8.0 * setup.scale();
         // Through the line breaker, for the same 和欧間 spacing as the body;
         // only the first line is shown, ending in … when the title is longer.
         let opts = Options {
@@ -1173,6 +1429,7 @@ impl<'a> Layout<'a> {
             font_size: size,
             justify: false,
             hyphenate: false,
+            balance: false,
         };
         let shaped = Shaped::new(self.font, title, &[]);
         let lines = self.breaker.break_measured(title, &shaped, &opts);
@@ -1220,7 +1477,7 @@ impl<'a> Layout<'a> {
                 glyphs.push((PlacedGlyph { gid, x, dy: 0.0 }, x));
             }
         }
-        let y = setup.text_top() + 22.0;
+        let y = setup.text_top() + 22.0 * setup.scale();
         page.items.push(Item::Glyphs {
             y,
             size,
@@ -1232,11 +1489,12 @@ impl<'a> Layout<'a> {
                 .filter(|g| g.gid != 0)
                 .collect(),
             tag: Tag::Header,
+            actual: None,
         });
         page.items.push(Item::Rule {
             x1: setup.left,
             x2: setup.width - setup.right,
-            y: y - 5.0,
+            y: y - 5.0 * setup.scale(),
             width: 0.4,
             color: RULE,
         });

@@ -46,8 +46,9 @@ use unicode_segmentation::UnicodeSegmentation;
 /// hyphenation. [`Options::for_script`] turns this into concrete options.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Script {
-    /// Japanese (possibly with embedded English words): justified, no
-    /// hyphenation of the embedded English words.
+    /// Japanese (possibly with embedded English words): justified; an
+    /// embedded English word is hyphenated only where no line could be set
+    /// without it (the breaker tries without hyphens first).
     Japanese,
     /// English and other Latin-script text: ragged-right with hyphenation.
     Latin,
@@ -74,6 +75,9 @@ pub struct Options {
     pub justify: bool,
     /// Allow English words to be hyphenated when they would overflow a line.
     pub hyphenate: bool,
+    /// Make the lines about equally long, the last one included (titles
+    /// and headings), instead of filling all but the last.
+    pub balance: bool,
 }
 
 impl Options {
@@ -84,7 +88,7 @@ impl Options {
     /// geometry; this keeps the style decision in one place.
     pub fn for_script(script: Script, line_width: f32, font_size: f32) -> Self {
         let (justify, hyphenate) = match script {
-            Script::Japanese => (true, false),
+            Script::Japanese => (true, true),
             Script::Latin => (false, true),
         };
         Options {
@@ -93,6 +97,7 @@ impl Options {
             font_size,
             justify,
             hyphenate,
+            balance: false,
         }
     }
 }
@@ -199,6 +204,9 @@ pub struct Line {
     pub width: f32,
     /// Why the line ended here.
     pub end: LineEnd,
+    /// Whether the line is set tighter than its natural width (追い込み:
+    /// a half-width line-end stop, squeezed punctuation or 和欧間).
+    pub squeezed: bool,
 }
 
 /// Breaks paragraphs into lines.
@@ -253,6 +261,8 @@ const NO_START: u16 = 1 << 8; // must not start a line
 const NO_END: u16 = 1 << 9; // must not end a line
 const INSEP: u16 = 1 << 10; // inseparable (… ‥ — ―)
 const GLUE: u16 = 1 << 11; // drawn by the previous cluster's glyph (a ligature)
+const CODE: u16 = 1 << 13; // inside a long identifier-like run (`Vec<Result<T,`)
+const URL_HEAD: u16 = 1 << 12; // a URL's scheme and host: broken only when nothing else works
 
 // Break classes of the boundary *before* a cluster, weakest first.
 const BRK_NONE: u8 = 0; // only a grapheme boundary
@@ -403,7 +413,7 @@ fn is_small_kana(c: char) -> bool {
 /// Characters that must not start a line (JLREQ cl-02, 03, 04, 05, 06, 07,
 /// 09, 10 and their ASCII counterparts). ASCII quotes are handled by context
 /// in [`analyse`].
-fn is_no_start(c: char) -> bool {
+pub fn is_no_start(c: char) -> bool {
     is_closing(c)
         || is_small_kana(c)
         || matches!(
@@ -454,13 +464,13 @@ fn is_no_start(c: char) -> bool {
 }
 
 /// Characters that must not end a line (JLREQ cl-01 and ASCII brackets).
-fn is_no_end(c: char) -> bool {
+pub fn is_no_end(c: char) -> bool {
     is_opening(c) || matches!(c, '(' | '[' | '{' | '«' | '‹' | '｢')
 }
 
 /// Kana, kanji and the Japanese letter-like marks (々〆〇ー), but not
 /// punctuation: the quarter-em gap to Latin text applies to these only.
-fn is_japanese_letter(c: char) -> bool {
+pub fn is_japanese_letter(c: char) -> bool {
     matches!(
         c,
         '\u{3005}'..='\u{3007}'
@@ -495,7 +505,7 @@ fn is_wide(c: char) -> bool {
 }
 
 /// Letters and digits of alphabetic scripts (not CJK, not full-width forms).
-fn is_latin_alnum(c: char) -> bool {
+pub fn is_latin_alnum(c: char) -> bool {
     c.is_alphanumeric() && (c as u32) < 0x2E80
 }
 
@@ -672,12 +682,63 @@ fn analyse(text: &str, m: &dyn Measure, fs: f64) -> Vec<Cluster> {
     // URLs stay whole unless they cannot.
     for span in url_spans(text) {
         let mut i = cl.partition_point(|c| c.start < span.start);
+        // The head runs to the first '/' after "://" (or after the start).
+        let url = &text[span.clone()];
+        let from = url.find("://").map_or(0, |p| p + 3);
+        let head_end = span.start + url[from..].find('/').map_or(url.len(), |p| from + p);
         while i < n && cl[i].start < span.end {
             cl[i].flags |= URL;
+            if cl[i].start < head_end {
+                cl[i].flags |= URL_HEAD;
+            }
             if cl[i].start > span.start && cl[i].brk == BRK_ALLOWED {
                 cl[i].brk = BRK_RAW;
             }
+            // Sensible places to break a URL that must be broken: after
+            // '.', '-', '_', '=', '&', '~' before a letter or digit.
+            if i > 0
+                && cl[i - 1].is(URL)
+                && cl[i].start > span.start
+                && matches!(cl[i - 1].ch, '.' | '-' | '_' | '=' | '&' | '~')
+                && cl[i].ch.is_ascii_alphanumeric()
+                && cl[i].brk < BRK_URL
+            {
+                cl[i].brk = BRK_URL;
+            }
             i += 1;
+        }
+    }
+
+    // Long code-like runs (no space, ASCII, with `<>_:().`, not a URL) may
+    // break like a URL's path when a justified line needs it: after `_`,
+    // `.`, `::` or `,`, before `<` or `(` that follows a letter or digit.
+    let mut i = 0;
+    while i < n {
+        if !cl[i].ch.is_ascii_graphic() || cl[i].is(URL) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && cl[i].ch.is_ascii_graphic() && !cl[i].is(URL) {
+            i += 1;
+        }
+        let run = &cl[start..i];
+        if run.len() >= 10
+            && run
+                .iter()
+                .any(|c| matches!(c.ch, '<' | '>' | '_' | ':' | '(' | '.'))
+        {
+            for t in start + 1..i {
+                let (p, c) = (cl[t - 1].ch, cl[t].ch);
+                cl[t].flags |= CODE;
+                let after =
+                    matches!(p, '_' | '.' | ',') || (p == ':' && t >= 2 && cl[t - 2].ch == ':');
+                let before = matches!(c, '<' | '(') && p.is_ascii_alphanumeric();
+                if (after && c != p || before) && cl[t].brk < BRK_URL && !cl[t].is(GLUE) {
+                    cl[t].brk = BRK_URL;
+                }
+            }
+            cl[start].flags |= CODE;
         }
     }
 
@@ -712,6 +773,38 @@ fn analyse(text: &str, m: &dyn Measure, fs: f64) -> Vec<Cluster> {
             cl[i].brk = BRK_URL;
         }
         cl[i].adj = pair_adjustment(&prev, &cur, fs) as f32;
+    }
+
+    // A space typed after a full-width stop, comma or closing bracket
+    // (「、 」) adds nothing: the mark's blank half is the space. It stays in
+    // the text, with no width.
+    for i in 1..n {
+        let p = &cl[i - 1];
+        if cl[i].is(SPACE)
+            && fs > 0.0
+            && p.width as f64 >= 0.9 * fs
+            && matches!(p.punct, Punct::Stop | Punct::Closing)
+        {
+            cl[i].width = 0.0;
+        }
+    }
+
+    // An em dash in Japanese text takes a full em (the font draws it
+    // narrower, for Latin text): the difference goes half before, half
+    // after it.
+    for i in 0..n {
+        if cl[i].ch != '—' || fs <= 0.0 || cl[i].width as f64 >= fs {
+            continue;
+        }
+        let before = cl[..i].iter().rev().find(|c| !c.is(SPACE));
+        let after = cl[i + 1..].iter().find(|c| !c.is(SPACE));
+        if before.is_some_and(|c| c.is(WIDE)) || after.is_some_and(|c| c.is(WIDE)) {
+            let half = ((fs - cl[i].width as f64) / 2.0) as f32;
+            cl[i].adj += half;
+            if i + 1 < n {
+                cl[i + 1].adj += half;
+            }
+        }
     }
     cl
 }
@@ -860,90 +953,73 @@ impl LineBreaker {
         let first_avail = sanitize_width(opts.first_line_width);
         let avail = sanitize_width(opts.line_width);
 
-        // First the line boundaries, then the lines: the last two may be
-        // rebalanced before anything is placed.
-        let mut spans: Vec<(usize, usize, LineEnd, f64)> = Vec::new();
+        let gaps = Gaps::new(&cl, fs);
+        let mut spans: Vec<Span> = Vec::new();
         let mut widths: Vec<f64> = Vec::new();
-        let mut s = 0;
-        loop {
-            while s < n && cl[s].is(SPACE) {
-                s += 1;
-            }
+        let mut hyphens: Option<Vec<usize>> = None;
+        // Total fit needs finite widths; an infinite one never breaks softly.
+        let total_fit = first_avail.is_finite() && avail.is_finite() && fs > 0.0;
+        let mut seg = 0;
+        while seg < n {
+            let s = gaps.skip[seg];
             if s >= n {
                 break;
             }
-            let avail = if spans.is_empty() { first_avail } else { avail };
-            let (e, end) = self.find_break(&ctx, s, avail, &mut widths);
-            debug_assert!(e > s);
-            spans.push((s, e, end, avail));
-            s = e;
-        }
-        if opts.justify {
-            self.avoid_short_last_line(&ctx, &mut spans, &mut widths);
+            // Up to the next mandatory break: lines never cross it.
+            let end = (s + 1..n)
+                .find(|&b| cl[b].brk == BRK_MANDATORY)
+                .unwrap_or(n);
+            let last_end = if end < n || cl[n - 1].is(BREAK) {
+                LineEnd::Mandatory
+            } else {
+                LineEnd::End
+            };
+            let first = if spans.is_empty() { first_avail } else { avail };
+            let mut best = None;
+            if total_fit {
+                // First without hyphens (TeX's first pass); with them only
+                // when some line is then too loose.
+                let plain = self.total_fit(&ctx, &gaps, s, end, last_end, first, avail, &[]);
+                best = match plain {
+                    Some((lines, worst)) if worst > 100.0 && opts.hyphenate => {
+                        let points = hyphens.get_or_insert_with(|| self.all_hyphen_points(&ctx));
+                        self.total_fit(&ctx, &gaps, s, end, last_end, first, avail, points)
+                            .map(|(l, _)| l)
+                            .or(Some(lines))
+                    }
+                    Some((lines, _)) => Some(lines),
+                    None if opts.hyphenate => {
+                        let points = hyphens.get_or_insert_with(|| self.all_hyphen_points(&ctx));
+                        self.total_fit(&ctx, &gaps, s, end, last_end, first, avail, points)
+                            .map(|(l, _)| l)
+                    }
+                    None => None,
+                };
+            }
+            match best {
+                Some(lines) => spans.extend(lines),
+                None => {
+                    // Some token fits no line: greedy, with emergency breaks.
+                    let mut at = s;
+                    while at < end {
+                        at = gaps.skip[at];
+                        if at >= n {
+                            break;
+                        }
+                        let av = if spans.is_empty() { first_avail } else { avail };
+                        let (e, kind) = self.find_break(&ctx, at, av, &mut widths);
+                        debug_assert!(e > at);
+                        spans.push((at, e, kind, av));
+                        at = e;
+                    }
+                }
+            }
+            seg = end;
         }
         spans
             .into_iter()
-            .map(|(s, e, end, avail)| emit(&ctx, s, e, end, avail, m))
+            .map(|(s, e, end, avail)| emit(&ctx, &gaps, s, e, end, avail, m))
             .collect()
-    }
-
-    /// A justified paragraph whose last line holds only one to three
-    /// characters (「…ならな／い。」) reads as careless. Break the line
-    /// before it at its previous opportunity instead (JLREQ's push-out), when
-    /// the rest then still fits on one line; the earlier line takes the
-    /// extra slack in its justification.
-    fn avoid_short_last_line(
-        &self,
-        ctx: &Ctx<'_>,
-        spans: &mut [(usize, usize, LineEnd, f64)],
-        widths: &mut Vec<f64>,
-    ) {
-        const SHORT: usize = 3;
-        let len = spans.len();
-        if len < 2 {
-            return;
-        }
-        let cl = ctx.cl;
-        let (ls, le, lend, lavail) = spans[len - 1];
-        let (ps, pe, pend, pavail) = spans[len - 2];
-        if lend != LineEnd::End || pend != LineEnd::Soft {
-            return;
-        }
-        let visible = cl[ls..le]
-            .iter()
-            .filter(|c| !c.is(SPACE) && !c.is(BREAK))
-            .count();
-        if visible > SHORT {
-            return;
-        }
-        // The latest earlier opportunity that leaves at least a few
-        // characters on the penultimate line and lets the rest fit.
-        for b in (ps + 2..pe).rev() {
-            if cl[b].brk != BRK_ALLOWED {
-                continue;
-            }
-            // Never move more than a short phrase: the earlier line must stay full.
-            let moved = cl[b..pe].iter().filter(|c| !c.is(SPACE)).count();
-            if moved > 4 {
-                return;
-            }
-            if visible + moved <= SHORT {
-                continue; // still too short: try an earlier opportunity
-            }
-            let mut start = b;
-            while start < cl.len() && cl[start].is(SPACE) {
-                start += 1;
-            }
-            if start >= cl.len() {
-                return;
-            }
-            let (e, end) = self.find_break(ctx, start, lavail, widths);
-            if end == LineEnd::End && e == le {
-                spans[len - 2] = (ps, b, LineEnd::Soft, pavail);
-                spans[len - 1] = (start, le, LineEnd::End, lavail);
-            }
-            return;
-        }
     }
 
     /// Scans forward from cluster `s` (not a space) and returns the boundary
@@ -1086,10 +1162,12 @@ impl LineBreaker {
             we += 1;
         }
         let letters = we - ws;
+        let codeish =
+            |c: &Cluster| matches!(c.ch, '/' | '_' | '<' | '>' | ':' | '=' | '@' | '#' | '\\');
         if letters < MIN_HYPHENATION_WORD
-            || (ws > 0 && cl[ws - 1].is(LATIN))
-            || (we < n && cl[we].is(LATIN))
-            || cl[ws..we].iter().any(|c| c.is(URL))
+            || (ws > 0 && (cl[ws - 1].is(LATIN) || codeish(&cl[ws - 1])))
+            || (we < n && (cl[we].is(LATIN) || codeish(&cl[we])))
+            || cl[ws..we].iter().any(|c| c.is(URL | CODE))
         {
             return None;
         }
@@ -1130,9 +1208,530 @@ impl LineBreaker {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Total fit (Knuth–Plass) with JLREQ line adjustment
+// ---------------------------------------------------------------------------
+
+/// Largest extra space between two Japanese characters when a line is
+/// justified, in em. Text extractors (pdftotext, PDF.js) read a gap of
+/// 0.1 em or more as a word space, and it is visible letter-spacing; above
+/// it a line counts as too loose and the breaker looks for other breaks.
+pub const MAX_LETTER_SPACING: f64 = 0.08;
+/// 和欧間 is a quarter em; it may shrink to an eighth and grow to a half.
+const WA_OU: f64 = 0.25;
+const WA_OU_MIN: f64 = 0.125;
+const WA_OU_MAX: f64 = 0.5;
+/// An interword space (Latin words inside Japanese, or English) may lose a
+/// third of its width, or grow by half an em.
+const SPACE_SHRINK: f64 = 1.0 / 3.0;
+const SPACE_STRETCH: f64 = 0.5;
+/// Letter-spacing of a line with only Japanese gaps that cannot be set
+/// otherwise, in em; beyond that the line is left short.
+const MAX_FORCED_LETTER_SPACING: f64 = 0.2;
+/// What an interword or 和欧間 gap may take beyond its own limit, in em,
+/// on a line the breaker could not set otherwise; beyond that the line is
+/// left short.
+const MAX_LOOSE_EXTRA: f64 = 2.0;
+
+/// How each gap between two clusters on a line may be adjusted, and prefix
+/// sums over gaps so that any line's capacities are O(1).
+struct Gaps {
+    /// Per cluster `t`: the gap before it (between `t - 1` and `t`).
+    class: Vec<u8>,
+    /// Per gap: how much it may shrink (points) at the punctuation /
+    /// interword-space level.
+    shrink: Vec<f32>,
+    /// Prefix sums of cluster widths plus adjustments: `w[i]` is the pen
+    /// position after clusters `0..i` set solid.
+    w: Vec<f64>,
+    /// Prefix sums (over gaps `t < i`) of the level-2 shrink, the number of
+    /// 和欧間 gaps, interword gaps and Japanese gaps.
+    shrink2: Vec<f64>,
+    wa_ou: Vec<u32>,
+    spaces: Vec<u32>,
+    ja: Vec<u32>,
+    /// First cluster at or after `i` that is not a collapsible space.
+    skip: Vec<usize>,
+    /// Boundary before the trailing spaces and break characters that end
+    /// at `i`.
+    trim: Vec<usize>,
+}
+
+const GAP_WA_OU: u8 = 1;
+const GAP_SPACE: u8 = 2;
+const GAP_JA: u8 = 4;
+
+/// A line's natural width and what it can give or take, in points.
+#[derive(Clone, Copy, Debug, Default)]
+struct Fit {
+    natural: f64,
+    /// Blank half of a full-width stop or comma ending the line.
+    shrink1: f64,
+    /// Interword spaces and the blank halves of punctuation inside the line.
+    shrink2: f64,
+    /// 和欧間 down to an eighth of an em.
+    shrink3: f64,
+    /// 和欧間 up to half an em, interword spaces.
+    stretch1: f64,
+    /// Japanese inter-character gaps up to [`MAX_LETTER_SPACING`].
+    stretch2: f64,
+    /// Interword and 和欧間 gaps, and Japanese gaps: what can take more
+    /// space than the limits when nothing else works.
+    loose: f64,
+    ja: f64,
+}
+
+impl Gaps {
+    fn new(cl: &[Cluster], fs: f64) -> Gaps {
+        let n = cl.len();
+        let mut class = vec![0u8; n + 1];
+        let mut shrink = vec![0f32; n + 1];
+        let mut w = vec![0.0; n + 1];
+        let mut shrink2 = vec![0.0; n + 2];
+        let mut wa_ou = vec![0u32; n + 2];
+        let mut spaces = vec![0u32; n + 2];
+        let mut ja = vec![0u32; n + 2];
+        let full = |c: &Cluster| fs > 0.0 && c.width as f64 >= 0.9 * fs;
+        for t in 0..n {
+            w[t + 1] = w[t] + cl[t].width as f64 + cl[t].adj as f64;
+            if t == 0 {
+                continue;
+            }
+            let (p, c) = (&cl[t - 1], &cl[t]);
+            if c.is(SPACE | BREAK) || p.is(BREAK) {
+                continue;
+            }
+            if p.is(SPACE) {
+                class[t] = GAP_SPACE;
+                shrink[t] = (p.width as f64 * SPACE_SHRINK) as f32;
+            } else if (p.is(JA) && c.is(LATIN)) || (p.is(LATIN) && c.is(JA)) {
+                class[t] = GAP_WA_OU;
+            } else if expandable(p, c) {
+                class[t] = GAP_JA;
+            }
+            // The blank half of 、，or a closing bracket before a letter, or
+            // of an opening bracket after one, unless already compressed.
+            if c.adj >= 0.0
+                && ((matches!(p.ch, '、' | '，') || p.punct == Punct::Closing) && full(p)
+                    || c.punct == Punct::Opening && full(c))
+            {
+                shrink[t] += (0.5 * fs) as f32;
+            }
+        }
+        for t in 0..=n {
+            let c = class[t];
+            shrink2[t + 1] = shrink2[t] + shrink[t] as f64;
+            wa_ou[t + 1] = wa_ou[t] + u32::from(c == GAP_WA_OU);
+            spaces[t + 1] = spaces[t] + u32::from(c == GAP_SPACE);
+            ja[t + 1] = ja[t] + u32::from(c == GAP_JA);
+        }
+        let mut skip = vec![n; n + 1];
+        for i in (0..n).rev() {
+            skip[i] = if cl[i].is(SPACE) { skip[i + 1] } else { i };
+        }
+        let mut trim = vec![0; n + 1];
+        for i in 1..=n {
+            trim[i] = if cl[i - 1].is(SPACE | BREAK) {
+                trim[i - 1]
+            } else {
+                i
+            };
+        }
+        Gaps {
+            class,
+            shrink,
+            w,
+            shrink2,
+            wa_ou,
+            spaces,
+            ja,
+            skip,
+            trim,
+        }
+    }
+
+    /// The line of clusters `a..ce` (no leading or trailing spaces).
+    fn fit(&self, ctx: &Ctx<'_>, a: usize, ce: usize, hyphen: bool) -> Fit {
+        let cl = ctx.cl;
+        let fs = ctx.fs;
+        if ce <= a {
+            return Fit::default();
+        }
+        let last = &cl[ce - 1];
+        let mut natural = self.w[ce] - self.w[a] - cl[a].adj as f64 - end_trim(last, fs);
+        if hyphen {
+            natural += ctx.hyphen_w;
+        }
+        let inner = |v: &[u32]| if ce > a + 1 { v[ce] - v[a + 1] } else { 0 } as f64;
+        let shrink2 = if ce > a + 1 {
+            self.shrink2[ce] - self.shrink2[a + 1]
+        } else {
+            0.0
+        };
+        let wa_ou = inner(&self.wa_ou);
+        let spaces = inner(&self.spaces);
+        let ja = inner(&self.ja);
+        let shrink1 = if !hyphen && last.punct == Punct::Stop && last.width as f64 >= 0.9 * fs {
+            0.5 * fs
+        } else {
+            0.0
+        };
+        Fit {
+            natural,
+            shrink1,
+            shrink2,
+            shrink3: wa_ou * (WA_OU - WA_OU_MIN) * fs,
+            stretch1: wa_ou * (WA_OU_MAX - WA_OU) * fs + spaces * SPACE_STRETCH * fs,
+            stretch2: ja * MAX_LETTER_SPACING * fs,
+            loose: wa_ou + spaces,
+            ja,
+        }
+    }
+}
+
+impl Fit {
+    fn shrink(&self) -> f64 {
+        self.shrink1 + self.shrink2 + self.shrink3
+    }
+
+    /// Badness of setting the line at `avail` (0 = natural, 100 = every
+    /// adjustment used up, more when a justified line must be spaced beyond
+    /// the limits), or `None` when it cannot be made to fit.
+    fn badness(&self, avail: f64, stretch: Option<f64>, fs: f64) -> Option<f64> {
+        let slack = avail - self.natural;
+        if slack < -EPS {
+            let need = -slack;
+            if need > self.shrink() + EPS {
+                return None;
+            }
+            // JLREQ order: the line-end half costs nothing, then spaces and
+            // punctuation, then 和欧間 (weighted double).
+            let s2 = (need - self.shrink1).clamp(0.0, self.shrink2);
+            let s3 = (need - self.shrink1 - self.shrink2).max(0.0);
+            let cap = self.shrink2 + 2.0 * self.shrink3;
+            return Some(if cap > 0.0 {
+                100.0 * ((s2 + 2.0 * s3) / cap).powi(3)
+            } else {
+                0.0
+            });
+        }
+        let Some(cap) = stretch else {
+            return Some(0.0);
+        };
+        if slack <= EPS {
+            return Some(0.0);
+        }
+        if slack <= cap {
+            return Some(100.0 * (slack / cap).powi(3));
+        }
+        // Beyond the limits: worse with every point more; far worse when
+        // only a line left short would do (interword and 和欧間 gaps would
+        // pass MAX_LOOSE_EXTRA more, or, without them, Japanese gaps
+        // MAX_FORCED_LETTER_SPACING).
+        let excess = slack - cap;
+        let justifiable = if self.loose > 0.0 {
+            excess / self.loose <= MAX_LOOSE_EXTRA * fs + EPS
+        } else {
+            self.ja > 0.0 && slack / self.ja <= MAX_FORCED_LETTER_SPACING * fs + EPS
+        };
+        if !justifiable {
+            return Some(100_000.0 + 1000.0 * excess / fs.max(1.0));
+        }
+        Some(1000.0 + 1000.0 * excess / fs.max(1.0))
+    }
+}
+
+/// A line as chosen before it is set: first cluster, end boundary, how it
+/// ends, available width.
+type Span = (usize, usize, LineEnd, f64);
+
+/// A last-resort break inside a URL between two of its characters: never
+/// inside a percent-escape or in "://".
+fn url_anywhere(cl: &[Cluster], b: usize) -> bool {
+    let prev = cl[b - 1].ch;
+    let in_escape = prev == '%' || (b >= 2 && cl[b - 2].ch == '%');
+    !in_escape && prev != ':' && !(prev == '/' && cl[b].ch == '/')
+}
+
+/// A feasible break: where it is, how the line before it ends, and the
+/// best way of reaching it.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    b: usize,
+    end: LineEnd,
+    total: f64,
+    prev: usize,
+}
+
+impl LineBreaker {
+    /// Hyphenation points (cluster indices) of every word that may be
+    /// hyphenated, in order.
+    fn all_hyphen_points(&self, ctx: &Ctx<'_>) -> Vec<usize> {
+        let cl = ctx.cl;
+        let n = cl.len();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if !cl[i].is(LETTER) {
+                i += 1;
+                continue;
+            }
+            let ws = i;
+            let mut we = i;
+            while we < n && cl[we].is(LETTER) {
+                we += 1;
+            }
+            i = we;
+            let letters = we - ws;
+            // Not in URLs, code-like runs or paths (`target/debug`,
+            // `my_other_bin`): those are not English words.
+            let codeish =
+                |c: &Cluster| matches!(c.ch, '/' | '_' | '<' | '>' | ':' | '=' | '@' | '#' | '\\');
+            if !(MIN_HYPHENATION_WORD..=MAX_HYPHENATION_WORD).contains(&letters)
+                || (ws > 0 && (cl[ws - 1].is(LATIN) || codeish(&cl[ws - 1])))
+                || (we < n && (cl[we].is(LATIN) || codeish(&cl[we])))
+                || cl[ws..we].iter().any(|c| c.is(URL | CODE))
+            {
+                continue;
+            }
+            let word_start = cl[ws].start;
+            let word = &ctx.text[word_start..ctx.cstart(we)];
+            // Acronyms are never split. Names (a capital first letter) are
+            // not split in ragged text, where a line may simply be shorter;
+            // in justified text (English terms inside Japanese, such as
+            // "Site Reliability Engineering") a hyphen beats a loose line.
+            let acronym = word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
+            let capital = word.chars().next().is_some_and(char::is_uppercase);
+            if acronym || (capital && !ctx.opts.justify) {
+                continue;
+            }
+            let Some(dict) = self.dict() else {
+                return out;
+            };
+            for offset in dict.hyphenate(word).breaks {
+                let byte = word_start + offset;
+                let Ok(rel) = cl[ws..we].binary_search_by_key(&byte, |c| c.start) else {
+                    continue;
+                };
+                let q = ws + rel;
+                if rel >= HYPHEN_LEFT_MIN && we - q >= HYPHEN_RIGHT_MIN && !cl[q].is(GLUE) {
+                    out.push(q);
+                }
+            }
+        }
+        out
+    }
+
+    /// Chooses the breaks of the clusters from `s` (not a space) to the
+    /// boundary `end` (a mandatory break or the end of the text) together:
+    /// the sequence of lines with the least total demerits. `first` is the
+    /// width of the first line. Returns `(start, end boundary, how it ends,
+    /// width)` per line, or `None` when some token fits no line (the greedy
+    /// breaker handles that).
+    #[allow(clippy::too_many_arguments)]
+    fn total_fit(
+        &self,
+        ctx: &Ctx<'_>,
+        gaps: &Gaps,
+        s: usize,
+        end: usize,
+        last_end: LineEnd,
+        first: f64,
+        rest: f64,
+        hyphens: &[usize],
+    ) -> Option<(Vec<Span>, f64)> {
+        let cl = ctx.cl;
+        let fs = ctx.fs;
+        let opts = ctx.opts;
+        let mut nodes = vec![Node {
+            b: s,
+            end: LineEnd::Soft,
+            total: 0.0,
+            prev: usize::MAX,
+        }];
+        let mut active: Vec<usize> = vec![0];
+        let mut h = hyphens.partition_point(|&q| q <= s);
+        let mut worst = 0.0f64;
+        let ragged = |avail: f64| (0.2 * avail).max(3.0 * fs).max(EPS);
+        for b in s + 1..=end {
+            let kind = if b == end {
+                last_end
+            } else if h < hyphens.len() && hyphens[h] == b {
+                h += 1;
+                LineEnd::Hyphen
+            } else if cl[b].brk == BRK_ALLOWED {
+                LineEnd::Soft
+            } else if opts.justify
+                && (cl[b].is(URL) && cl[b - 1].is(URL) || cl[b].is(CODE) && cl[b - 1].is(CODE))
+                && !cl[b].is(NO_START | SPACE | GLUE)
+                && !cl[b - 1].is(NO_END)
+                && (cl[b].brk == BRK_URL || cl[b].is(URL) && url_anywhere(cl, b))
+            {
+                LineEnd::Emergency
+            } else {
+                continue;
+            };
+            let last = matches!(kind, LineEnd::End | LineEnd::Mandatory);
+            let ce = if kind == LineEnd::Hyphen {
+                b
+            } else {
+                gaps.trim[b]
+            };
+            let mut best: Option<(f64, usize, f64)> = None;
+            // Whether a line within the limits ends here: then lines from
+            // later nodes (shorter still) that are too loose need no look.
+            let mut fits = false;
+            let mut i = 0;
+            while i < active.len() {
+                let ni = active[i];
+                let node = nodes[ni];
+                let a = if node.b == s { s } else { gaps.skip[node.b] };
+                let avail = if node.b == s { first } else { rest };
+                if a >= ce {
+                    i += 1;
+                    continue;
+                }
+                let fit = gaps.fit(ctx, a, ce, kind == LineEnd::Hyphen);
+                // Too long even squeezed, with a margin for the line-end
+                // trims and the hyphen: so is every later line from here.
+                if fit.natural - fit.shrink() - fs > avail + EPS {
+                    active.remove(i);
+                    continue;
+                }
+                i += 1;
+                let stretch = if last && !opts.balance {
+                    None
+                } else if opts.justify && !last {
+                    Some(fit.stretch1 + fit.stretch2)
+                } else {
+                    Some(ragged(avail))
+                };
+                let Some(bad) = fit.badness(avail, stretch, fs) else {
+                    continue;
+                };
+                if bad >= 100_000.0 && fits && fit.natural < avail {
+                    break;
+                }
+                fits |= bad <= 100.0;
+                let mut d = (10.0 + bad).powi(2);
+                match kind {
+                    LineEnd::Hyphen => {
+                        d += 3000.0;
+                        if node.end == LineEnd::Hyphen {
+                            d += 10000.0;
+                        }
+                        if b < end && gaps.skip[b] < end {
+                            // A hyphen on the last line but one.
+                            let rest_fits = gaps.w[gaps.trim[end]] - gaps.w[b] <= rest;
+                            if rest_fits {
+                                d += 5000.0;
+                            }
+                        }
+                    }
+                    LineEnd::Emergency => {
+                        // A URL broken in its path; inside its scheme and
+                        // host, or between two letters, only when nothing
+                        // better exists (but before leaving a line short).
+                        d += if cl[b - 1].is(URL_HEAD) {
+                            60000.0
+                        } else {
+                            20000.0
+                        };
+                        if cl[b].brk != BRK_URL {
+                            d += 150_000.0;
+                        }
+                    }
+                    _ => {}
+                }
+                if last {
+                    let visible = cl[a..ce]
+                        .iter()
+                        .filter(|c| !c.is(SPACE | BREAK) && c.punct == Punct::None)
+                        .count();
+                    let one_word = !cl[a..ce].iter().any(|c| c.is(SPACE));
+                    let japanese = cl[a..ce].iter().any(|c| c.is(JA));
+                    if node.end == LineEnd::Hyphen && one_word {
+                        d += 50000.0; // a hyphenated word's tail alone
+                    } else if japanese && visible <= 3 && node.b > s {
+                        d += 50000.0; // 「…ならな／い。」
+                    } else if !japanese && one_word && fit.natural < 0.2 * avail && node.b > s {
+                        d += 2000.0;
+                    }
+                }
+                let total = node.total + d;
+                if best.is_none_or(|(t, _, _)| total < t) {
+                    best = Some((total, ni, bad));
+                }
+            }
+            if let Some((total, prev, bad)) = best {
+                nodes.push(Node {
+                    b,
+                    end: kind,
+                    total,
+                    prev,
+                });
+                active.push(nodes.len() - 1);
+                let _ = bad;
+            }
+            if active.is_empty() {
+                return None;
+            }
+            if b == end {
+                break;
+            }
+        }
+        let last = nodes.last().filter(|n| n.b == end)?;
+        let mut out = Vec::new();
+        let mut at = nodes.len() - 1;
+        let _ = last;
+        while nodes[at].prev != usize::MAX {
+            let node = nodes[at];
+            let prev = nodes[node.prev];
+            let a = if prev.b == s { s } else { gaps.skip[prev.b] };
+            let avail = if prev.b == s { first } else { rest };
+            let ce = if node.end == LineEnd::Hyphen {
+                node.b
+            } else {
+                gaps.trim[node.b]
+            };
+            let fit = gaps.fit(ctx, a, ce, node.end == LineEnd::Hyphen);
+            let lastline = matches!(node.end, LineEnd::End | LineEnd::Mandatory);
+            let stretch = if lastline && !opts.balance {
+                None
+            } else if opts.justify && !lastline {
+                Some(fit.stretch1 + fit.stretch2)
+            } else {
+                Some(ragged(avail))
+            };
+            worst = worst.max(fit.badness(avail, stretch, fs).unwrap_or(f64::INFINITY));
+            out.push((a, node.b, node.end, avail));
+            at = node.prev;
+        }
+        out.reverse();
+        Some((out, worst))
+    }
+}
+
 /// Builds the line for clusters `s..e`: drops trailing spaces, positions
-/// characters, justifies if asked.
-fn emit(ctx: &Ctx<'_>, s: usize, e: usize, end: LineEnd, avail: f64, m: &dyn Measure) -> Line {
+/// characters, squeezes a line that is too long (JLREQ order: the blank
+/// half of a line-end stop, interword spaces and punctuation, then 和欧間
+/// down to an eighth of an em) and justifies if asked (和欧間 up to half an
+/// em and interword spaces first, then Japanese gaps up to
+/// [`MAX_LETTER_SPACING`], then, for a line that cannot be set otherwise,
+/// every gap alike up to half an em).
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    ctx: &Ctx<'_>,
+    gaps: &Gaps,
+    s: usize,
+    e: usize,
+    end: LineEnd,
+    avail: f64,
+    m: &dyn Measure,
+) -> Line {
     let cl = ctx.cl;
     let fs = ctx.fs;
     let mut ce = e;
@@ -1140,35 +1739,70 @@ fn emit(ctx: &Ctx<'_>, s: usize, e: usize, end: LineEnd, avail: f64, m: &dyn Mea
         ce -= 1;
     }
     let range = cl[s].start..if ce > s { ctx.cstart(ce) } else { cl[s].start };
+    let hyphenated = end == LineEnd::Hyphen;
+    let fit = gaps.fit(ctx, s, ce, hyphenated);
+    let natural = fit.natural;
+    let justifiable =
+        ctx.opts.justify && matches!(end, LineEnd::Soft | LineEnd::Hyphen | LineEnd::Emergency);
 
-    let mut natural = 0.0f64;
-    let mut gaps = 0usize;
-    for t in s..ce {
-        if t > s {
-            natural += cl[t].adj as f64;
-            if expandable(&cl[t - 1], &cl[t]) {
-                gaps += 1;
+    let (mut r2, mut r3) = (0.0f64, 0.0f64);
+    let (mut r1s, mut r2s, mut even, mut extra_loose) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let mut width = natural;
+    let mut squeezed = false;
+    if natural > avail + EPS && fit.shrink() > 0.0 {
+        let need = natural - avail;
+        let take1 = need.min(fit.shrink1);
+        let left = need - take1;
+        if fit.shrink2 > 0.0 {
+            r2 = (left / fit.shrink2).min(1.0);
+        }
+        let left = left - r2 * fit.shrink2;
+        if fit.shrink3 > 0.0 {
+            r3 = (left / fit.shrink3).min(1.0);
+        }
+        width = natural - take1 - r2 * fit.shrink2 - r3 * fit.shrink3;
+        squeezed = true;
+    } else if justifiable && avail - natural > EPS {
+        let mut slack = avail - natural;
+        r1s = if fit.stretch1 > 0.0 {
+            (slack / fit.stretch1).min(1.0)
+        } else {
+            0.0
+        };
+        slack -= r1s * fit.stretch1;
+        if fit.stretch2 > 0.0 && slack > EPS {
+            r2s = (slack / fit.stretch2).min(1.0);
+            slack -= r2s * fit.stretch2;
+        }
+        if slack > EPS {
+            // Beyond the limits (a line the breaker could not avoid): the
+            // rest goes to interword spaces and 和欧間 when the line has
+            // any, so that Japanese is never letter-spaced further; else to
+            // every gap alike, up to MAX_FORCED_LETTER_SPACING; else the
+            // line is left natural.
+            let loose = (s + 1..ce)
+                .filter(|&t| matches!(gaps.class[t], GAP_SPACE | GAP_WA_OU))
+                .count();
+            let count = (s + 1..ce)
+                .filter(|&t| expandable(&cl[t - 1], &cl[t]))
+                .count();
+            if loose > 0 && slack / loose as f64 <= MAX_LOOSE_EXTRA * fs + EPS {
+                extra_loose = slack / loose as f64;
+            } else if loose == 0
+                && count > 0
+                && (avail - natural) / count as f64 <= MAX_FORCED_LETTER_SPACING * fs + EPS
+            {
+                (r1s, r2s) = (0.0, 0.0);
+                even = (avail - natural) / count as f64;
+            } else {
+                (r1s, r2s) = (0.0, 0.0);
             }
         }
-        natural += cl[t].width as f64;
-    }
-    if ce > s {
-        natural -= end_trim(&cl[ce - 1], fs);
-    }
-    let hyphenated = end == LineEnd::Hyphen;
-    if hyphenated {
-        natural += ctx.hyphen_w;
-    }
-    let justifiable = ctx.opts.justify
-        && matches!(end, LineEnd::Soft | LineEnd::Hyphen | LineEnd::Emergency)
-        && gaps > 0;
-    let mut stretch = 0.0;
-    if justifiable {
-        let slack = avail - natural;
-        let per_gap = slack / gaps as f64;
-        if slack > EPS && per_gap <= 0.5 * fs + EPS {
-            stretch = per_gap;
-        }
+        width = if r1s == 0.0 && r2s == 0.0 && even == 0.0 && extra_loose == 0.0 {
+            natural
+        } else {
+            avail
+        };
     }
 
     let mut chars = Vec::with_capacity(range.len());
@@ -1177,8 +1811,17 @@ fn emit(ctx: &Ctx<'_>, s: usize, e: usize, end: LineEnd, avail: f64, m: &dyn Mea
         let c = &cl[t];
         if t > s {
             x += c.adj as f64;
-            if stretch > 0.0 && expandable(&cl[t - 1], c) {
-                x += stretch;
+            let class = gaps.class[t];
+            x -= r2 * gaps.shrink[t] as f64;
+            if class == GAP_WA_OU {
+                x += r1s * (WA_OU_MAX - WA_OU) * fs - r3 * (WA_OU - WA_OU_MIN) * fs + extra_loose;
+            } else if class == GAP_SPACE {
+                x += r1s * SPACE_STRETCH * fs + extra_loose;
+            } else if class == GAP_JA {
+                x += r2s * MAX_LETTER_SPACING * fs;
+            }
+            if even > 0.0 && expandable(&cl[t - 1], c) {
+                x += even;
             }
         }
         if c.is(MULTI) {
@@ -1207,13 +1850,13 @@ fn emit(ctx: &Ctx<'_>, s: usize, e: usize, end: LineEnd, avail: f64, m: &dyn Mea
             chars[i].x = chars[i - 1].x;
         }
     }
-    let width = if stretch > 0.0 { avail } else { natural };
     Line {
         range,
         chars,
         hyphen: hyphenated.then_some(x as f32),
         width: width as f32,
         end,
+        squeezed,
     }
 }
 
@@ -1241,6 +1884,7 @@ mod tests {
             font_size: FS,
             justify,
             hyphenate,
+            balance: false,
         }
     }
 
@@ -1404,9 +2048,16 @@ mod tests {
 
     #[test]
     fn words_glued_to_japanese_can_be_hyphenated_but_not_alphanumeric_runs() {
-        let (lines, t) = run("これはReliabilityです", &opts(7.0, true, true));
+        let (lines, t) = run("これはreliabilityです", &opts(7.0, true, true));
         assert_eq!(lines[0].end, LineEnd::Hyphen, "{t:?}");
-        assert!(t[0].starts_with("これはRe"), "{t:?}");
+        assert!(t[0].starts_with("これはre"), "{t:?}");
+        // A name (capital first letter) is not split when the line can
+        // break elsewhere.
+        let (lines, t) = run(
+            "engineering by Yuki Matsumoto and more",
+            &opts(14.0, false, true),
+        );
+        assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen), "{t:?}");
         // "x86Reliability" is an identifier, not a word.
         let (lines, _) = run("あ x86Reliability", &opts(5.0, false, true));
         assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen));
@@ -1565,6 +2216,7 @@ mod tests {
                 font_size: FS,
                 justify: true,
                 hyphenate: true,
+                balance: false,
             };
             let lines = LineBreaker::new().break_paragraph(text, &adv, &o);
             assert_eq!(lines.len(), 5);
@@ -1579,6 +2231,7 @@ mod tests {
             font_size: FS,
             justify: true,
             hyphenate: true,
+            balance: false,
         };
         let lines = LineBreaker::new().break_paragraph("a b c あい", &adv, &o);
         assert_eq!(lines.len(), 1);
@@ -1606,6 +2259,7 @@ mod tests {
             font_size: FS,
             justify: false,
             hyphenate: false,
+            balance: false,
         };
         let lines = LineBreaker::new().break_paragraph("あいうえおかきくけこ", &adv, &o);
         let t = texts("あいうえおかきくけこ", &lines);
@@ -1629,9 +2283,57 @@ mod tests {
     }
 
     #[test]
+    fn a_space_after_a_full_width_comma_adds_nothing() {
+        let text = "あ、 い。 う";
+        let (lines, t) = run(text, &opts(20.0, true, false));
+        assert_eq!(t, vec![text]);
+        // 、 is a full em; the space after it has no width; same after 。.
+        assert!((x_of(&lines[0], 'い') - 2.0 * FS).abs() < 0.01);
+        assert!((x_of(&lines[0], 'う') - 4.0 * FS).abs() < 0.01);
+        // The space is still in the text.
+        assert!(lines[0].chars.iter().any(|c| c.ch == ' '));
+    }
+
+    #[test]
+    fn an_em_dash_in_japanese_takes_a_full_em() {
+        let narrow = |c: char| if c == '—' { 0.8 } else { adv(c) };
+        let o = opts(20.0, false, false);
+        let lines = LineBreaker::new().break_paragraph("年—あ", &narrow, &o);
+        let x = |c| x_of(&lines[0], c);
+        assert!((x('—') - 1.1 * FS).abs() < 0.01, "{}", x('—'));
+        assert!((x('あ') - 2.0 * FS).abs() < 0.01, "{}", x('あ'));
+        // Between Latin words it keeps its own width.
+        let lines = LineBreaker::new().break_paragraph("ab—cd", &narrow, &o);
+        assert!((x_of(&lines[0], 'c') - 1.8 * FS).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_long_code_run_breaks_at_a_sensible_point_to_justify_a_line() {
+        let text = "あいうえおかOption<Option<Food>>になります。";
+        let (lines, t) = run(text, &opts(10.0, true, false));
+        assert_eq!(t[0], "あいうえおかOption", "{t:?}");
+        assert_eq!(lines[0].end, LineEnd::Emergency);
+        assert!((lines[0].width - 10.0 * FS).abs() < 0.01, "{t:?}");
+        // Not in ragged text: there the line may simply stay short.
+        let (_, t) = run(text, &opts(10.0, false, false));
+        assert_eq!(t[0], "あいうえおか", "{t:?}");
+    }
+
+    #[test]
+    fn paths_and_code_are_not_hyphenated() {
+        for text in [
+            "はtarget/debug/build/output",
+            "は my_other_binary_name です",
+        ] {
+            let (lines, t) = run(text, &opts(6.0, true, true));
+            assert!(lines.iter().all(|l| l.end != LineEnd::Hyphen), "{t:?}");
+        }
+    }
+
+    #[test]
     fn for_script_defaults() {
         let ja = Options::for_script(Script::Japanese, 100.0, 10.0);
-        assert!(ja.justify && !ja.hyphenate);
+        assert!(ja.justify && ja.hyphenate);
         let en = Options::for_script(Script::Latin, 100.0, 10.0);
         assert!(!en.justify && en.hyphenate);
         assert_eq!(en.first_line_width, 100.0);

@@ -14,6 +14,7 @@ pub mod page;
 pub mod parallel;
 pub mod qr;
 mod serial;
+pub mod stats;
 pub mod write;
 
 use std::collections::BTreeSet;
@@ -175,6 +176,7 @@ impl Pdf {
         Layout {
             font: &self.font,
             breaker: &self.breaker,
+            record: false,
         }
     }
 
@@ -184,17 +186,20 @@ impl Pdf {
     /// `shared` says which documents also go into another output: only
     /// those are kept laid out (a hundred-page document laid out once is
     /// worth keeping only if it is used again).
+    /// Each part is set with the page setup of its locale (`[pdf]` and
+    /// `[pdf.locale.<locale>]`).
     pub fn render_many(
         &self,
         parts: &[(&Document, &str)],
         meta: &write::Metadata<'_>,
         shared: &dyn Fn(&Document) -> bool,
+        pdf: &crate::content::PdfConfig,
     ) -> Result<Vec<u8>> {
         let mut laid_parts = Vec::new();
         for (doc, title) in parts {
             self.font.check_coverage(doc)?;
             // Each document's title is a top-level bookmark, its headings beneath.
-            let setup = PageSetup::default();
+            let setup = PageSetup::from_spec(&pdf.page_spec(&doc.locale));
             let laid = if shared(doc) {
                 self.laid(doc, &setup)
             } else {
@@ -315,6 +320,6 @@ impl Renderer for Pdf {
         };
         let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
         let shared = |d: &Document| ctx.combined == Some(d.name.as_str());
-        self.render_many(&parts, &meta, &shared)
+        self.render_many(&parts, &meta, &shared, ctx.pdf)
     }
 }

@@ -46,6 +46,30 @@ impl Default for PageSetup {
 }
 
 impl PageSetup {
+    /// The setup `spec` describes (`[pdf]` and `[pdf.locale.<locale>]`):
+    /// today's look for every value it leaves out.
+    pub fn from_spec(spec: &crate::content::PageSpec) -> Self {
+        let mut setup = PageSetup::default();
+        if let Some((w, h)) = spec.paper {
+            setup.width = w;
+            setup.height = h;
+        }
+        let [top, bottom, left, right] = spec.margin;
+        setup.top = top.unwrap_or(setup.top);
+        setup.bottom = bottom.unwrap_or(setup.bottom);
+        setup.left = left.unwrap_or(setup.left);
+        setup.right = right.unwrap_or(setup.right);
+        setup.font_size = spec.font_size.unwrap_or(setup.font_size);
+        setup.line_height = spec.line_height.or(setup.line_height);
+        setup
+    }
+
+    /// How much larger than today's 10 pt body the type is: headings, the
+    /// title, the header and footer and the spacing around them scale by it.
+    pub fn scale(&self) -> f32 {
+        self.font_size / 10.0
+    }
+
     /// Width of the text area.
     pub fn text_width(&self) -> f32 {
         self.width - self.left - self.right

@@ -292,6 +292,24 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
                     continue;
                 };
                 let saved = state;
+                // -- /ActualText (layout's `actual`: an automatically
+                // hyphenated word reads whole in extraction). A text
+                // string: UTF-16BE with its byte order mark, or empty.
+                let actual = match item {
+                    Item::Glyphs {
+                        actual: Some(text), ..
+                    } => Some(text.as_str()),
+                    _ => None,
+                };
+                if let Some(text) = actual {
+                    let hex = if text.is_empty() {
+                        "<>".to_string()
+                    } else {
+                        format!("<FEFF{}", &utf16_hex(text)[1..])
+                    };
+                    let _ = writeln!(out, "/Span<</ActualText {hex}>>BDC");
+                }
+                // -- end /ActualText
                 if *bold {
                     // No bold face: fill and stroke the outline (synthetic bold);
                     // q/Q restores the rendering mode and line width.
@@ -377,6 +395,9 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
                 if *bold {
                     out.push_str("Q\n");
                     state = saved;
+                }
+                if actual.is_some() {
+                    out.push_str("EMC\n"); // -- /ActualText
                 }
             }
             Item::Rule {
