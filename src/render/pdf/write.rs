@@ -1,22 +1,23 @@
 //! PDF writing: laid-out pages → bytes. Knows nothing about line breaking
 //! or page layout.
 //!
-//! printpdf builds the document: pages, link annotations, the document
-//! information, and the object graph lopdf serialises. The font is ours:
-//! subset once per PDF by `subsetter` (the glyphs the pages use, in glyph-ID
-//! order, so the same text gives the same subset), and its dictionaries
-//! (Type0, CIDFont, descriptor, `/W`, ToUnicode) are written here from the
-//! font's own tables, because printpdf without its `text_layout` feature
-//! would write `/CapHeight` as the ascender and take no subset tag. The page
-//! content is written directly as PDF operators: one `TJ` per run of
-//! glyphs, the numbers in it moving each glyph from where its `/W` width
-//! leaves the pen to where the layout put it (kerning, justification,
-//! JLREQ spacing).
+//! printpdf builds the document: pages, the document information and the
+//! object graph. The font is ours: subset by `subsetter` to the glyphs the
+//! pages use (in glyph-ID order, so the same text gives the same subset;
+//! one subset per distinct glyph set, kept in a [`SubsetCache`]), and its
+//! dictionaries (Type0, CIDFont, descriptor, `/W`, ToUnicode) are written
+//! here from the font's own tables, because printpdf without its
+//! `text_layout` feature would write `/CapHeight` as the ascender and take
+//! no subset tag. The page content is written directly as PDF operators:
+//! one `TJ` per run of glyphs, the numbers in it moving each glyph from
+//! where its `/W` width leaves the pen to where the layout put it (kerning,
+//! justification, JLREQ spacing).
 //!
-//! After printpdf, lopdf edits what printpdf cannot set: `/Lang`, a nested
-//! outline, borderless links, and a file ID hashed from the serialised
-//! bytes instead of random ones, so two builds of the same input are
-//! byte-identical.
+//! Through lopdf's object model this module then adds what printpdf cannot
+//! set: the structure tree and link annotations, `/Lang`, a nested outline,
+//! XMP metadata; `serial` turns the graph into bytes (object streams), and
+//! the file ID is a hash of those bytes instead of random ones, so two
+//! builds of the same input are byte-identical.
 
 use crate::codes::Code;
 use crate::hash::Fnv;
