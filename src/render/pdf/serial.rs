@@ -26,6 +26,8 @@ pub fn save(
         max_id,
         ..
     } = doc;
+    // Numbered past every object the graph holds, whatever `max_id` says.
+    let max_id = objects.keys().map(|id| id.0).fold(max_id, u32::max);
     let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
     out.extend_from_slice(format!("%PDF-{version}\n%\u{e2}\u{e3}\n").as_bytes());
     // Where each object is: written at an offset, or the n-th in the object stream.
@@ -43,7 +45,7 @@ pub fn save(
     let mut direct: Vec<(ObjectId, Object)> = Vec::new();
     let mut n = 0u32;
     for (id, object) in objects {
-        if id.1 == 0 && !matches!(object, Object::Stream(_)) && (id.0 as usize) < entries.len() {
+        if id.1 == 0 && !matches!(object, Object::Stream(_)) {
             entries[id.0 as usize] = Some(Entry::Packed(n));
             n += 1;
             packed.add_object(id, object)?;
