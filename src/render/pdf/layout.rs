@@ -497,11 +497,15 @@ struct Flat {
     ja_spans: bool,
 }
 
-/// Japanese script: kana, kanji, CJK punctuation, full-width forms.
+/// Japanese text, for `/Lang ja` spans: Japanese letters (kana, kanji:
+/// [`crate::script`]) and, whatever their script, the punctuation and
+/// full-width forms set with them (`、`, `・`, `（`, `Ａ`), so that a span
+/// runs on across them.
 fn is_japanese(c: char) -> bool {
-    matches!(c,
-        '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+    crate::script::is_japanese_letter(c)
+        || matches!(c,
+            '\u{3000}'..='\u{303F}' | '\u{3099}'..='\u{309C}' | '\u{30A0}' | '\u{30FB}'
+            | '\u{FF00}'..='\u{FFEF}')
 }
 
 impl Flat {
