@@ -415,7 +415,7 @@ fn is_small_kana(c: char) -> bool {
 /// Characters that must not start a line (JLREQ cl-02, 03, 04, 05, 06, 07,
 /// 09, 10 and their ASCII counterparts). ASCII quotes are handled by context
 /// in [`analyse`].
-pub fn is_no_start(c: char) -> bool {
+pub(crate) fn is_no_start(c: char) -> bool {
     is_closing(c)
         || is_small_kana(c)
         || matches!(
@@ -466,7 +466,7 @@ pub fn is_no_start(c: char) -> bool {
 }
 
 /// Characters that must not end a line (JLREQ cl-01 and ASCII brackets).
-pub fn is_no_end(c: char) -> bool {
+pub(crate) fn is_no_end(c: char) -> bool {
     is_opening(c) || matches!(c, '(' | '[' | '{' | '«' | '‹' | '｢')
 }
 

@@ -4,7 +4,7 @@
 //! coverage, shape runs with rustybuzz) → [`linebreak`] (UAX #14, kinsoku,
 //! hyphenation, spacing, justification, over measured clusters) →
 //! [`layout`] (positioned glyphs on pages, keeps, header/footer; no PDF
-//! knowledge) → [`write`] (subset with subsetter, font objects, content
+//! knowledge) → [`write`](mod@write) (subset with subsetter, font objects, content
 //! streams; printpdf + lopdf; no line-breaking knowledge).
 
 pub mod fonts;

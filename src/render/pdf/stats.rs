@@ -13,6 +13,7 @@ pub const WIDE_GAP: f32 = 0.1;
 /// Figures over a set of lines.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
+    /// Lines measured.
     pub lines: usize,
     /// Lines starting with a character that must not start a line, or
     /// ending with one that must not end a line.
