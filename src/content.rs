@@ -114,13 +114,16 @@ pub struct PdfConfig {
     /// The parallel handout's paper: landscape (the default) or portrait.
     #[serde(default)]
     pub parallel_orientation: Option<Orientation>,
-    // Page setup: see [`PageConfig`] (the same keys, for every locale).
+    /// Page setup for every locale: `paper` (see [`PageConfig`]).
     #[serde(default)]
     pub paper: Option<Spanned<toml::Value>>,
+    /// Page setup for every locale: `margin` (see [`PageConfig`]).
     #[serde(default)]
     pub margin: Option<Spanned<toml::Value>>,
+    /// Page setup for every locale: `font_size` (see [`PageConfig`]).
     #[serde(default)]
     pub font_size: Option<Spanned<toml::Value>>,
+    /// Page setup for every locale: `line_height` (see [`PageConfig`]).
     #[serde(default)]
     pub line_height: Option<Spanned<toml::Value>>,
     /// `[pdf.locale.<locale>]`: page setup keys for one locale's PDFs,
@@ -159,12 +162,17 @@ pub struct DocumentPdf {
 #[derive(Debug, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PageConfig {
+    /// `paper`: a size name or `[width, height]`, as written (checked
+    /// when the page setup is read, so that errors point at it).
     #[serde(default)]
     pub paper: Option<Spanned<toml::Value>>,
+    /// `margin`: one length or `{ top, bottom, left, right }`, as written.
     #[serde(default)]
     pub margin: Option<Spanned<toml::Value>>,
+    /// `font_size`: the body text's size, a length as written.
     #[serde(default)]
     pub font_size: Option<Spanned<toml::Value>>,
+    /// `line_height`: times the font size, as written.
     #[serde(default)]
     pub line_height: Option<Spanned<toml::Value>>,
 }
@@ -173,10 +181,13 @@ pub struct PageConfig {
 /// (see `render::pdf::page::PageSetup::from_spec`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PageSpec {
+    /// Paper width and height.
     pub paper: Option<(f32, f32)>,
     /// Top, bottom, left, right.
     pub margin: [Option<f32>; 4],
+    /// The body text's font size.
     pub font_size: Option<f32>,
+    /// Line height, times the font size (a ratio, not points).
     pub line_height: Option<f32>,
 }
 

@@ -7,6 +7,8 @@
 //! [`document`] model; [`render`] turns it into bytes per format; [`output`]
 //! writes them atomically. [`check`] reads the same project and reports.
 
+#![deny(missing_docs)]
+
 pub mod assemble;
 pub mod build;
 pub mod catalog;

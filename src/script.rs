@@ -4,8 +4,10 @@
 //! ranges per caller that drift apart as they are edited.
 //!
 //! `check` uses it to find text left in the source's script (C010), the
-//! catalog's safety scan to tell a word from its surroundings; the PDF
-//! stages' own tables are to move here too (see the README, Architecture).
+//! catalog's safety scan to tell a word from its surroundings, the PDF
+//! stages to tell Japanese and CJK letters (和欧間, justification, `/Lang
+//! ja` spans, the shaping plan); their remaining ranges are about width
+//! (punctuation and full-width forms set on the em grid), not script.
 
 use unicode_script::{Script, UnicodeScript};
 
@@ -20,6 +22,11 @@ const JAPANESE: &[Script] = &[Script::Han, Script::Hiragana, Script::Katakana];
 /// mathematical alphabets: Script_Extensions Common or Inherited, which
 /// `unicode-script` treats as containing every script) counts for none.
 pub(crate) fn is_letter_of(c: char, scripts: &[Script]) -> bool {
+    // ASCII first, without the table lookup: the PDF stages ask this of
+    // every character they set.
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic() && scripts.contains(&Script::Latin);
+    }
     c.is_alphabetic() && {
         let ext = c.script_extension();
         !ext.is_common() && !ext.is_inherited() && scripts.iter().any(|&s| ext.contains_script(s))
@@ -30,6 +37,23 @@ pub(crate) fn is_letter_of(c: char, scripts: &[Script]) -> bool {
 /// but not punctuation.
 pub(crate) fn is_japanese_letter(c: char) -> bool {
     is_letter_of(c, JAPANESE)
+}
+
+/// The scripts of Chinese, Japanese and Korean. Not Bopomofo: its tone
+/// marks (`ˇ`, `ˊ`) are shared with Latin (pinyin) and would pull Latin
+/// text onto the grid.
+const CJK: &[Script] = &[
+    Script::Han,
+    Script::Hiragana,
+    Script::Katakana,
+    Script::Hangul,
+];
+
+/// Letters of Chinese, Japanese or Korean (kanji/hanzi, kana, hangul), but
+/// not punctuation: the PDF shaper sets these on the character grid,
+/// without kerning.
+pub(crate) fn is_cjk_letter(c: char) -> bool {
+    is_letter_of(c, CJK)
 }
 
 /// The scripts a locale is usually written in: an explicit script subtag
@@ -141,6 +165,16 @@ mod tests {
             '、', '。', '・', '「', '（', 'A', '1', ' ', '한', 'я', 'µ', 'ℂ', '𝐀', 'ʻ',
         ] {
             assert!(!is_japanese_letter(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn cjk_letters_are_han_kana_and_hangul_but_not_punctuation_or_latin() {
+        for c in ['あ', 'ア', 'ｱ', '漢', '々', '한', 'ㄱ', '𠮷'] {
+            assert!(is_cjk_letter(c), "{c}");
+        }
+        for c in ['、', '・', '（', 'Ａ', 'A', 'é', 'ˇ', 'ˊ', 'я', 'µ'] {
+            assert!(!is_cjk_letter(c), "{c}");
         }
     }
 

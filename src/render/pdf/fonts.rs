@@ -99,23 +99,25 @@ impl std::fmt::Debug for Font {
 }
 
 /// Whether `c` belongs to CJK text, set on the character grid without
-/// kerning: kana, kanji, CJK punctuation and full-width forms.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF
-        | 0x2E80..=0x2FDF
-        | 0x2FF0..=0x30FF
-        | 0x3100..=0x31FF
-        | 0x3200..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7FF
-        | 0xF900..=0xFAFF
-        | 0xFE10..=0xFE1F
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFFEF
-        | 0x1B000..=0x1B16F
-        | 0x20000..=0x3FFFF)
+/// kerning: CJK letters (kana, kanji, hangul: [`crate::script`]) and,
+/// whatever their script, the characters made for the grid: CJK
+/// punctuation and symbols, the kana voicing marks, bopomofo, kanbun,
+/// strokes, enclosed and compatibility forms, vertical forms and the
+/// full-width forms (`Ａ`, `１`, `！`).
+fn is_cjk(c: char) -> bool {
+    crate::script::is_cjk_letter(c)
+        || matches!(c as u32,
+            0x2E80..=0x2FFF
+            | 0x3000..=0x303F
+            | 0x3099..=0x309C
+            | 0x30A0
+            | 0x30FB
+            | 0x3100..=0x312F
+            | 0x3190..=0x31EF
+            | 0x3200..=0x33FF
+            | 0xFE10..=0xFE1F
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFFEF)
 }
 
 impl Font {

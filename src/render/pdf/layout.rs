@@ -29,15 +29,18 @@ const ACCENT: Rgb = Rgb(0.7, 0.2, 0.1);
 /// how far it is raised above the baseline (mark positioning), in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedGlyph {
+    /// The glyph's ID in the font.
     pub gid: u16,
+    /// Where its origin sits, PDF points from the left edge of the page.
     pub x: f32,
+    /// How far it is raised above the baseline, points (marks only).
     pub dy: f32,
 }
 
 /// The role of a structure element (tagged PDF), mirroring the document
 /// model: ISO 32000 standard structure types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Document,
     /// One language's document inside a combined file.
     Part,
@@ -57,7 +60,7 @@ pub enum Role {
 
 impl Role {
     /// The structure type name (`/S`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Role::Document => "Document",
             Role::Part => "Part",
@@ -76,7 +79,7 @@ impl Role {
 
 /// A child of a structure element, in logical (reading) order.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kid {
+pub(crate) enum Kid {
     /// Another element (an index into [`Tree::nodes`]).
     Node(usize),
     /// The glyph run `pages[page].items[item]`.
@@ -87,7 +90,7 @@ pub enum Kid {
 
 /// A structure element.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     pub role: Role,
     /// BCP 47 language, where the element sets one.
     pub lang: Option<String>,
@@ -103,7 +106,7 @@ pub struct Node {
 
 /// The structure tree of laid-out pages; the root is node 0.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tree {
+pub(crate) struct Tree {
     pub nodes: Vec<Node>,
 }
 
@@ -143,7 +146,7 @@ impl Tree {
 
     /// The elements reachable from the root, parents before children, in
     /// reading order.
-    pub fn reachable(&self) -> Vec<usize> {
+    pub(crate) fn reachable(&self) -> Vec<usize> {
         let mut out = Vec::new();
         if self.nodes.is_empty() {
             return out;
@@ -165,6 +168,8 @@ impl Tree {
 /// or an artifact (not part of the document's text).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tag {
+    /// Content of the structure element with this index in the layout's
+    /// structure tree.
     Node(usize),
     /// Running header.
     Header,
@@ -178,11 +183,17 @@ pub enum Tag {
 pub enum Item {
     /// A run of shaped glyphs on one baseline, each at its own x.
     Glyphs {
+        /// The baseline.
         y: f32,
+        /// Font size, points.
         size: f32,
+        /// Set in the synthetic bold (stroked outlines).
         bold: bool,
+        /// Fill colour.
         color: Rgb,
+        /// The glyphs, left to right.
         glyphs: Vec<PlacedGlyph>,
+        /// What the run is in the structure tree.
         tag: Tag,
         /// Text that extraction and copying should read instead of the
         /// glyphs' own (`/ActualText`): the whole word on the first part of
@@ -191,10 +202,15 @@ pub enum Item {
     },
     /// A horizontal rule.
     Rule {
+        /// Left end.
         x1: f32,
+        /// Right end.
         x2: f32,
+        /// Height of the rule's centre line.
         y: f32,
+        /// Line width, points.
         width: f32,
+        /// Stroke colour.
         color: Rgb,
     },
     /// Filled cells of a square grid, all in one colour: a QR code. The
@@ -203,26 +219,40 @@ pub enum Item {
     /// filled cells. Always an artifact (the link's address is printed
     /// beside it as text).
     Cells {
+        /// Left edge of the grid.
         x: f32,
+        /// Top edge of the grid.
         top: f32,
+        /// Side of one cell, points.
         cell: f32,
+        /// Filled cells: (row from the top, first column, length).
         runs: Vec<[u16; 3]>,
+        /// Fill colour.
         color: Rgb,
     },
     /// A clickable area linking to `url`, annotation of the `Link`
     /// element `node`.
     Link {
+        /// Left edge of the area.
         x1: f32,
+        /// Bottom edge.
         y1: f32,
+        /// Right edge.
         x2: f32,
+        /// Top edge.
         y2: f32,
+        /// Where the link goes.
         url: String,
+        /// The `Link` structure element the annotation belongs to.
         node: usize,
     },
 }
 
+/// One laid-out page: what to draw on it, in drawing order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
+    /// The page's content, in the order it is drawn (and, for glyph runs,
+    /// written to the content stream).
     pub items: Vec<Item>,
     /// Paper width and height, in points.
     pub size: (f32, f32),
@@ -240,7 +270,7 @@ impl Page {
 /// A bookmark: title, 0-based page index, the top of its heading (PDF y),
 /// nesting level.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OutlineEntry {
+pub(crate) struct OutlineEntry {
     pub title: String,
     pub page: usize,
     pub top: f32,
@@ -252,17 +282,19 @@ pub struct OutlineEntry {
 pub struct Laid {
     /// The geometry its pages were laid out with.
     pub setup: PageSetup,
+    /// The pages, in order.
     pub pages: Vec<Page>,
-    pub outline: Vec<OutlineEntry>,
+    /// The bookmarks (PDF outline), in page order.
+    pub(crate) outline: Vec<OutlineEntry>,
     /// The text each glyph stands for (several letters for a ligature), for
     /// the PDF's ToUnicode map; the first use of a glyph decides.
-    pub unicode: BTreeMap<u16, String>,
+    pub(crate) unicode: BTreeMap<u16, String>,
     /// The structure tree: every glyph run is the content of one element
     /// or tagged as an artifact.
-    pub tree: Tree,
+    pub(crate) tree: Tree,
     /// Each part's language and talk title (the title's alternatives in
     /// the XMP metadata).
-    pub titles: Vec<(String, String)>,
+    pub(crate) titles: Vec<(String, String)>,
     /// Every line as set, when the layout was asked to record them
     /// ([`Layout::record`]): what the typesetting sweep and tests measure.
     pub lines: Vec<LineRecord>,
@@ -271,9 +303,13 @@ pub struct Laid {
 /// The kind of block a recorded line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
+    /// The document title (never hyphenated, not justified).
     Title,
+    /// A section heading (never hyphenated, not justified).
     Heading,
+    /// A body paragraph.
     Paragraph,
+    /// A list item's text.
     ListItem,
 }
 
@@ -282,6 +318,7 @@ pub enum LineKind {
 /// reading the PDF back.
 #[derive(Debug, Clone)]
 pub struct LineRecord {
+    /// The block the line belongs to.
     pub kind: LineKind,
     /// The document's locale.
     pub locale: String,
@@ -301,6 +338,7 @@ pub struct LineRecord {
     /// Index of the line in its paragraph (list item, heading) and the
     /// number of lines of that paragraph.
     pub index: usize,
+    /// See `index`.
     pub count: usize,
 }
 
@@ -497,11 +535,15 @@ struct Flat {
     ja_spans: bool,
 }
 
-/// Japanese script: kana, kanji, CJK punctuation, full-width forms.
+/// Japanese text, for `/Lang ja` spans: Japanese letters (kana, kanji:
+/// [`crate::script`]) and, whatever their script, the punctuation and
+/// full-width forms set with them (`、`, `・`, `（`, `Ａ`), so that a span
+/// runs on across them.
 fn is_japanese(c: char) -> bool {
-    matches!(c,
-        '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+    crate::script::is_japanese_letter(c)
+        || matches!(c,
+            '\u{3000}'..='\u{303F}' | '\u{3099}'..='\u{309C}' | '\u{30A0}' | '\u{30FB}'
+            | '\u{FF00}'..='\u{FFEF}')
 }
 
 impl Flat {
@@ -623,7 +665,9 @@ impl Flat {
 /// Lays out documents with one parsed font and one line breaker, reused for
 /// every document of the run.
 pub struct Layout<'a> {
+    /// The font every glyph is shaped with.
     pub font: &'a Font,
+    /// The line breaker (hyphenation patterns loaded once).
     pub breaker: &'a LineBreaker,
     /// Keep a [`LineRecord`] of every line in [`Laid::lines`] (the sweep
     /// and the tests; a build does not).

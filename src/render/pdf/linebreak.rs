@@ -39,6 +39,8 @@ use hyphenation::{Hyphenator, Language, Load, Standard};
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::script::is_japanese_letter;
+
 /// The language of a paragraph, which decides its default typesetting style.
 ///
 /// Why: Japanese text is conventionally justified on a character grid, while
@@ -413,7 +415,7 @@ fn is_small_kana(c: char) -> bool {
 /// Characters that must not start a line (JLREQ cl-02, 03, 04, 05, 06, 07,
 /// 09, 10 and their ASCII counterparts). ASCII quotes are handled by context
 /// in [`analyse`].
-pub fn is_no_start(c: char) -> bool {
+pub(crate) fn is_no_start(c: char) -> bool {
     is_closing(c)
         || is_small_kana(c)
         || matches!(
@@ -464,32 +466,15 @@ pub fn is_no_start(c: char) -> bool {
 }
 
 /// Characters that must not end a line (JLREQ cl-01 and ASCII brackets).
-pub fn is_no_end(c: char) -> bool {
+pub(crate) fn is_no_end(c: char) -> bool {
     is_opening(c) || matches!(c, '(' | '[' | '{' | '«' | '‹' | '｢')
 }
 
-/// Kana, kanji and the Japanese letter-like marks (々〆〇ー), but not
-/// punctuation: the quarter-em gap to Latin text applies to these only.
-pub fn is_japanese_letter(c: char) -> bool {
-    matches!(
-        c,
-        '\u{3005}'..='\u{3007}'
-            | '\u{303B}'
-            | '\u{3041}'..='\u{3096}'
-            | '\u{309D}'..='\u{309F}'
-            | '\u{30A1}'..='\u{30FA}'
-            | '\u{30FC}'..='\u{30FF}'
-            | '\u{31F0}'..='\u{31FF}'
-            | '\u{3400}'..='\u{4DBF}'
-            | '\u{4E00}'..='\u{9FFF}'
-            | '\u{F900}'..='\u{FAFF}'
-            | '\u{FF66}'..='\u{FF9F}'
-            | '\u{20000}'..='\u{3FFFF}'
-    )
-}
-
 /// CJK characters and punctuation: gaps next to them may be stretched when
-/// justifying.
+/// justifying. The letters come from [`crate::script`]; the ranges are not
+/// a script question but a width one (CJK punctuation and symbols, Hangul,
+/// the full-width forms; Unicode files most of them under Common, `Ａ`
+/// under Latin): everything set on the em grid, whatever its script.
 fn is_wide(c: char) -> bool {
     is_japanese_letter(c)
         || matches!(
@@ -504,12 +489,19 @@ fn is_wide(c: char) -> bool {
         )
 }
 
-/// Letters and digits of alphabetic scripts (not CJK, not full-width forms).
-pub fn is_latin_alnum(c: char) -> bool {
+/// Letters and digits of alphabetic scripts (not CJK, not full-width
+/// forms): the other side of 和欧間. Not [`crate::script`]'s Latin on
+/// purpose: a Greek `Ω` or a Cyrillic word in Japanese text takes the same
+/// quarter-em gap as an English one, digits (script Common) do too, and
+/// full-width `Ａ` (script Latin) is set on the em grid and takes none.
+pub(crate) fn is_latin_alnum(c: char) -> bool {
     c.is_alphanumeric() && (c as u32) < 0x2E80
 }
 
-/// Latin letters, for English hyphenation.
+/// Latin letters, for English hyphenation. Not [`crate::script`]'s Latin on
+/// purpose: that would take in full-width `Ａ` (set on the em grid, never
+/// hyphenated) and IPA, and leave out `µ` (script Common), which sits in
+/// English words (`µs`) the hyphenator should keep seeing as letters.
 fn is_latin_letter(c: char) -> bool {
     c.is_alphabetic() && ((c as u32) < 0x250 || ('\u{1E00}'..='\u{1EFF}').contains(&c))
 }

@@ -3,7 +3,8 @@
 //! tests assert. Nothing here is used by a build.
 
 use super::layout::{LineKind, LineRecord};
-use super::linebreak::{LineEnd, is_japanese_letter, is_latin_alnum, is_no_end, is_no_start};
+use super::linebreak::{LineEnd, is_latin_alnum, is_no_end, is_no_start};
+use crate::script::is_japanese_letter;
 
 /// A gap between two kana/kanji this wide (in em) or wider is visible
 /// letter-spacing, and text extractors read it as a word space.
@@ -12,6 +13,7 @@ pub const WIDE_GAP: f32 = 0.1;
 /// Figures over a set of lines.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
+    /// Lines measured.
     pub lines: usize,
     /// Lines starting with a character that must not start a line, or
     /// ending with one that must not end a line.
@@ -185,12 +187,14 @@ pub fn measure_line(lines: &[LineRecord], n: usize) -> Figures {
     f
 }
 
-/// Japanese script as extraction sees it: kana, kanji, CJK punctuation and
-/// full-width forms.
+/// Japanese text as extraction sees it: Japanese letters (kana, kanji:
+/// [`crate::script`]) and the punctuation and full-width forms set with
+/// them, but not the ideographic space.
 fn is_japanese(c: char) -> bool {
-    matches!(c,
-        '\u{3001}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}' | '\u{FF01}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+    is_japanese_letter(c)
+        || matches!(c,
+            '\u{3001}'..='\u{303F}' | '\u{3099}'..='\u{309C}' | '\u{30A0}' | '\u{30FB}'
+            | '\u{FF01}'..='\u{FFEF}')
 }
 
 /// Runs of ASCII spaces between two Japanese characters.
