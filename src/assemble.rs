@@ -230,11 +230,25 @@ impl Assembler<'_> {
                     .map(|t| crate::document::plain_text(&t.inlines))
             });
             let children = self.items(doc, &spec.items, depth + 1);
+            let children_numbered = match spec.style.as_ref().map(|s| s.get_ref().as_str()) {
+                None | Some("bullet") => false,
+                Some("numbered") => true,
+                Some(other) => {
+                    let span = spec.style.as_ref().map(|s| s.span()).unwrap_or_default();
+                    self.errors.push(
+                        Diagnostic::error(Code::E0204, format!("unknown list style `{other}`"))
+                            .at(doc.loc(span))
+                            .help("use style = \"bullet\" or style = \"numbered\""),
+                    );
+                    false
+                }
+            };
             if let Some(text) = text {
                 out.push(ListItem {
                     text,
                     mark,
                     children,
+                    children_numbered,
                 });
             }
         }

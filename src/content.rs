@@ -488,6 +488,8 @@ pub struct ItemSpec {
     pub mark: Option<Spanned<String>>,
     /// Nested items.
     pub items: Vec<Spanned<ItemSpec>>,
+    /// The nested items' style: `bullet` (the default) or `numbered`.
+    pub style: Option<Spanned<String>>,
 }
 
 impl<'de> Deserialize<'de> for ItemSpec {
@@ -496,7 +498,9 @@ impl<'de> Deserialize<'de> for ItemSpec {
         impl<'de> Visitor<'de> for ItemVisitor {
             type Value = ItemSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a message ID or a table { id = \"...\", items = [...] }")
+                f.write_str(
+                    "a message ID or a table { id = \"...\", items = [...], style = \"numbered\" }",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<ItemSpec, E> {
                 Ok(ItemSpec {
@@ -504,6 +508,7 @@ impl<'de> Deserialize<'de> for ItemSpec {
                     id_span: None,
                     mark: None,
                     items: Vec::new(),
+                    style: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(
@@ -513,13 +518,18 @@ impl<'de> Deserialize<'de> for ItemSpec {
                 let mut id: Option<Spanned<String>> = None;
                 let mut mark = None;
                 let mut items = Vec::new();
+                let mut style = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "mark" => mark = Some(map.next_value()?),
                         "items" => items = map.next_value()?,
+                        "style" => style = Some(map.next_value()?),
                         other => {
-                            return Err(de::Error::unknown_field(other, &["id", "items", "mark"]));
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["id", "items", "mark", "style"],
+                            ));
                         }
                     }
                 }
@@ -530,6 +540,7 @@ impl<'de> Deserialize<'de> for ItemSpec {
                     id_span: Some(span),
                     mark,
                     items,
+                    style,
                 })
             }
         }

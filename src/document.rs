@@ -60,6 +60,9 @@ pub struct ListItem {
     pub mark: Option<String>,
     /// Sub-items, indented one level below this one.
     pub children: Vec<ListItem>,
+    /// Whether the sub-items are numbered (`style = "numbered"` on the
+    /// item in `content/`) rather than bulleted.
+    pub children_numbered: bool,
 }
 
 /// A piece of inline text. Each renderer maps these to its own syntax (or

@@ -478,6 +478,7 @@ pub fn inline_document(inlines: Vec<Inline>) -> Document {
                     text,
                     mark: None,
                     children: Vec::new(),
+                    children_numbered: false,
                 }],
             }),
         ],

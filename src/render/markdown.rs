@@ -131,7 +131,13 @@ fn list_items(items: &[ListItem], numbered: bool, alternate: bool, indent: &str,
         };
         out.push_str(&text.replace('\n', &format!("\n{child_indent}")));
         out.push('\n');
-        list_items(&item.children, false, false, &child_indent, out);
+        list_items(
+            &item.children,
+            item.children_numbered,
+            false,
+            &child_indent,
+            out,
+        );
     }
 }
 

@@ -75,7 +75,7 @@ fn items(list: &[ListItem], numbered: bool, depth: usize, out: &mut String) {
             out.push_str(&format!(" ({mark})"));
         }
         out.push('\n');
-        items(&item.children, false, depth + 1, out);
+        items(&item.children, item.children_numbered, depth + 1, out);
     }
 }
 

@@ -826,3 +826,52 @@ fn unknown_format_exits_2_like_other_bad_selections() {
     let s = Scratch::new("small");
     s.build_to(&s.out(), &["--format", "docx"]).assert().code(2);
 }
+
+/// `style = "numbered"` on a list item numbers its sub-items in every
+/// format; an unknown style is an error at its place, in build and check.
+#[test]
+fn nested_items_can_be_numbered_and_a_bad_style_is_located() {
+    let s = Scratch::new("small");
+    s.replace(
+        "content/documents/outline.toml",
+        "{ id = \"outline-middle\", items",
+        "{ id = \"outline-middle\", style = \"numbered\", items",
+    );
+    s.build(&[]).assert().success();
+    let md = s.read("dist/ja/outline.md");
+    assert!(md.contains("- 本題\n  1. "), "{md}");
+    assert!(md.contains("\n  2. **まとめ**"), "{md}");
+    let txt = s.read("dist/ja/outline.txt");
+    assert!(txt.contains("- 本題\n  1. "), "{txt}");
+    assert!(txt.contains("\n  2. まとめ"), "{txt}");
+    let pdf = common::pdf_body_text(&s.path("dist/ja/outline.pdf"), &["-raw"]);
+    assert!(
+        pdf.contains("2. まとめ") || pdf.contains("2.まとめ"),
+        "{pdf}"
+    );
+
+    s.replace(
+        "content/documents/outline.toml",
+        "style = \"numbered\", items",
+        "style = \"roman\", items",
+    );
+    let out = s.run(&["build"]);
+    let (_, stderr) = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0204"), "{stderr}");
+    assert!(stderr.contains("unknown list style `roman`"), "{stderr}");
+    let line = s
+        .read("content/documents/outline.toml")
+        .lines()
+        .position(|l| l.contains("\"roman\""))
+        .expect("the style line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("outline.toml:{line}:")),
+        "no location in {stderr}"
+    );
+    let out = s.run(&["check", "--output-format", "json"]);
+    let (stdout, _) = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("\"E0204\""), "{stdout}");
+}

@@ -233,9 +233,8 @@ fn expected_items(items: &[ListItem]) -> Vec<MdItem> {
             children: if i.children.is_empty() {
                 Vec::new()
             } else {
-                // Nested items are always bullets.
                 vec![MdBlock::List {
-                    start: None,
+                    start: i.children_numbered.then_some(1),
                     items: expected_items(&i.children),
                 }]
             },
@@ -433,6 +432,7 @@ fn bullets(texts: &[&str]) -> Block {
                 text: t(vec![txt(s)]),
                 mark: None,
                 children: Vec::new(),
+                children_numbered: false,
             })
             .collect(),
     })
@@ -473,6 +473,7 @@ fn emphasis_is_kept_where_commonmark_can_express_it() {
             text: t(vec![txt("x "), em("y")]),
             mark: Some("chosen".into()),
             children: Vec::new(),
+            children_numbered: false,
         }],
     });
     assert_markdown(&doc(vec![marked]), "- **x _y_** (chosen)\n");
@@ -566,10 +567,31 @@ fn block_structure_survives() {
                 text: t(vec![txt("c")]),
                 mark: None,
                 children: Vec::new(),
+                children_numbered: false,
             }],
+            children_numbered: false,
         }],
     });
     assert_markdown(&doc(vec![item]), "1. a\\\n   b\n   - c\n");
+    // Nested items numbered when the content asks for it.
+    let nested = Block::List(List {
+        numbered: false,
+        items: vec![ListItem {
+            text: t(vec![txt("a")]),
+            mark: None,
+            children: ["b", "c"]
+                .iter()
+                .map(|s| ListItem {
+                    text: t(vec![txt(s)]),
+                    mark: None,
+                    children: Vec::new(),
+                    children_numbered: false,
+                })
+                .collect(),
+            children_numbered: true,
+        }],
+    });
+    assert_markdown(&doc(vec![nested]), "- a\n  1. b\n  2. c\n");
 }
 
 // ---------------------------------------------------------------------------
@@ -743,17 +765,20 @@ fn item() -> impl Strategy<Value = ListItem> {
             text,
             mark,
             children: Vec::new(),
+            children_numbered: false,
         });
     leaf.prop_recursive(2, 8, 3, |inner| {
         (
             text(),
             prop::option::weighted(0.2, nasty_string()),
             prop::collection::vec(inner, 0..3),
+            any::<bool>(),
         )
-            .prop_map(|(text, mark, children)| ListItem {
+            .prop_map(|(text, mark, children, children_numbered)| ListItem {
                 text,
                 mark,
                 children,
+                children_numbered,
             })
     })
 }
@@ -809,7 +834,12 @@ proptest! {
                 Block::Paragraph(text.clone()),
                 Block::List(List {
                     numbered: true,
-                    items: vec![ListItem { text, mark: Some(title), children: Vec::new() }],
+                    items: vec![ListItem {
+                        text,
+                        mark: Some(title),
+                        children: Vec::new(),
+                        children_numbered: false,
+                    }],
                 }),
             ],
         };

@@ -1305,7 +1305,7 @@ impl<'a> Flow<'a> {
             // List items are short lines: a little tighter than body text.
             self.place(pending, size * (s.leading - 0.15), 0.0);
             self.y -= size * 0.1;
-            self.list(&item.children, false, depth + 1, body);
+            self.list(&item.children, item.children_numbered, depth + 1, body);
         }
     }
 }
