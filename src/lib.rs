@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod codes;
+pub mod config;
 pub mod content;
 pub mod diag;
 pub mod document;

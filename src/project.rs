@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 use crate::catalog::discover::{self, Layout};
 use crate::catalog::{self, Catalog, LoadOptions};
-use crate::content::{CheckConfig, Content, PdfConfig, ProjectConfig};
+use crate::config::PdfConfig;
+use crate::content::{CheckConfig, Content, ProjectConfig};
 use crate::diag::{Diagnostic, Result, Severity, SourceFile};
 
 /// What kind of project was loaded.

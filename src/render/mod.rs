@@ -30,7 +30,7 @@ pub struct RenderContext<'a> {
     /// `[pdf] combined`: the document also rendered once with every locale.
     pub combined: Option<&'a str>,
     /// `[pdf]`: the page setup of each locale's PDFs.
-    pub pdf: &'a crate::content::PdfConfig,
+    pub pdf: &'a crate::config::PdfConfig,
 }
 
 /// One file a renderer will make: where it goes and which documents (by

@@ -120,7 +120,7 @@ impl Settings {
                 left,
                 right,
                 landscape: cfg.parallel_orientation.unwrap_or_default()
-                    == crate::content::Orientation::Landscape,
+                    == crate::config::Orientation::Landscape,
             })
         });
         Settings { qr, parallel }
@@ -193,7 +193,7 @@ impl Pdf {
         parts: &[(&Document, &str)],
         meta: &write::Metadata<'_>,
         shared: &dyn Fn(&Document) -> bool,
-        pdf: &crate::content::PdfConfig,
+        pdf: &crate::config::PdfConfig,
     ) -> Result<Vec<u8>> {
         let mut laid_parts = Vec::new();
         for (doc, title) in parts {

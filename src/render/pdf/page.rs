@@ -48,7 +48,7 @@ impl Default for PageSetup {
 impl PageSetup {
     /// The setup `spec` describes (`[pdf]` and `[pdf.locale.<locale>]`):
     /// today's look for every value it leaves out.
-    pub fn from_spec(spec: &crate::content::PageSpec) -> Self {
+    pub fn from_spec(spec: &crate::config::PageSpec) -> Self {
         let mut setup = PageSetup::default();
         if let Some((w, h)) = spec.paper {
             setup.width = w;
