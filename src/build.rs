@@ -66,6 +66,16 @@ pub(crate) struct Renderers {
 
 impl Renderers {
     pub(crate) fn new(project: &Project, formats: &[Format]) -> Result<Renderers> {
+        Renderers::made(project, formats, false)
+    }
+
+    /// Renderers for `watch`, which keep what a later rebuild can reuse
+    /// (the PDF renderer's deflated streams).
+    pub(crate) fn for_session(project: &Project, formats: &[Format]) -> Result<Renderers> {
+        Renderers::made(project, formats, true)
+    }
+
+    fn made(project: &Project, formats: &[Format], session: bool) -> Result<Renderers> {
         let formats = if formats.is_empty() {
             &[Format::Md, Format::Txt, Format::Pdf][..]
         } else {
@@ -79,9 +89,10 @@ impl Renderers {
                 Format::Txt => list.push(Box::new(PlainText)),
                 Format::Pdf => {
                     let f = std::sync::Arc::new(crate::preflight::load_font(project)?);
-                    list.push(Box::new(Pdf::new(f.clone()).with_settings(
+                    let pdf = Pdf::new(f.clone()).with_settings(
                         crate::render::pdf::Settings::from_content(&project.content),
-                    )));
+                    );
+                    list.push(Box::new(if session { pdf.keeping_streams() } else { pdf }));
                     font = Some(f);
                 }
             }

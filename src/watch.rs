@@ -52,7 +52,7 @@ impl Session {
     pub fn start(root: &Path, out: &Path, selection: Selection) -> Result<(Session, Rebuilt)> {
         let t0 = Instant::now();
         let project = Project::load(root)?;
-        let renderers = Renderers::new(&project, &selection.formats)?;
+        let renderers = Renderers::for_session(&project, &selection.formats)?;
         let picked = selection.pick(&project)?;
         let assembled = crate::build::assemble_all(&project, &picked, &renderers)?;
         let files = crate::build::render(&project, &assembled, &renderers, &|_| true)?;
@@ -85,7 +85,7 @@ impl Session {
         let fresh_renderers = settings != self.settings;
         if fresh_renderers {
             // The font or the export settings may have changed.
-            self.renderers = Renderers::new(&project, &self.selection.formats)?;
+            self.renderers = Renderers::for_session(&project, &self.selection.formats)?;
         }
         let picked = self.selection.pick(&project)?;
         let assembled = crate::build::assemble_all(&project, &picked, &self.renderers)?;

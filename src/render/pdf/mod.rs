@@ -41,7 +41,7 @@ pub struct Pdf {
     /// bilingual handout is made of the per-locale handouts' pages, and
     /// `talkdoc watch` re-renders it when only one locale's part changed.
     laid: Mutex<Vec<LaidEntry>>,
-    subsets: write::SubsetCache,
+    subsets: write::WriteCache,
 }
 
 /// A document, the geometry it was laid out with, and its pages (made once,
@@ -137,7 +137,7 @@ impl Pdf {
             settings: Settings::default(),
             codes: qr::Cache::default(),
             laid: Mutex::new(Vec::new()),
-            subsets: write::SubsetCache::default(),
+            subsets: write::WriteCache::default(),
         }
     }
 
@@ -164,6 +164,14 @@ impl Pdf {
         };
         cell.get_or_init(|| Arc::new(self.layout().document(doc, 0, setup)))
             .clone()
+    }
+
+    /// The renderer for a session that renders the same PDFs again and
+    /// again (`watch`): deflated streams are kept too, so a page an edit
+    /// did not touch is not compressed again.
+    pub fn keeping_streams(mut self) -> Self {
+        self.subsets = write::WriteCache::keeping_streams();
+        self
     }
 
     /// The renderer with `content/`'s QR and parallel-handout settings.

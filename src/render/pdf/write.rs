@@ -4,7 +4,7 @@
 //! printpdf builds the document: pages, the document information and the
 //! object graph. The font is ours: subset by `subsetter` to the glyphs the
 //! pages use (in glyph-ID order, so the same text gives the same subset;
-//! one subset per distinct glyph set, kept in a [`SubsetCache`]), and its
+//! one subset per distinct glyph set, kept in a [`WriteCache`]), and its
 //! dictionaries (Type0, CIDFont, descriptor, `/W`, ToUnicode) are written
 //! here from the font's own tables, because printpdf without its
 //! `text_layout` feature would write `/CapHeight` as the ascender and take
@@ -138,19 +138,77 @@ impl Subset {
     }
 }
 
-/// Font subsets already made, by glyph set: `talkdoc watch` rebuilds the
-/// same PDFs over and over, and an edit that brings no new character
-/// needs no new subset (subsetting is the costliest step of a PDF). Holds
-/// the most recent few; shared by every render thread.
+/// What a renderer keeps between PDFs: font subsets by glyph set (an edit
+/// that brings no new character needs no new subset; subsetting is the
+/// costliest step of a PDF) and, in a `watch` session, deflated streams by
+/// content (a page or structure tree an edit did not touch is not deflated
+/// again). Holds the most recent few; shared by every render thread.
 #[derive(Default)]
-pub struct SubsetCache {
+pub struct WriteCache {
     entries: std::sync::Mutex<Vec<(BTreeSet<u16>, std::sync::Arc<Subset>)>>,
+    /// Only in a session that rebuilds the same PDFs again and again: in a
+    /// one-shot build no stream repeats, and hashing them would be waste.
+    streams: Option<std::sync::Mutex<Streams>>,
 }
+
+/// Deflated streams by (level, hash of the data); the data is kept to
+/// compare, so a hash collision can never swap one stream for another.
+#[derive(Default)]
+struct Streams {
+    by_key: std::collections::HashMap<(u8, u64), (Vec<u8>, Vec<u8>)>,
+    order: std::collections::VecDeque<(u8, u64)>,
+    bytes: usize,
+}
+
+/// Bytes of streams (raw and deflated) a session keeps: a few runs' pages.
+const STREAM_BYTES_KEPT: usize = 32 << 20;
 
 /// Subsets kept: a run's PDFs (about a dozen) and the previous run's.
 const SUBSETS_KEPT: usize = 32;
 
-impl SubsetCache {
+impl WriteCache {
+    /// A cache that also keeps deflated streams (for `watch`).
+    pub fn keeping_streams() -> WriteCache {
+        WriteCache {
+            streams: Some(Default::default()),
+            ..WriteCache::default()
+        }
+    }
+
+    /// `data` deflated at `level`, from the kept streams when the same
+    /// data was deflated before.
+    fn deflate(&self, data: &[u8], level: Level) -> Option<Vec<u8>> {
+        let Some(streams) = &self.streams else {
+            return deflate_level(data, level);
+        };
+        let lock = || streams.lock().unwrap_or_else(|e| e.into_inner());
+        let mut h = Fnv::default();
+        h.write(data);
+        let key = (level as u8, h.finish());
+        if let Some((raw, out)) = lock().by_key.get(&key)
+            && raw.as_slice() == data
+        {
+            return Some(out.clone());
+        }
+        let out = deflate_level(data, level)?;
+        let mut kept = lock();
+        let size = data.len() + out.len();
+        while kept.bytes + size > STREAM_BYTES_KEPT {
+            let Some(old) = kept.order.pop_front() else {
+                break;
+            };
+            if let Some((raw, d)) = kept.by_key.remove(&old) {
+                kept.bytes -= raw.len() + d.len();
+            }
+        }
+        match kept.by_key.insert(key, (data.to_vec(), out.clone())) {
+            Some((raw, d)) => kept.bytes -= raw.len() + d.len(),
+            None => kept.order.push_back(key),
+        }
+        kept.bytes += size;
+        Some(out)
+    }
+
     fn get_or_make(&self, font: &Font, used: &BTreeSet<u16>) -> Result<std::sync::Arc<Subset>> {
         let lock = || self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, s)) = lock().iter().find(|(set, _)| set == used) {
@@ -680,7 +738,7 @@ pub fn write_pdf(
     font: &Font,
     laid: &Laid,
     meta: &Metadata<'_>,
-    subsets: &SubsetCache,
+    subsets: &WriteCache,
 ) -> Result<Vec<u8>> {
     let used = used_glyphs(laid);
     let subset = match used.is_empty() {
@@ -748,7 +806,7 @@ pub fn write_pdf(
         }
     }
     post_process(&mut lo, laid, meta);
-    compress_streams(&mut lo);
+    compress_streams(&mut lo, subsets);
     // The file ID must depend on the content only: serialise with a
     // placeholder ID, hash the bytes, then write the hash over the
     // placeholder (same length, so nothing else moves).
@@ -758,7 +816,7 @@ pub fn write_pdf(
     // Object streams and a cross-reference stream (PDF 1.5): the structure
     // tree's hundreds of small dictionaries deflated together.
     let mut bytes =
-        super::serial::save(lo, &|data| deflate_level(data, Level::Best)).map_err(write_error)?;
+        super::serial::save(lo, &|data| subsets.deflate(data, Level::Best)).map_err(write_error)?;
     let mut h1 = Fnv::default();
     h1.write(&bytes);
     let mut h2 = Fnv::with_seed(0x8422_2325_cbf2_9ce4);
@@ -1054,7 +1112,7 @@ fn set_page_content(
 /// level 1, which costs a fraction of the time for the same size (measured
 /// on the Japanese handout's 61 KB CFF: 54.41 KB at 1, 54.38 KB at 3,
 /// 54.22 KB at 6).
-fn compress_streams(doc: &mut lopdf::Document) {
+fn compress_streams(doc: &mut lopdf::Document, cache: &WriteCache) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
             continue;
@@ -1072,7 +1130,12 @@ fn compress_streams(doc: &mut lopdf::Document) {
                 .ok()
                 .and_then(|s| s.as_name().ok())
                 == Some(b"CIDFontType0C".as_slice());
-        if let Some(compressed) = deflate(&stream.content, font_program)
+        let level = if font_program {
+            Level::Fast
+        } else {
+            Level::Normal
+        };
+        if let Some(compressed) = cache.deflate(&stream.content, level)
             && compressed.len() + 19 < stream.content.len()
         {
             stream
