@@ -559,6 +559,45 @@ fn a_row_taller_than_a_page_goes_on_in_both_columns_together() {
     );
 }
 
+/// The parallel handout takes its paper and margins from `[pdf]` page
+/// setup (turned to its orientation), like every other PDF.
+#[test]
+fn the_parallel_handout_follows_the_page_setup() {
+    let s = Scratch::new("small");
+    s.append(
+        "content/project.toml",
+        "parallel = \"abstract\"\npaper = \"Letter\"\nmargin = \"20mm\"\n",
+    );
+    s.build_to(&s.out(), &["-q", "--format", "pdf"])
+        .assert()
+        .success();
+    let pdf = s.out().join("abstract-parallel.pdf");
+    // Letter is 612 × 792 pt; the parallel handout is landscape by default.
+    let (read, size) = words(&pdf);
+    assert_eq!((size.0.round(), size.1.round()), (792.0, 612.0));
+    // The left column starts at the 20 mm margin (56.7 pt), not at the
+    // default 48 pt.
+    let left_edge = read
+        .iter()
+        .filter(|w| w.x_min < size.0 / 2.0)
+        .map(|w| w.x_min)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        (left_edge - 20.0 / 25.4 * 72.0).abs() < 0.5,
+        "left column starts at {left_edge} pt"
+    );
+    // Portrait turns the same paper upright.
+    s.append(
+        "content/project.toml",
+        "parallel_orientation = \"portrait\"\n",
+    );
+    s.build_to(&s.out(), &["-q", "--format", "pdf"])
+        .assert()
+        .success();
+    let (_, size) = words(&pdf);
+    assert_eq!((size.0.round(), size.1.round()), (612.0, 792.0));
+}
+
 // ---------------------------------------------------------------------------
 // QR codes.
 

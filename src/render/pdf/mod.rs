@@ -298,10 +298,15 @@ impl Renderer for Pdf {
                 author: ctx.author,
                 lang: &left.locale,
             };
+            let specs = [
+                ctx.pdf.page_spec(&left.locale),
+                ctx.pdf.page_spec(&right.locale),
+            ];
             let laid = parallel::lay_out(
                 &self.layout(),
                 [(left, titles[0]), (right, titles[1])],
                 p.landscape,
+                [&specs[0], &specs[1]],
                 self.settings.qr.contains(&left.name).then_some(&self.codes),
                 &|doc, setup| Laid::clone(&self.laid(doc, setup)),
             );

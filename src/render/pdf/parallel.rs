@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use super::layout::{Item, Kid, Laid, Layout, OutlineEntry, Page, Role, Tag};
 use super::page::{A4, PageSetup};
 use super::qr;
+use crate::config::PageSpec;
 use crate::document::Document;
 
 /// The height of the page a column is first laid out on: room for any
@@ -34,26 +35,52 @@ const GUTTER: f32 = 28.0;
 const KEEP_LINES: f32 = 2.0;
 
 /// The page setups of the two columns: the same paper, each with the
-/// margins that bound its column.
-pub fn column_setups(landscape: bool) -> [PageSetup; 2] {
-    let (width, height) = if landscape { (A4.1, A4.0) } else { A4 };
+/// margins that bound its column. Paper and margins come from the left
+/// column's locale (`[pdf] paper`, `margin`, or its `[pdf.locale.…]`
+/// table), turned to the orientation asked for; side margins default to
+/// narrower ones than a single column's (two columns need the width).
+/// Type size and line height are each column's own locale's.
+pub fn column_setups(landscape: bool, specs: [&PageSpec; 2]) -> [PageSetup; 2] {
+    let (w, h) = specs[0].paper.unwrap_or(A4);
+    let (short, long) = (w.min(h), w.max(h));
+    let (width, height) = if landscape {
+        (long, short)
+    } else {
+        (short, long)
+    };
+    let side = if landscape { 48.0 } else { 40.0 };
+    let [top, bottom, left, right] = specs[0].margin;
+    let defaults = PageSetup::default();
     let base = PageSetup {
         width,
         height,
-        left: if landscape { 48.0 } else { 40.0 },
-        right: if landscape { 48.0 } else { 40.0 },
-        ..PageSetup::default()
+        top: top.unwrap_or(defaults.top),
+        bottom: bottom.unwrap_or(defaults.bottom),
+        left: left.unwrap_or(side),
+        right: right.unwrap_or(side),
+        ..defaults
     };
-    let column = (base.text_width() - GUTTER) / 2.0;
+    let column = ((base.text_width() - GUTTER) / 2.0).max(1.0);
+    let typeset = |spec: &PageSpec, setup: PageSetup| PageSetup {
+        font_size: spec.font_size.unwrap_or(setup.font_size),
+        line_height: spec.line_height.or(setup.line_height),
+        ..setup
+    };
     [
-        PageSetup {
-            right: base.right + column + GUTTER,
-            ..base
-        },
-        PageSetup {
-            left: base.left + column + GUTTER,
-            ..base
-        },
+        typeset(
+            specs[0],
+            PageSetup {
+                right: base.right + column + GUTTER,
+                ..base
+            },
+        ),
+        typeset(
+            specs[1],
+            PageSetup {
+                left: base.left + column + GUTTER,
+                ..base
+            },
+        ),
     ]
 }
 
@@ -233,10 +260,11 @@ pub fn lay_out(
     layout: &Layout<'_>,
     columns: [(&Document, &str); 2],
     landscape: bool,
+    specs: [&PageSpec; 2],
     cache: Option<&qr::Cache>,
     lay: &dyn Fn(&Document, &PageSetup) -> Laid,
 ) -> Laid {
-    let setups = column_setups(landscape);
+    let setups = column_setups(landscape, specs);
     let cols = [
         Column::new(lay, columns[0].0, &setups[0]),
         Column::new(lay, columns[1].0, &setups[1]),
