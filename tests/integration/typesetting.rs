@@ -11,6 +11,7 @@ use talkdoc::render::pdf::layout::{Item, Laid, Layout, LineRecord};
 use talkdoc::render::pdf::linebreak::LineBreaker;
 use talkdoc::render::pdf::page::PageSetup;
 use talkdoc::render::pdf::stats::{self, Figures};
+use talkdoc::render::pdf::write::{Metadata, write_pdf};
 
 use crate::common::*;
 
@@ -25,6 +26,21 @@ fn lay_out(font: &Font, doc: &Document, setup: &PageSetup) -> Laid {
     };
     let one = layout.document(doc, 0, setup);
     layout.finish(&[(&one, "Talk")])
+}
+
+/// `laid` written as a PDF at `path` (the document language `lang`), as
+/// `talkdoc build` writes it.
+fn write_laid(font: &Font, laid: &Laid, lang: &str, path: &Path) -> std::path::PathBuf {
+    let meta = Metadata {
+        title: "t",
+        subject: "s",
+        keywords: &[],
+        author: None,
+        lang,
+    };
+    let bytes = write_pdf(font, laid, &meta, &Default::default()).expect("pdf");
+    std::fs::write(path, bytes).expect("write");
+    path.to_path_buf()
 }
 
 fn sweep_setup(step: usize) -> PageSetup {
@@ -478,7 +494,6 @@ fn a_leading_ideographic_space_is_the_indent_not_added_to_it() {
 fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
     use talkdoc::document::{Block, Inline, Text};
     use talkdoc::render::pdf::linebreak::LineEnd;
-    use talkdoc::render::pdf::write::{Metadata, write_pdf};
     let project = real_project();
     let font = talkdoc::build::load_font(&project).expect("font");
     let source = "Observability infrastructure demands extraordinary understanding of \
@@ -514,21 +529,8 @@ fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
         "nothing was hyphenated: {:?}",
         laid.lines.iter().map(|r| &r.text).collect::<Vec<_>>()
     );
-    let keywords: Vec<String> = Vec::new();
-    let meta = Metadata {
-        title: "t",
-        subject: "s",
-        keywords: &keywords,
-        author: None,
-        lang: "en",
-    };
     let dir = tempfile::tempdir().expect("temp dir");
-    let pdf = dir.path().join("hyphens.pdf");
-    std::fs::write(
-        &pdf,
-        write_pdf(&font, &laid, &meta, &Default::default()).expect("pdf"),
-    )
-    .expect("write");
+    let pdf = write_laid(&font, &laid, "en", &dir.path().join("hyphens.pdf"));
     for mode in [&[][..], &["-raw"][..], &["-layout"][..]] {
         let text = pdf_body_text(&pdf, mode);
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -552,7 +554,6 @@ fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
 #[test]
 fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
     use talkdoc::document::{Block, Inline, Text};
-    use talkdoc::render::pdf::write::{Metadata, write_pdf};
     let project = real_project();
     let font = talkdoc::build::load_font(&project).expect("font");
     let source = "下人は――と言いかけて、口をつぐんだ。";
@@ -579,21 +580,8 @@ fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
         .collect();
     assert_eq!(glyphs.iter().filter(|&&g| g == two_em).count(), 1);
     assert_eq!(glyphs.iter().filter(|&&g| g == bar).count(), 0);
-    let keywords: Vec<String> = Vec::new();
-    let meta = Metadata {
-        title: "t",
-        subject: "s",
-        keywords: &keywords,
-        author: None,
-        lang: "ja",
-    };
     let dir = tempfile::tempdir().expect("temp dir");
-    let pdf = dir.path().join("dash.pdf");
-    std::fs::write(
-        &pdf,
-        write_pdf(&font, &laid, &meta, &Default::default()).expect("pdf"),
-    )
-    .expect("write");
+    let pdf = write_laid(&font, &laid, "ja", &dir.path().join("dash.pdf"));
     for mode in [&[][..], &["-raw"][..], &["-layout"][..]] {
         let text = pdf_body_text(&pdf, mode);
         assert_eq!(squash(&text), source, "{mode:?}");
@@ -606,7 +594,6 @@ fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
 #[test]
 fn an_ideographic_space_after_an_exclamation_mark_keeps_the_paragraph_whole() {
     use talkdoc::document::{Block, Inline, Text};
-    use talkdoc::render::pdf::write::{Metadata, write_pdf};
     let project = real_project();
     let font = talkdoc::build::load_font(&project).expect("font");
     let source = "テストは不可欠です！\u{3000}Rustはサポートしています？\u{3000}そうです。";
@@ -626,21 +613,8 @@ fn an_ideographic_space_after_an_exclamation_mark_keeps_the_paragraph_whole() {
     let em = PageSetup::default().font_size;
     assert!((line.chars[space + 1].x - line.chars[space].x - em).abs() < 0.01);
     assert!((line.chars[space].x - line.chars[bang].x - em).abs() < 0.01);
-    let keywords: Vec<String> = Vec::new();
-    let meta = Metadata {
-        title: "t",
-        subject: "s",
-        keywords: &keywords,
-        author: None,
-        lang: "ja",
-    };
     let dir = tempfile::tempdir().expect("temp dir");
-    let pdf = dir.path().join("space.pdf");
-    std::fs::write(
-        &pdf,
-        write_pdf(&font, &laid, &meta, &Default::default()).expect("pdf"),
-    )
-    .expect("write");
+    let pdf = write_laid(&font, &laid, "ja", &dir.path().join("space.pdf"));
     for mode in [&[][..], &["-raw"][..], &["-layout"][..]] {
         let text = pdf_body_text(&pdf, mode);
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
