@@ -796,11 +796,7 @@ fn references_written_out(
     let (src_refs, tr_refs) = (refs(src), refs(tr));
     let all_src: BTreeSet<&String> = src.references.iter().map(|r| &r.target).collect();
     for r in src_refs.difference(&tr_refs) {
-        let what = if r.starts_with('-') {
-            "term"
-        } else {
-            "message"
-        };
+        let what = reference_kind(r);
         push(
             Diagnostic::warning(
                 Code::C012,
@@ -820,11 +816,7 @@ fn references_written_out(
         if all_src.contains(r) {
             continue;
         }
-        let what = if r.starts_with('-') {
-            "term"
-        } else {
-            "message"
-        };
+        let what = reference_kind(r);
         push(
             Diagnostic::warning(
                 Code::C012,
@@ -839,5 +831,14 @@ fn references_written_out(
                 "check that {{ {r} }} belongs here; the source text does not use it"
             )),
         );
+    }
+}
+
+/// What a Fluent reference names: a term (`-name`) or a message.
+fn reference_kind(target: &str) -> &'static str {
+    if target.starts_with('-') {
+        "term"
+    } else {
+        "message"
     }
 }
