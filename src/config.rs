@@ -39,6 +39,9 @@ pub struct PdfConfig {
     /// The parallel handout's paper: landscape (the default) or portrait.
     #[serde(default)]
     pub parallel_orientation: Option<Orientation>,
+    // The four page setup keys repeat `PageConfig`'s: serde cannot
+    // `flatten` a struct into one that denies unknown fields, and a typo in
+    // `[pdf]` must stay an error. `base_page` turns them into a `PageConfig`.
     /// Page setup for every locale: `paper` (see [`PageConfig`]).
     #[serde(default)]
     pub paper: Option<Spanned<toml::Value>>,
