@@ -364,6 +364,31 @@ fn is_separator(c: char) -> bool {
 }
 
 impl Shaped {
+    /// The glyphs `range` of a broken `line`, each with its x offset from
+    /// the line's start (in points at `size`): a cluster starts where the
+    /// breaker put its character; glyphs within a cluster follow by their
+    /// advances. Glyphs whose cluster the line does not hold are skipped.
+    fn placed<'a>(
+        &'a self,
+        range: std::ops::Range<usize>,
+        line: &'a Line,
+        size: f32,
+    ) -> impl Iterator<Item = (usize, f32)> + 'a {
+        let mut pen = 0.0f32;
+        let mut last_cluster = usize::MAX;
+        self.glyphs[range].iter().enumerate().filter_map(move |(gi, g)| {
+            if g.cluster != last_cluster {
+                pen = 0.0;
+                last_cluster = g.cluster;
+            }
+            let i = line.chars.partition_point(|c| c.byte < g.cluster);
+            let pc = line.chars.get(i).filter(|c| c.byte == g.cluster)?;
+            let offset = pc.x + pen * size;
+            pen += g.advance;
+            Some((gi, offset))
+        })
+    }
+
     /// Shapes `text`, never across the byte offsets in `cuts` (style
     /// changes) or a line separator.
     fn new(font: &Font, text: &str, cuts: &[usize]) -> Shaped {
@@ -987,19 +1012,9 @@ impl<'a> Flow<'a> {
         let mut links: Vec<(String, usize, f32, f32)> = Vec::new();
         let mut underlines: Vec<(usize, f32, f32)> = Vec::new();
         let mut items = Vec::new();
-        let mut pen = 0.0f32;
-        let mut last_cluster = usize::MAX;
-        for (gi, g) in shaped.glyphs[lo..hi].iter().enumerate() {
-            if g.cluster != last_cluster {
-                pen = 0.0;
-                last_cluster = g.cluster;
-            }
-            let i = line.chars.partition_point(|c| c.byte < g.cluster);
-            let Some(pc) = line.chars.get(i).filter(|c| c.byte == g.cluster) else {
-                continue;
-            };
-            let x = pl.x + pc.x + pen * size;
-            pen += g.advance;
+        for (gi, offset) in shaped.placed(lo..hi, line, size) {
+            let g = &shaped.glyphs[lo + gi];
+            let x = pl.x + offset;
             if g.gid == 0 {
                 continue; // nothing to draw (a control character)
             }
@@ -1486,20 +1501,10 @@ impl<'a> Layout<'a> {
             .partition_point(|g| g.cluster < first.range.end);
         // (glyph, x, advance in points)
         let mut glyphs: Vec<(PlacedGlyph, f32)> = Vec::new();
-        let mut pen = 0.0f32;
-        let mut last_cluster = usize::MAX;
         record_unicode(unicode, title, &shaped, lo..hi);
-        for g in &shaped.glyphs[lo..hi] {
-            if g.cluster != last_cluster {
-                pen = 0.0;
-                last_cluster = g.cluster;
-            }
-            let i = first.chars.partition_point(|c| c.byte < g.cluster);
-            let Some(pc) = first.chars.get(i).filter(|c| c.byte == g.cluster) else {
-                continue;
-            };
-            let x = setup.left + pc.x + pen * size;
-            pen += g.advance;
+        for (gi, offset) in shaped.placed(lo..hi, first, size) {
+            let g = &shaped.glyphs[lo + gi];
+            let x = setup.left + offset;
             glyphs.push((
                 PlacedGlyph {
                     gid: g.gid,
