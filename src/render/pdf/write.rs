@@ -124,7 +124,7 @@ impl Subset {
             })
             .collect();
         let raw_len = program.len();
-        let (program, deflated) = match deflate(&program, true) {
+        let (program, deflated) = match deflate_level(&program, Level::Fast) {
             Some(d) if d.len() + 19 < program.len() => (d, true),
             _ => (program, false),
         };
@@ -1164,11 +1164,6 @@ thread_local! {
     /// setting one up (its tables) costs as much as deflating a small page.
     static DEFLATE: std::cell::RefCell<Option<[flate2::Compress; 3]>> =
         const { std::cell::RefCell::new(None) };
-}
-
-/// zlib-wrapped deflate of `data`, at level 1 (`fast`) or 3.
-fn deflate(data: &[u8], fast: bool) -> Option<Vec<u8>> {
-    deflate_level(data, if fast { Level::Fast } else { Level::Normal })
 }
 
 /// zlib-wrapped deflate of `data` at `level`.
