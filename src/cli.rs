@@ -312,8 +312,6 @@ pub(crate) fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<Outp
     crate::build::plan(project, &args.selection())
 }
 
-pub use crate::preflight::talk_title;
-
 /// `talkdoc check`: 0 clean, 1 findings at error level, 2 could not run.
 fn check(root: &Path, args: &CheckArgs) -> ExitCode {
     let color = diag::use_color(std::io::stdout().is_terminal());

@@ -298,7 +298,7 @@ fn titles_document_lists_32_candidates_with_one_chosen() {
         let label = catalog.format("titles-chosen-label", None).expect("label");
         assert_eq!(chosen.mark.as_deref(), Some(label.as_str()));
         // The talk title (PDF metadata, headers) is the chosen candidate.
-        let title = talkdoc::cli::talk_title(&project, locale).expect("talk title");
+        let title = talkdoc::build::talk_title(&project, locale).expect("talk title");
         assert_eq!(plain_text(&chosen.text.inlines), title);
         if locale == "ja" {
             let texts: Vec<(String, bool)> = items
@@ -472,7 +472,7 @@ fn no_isolation_marks_in_any_output() {
             formatted += 1;
         }
         assert!(formatted > 90);
-        let title = talkdoc::cli::talk_title(&project, &catalog.locale).expect("title");
+        let title = talkdoc::build::talk_title(&project, &catalog.locale).expect("title");
         assert!(!title.contains(MARKS));
     }
 }

@@ -430,8 +430,8 @@ fn the_title_and_running_header_show_both_titles_and_the_columns_are_tagged_by_l
     let project = real_project();
     let pdf = b.path("handout-parallel.pdf");
     let titles = [
-        talkdoc::cli::talk_title(&project, "ja").unwrap(),
-        talkdoc::cli::talk_title(&project, "en").unwrap(),
+        talkdoc::build::talk_title(&project, "ja").unwrap(),
+        talkdoc::build::talk_title(&project, "en").unwrap(),
     ];
     let (words, (width, height)) = words(&pdf);
     let pages = words.iter().map(|w| w.page).max().unwrap_or(0) + 1;

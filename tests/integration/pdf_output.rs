@@ -50,7 +50,7 @@ impl Built {
     }
 
     fn title(&self, locale: &str) -> String {
-        talkdoc::cli::talk_title(&self.project, locale).expect("talk title")
+        talkdoc::build::talk_title(&self.project, locale).expect("talk title")
     }
 
     fn titles(&self) -> Vec<String> {

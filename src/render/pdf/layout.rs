@@ -376,17 +376,20 @@ impl Shaped {
     ) -> impl Iterator<Item = (usize, f32)> + 'a {
         let mut pen = 0.0f32;
         let mut last_cluster = usize::MAX;
-        self.glyphs[range].iter().enumerate().filter_map(move |(gi, g)| {
-            if g.cluster != last_cluster {
-                pen = 0.0;
-                last_cluster = g.cluster;
-            }
-            let i = line.chars.partition_point(|c| c.byte < g.cluster);
-            let pc = line.chars.get(i).filter(|c| c.byte == g.cluster)?;
-            let offset = pc.x + pen * size;
-            pen += g.advance;
-            Some((gi, offset))
-        })
+        self.glyphs[range]
+            .iter()
+            .enumerate()
+            .filter_map(move |(gi, g)| {
+                if g.cluster != last_cluster {
+                    pen = 0.0;
+                    last_cluster = g.cluster;
+                }
+                let i = line.chars.partition_point(|c| c.byte < g.cluster);
+                let pc = line.chars.get(i).filter(|c| c.byte == g.cluster)?;
+                let offset = pc.x + pen * size;
+                pen += g.advance;
+                Some((gi, offset))
+            })
     }
 
     /// Shapes `text`, never across the byte offsets in `cuts` (style

@@ -1118,8 +1118,8 @@ fn compress_streams(doc: &mut lopdf::Document, cache: &WriteCache) {
             continue;
         };
         let name = |key: &[u8]| stream.dict.get(key).and_then(Object::as_name).ok();
-        let font_program = stream.dict.has(b"Length1")
-            || name(b"Subtype") == Some(b"CIDFontType0C".as_slice());
+        let font_program =
+            stream.dict.has(b"Length1") || name(b"Subtype") == Some(b"CIDFontType0C".as_slice());
         if stream.dict.has(b"Filter")
             || font_program
             || name(b"Type") == Some(b"Metadata".as_slice())
