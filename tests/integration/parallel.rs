@@ -319,69 +319,6 @@ fn the_level_check_is_not_vacuous() {
     assert!(level < left.len() / 2, "{level} of {} level", left.len());
 }
 
-/// A text as compared with the `.txt` export: list markers dropped, a
-/// link's `(url)` as `url`, whitespace removed (the PDF breaks lines
-/// elsewhere) and hyphens at PDF line ends optional.
-fn comparable(text: &str, pdf: bool) -> Vec<(char, bool)> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut line = line.trim();
-        if pdf {
-            for label in ["• ", "◦ ", "▪ ", "・ "] {
-                line = line.strip_prefix(label).unwrap_or(line);
-            }
-        } else {
-            line = line.strip_prefix("- ").unwrap_or(line);
-        }
-        let mut line = line.to_string();
-        if !pdf {
-            while let Some(i) = line.find("(http") {
-                let Some(len) = line[i..].find(')') else {
-                    break;
-                };
-                line.replace_range(i + len..i + len + 1, "");
-                line.replace_range(i..i + 1, "");
-            }
-        }
-        let soft = pdf && line.ends_with('-') && !line.ends_with(" -");
-        let n = line.chars().count();
-        out.extend(
-            line.chars()
-                .enumerate()
-                .filter(|(_, c)| !c.is_whitespace())
-                .map(|(i, c)| (c, soft && i + 1 == n)),
-        );
-    }
-    out
-}
-
-fn same_text(got: &[(char, bool)], want: &[(char, bool)]) -> Result<(), String> {
-    let (mut i, mut j) = (0, 0);
-    while i < got.len() || j < want.len() {
-        match (got.get(i), want.get(j)) {
-            (Some(&(g, _)), Some(&(w, _))) if g == w => {
-                i += 1;
-                j += 1;
-            }
-            (Some(&('-', true)), _) => i += 1,
-            _ => {
-                let show = |v: &[(char, bool)], at: usize| -> String {
-                    v[at.saturating_sub(30)..(at + 30).min(v.len())]
-                        .iter()
-                        .map(|&(c, _)| c)
-                        .collect()
-                };
-                return Err(format!(
-                    "differs at {i}/{j}:\n  pdf: …{}…\n  txt: …{}…",
-                    show(got, i),
-                    show(want, j)
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// `pdftotext -raw` of one column's body area (header and footer left out).
 fn column_text(pdf: &Path, size: (f64, f64), left: bool) -> String {
     let (w, h) = size;
@@ -412,16 +349,16 @@ fn each_column_reads_as_its_locales_text_export() {
     let pdf = b.path("handout-parallel.pdf");
     let (_, size) = words(&pdf);
     for (left, locale) in [(true, "ja"), (false, "en")] {
-        let got = comparable(&column_text(&pdf, size, left), true);
+        let got = common::comparable(&column_text(&pdf, size, left), true, false);
         let txt = std::fs::read_to_string(b.path(&format!("{locale}/handout.txt"))).unwrap();
-        let want = comparable(&txt, false);
+        let want = common::comparable(&txt, false, false);
         assert!(want.len() > 1000, "{locale}: short export");
-        same_text(&got, &want).unwrap_or_else(|e| panic!("{locale} column: {e}"));
+        common::same_text(&got, &want).unwrap_or_else(|e| panic!("{locale} column: {e}"));
     }
     // Not vacuous: the left column is not the English export.
-    let got = comparable(&column_text(&pdf, size, true), true);
+    let got = common::comparable(&column_text(&pdf, size, true), true, false);
     let en = std::fs::read_to_string(b.path("en/handout.txt")).unwrap();
-    assert!(same_text(&got, &comparable(&en, false)).is_err());
+    assert!(common::same_text(&got, &common::comparable(&en, false, false)).is_err());
 }
 
 #[test]

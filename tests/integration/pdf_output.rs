@@ -700,82 +700,10 @@ fn pdf_body_raw(pdf: &Path) -> String {
     common::pdf_body_text(pdf, &["-raw"])
 }
 
-/// A text as compared: list markers dropped, a link's `(url)` as `url`
-/// (the PDF prints the address after the link text for paper), and
-/// whitespace removed (Japanese) or collapsed to one space (English).
-/// Each char carries whether it may be skipped: a hyphen at the end of a
-/// PDF line, which the line breaker may have added.
-fn comparable(text: &str, pdf: bool, keep_spaces: bool) -> Vec<(char, bool)> {
-    let mut out: Vec<(char, bool)> = Vec::new();
-    for line in text.lines() {
-        let mut line = line.trim_start();
-        if pdf {
-            for bullet in ["• ", "◦ ", "▪ ", "・ "] {
-                if let Some(rest) = line.strip_prefix(bullet) {
-                    line = rest;
-                }
-            }
-        } else if let Some(rest) = line.strip_prefix("- ") {
-            line = rest;
-        }
-        let mut line = line.trim_end().to_string();
-        if !pdf {
-            while let Some(i) = line.find("(http") {
-                let Some(len) = line[i..].find(')') else {
-                    break;
-                };
-                line.replace_range(i + len..i + len + 1, "");
-                line.replace_range(i..i + 1, "");
-            }
-        }
-        // A dash standing alone (" -") is punctuation, never a hyphen the
-        // breaker added: the line end after it is a space.
-        let soft = pdf && line.ends_with('-') && !line.ends_with(" -");
-        let n = line.chars().count();
-        for (i, c) in line.chars().enumerate() {
-            if c.is_whitespace() {
-                if keep_spaces && out.last().is_some_and(|&(l, _)| l != ' ') {
-                    out.push((' ', false));
-                }
-                continue;
-            }
-            out.push((c, soft && i + 1 == n));
-        }
-        // A line end is a space between English words, except after a
-        // hyphen where the word goes on.
-        if keep_spaces && !line.is_empty() && !soft && out.last().is_some_and(|&(l, _)| l != ' ') {
-            out.push((' ', false));
-        }
-    }
-    while out.last().is_some_and(|&(c, _)| c == ' ') {
-        out.pop();
-    }
-    out
-}
-
-/// Compares the PDF text with the export; a skippable hyphen may be absent
-/// from the export (a hyphen the line breaker added).
+/// Compares the PDF text with the export (see [`common::same_text`]).
 fn assert_same_text(got: &[(char, bool)], want: &[(char, bool)], what: &str) {
-    let (mut i, mut j) = (0, 0);
-    let context = |v: &[(char, bool)], at: usize| -> String {
-        v[at.saturating_sub(40)..(at + 40).min(v.len())]
-            .iter()
-            .map(|&(c, _)| c)
-            .collect()
-    };
-    while i < got.len() || j < want.len() {
-        match (got.get(i), want.get(j)) {
-            (Some(&(g, _)), Some(&(w, _))) if g == w => {
-                i += 1;
-                j += 1;
-            }
-            (Some(&('-', true)), _) => i += 1,
-            _ => panic!(
-                "{what}: the PDF text differs from the .txt export at character {i}/{j}:\n  pdf: …{}…\n  txt: …{}…",
-                context(got, i),
-                context(want, j)
-            ),
-        }
+    if let Err(e) = common::same_text(got, want) {
+        panic!("{what}: the PDF text differs from the .txt export {e}");
     }
 }
 
@@ -790,8 +718,8 @@ fn pdftotext_of_every_pdf_is_the_text_export() {
     for doc in b.documents() {
         let pdf = b.pdf(&format!("{}/{}.pdf", doc.locale, doc.name));
         let latin = doc.locale == "en";
-        let got = comparable(&pdf_body_raw(&pdf), true, latin);
-        let want = comparable(&txt(&doc.locale, &doc.name), false, latin);
+        let got = common::comparable(&pdf_body_raw(&pdf), true, latin);
+        let want = common::comparable(&txt(&doc.locale, &doc.name), false, latin);
         assert!(
             want.len() > 100,
             "{} ({}): short export",
@@ -803,20 +731,20 @@ fn pdftotext_of_every_pdf_is_the_text_export() {
     }
     assert_eq!(checked, 10);
     // The bilingual handout: the Japanese handout, then the English one.
-    let got = comparable(&pdf_body_raw(&b.pdf("handout.pdf")), true, false);
-    let mut want = comparable(&txt("ja", "handout"), false, false);
-    want.extend(comparable(&txt("en", "handout"), false, false));
+    let got = common::comparable(&pdf_body_raw(&b.pdf("handout.pdf")), true, false);
+    let mut want = common::comparable(&txt("ja", "handout"), false, false);
+    want.extend(common::comparable(&txt("en", "handout"), false, false));
     assert_same_text(&got, &want, "handout.pdf");
 }
 
 #[test]
 fn the_text_comparison_is_not_vacuous() {
-    let want = comparable(
+    let want = common::comparable(
         "time-series, engineering\n- item (https://e.x/a)",
         false,
         true,
     );
-    let ok = comparable(
+    let ok = common::comparable(
         "time-\nseries, engi-\nneering\n• item https://e.x/a",
         true,
         true,
@@ -829,7 +757,7 @@ fn the_text_comparison_is_not_vacuous() {
         "time-\nseries, engineering\n• item https://e.x/b",
         "time-\nseries,engineering\n• item https://e.x/a",
     ] {
-        let got = comparable(bad, true, true);
+        let got = common::comparable(bad, true, true);
         let r = std::panic::catch_unwind(|| assert_same_text(&got, &want, "bad"));
         assert!(r.is_err(), "{bad:?} passed");
     }

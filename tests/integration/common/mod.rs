@@ -816,3 +816,86 @@ pub fn pdf_bookmarks(bytes: &[u8]) -> Vec<Bookmark> {
     let root = objects.get(&root).expect("outline root object");
     siblings(&objects, pdf_get(root, "First"))
 }
+
+/// A text as compared: list markers dropped, a link's `(url)` as `url`
+/// (the PDF prints the address after the link text for paper), and
+/// whitespace removed (Japanese) or collapsed to one space (English).
+/// Each char carries whether it may be skipped: a hyphen at the end of a
+/// PDF line, which the line breaker may have added.
+pub fn comparable(text: &str, pdf: bool, keep_spaces: bool) -> Vec<(char, bool)> {
+    let mut out: Vec<(char, bool)> = Vec::new();
+    for line in text.lines() {
+        let mut line = line.trim_start();
+        if pdf {
+            for bullet in ["• ", "◦ ", "▪ ", "・ "] {
+                if let Some(rest) = line.strip_prefix(bullet) {
+                    line = rest;
+                }
+            }
+        } else if let Some(rest) = line.strip_prefix("- ") {
+            line = rest;
+        }
+        let mut line = line.trim_end().to_string();
+        if !pdf {
+            while let Some(i) = line.find("(http") {
+                let Some(len) = line[i..].find(')') else {
+                    break;
+                };
+                line.replace_range(i + len..i + len + 1, "");
+                line.replace_range(i..i + 1, "");
+            }
+        }
+        // A dash standing alone (" -") is punctuation, never a hyphen the
+        // breaker added: the line end after it is a space.
+        let soft = pdf && line.ends_with('-') && !line.ends_with(" -");
+        let n = line.chars().count();
+        for (i, c) in line.chars().enumerate() {
+            if c.is_whitespace() {
+                if keep_spaces && out.last().is_some_and(|&(l, _)| l != ' ') {
+                    out.push((' ', false));
+                }
+                continue;
+            }
+            out.push((c, soft && i + 1 == n));
+        }
+        // A line end is a space between English words, except after a
+        // hyphen where the word goes on.
+        if keep_spaces && !line.is_empty() && !soft && out.last().is_some_and(|&(l, _)| l != ' ') {
+            out.push((' ', false));
+        }
+    }
+    while out.last().is_some_and(|&(c, _)| c == ' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Compares text read back from a PDF with an export, both made by
+/// [`comparable`]; a skippable hyphen may be absent from the export (a
+/// hyphen the line breaker added). On a difference, says where.
+pub fn same_text(got: &[(char, bool)], want: &[(char, bool)]) -> Result<(), String> {
+    let (mut i, mut j) = (0, 0);
+    while i < got.len() || j < want.len() {
+        match (got.get(i), want.get(j)) {
+            (Some(&(g, _)), Some(&(w, _))) if g == w => {
+                i += 1;
+                j += 1;
+            }
+            (Some(&('-', true)), _) => i += 1,
+            _ => {
+                let show = |v: &[(char, bool)], at: usize| -> String {
+                    v[at.saturating_sub(40)..(at + 40).min(v.len())]
+                        .iter()
+                        .map(|&(c, _)| c)
+                        .collect()
+                };
+                return Err(format!(
+                    "at character {i}/{j}:\n  pdf: …{}…\n  txt: …{}…",
+                    show(got, i),
+                    show(want, j)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
