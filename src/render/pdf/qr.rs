@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
-use qrcode::{Color, EcLevel, QrCode};
+use fast_qr::{ECL, QRBuilder};
 
 use super::layout::{Item, Laid, Rgb};
 use super::page::PageSetup;
@@ -44,14 +44,13 @@ impl Code {
     /// The code for `text` at level M; `None` when it does not fit in a
     /// QR code at all (more than ~2300 bytes).
     pub fn new(text: &str) -> Option<Code> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+        // The smallest version that holds `text` at level M, and the mask
+        // the standard's penalty rules score best.
+        let code = QRBuilder::new(text.as_bytes()).ecl(ECL::M).build().ok()?;
+        let width = code.size;
         Some(Code {
-            width: code.width(),
-            dark: code
-                .to_colors()
-                .into_iter()
-                .map(|c| c == Color::Dark)
-                .collect(),
+            width,
+            dark: code.data[..width * width].iter().map(|m| m.value()).collect(),
         })
     }
 
