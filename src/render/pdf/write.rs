@@ -22,6 +22,7 @@
 use crate::codes::Code;
 use crate::hash::Fnv;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, Pt};
@@ -96,18 +97,19 @@ fn glyph_codes(font: &Font, used: &BTreeSet<u16>) -> Codes {
 }
 
 impl Subset {
-    fn new(font: &Font, used: &BTreeSet<u16>) -> Result<Subset> {
+    /// The subset of `font` for `used`; the error says why not.
+    fn new(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Subset, String> {
         let remapper = remapper(used);
         let (data, index) = font.data();
         let sfnt = subsetter::subset(data, index, &remapper)
-            .map_err(|e| write_error(format!("cannot subset the font {}: {e}", font.name)))?;
+            .map_err(|e| format!("cannot subset the font {}: {e}", font.name))?;
         // CFF outlines go in as the bare CFF program (FontFile3 /
         // CIDFontType0C); TrueType as the whole subset font (FontFile2).
         let program = if font.metrics.cff {
             let face = rustybuzz::ttf_parser::RawFace::parse(&sfnt, 0)
-                .map_err(|e| write_error(format!("unreadable font subset: {e}")))?;
+                .map_err(|e| format!("unreadable font subset: {e}"))?;
             face.table(rustybuzz::ttf_parser::Tag::from_bytes(b"CFF "))
-                .ok_or_else(|| write_error("the font subset has no CFF table"))?
+                .ok_or("the font subset has no CFF table")?
                 .to_vec()
         } else {
             sfnt
@@ -145,11 +147,15 @@ impl Subset {
 /// again). Holds the most recent few; shared by every render thread.
 #[derive(Default)]
 pub struct WriteCache {
-    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, std::sync::Arc<Subset>)>>,
+    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, Arc<OnceLock<MadeSubset>>)>>,
     /// Only in a session that rebuilds the same PDFs again and again: in a
     /// one-shot build no stream repeats, and hashing them would be waste.
     streams: Option<std::sync::Mutex<Streams>>,
 }
+
+/// A subset, or why it could not be made (kept, so every PDF that needs
+/// it reports the same error).
+type MadeSubset = std::result::Result<Arc<Subset>, String>;
 
 /// Deflated streams by (level, hash of the data); the data is kept to
 /// compare, so a hash collision can never swap one stream for another.
@@ -209,18 +215,27 @@ impl WriteCache {
         Some(out)
     }
 
-    fn get_or_make(&self, font: &Font, used: &BTreeSet<u16>) -> Result<std::sync::Arc<Subset>> {
-        let lock = || self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, s)) = lock().iter().find(|(set, _)| set == used) {
-            return Ok(s.clone());
-        }
-        let made = std::sync::Arc::new(Subset::new(font, used)?);
-        let mut entries = lock();
-        if entries.len() >= SUBSETS_KEPT {
-            entries.remove(0);
-        }
-        entries.push((used.clone(), made.clone()));
-        Ok(made)
+    /// The subset for `used`, made once: a PDF that needs the same glyphs
+    /// as one being made on another thread (the bilingual and the parallel
+    /// handout) waits for it rather than making it again.
+    fn get_or_make(&self, font: &Font, used: &BTreeSet<u16>) -> Result<Arc<Subset>> {
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            match entries.iter().find(|(set, _)| set == used) {
+                Some((_, cell)) => cell.clone(),
+                None => {
+                    if entries.len() >= SUBSETS_KEPT {
+                        entries.remove(0);
+                    }
+                    let cell = Arc::new(OnceLock::new());
+                    entries.push((used.clone(), cell.clone()));
+                    cell
+                }
+            }
+        };
+        cell.get_or_init(|| Subset::new(font, used).map(Arc::new))
+            .clone()
+            .map_err(write_error)
     }
 }
 
