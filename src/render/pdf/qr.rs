@@ -50,7 +50,10 @@ impl Code {
         let width = code.size;
         Some(Code {
             width,
-            dark: code.data[..width * width].iter().map(|m| m.value()).collect(),
+            dark: code.data[..width * width]
+                .iter()
+                .map(|m| m.value())
+                .collect(),
         })
     }
 

@@ -147,7 +147,7 @@ impl Subset {
 /// again). Holds the most recent few; shared by every render thread.
 #[derive(Default)]
 pub struct WriteCache {
-    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, Arc<OnceLock<MadeSubset>>)>>,
+    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, SubsetCell)>>,
     /// Only in a session that rebuilds the same PDFs again and again: in a
     /// one-shot build no stream repeats, and hashing them would be waste.
     streams: Option<std::sync::Mutex<Streams>>,
@@ -156,6 +156,9 @@ pub struct WriteCache {
 /// A subset, or why it could not be made (kept, so every PDF that needs
 /// it reports the same error).
 type MadeSubset = std::result::Result<Arc<Subset>, String>;
+
+/// A subset made, or being made, by the first PDF that needed it.
+type SubsetCell = Arc<OnceLock<MadeSubset>>;
 
 /// Deflated streams by (level, hash of the data); the data is kept to
 /// compare, so a hash collision can never swap one stream for another.
