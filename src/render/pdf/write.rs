@@ -1163,8 +1163,10 @@ enum Level {
     Fast,
     /// Level 3: page content and ToUnicode text, a quarter of their size.
     Normal,
-    /// Level 6: the object and cross-reference streams (small, and the
-    /// structure tree's repetitive dictionaries gain most from it).
+    /// Level 4: the object and cross-reference streams (the structure
+    /// tree's repetitive dictionaries gain most from the longer search:
+    /// over a build's 12 PDFs, 42.8 KB at 4 against 45.2 KB at 3 and
+    /// 42.6 KB at 6, which takes 1.6 times as long).
     Best,
 }
 
@@ -1180,7 +1182,7 @@ fn deflate_level(data: &[u8], level: Level) -> Option<Vec<u8>> {
     DEFLATE.with(|cell| {
         let mut cell = cell.borrow_mut();
         let compressors = cell.get_or_insert_with(|| {
-            [1, 3, 6].map(|l| flate2::Compress::new(flate2::Compression::new(l), true))
+            [1, 3, 4].map(|l| flate2::Compress::new(flate2::Compression::new(l), true))
         });
         let c = &mut compressors[level as usize];
         c.reset();
