@@ -20,7 +20,7 @@
 //! builds of the same input are byte-identical.
 
 use crate::codes::Code;
-use crate::hash::Fnv;
+use crate::hash::content_id;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
@@ -115,9 +115,7 @@ impl Subset {
             sfnt
         };
         let codes = glyph_codes(font, used);
-        let mut h = Fnv::default();
-        h.write(&program);
-        let mut n = h.finish();
+        let [mut n, _] = content_id(&program);
         let tag = (0..6)
             .map(|_| {
                 let c = char::from(b'A' + (n % 26) as u8);
@@ -191,9 +189,7 @@ impl WriteCache {
             return deflate_level(data, level);
         };
         let lock = || streams.lock().unwrap_or_else(|e| e.into_inner());
-        let mut h = Fnv::default();
-        h.write(data);
-        let key = (level as u8, h.finish());
+        let key = (level as u8, content_id(data)[0]);
         if let Some((raw, out)) = lock().by_key.get(&key)
             && raw.as_slice() == data
         {
@@ -835,11 +831,8 @@ pub fn write_pdf(
     // tree's hundreds of small dictionaries deflated together.
     let mut bytes =
         super::serial::save(lo, &|data| subsets.deflate(data, Level::Best)).map_err(write_error)?;
-    let mut h1 = Fnv::default();
-    h1.write(&bytes);
-    let mut h2 = Fnv::with_seed(0x8422_2325_cbf2_9ce4);
-    h2.write(&bytes);
-    let id = format!("<{:016x}{:016x}>", h1.finish(), h2.finish());
+    let [h1, h2] = content_id(&bytes);
+    let id = format!("<{h1:016x}{h2:016x}>");
     // The trailer comes last: the last two placeholders are the ID.
     let needle = [b"<".as_slice(), &[b'0'; 32], b">"].concat();
     let mut end = bytes.len();
