@@ -77,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         font: &font,
         breaker: &breaker,
         record: true,
+        memo: &Default::default(),
     };
     let scratch = keep.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("talkdoc-sweep-{}", std::process::id()))

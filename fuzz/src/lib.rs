@@ -292,6 +292,7 @@ pub fn render_document(doc: &Document) {
                 font,
                 breaker,
                 record: false,
+                memo: &Default::default(),
             };
             let setup = talkdoc::render::pdf::page::PageSetup::default();
             let laid = layout.document(doc, 0, &setup);

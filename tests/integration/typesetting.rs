@@ -23,6 +23,7 @@ fn lay_out(font: &Font, doc: &Document, setup: &PageSetup) -> Laid {
         font,
         breaker: &breaker,
         record: true,
+        memo: &Default::default(),
     };
     let one = layout.document(doc, 0, setup);
     layout.finish(&[(&one, "Talk")])

@@ -4,7 +4,8 @@
 //! page breaks (keep headings with what follows, no orphans or widows) and
 //! the running header and footer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::fonts::{Font, ShapedGlyph};
 use super::linebreak::{Line, LineBreaker, LineEnd, Measure, Options};
@@ -700,6 +701,92 @@ pub struct Layout<'a> {
     /// Keep a [`LineRecord`] of every line in [`Laid::lines`] (the sweep
     /// and the tests; a build does not).
     pub record: bool,
+    /// Paragraphs already shaped and broken in this run.
+    pub memo: &'a Memo,
+}
+
+/// Paragraphs shaped (by text and style boundaries) and broken into lines
+/// (by those and the breaking options) in this run, shared by every render
+/// thread. Why: the per-document PDFs hold the same paragraphs as the
+/// handout, set at the same width, and the parallel handout sets them
+/// again at its column width; shaping and total-fit breaking are most of
+/// a layout's time. Both are pure functions of the key, so a paragraph
+/// taken from here is the one that would have been made. A paragraph being
+/// made on another thread is waited for, not made twice.
+#[derive(Default)]
+pub struct Memo {
+    shaped: Mutex<HashMap<ShapeKey, Cell<Shaped>>>,
+    broken: Mutex<HashMap<BreakKey, Cell<Vec<Line>>>>,
+}
+
+/// A memo entry: made once by the first thread that needs it.
+type Cell<T> = Arc<OnceLock<Arc<T>>>;
+
+/// A paragraph's text and the byte offsets where its style changes.
+type ShapeKey = (String, Vec<usize>);
+
+/// A shaped paragraph and the options it is broken with: the widths and
+/// the size as bits, and the flags.
+type BreakKey = (ShapeKey, [u32; 3], [bool; 3]);
+
+/// Paragraphs a memo keeps before it starts again: a run holds a few
+/// hundred; `watch` makes new ones with every edit.
+const MEMO_KEPT: usize = 4096;
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.shaped.lock().map_or(0, |m| m.len());
+        f.debug_struct("Memo").field("paragraphs", &n).finish()
+    }
+}
+
+/// The cell for `key` in `map`, made empty if there is none (the map is
+/// emptied first when it holds [`MEMO_KEPT`] entries).
+fn memo_cell<K: std::hash::Hash + Eq, V>(
+    map: &Mutex<HashMap<K, Arc<OnceLock<V>>>>,
+    key: K,
+) -> Arc<OnceLock<V>> {
+    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= MEMO_KEPT && !map.contains_key(&key) {
+        map.clear();
+    }
+    map.entry(key).or_default().clone()
+}
+
+impl Layout<'_> {
+    /// `text` shaped, never across the byte offsets in `cuts`.
+    fn shaped(&self, text: &str, cuts: &[usize]) -> Arc<Shaped> {
+        memo_cell(&self.memo.shaped, (text.to_string(), cuts.to_vec()))
+            .get_or_init(|| Arc::new(Shaped::new(self.font, text, cuts)))
+            .clone()
+    }
+
+    /// `text` (shaped as `shaped`, with style boundaries `cuts`) broken
+    /// into lines with `opts`.
+    fn broken(&self, text: &str, cuts: &[usize], shaped: &Shaped, opts: &Options) -> Vec<Line> {
+        // Every option is part of the key (a new one will not compile
+        // until it is added here).
+        let Options {
+            first_line_width,
+            line_width,
+            font_size,
+            justify,
+            hyphenate,
+            balance,
+        } = opts;
+        let key = (
+            (text.to_string(), cuts.to_vec()),
+            [
+                first_line_width.to_bits(),
+                line_width.to_bits(),
+                font_size.to_bits(),
+            ],
+            [*justify, *hyphenate, *balance],
+        );
+        memo_cell(&self.memo.broken, key)
+            .get_or_init(|| Arc::new(self.breaker.break_measured(text, shaped, opts)))
+            .to_vec()
+    }
 }
 
 /// The flow of content down the pages of one document.
@@ -811,9 +898,7 @@ impl<'a> Flow<'a> {
             hyphenate: self.style.hyphenate && !heading,
             balance: heading,
         };
-        self.layout
-            .breaker
-            .break_measured(&flat.text, shaped, &opts)
+        self.layout.broken(&flat.text, &flat.cuts(), shaped, &opts)
     }
 
     fn is_heading(&self, node: usize) -> bool {
@@ -1142,7 +1227,7 @@ impl<'a> Flow<'a> {
         let node = self.tree.add(role, Some(0));
         let mut flat = Flat::new(node, self.ja_spans);
         flat.inlines(&mut self.tree, &text.inlines, true, BLACK, None);
-        let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
+        let shaped = self.layout.shaped(&flat.text, &flat.cuts());
         let lines = self.break_lines(
             &flat,
             &shaped,
@@ -1227,7 +1312,7 @@ impl<'a> Flow<'a> {
         } else {
             s.indent * size
         };
-        let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
+        let shaped = self.layout.shaped(&flat.text, &flat.cuts());
         let lines = self.break_lines(
             &flat,
             &shaped,
@@ -1295,7 +1380,7 @@ impl<'a> Flow<'a> {
                 flat.push(&format!(" ({mark})"), false, ACCENT, None);
             }
             let width = self.setup.width - self.setup.right - text_x;
-            let shaped = Shaped::new(self.layout.font, &flat.text, &flat.cuts());
+            let shaped = self.layout.shaped(&flat.text, &flat.cuts());
             let lines = self.break_lines(&flat, &shaped, width, width, size, s.justify);
             self.record(
                 LineKind::ListItem,

@@ -42,6 +42,8 @@ pub struct Pdf {
     /// `talkdoc watch` re-renders it when only one locale's part changed.
     laid: Mutex<Vec<LaidEntry>>,
     subsets: write::WriteCache,
+    /// Paragraphs shaped and broken in this run (see [`layout::Memo`]).
+    memo: layout::Memo,
 }
 
 /// A document, the geometry it was laid out with, and its pages (made once,
@@ -138,6 +140,7 @@ impl Pdf {
             codes: qr::Cache::default(),
             laid: Mutex::new(Vec::new()),
             subsets: write::WriteCache::default(),
+            memo: layout::Memo::default(),
         }
     }
 
@@ -185,6 +188,7 @@ impl Pdf {
             font: &self.font,
             breaker: &self.breaker,
             record: false,
+            memo: &self.memo,
         }
     }
 
