@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use rustybuzz::{Direction, Feature, ShapePlan, UnicodeBuffer, script, ttf_parser};
 
+use super::cid_subset::CidFont;
 use crate::diag::{Diagnostic, Error, Result};
 use crate::document::Document;
 
@@ -18,7 +19,8 @@ use crate::document::Document;
 const MISSING: u32 = u32::MAX;
 
 /// Noto Sans JP Regular, from the printpdf package (see build.rs).
-static DEFAULT_FONT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default-font.otf"));
+pub(crate) static DEFAULT_FONT: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/default-font.otf"));
 
 /// Copyright and OFL licence of the built-in font; `talkdoc licenses` prints it.
 pub static FONT_NOTICE: &str = include_str!(concat!(env!("OUT_DIR"), "/FONT-NOTICE.txt"));
@@ -84,6 +86,8 @@ pub struct Font {
     /// run (the abstract alone, in the handout, in the bilingual handout)
     /// and is shaped once. Clusters are relative to the run.
     shaped: RwLock<HashMap<ShapeKey, Arc<[ShapedGlyph]>>>,
+    /// The CFF table read for subsetting, on the first PDF that needs it.
+    cid: OnceLock<Option<CidFont<'static>>>,
 }
 
 /// A shaped run's key: CJK or not, and its text.
@@ -192,7 +196,23 @@ impl Font {
             bmp: (0..0x10000).map(|_| AtomicU32::new(0)).collect(),
             astral: RwLock::new(HashMap::new()),
             shaped: RwLock::new(HashMap::new()),
+            cid: OnceLock::new(),
         })
+    }
+
+    /// The font's CFF table, when it is CID-keyed and this crate subsets it
+    /// itself (see `cid_subset`); `None` for TrueType and other CFF fonts,
+    /// which `subsetter` subsets.
+    pub(crate) fn cid(&self) -> Option<&CidFont<'static>> {
+        self.cid
+            .get_or_init(|| {
+                if !self.metrics.cff {
+                    return None;
+                }
+                let raw = ttf_parser::RawFace::parse(self.data, self.index).ok()?;
+                CidFont::parse(raw.table(ttf_parser::Tag::from_bytes(b"CFF "))?)
+            })
+            .as_ref()
     }
 
     /// The font file and face index, for the subsetter.

@@ -7,6 +7,7 @@
 //! knowledge) → [`write`](mod@write) (subset with subsetter, font objects, content
 //! streams; printpdf + lopdf; no line-breaking knowledge).
 
+mod cid_subset;
 pub mod fonts;
 pub mod layout;
 pub mod linebreak;

@@ -96,23 +96,33 @@ fn glyph_codes(font: &Font, used: &BTreeSet<u16>) -> Codes {
         .collect()
 }
 
+/// The font program subsetter makes for `used`: CFF outlines as the bare
+/// CFF table (FontFile3 / CIDFontType0C), TrueType as the whole subset font
+/// (FontFile2).
+fn subset_program(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Vec<u8>, String> {
+    let remapper = remapper(used);
+    let (data, index) = font.data();
+    let sfnt = subsetter::subset(data, index, &remapper)
+        .map_err(|e| format!("cannot subset the font {}: {e}", font.name))?;
+    Ok(if font.metrics.cff {
+        let face = rustybuzz::ttf_parser::RawFace::parse(&sfnt, 0)
+            .map_err(|e| format!("unreadable font subset: {e}"))?;
+        face.table(rustybuzz::ttf_parser::Tag::from_bytes(b"CFF "))
+            .ok_or("the font subset has no CFF table")?
+            .to_vec()
+    } else {
+        sfnt
+    })
+}
+
 impl Subset {
     /// The subset of `font` for `used`; the error says why not.
     fn new(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Subset, String> {
-        let remapper = remapper(used);
-        let (data, index) = font.data();
-        let sfnt = subsetter::subset(data, index, &remapper)
-            .map_err(|e| format!("cannot subset the font {}: {e}", font.name))?;
-        // CFF outlines go in as the bare CFF program (FontFile3 /
-        // CIDFontType0C); TrueType as the whole subset font (FontFile2).
-        let program = if font.metrics.cff {
-            let face = rustybuzz::ttf_parser::RawFace::parse(&sfnt, 0)
-                .map_err(|e| format!("unreadable font subset: {e}"))?;
-            face.table(rustybuzz::ttf_parser::Tag::from_bytes(b"CFF "))
-                .ok_or("the font subset has no CFF table")?
-                .to_vec()
-        } else {
-            sfnt
+        // A CID-keyed CFF font (the built-in one) is subset here, in the
+        // glyph order `remapper` gives; any other goes through subsetter.
+        let program = match font.cid().and_then(|cid| cid.subset(used)) {
+            Some(program) => program,
+            None => subset_program(font, used)?,
         };
         let codes = glyph_codes(font, used);
         let [mut n, _] = content_id(&program);
