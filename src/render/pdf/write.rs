@@ -21,6 +21,7 @@
 
 use crate::codes::Code;
 use crate::hash::content_id;
+use miniz_oxide::deflate::core::CompressorOxide;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
@@ -1173,33 +1174,49 @@ enum Level {
     Best,
 }
 
+impl Level {
+    fn miniz(self) -> u8 {
+        match self {
+            Level::Fast => 1,
+            Level::Normal => 3,
+            Level::Best => 4,
+        }
+    }
+}
+
 thread_local! {
-    /// One compressor per level and render thread, reset between streams:
-    /// setting one up (its tables) costs as much as deflating a small page.
-    static DEFLATE: std::cell::RefCell<Option<[flate2::Compress; 3]>> =
+    /// One compressor per render thread, reset and set to the stream's
+    /// level between streams: setting one up costs as much as deflating a
+    /// small page, and its ~300 KB of tables are fresh pages the first time
+    /// (a page fault costs ~1.5 µs here), so a thread keeps one, not one
+    /// per level.
+    static DEFLATE: std::cell::RefCell<Option<Box<CompressorOxide>>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// zlib-wrapped deflate of `data` at `level`.
+/// zlib-wrapped deflate of `data` at `level` (miniz_oxide, which flate2
+/// wraps: used directly for its level switch on a kept compressor).
 fn deflate_level(data: &[u8], level: Level) -> Option<Vec<u8>> {
+    use miniz_oxide::deflate::core::{TDEFLFlush, TDEFLStatus, compress_to_output};
     DEFLATE.with(|cell| {
         let mut cell = cell.borrow_mut();
-        let compressors = cell.get_or_insert_with(|| {
-            [1, 3, 4].map(|l| flate2::Compress::new(flate2::Compression::new(l), true))
+        let c = cell.get_or_insert_with(|| {
+            // zlib header (window bits 15), default strategy.
+            let flags = miniz_oxide::deflate::core::create_comp_flags_from_zip_params(
+                i32::from(level.miniz()),
+                15,
+                0,
+            );
+            Box::new(CompressorOxide::new(flags))
         });
-        let c = &mut compressors[level as usize];
         c.reset();
+        c.set_compression_level_raw(level.miniz());
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = c.total_in() as usize;
-            let status = c
-                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
-                .ok()?;
-            match status {
-                flate2::Status::StreamEnd => return Some(out),
-                _ => out.reserve(out.capacity().max(1024)),
-            }
-        }
+        let (status, consumed) = compress_to_output(c, data, TDEFLFlush::Finish, |chunk| {
+            out.extend_from_slice(chunk);
+            true
+        });
+        (status == TDEFLStatus::Done && consumed == data.len()).then_some(out)
     })
 }
 
