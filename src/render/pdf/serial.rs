@@ -6,28 +6,26 @@
 //! lopdf can write object streams itself, but it clones every object,
 //! serialises each three times and sets up a fresh compressor per stream
 //! (together more than a millisecond per PDF, a tenth of a build); here each
-//! object is moved, serialised by lopdf twice, and deflated by the
-//! caller's reused compressor. Streams (page content, font program,
-//! ToUnicode, XMP) stay top-level objects, as the format requires.
+//! object is serialised once, straight into the output, and deflated by
+//! the caller's reused compressor. The syntax is lopdf's writer's, byte for
+//! byte (`write_object`; a test compares the two), without its `dyn Write`
+//! and `write!` per token. Streams (page content, font program, ToUnicode,
+//! XMP) stay top-level objects, as the format requires.
 
-use lopdf::{Dictionary, Object, ObjectId, ObjectStream, Stream};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 /// Serialises `doc` (version, objects, trailer's `Root`/`Info`/`ID`).
 /// `deflate` compresses a stream's data (`None`: leave it as it is).
-/// Fails only if lopdf cannot serialise an object.
-pub fn save(
-    doc: lopdf::Document,
-    deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>,
-) -> std::result::Result<Vec<u8>, lopdf::Error> {
+pub fn save(doc: lopdf::Document, deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>) -> Vec<u8> {
     let lopdf::Document {
         version,
-        objects,
+        objects: objects_map,
         trailer,
         max_id,
         ..
     } = doc;
     // Numbered past every object the graph holds, whatever `max_id` says.
-    let max_id = objects.keys().map(|id| id.0).fold(max_id, u32::max);
+    let max_id = objects_map.keys().map(|id| id.0).fold(max_id, u32::max);
     let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
     out.extend_from_slice(format!("%PDF-{version}\n%\u{e2}\u{e3}\n").as_bytes());
     // Where each object is: written at an offset, or the n-th in the object stream.
@@ -38,17 +36,19 @@ pub fn save(
     let objstm_id = max_id + 1;
     let xref_id = max_id + 2;
     let mut entries: Vec<Option<Entry>> = (0..=xref_id).map(|_| None).collect();
-    let mut packed = ObjectStream::builder()
-        .max_objects(usize::MAX)
-        .compression_level(0)
-        .build();
+    // The object stream: "num offset …" pairs, then the objects, each
+    // followed by a space, in ID order.
+    let mut table = String::new();
+    let mut objects: Vec<u8> = Vec::with_capacity(32 * 1024);
     let mut direct: Vec<(ObjectId, Object)> = Vec::new();
     let mut n = 0u32;
-    for (id, object) in objects {
+    for (id, object) in objects_map {
         if id.1 == 0 && !matches!(object, Object::Stream(_)) {
             entries[id.0 as usize] = Some(Entry::Packed(n));
             n += 1;
-            packed.add_object(id, object)?;
+            table.push_str(&format!("{} {} ", id.0, objects.len()));
+            write_object(&mut objects, &object);
+            objects.push(b' ');
         } else {
             direct.push((id, object));
         }
@@ -57,12 +57,11 @@ pub fn save(
         if let Some(e) = entries.get_mut(id.0 as usize) {
             *e = Some(Entry::Direct(out.len()));
         }
-        write_indirect(&mut out, *id, object)?;
+        write_indirect(&mut out, *id, object);
     }
-    // The object stream: "num offset …" pairs, then the objects (lopdf
-    // writes them in ID order, as numbered above).
-    let content = packed.build_stream_content()?;
-    let first = table_length(&content, n as usize);
+    let first = table.len();
+    let mut content = table.into_bytes();
+    content.extend_from_slice(&objects);
     let mut dict = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"ObjStm".to_vec())),
         ("N", Object::Integer(i64::from(n))),
@@ -80,7 +79,7 @@ pub fn save(
         &mut out,
         (objstm_id, 0),
         &Object::Stream(Stream::new(dict, data)),
-    )?;
+    );
     // The cross-reference stream: per object its type, its offset (or
     // object stream number) and its generation (or index in the object
     // stream), each field as few bytes as the largest value needs. Object 0
@@ -131,64 +130,195 @@ pub fn save(
         &mut out,
         (xref_id, 0),
         &Object::Stream(Stream::new(dict, data)),
-    )?;
+    );
     out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF").as_bytes());
-    Ok(out)
-}
-
-/// Length of an object stream's offset table: `n` pairs of numbers, each
-/// followed by a space.
-fn table_length(content: &[u8], n: usize) -> usize {
-    let mut spaces = 0;
-    for (i, &b) in content.iter().enumerate() {
-        if b == b' ' {
-            spaces += 1;
-            if spaces == 2 * n {
-                return i + 1;
-            }
-        }
-    }
-    0
+    out
 }
 
 /// `id gen obj … endobj`, with a stream's data after its dictionary.
-fn write_indirect(
-    out: &mut Vec<u8>,
-    id: ObjectId,
-    object: &Object,
-) -> std::result::Result<(), lopdf::Error> {
+fn write_indirect(out: &mut Vec<u8>, id: ObjectId, object: &Object) {
     out.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
     match object {
         Object::Stream(stream) => {
             let mut dict = stream.dict.clone();
             dict.set("Length", Object::Integer(stream.content.len() as i64));
-            out.extend_from_slice(&serialise(&Object::Dictionary(dict))?);
+            write_dictionary(out, &dict);
             out.extend_from_slice(b"stream\n");
             out.extend_from_slice(&stream.content);
             out.extend_from_slice(b"\nendstream");
         }
-        other => out.extend_from_slice(&serialise(other)?),
+        other => write_object(out, other),
     }
     out.extend_from_slice(b"\nendobj\n");
-    Ok(())
 }
 
-/// One object in PDF syntax, by lopdf (its writer is reachable only
-/// through an object stream's content: "1 0 " + the object + " ").
-fn serialise(object: &Object) -> std::result::Result<Vec<u8>, lopdf::Error> {
-    let mut one = ObjectStream::builder()
-        .max_objects(1)
-        .compression_level(0)
-        .build();
-    one.add_object((1, 0), object.clone())?;
-    let content = one.build_stream_content()?;
-    let start = table_length(&content, 1);
-    Ok(content[start..content.len().saturating_sub(1)].to_vec())
+/// One object in PDF syntax, exactly as lopdf's `Writer::write_object`
+/// writes it.
+fn write_object(out: &mut Vec<u8>, object: &Object) {
+    match object {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(true) => out.extend_from_slice(b"true"),
+        Object::Boolean(false) => out.extend_from_slice(b"false"),
+        Object::Integer(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        Object::Real(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        Object::Name(name) => write_name(out, name),
+        Object::String(text, format) => write_string(out, text, *format),
+        Object::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 && needs_separator(item) {
+                    out.push(b' ');
+                }
+                write_object(out, item);
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(dict) => write_dictionary(out, dict),
+        Object::Stream(stream) => {
+            write_dictionary(out, &stream.dict);
+            out.extend_from_slice(b"stream\n");
+            out.extend_from_slice(&stream.content);
+            out.extend_from_slice(b"\nendstream");
+        }
+        Object::Reference(id) => out.extend_from_slice(format!("{} {} R", id.0, id.1).as_bytes()),
+    }
+}
+
+/// A space goes between a key or array item and a value that would
+/// otherwise run into it.
+fn needs_separator(object: &Object) -> bool {
+    matches!(
+        object,
+        Object::Null
+            | Object::Boolean(_)
+            | Object::Integer(_)
+            | Object::Real(_)
+            | Object::Reference(_)
+    )
+}
+
+fn write_dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
+    out.extend_from_slice(b"<<");
+    for (key, value) in dict {
+        write_name(out, key);
+        if needs_separator(value) {
+            out.push(b' ');
+        }
+        write_object(out, value);
+    }
+    out.extend_from_slice(b">>");
+}
+
+/// `/name`, with white space, delimiters, `#` and bytes outside `!`..`~`
+/// as `#xx`.
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'/');
+    for &b in name {
+        if b" \t\n\r\x0C()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
+            out.extend_from_slice(format!("#{b:02X}").as_bytes());
+        } else {
+            out.push(b);
+        }
+    }
+}
+
+/// A literal string with backslashes, carriage returns and unbalanced
+/// parentheses escaped, or a hexadecimal one.
+fn write_string(out: &mut Vec<u8>, text: &[u8], format: StringFormat) {
+    match format {
+        StringFormat::Literal => {
+            let mut escape = Vec::new();
+            let mut open = Vec::new();
+            for (i, &b) in text.iter().enumerate() {
+                match b {
+                    b'(' => open.push(i),
+                    b')' if open.pop().is_none() => escape.push(i),
+                    b'\\' | b'\r' => escape.push(i),
+                    _ => {}
+                }
+            }
+            escape.extend(open);
+            out.push(b'(');
+            for (i, &b) in text.iter().enumerate() {
+                if escape.contains(&i) {
+                    out.push(b'\\');
+                    out.push(if b == b'\r' { b'r' } else { b });
+                } else {
+                    out.push(b);
+                }
+            }
+            out.push(b')');
+        }
+        StringFormat::Hexadecimal => {
+            out.push(b'<');
+            for &b in text {
+                out.extend_from_slice(format!("{b:02X}").as_bytes());
+            }
+            out.push(b'>');
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// lopdf's own serialisation of one object, from an object stream's
+    /// content ("1 0 " + the object + " ").
+    fn by_lopdf(object: &Object) -> Vec<u8> {
+        let mut one = lopdf::ObjectStream::builder()
+            .max_objects(1)
+            .compression_level(0)
+            .build();
+        one.add_object((1, 0), object.clone()).unwrap();
+        let content = one.build_stream_content().unwrap();
+        content[4..content.len() - 1].to_vec()
+    }
+
+    #[test]
+    fn objects_are_written_as_lopdf_writes_them() {
+        let tricky = vec![
+            Object::Null,
+            Object::Boolean(true),
+            Object::Boolean(false),
+            Object::Integer(-42),
+            Object::Real(0.1),
+            Object::Real(-12.5),
+            Object::Real(3.0),
+            Object::Name(b"A#B (c)/d%e\x7f\xe3".to_vec()),
+            Object::string_literal("plain"),
+            Object::String(
+                b"un)balanced (paren\\s\r\n(".to_vec(),
+                StringFormat::Literal,
+            ),
+            Object::String(vec![0, 0xfe, 0x30, 0x42], StringFormat::Hexadecimal),
+            Object::Reference((12, 0)),
+            Object::Array(vec![
+                Object::Integer(1),
+                Object::Name(b"N".to_vec()),
+                Object::Integer(2),
+                Object::Reference((3, 0)),
+                Object::Array(vec![]),
+                Object::Real(0.5),
+            ]),
+        ];
+        let mut dict = Dictionary::new();
+        for (i, o) in tricky.iter().enumerate() {
+            dict.set(format!("K{i}").into_bytes(), o.clone());
+        }
+        let mut all = tricky.clone();
+        all.push(Object::Dictionary(dict.clone()));
+        all.push(Object::Array(vec![Object::Dictionary(dict), Object::Null]));
+        for object in &all {
+            let mut mine = Vec::new();
+            write_object(&mut mine, object);
+            assert_eq!(
+                String::from_utf8_lossy(&mine),
+                String::from_utf8_lossy(&by_lopdf(object)),
+                "{object:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_saved_document_reads_back_with_every_object() {
@@ -219,7 +349,7 @@ mod tests {
         ]));
         doc.trailer.set("Root", Object::Reference(catalog));
         let deflate = |_: &[u8]| None;
-        let bytes = save(doc, &deflate).expect("saved");
+        let bytes = save(doc, &deflate);
         let back = lopdf::Document::load_mem(&bytes).expect("reads back");
         assert_eq!(back.get_pages().len(), 1);
         let cat = back.catalog().expect("catalog");

@@ -840,8 +840,7 @@ pub fn write_pdf(
         .set("ID", Object::Array(vec![placeholder(), placeholder()]));
     // Object streams and a cross-reference stream (PDF 1.5): the structure
     // tree's hundreds of small dictionaries deflated together.
-    let mut bytes =
-        super::serial::save(lo, &|data| subsets.deflate(data, Level::Best)).map_err(write_error)?;
+    let mut bytes = super::serial::save(lo, &|data| subsets.deflate(data, Level::Best));
     let [h1, h2] = content_id(&bytes);
     let id = format!("<{h1:016x}{h2:016x}>");
     // The trailer comes last: the last two placeholders are the ID.
