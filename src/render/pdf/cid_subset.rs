@@ -194,6 +194,9 @@ pub struct CidFont<'a> {
     char_strings: Index,
     fd_select: FdSelect,
     fds: Vec<Fd>,
+    /// Glyphs already freed of subroutines, by glyph ID: a run's PDFs
+    /// share most of their glyphs (a watch session, all of them).
+    spliced: std::sync::RwLock<std::collections::HashMap<u16, Box<[u8]>>>,
 }
 
 impl<'a> CidFont<'a> {
@@ -257,6 +260,7 @@ impl<'a> CidFont<'a> {
             char_strings,
             fd_select,
             fds,
+            spliced: Default::default(),
         })
     }
 
@@ -285,17 +289,31 @@ impl<'a> CidFont<'a> {
                 }
             };
             select.push(new);
-            let range = self.char_strings.get(self.data, g)?;
-            let mut state = Splice::default();
-            let locals = self.fds[fd].subrs.as_ref();
-            state.run(
-                self.data,
-                range,
-                &self.global_subrs,
-                locals,
-                &mut charstrings,
-                0,
-            )?;
+            let gid = u16::try_from(g).ok()?;
+            let kept = self
+                .spliced
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&gid)
+                .map(|cs| charstrings.extend_from_slice(cs))
+                .is_some();
+            if !kept {
+                let start = charstrings.len();
+                let range = self.char_strings.get(self.data, g)?;
+                let locals = self.fds[fd].subrs.as_ref();
+                Splice::default().run(
+                    self.data,
+                    range,
+                    &self.global_subrs,
+                    locals,
+                    &mut charstrings,
+                    0,
+                )?;
+                self.spliced
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(gid, charstrings[start..].into());
+            }
             ends.push(charstrings.len());
         }
         Some(self.write(&glyphs, &select, &fd_order, &charstrings, &ends))
@@ -547,11 +565,20 @@ fn write_index<'b>(out: &mut Vec<u8>, items: impl Iterator<Item = &'b [u8]> + Cl
 struct Splice {
     /// Operands on the argument stack.
     stack: usize,
-    /// The last operand, if an integer, and where its bytes start in the
-    /// output (a subroutine call removes it).
-    last: Option<(i32, usize)>,
+    /// Where the last token, if it was an operand, is: a subroutine call
+    /// takes its number from it and removes it.
+    last: Option<Operand>,
     /// Stem hints declared so far.
     hints: usize,
+}
+
+/// Where an operand's bytes are.
+#[derive(Clone, Copy)]
+enum Operand {
+    /// At this offset of the charstring being read, not copied yet.
+    Here(usize),
+    /// Copied to the output at this offset (it ended a subroutine).
+    Out(usize),
 }
 
 /// How a charstring or subroutine ended.
@@ -570,9 +597,22 @@ fn bias(count: usize) -> i32 {
     }
 }
 
+/// The integer a charstring operand encodes (`None` for 16.16 fixed).
+fn operand(bytes: &[u8]) -> Option<i32> {
+    let b = *bytes.first()?;
+    Some(match b {
+        28 => i32::from(i16::from_be_bytes([*bytes.get(1)?, *bytes.get(2)?])),
+        32..=246 => i32::from(b) - 139,
+        247..=250 => (i32::from(b) - 247) * 256 + i32::from(*bytes.get(1)?) + 108,
+        251..=254 => -(i32::from(b) - 251) * 256 - i32::from(*bytes.get(1)?) - 108,
+        _ => return None,
+    })
+}
+
 impl Splice {
     /// Copies the charstring `data[range]` to `out` with every subroutine
-    /// call replaced by the subroutine's bytes.
+    /// call replaced by the subroutine's bytes. Runs of tokens are copied
+    /// whole; only a call, its number, `return` and `endchar` cut them.
     fn run(
         &mut self,
         data: &[u8],
@@ -587,28 +627,24 @@ impl Splice {
             return None;
         }
         let cs = data.get(range)?;
+        // `cs[copied..i]` is read but not yet copied.
+        let mut copied = 0;
         let mut i = 0;
         while i < cs.len() {
             let b = cs[i];
             let len = match b {
-                28 => 3,
                 32..=246 => 1,
                 247..=254 => 2,
+                28 => 3,
                 255 => 5,
                 _ => 0,
             };
             if len > 0 {
-                let bytes = cs.get(i..i + len)?;
-                let value = match b {
-                    28 => Some(i32::from(i16::from_be_bytes([bytes[1], bytes[2]]))),
-                    32..=246 => Some(i32::from(b) - 139),
-                    247..=250 => Some((i32::from(b) - 247) * 256 + i32::from(bytes[1]) + 108),
-                    251..=254 => Some(-(i32::from(b) - 251) * 256 - i32::from(bytes[1]) - 108),
-                    _ => None, // 16.16 fixed
-                };
-                self.last = value.map(|v| (v, out.len()));
+                if i + len > cs.len() {
+                    return None;
+                }
+                self.last = Some(Operand::Here(i));
                 self.stack += 1;
-                out.extend_from_slice(bytes);
                 i += len;
                 continue;
             }
@@ -618,44 +654,61 @@ impl Splice {
                 1 | 3 | 18 | 23 => {
                     self.hints += self.stack / 2;
                     self.stack = 0;
-                    out.push(b);
                     i += 1;
                 }
                 // hintmask, cntrmask: operands before them are vstems.
                 19 | 20 => {
                     self.hints += self.stack / 2;
                     self.stack = 0;
-                    let mask = self.hints.div_ceil(8);
-                    out.extend_from_slice(cs.get(i..i + 1 + mask)?);
-                    i += 1 + mask;
+                    i += 1 + self.hints.div_ceil(8);
+                    if i > cs.len() {
+                        return None;
+                    }
                 }
                 // callsubr, callgsubr: the routine's number is the last operand.
                 10 | 29 => {
-                    let (n, at) = last?;
-                    out.truncate(at);
+                    let n = match last? {
+                        Operand::Here(at) => {
+                            out.extend_from_slice(&cs[copied..at]);
+                            operand(&cs[at..i])?
+                        }
+                        Operand::Out(at) => {
+                            out.extend_from_slice(&cs[copied..i]);
+                            let n = operand(out.get(at..)?)?;
+                            out.truncate(at);
+                            n
+                        }
+                    };
                     self.stack -= 1;
+                    i += 1;
+                    copied = i;
                     let subrs = if b == 10 { locals? } else { globals };
                     let index = usize::try_from(n + bias(subrs.count)).ok()?;
                     let routine = subrs.get(data, index)?;
                     if self.run(data, routine, globals, locals, out, depth + 1)? == End::EndChar {
                         return Some(End::EndChar);
                     }
-                    i += 1;
                 }
-                11 => return Some(End::Return),
+                11 => {
+                    // An operand just before `return` may be the number of
+                    // the caller's next call.
+                    if let Some(Operand::Here(at)) = last {
+                        self.last = Some(Operand::Out(out.len() + at - copied));
+                    }
+                    out.extend_from_slice(&cs[copied..i]);
+                    return Some(End::Return);
+                }
                 14 => {
-                    out.push(b);
+                    out.extend_from_slice(&cs[copied..=i]);
                     return Some(End::EndChar);
                 }
                 12 => {
-                    let op = *cs.get(i + 1)?;
                     // flex, hflex, hflex1, flex1; the arithmetic and
                     // storage operators are not copied.
-                    if !(34..=37).contains(&op) {
+                    if !(34..=37).contains(cs.get(i + 1)?) {
                         return None;
                     }
                     self.stack = 0;
-                    out.extend_from_slice(&[12, op]);
                     i += 2;
                 }
                 // rmoveto hmoveto vmoveto rlineto hlineto vlineto
@@ -663,12 +716,17 @@ impl Splice {
                 // vhcurveto hvcurveto
                 4 | 5 | 6 | 7 | 8 | 21 | 22 | 24 | 25 | 26 | 27 | 30 | 31 => {
                     self.stack = 0;
-                    out.push(b);
                     i += 1;
                 }
                 _ => return None,
             }
         }
+        // A routine that ends without `return`: its operands are in the
+        // output now, where a call after it finds its number.
+        if let Some(Operand::Here(at)) = self.last {
+            self.last = Some(Operand::Out(out.len() + at - copied));
+        }
+        out.extend_from_slice(&cs[copied..]);
         Some(End::Return)
     }
 }
