@@ -27,6 +27,27 @@ pub(crate) fn is_letter_of(c: char, scripts: &[Script]) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic() && scripts.contains(&Script::Latin);
     }
+    // The bulk of Japanese text, also without it: kana letters and the
+    // unified ideographs each belong to one script alone (a test checks
+    // these ranges against the tables).
+    if let Some(script) = common_cjk(c) {
+        return scripts.contains(&script);
+    }
+    slow_letter_of(c, scripts)
+}
+
+/// The script of a hiragana, katakana or unified-ideograph letter.
+fn common_cjk(c: char) -> Option<Script> {
+    match c {
+        '\u{3041}'..='\u{3096}' => Some(Script::Hiragana),
+        '\u{30A1}'..='\u{30FA}' => Some(Script::Katakana),
+        '\u{4E00}'..='\u{9FEF}' => Some(Script::Han),
+        _ => None,
+    }
+}
+
+/// [`is_letter_of`] from the Unicode tables.
+fn slow_letter_of(c: char, scripts: &[Script]) -> bool {
     c.is_alphabetic() && {
         let ext = c.script_extension();
         !ext.is_common() && !ext.is_inherited() && scripts.iter().any(|&s| ext.contains_script(s))
@@ -192,6 +213,29 @@ mod tests {
     /// C010 is keyed to the source: a Japanese source flags kana and kanji
     /// left in English, a Latin source flags nothing (a Japanese text
     /// quoting English is normal), a Russian source flags Cyrillic.
+    #[test]
+    fn the_common_cjk_ranges_agree_with_the_tables() {
+        let all = [
+            Script::Han,
+            Script::Hiragana,
+            Script::Katakana,
+            Script::Hangul,
+            Script::Latin,
+        ];
+        for c in ('\u{3000}'..='\u{30FF}').chain('\u{4E00}'..='\u{9FFF}') {
+            if common_cjk(c).is_some() {
+                for s in all {
+                    assert_eq!(
+                        is_letter_of(c, &[s]),
+                        slow_letter_of(c, &[s]),
+                        "{c} U+{:04X} {s:?}",
+                        c as u32
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn leftovers_are_judged_by_the_source_script() {
         assert!(leftover_source_script("ja", "en", "Telemetry テレメトリー"));

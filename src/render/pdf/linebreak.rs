@@ -503,7 +503,7 @@ pub(crate) fn is_latin_alnum(c: char) -> bool {
 /// hyphenated) and IPA, and leave out `µ` (script Common), which sits in
 /// English words (`µs`) the hyphenator should keep seeing as letters.
 fn is_latin_letter(c: char) -> bool {
-    c.is_alphabetic() && ((c as u32) < 0x250 || ('\u{1E00}'..='\u{1EFF}').contains(&c))
+    ((c as u32) < 0x250 || ('\u{1E00}'..='\u{1EFF}').contains(&c)) && c.is_alphabetic()
 }
 
 fn sanitize_advance(em: f32) -> f64 {
