@@ -176,6 +176,25 @@ pub fn plan(project: &Project, sel: &Selection) -> Result<Vec<OutputFile>> {
     render(project, &assembled, &renderers, &|_| true)
 }
 
+/// `talkdoc build`: renders `sel` of `project` into `out`. Each output is
+/// written to a temporary file by this thread as soon as a render thread
+/// has made it (the writing overlaps the rendering), and all are swapped
+/// in at the end ([`Publishing`]): an error anywhere leaves `out` as it was.
+pub(crate) fn build_into(project: &Project, sel: &Selection, out: &Path) -> Result<Published> {
+    let picked = sel.pick(project)?;
+    let renderers = Renderers::new(project, &sel.formats)?;
+    let assembled = assemble_all(project, &picked, &renderers)?;
+    let mut publishing = Publishing::begin(project, out)?;
+    render_each(
+        project,
+        &assembled,
+        &renderers,
+        &|_| true,
+        &mut |order, file| publishing.stage(order, &file),
+    )?;
+    publishing.finish()
+}
+
 /// Renders the outputs of `assembled` made from at least one document
 /// whose index passes `only`, in parallel (the largest first, so no core
 /// idles at the end), and returns them in a stable order: per document,
@@ -186,6 +205,25 @@ pub(crate) fn render(
     renderers: &Renderers,
     only: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<Vec<OutputFile>> {
+    let mut files: Vec<(usize, OutputFile)> = Vec::new();
+    render_each(project, assembled, renderers, only, &mut |order, file| {
+        files.push((order, file));
+        Ok(())
+    })?;
+    files.sort_by_key(|(order, _)| *order);
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+/// [`render`], handing each output to `ready` on the calling thread as
+/// soon as it is made, with its place in the stable order. Stops at the
+/// first error (a render's or `ready`'s).
+pub(crate) fn render_each(
+    project: &Project,
+    assembled: &Assembled,
+    renderers: &Renderers,
+    only: &(dyn Fn(usize) -> bool + Sync),
+    ready: &mut dyn FnMut(usize, OutputFile) -> Result<()>,
+) -> Result<()> {
     let config = &project.content.config;
     let ctx = RenderContext {
         docs: &assembled.docs,
@@ -220,30 +258,31 @@ pub(crate) fn render(
     schedule.sort_by_key(|&i| std::cmp::Reverse(jobs[i].0.parts.len()));
     let t0 = std::time::Instant::now();
     let trace = crate::verbose();
-    let rendered = parallel_map(&schedule, |&i| {
-        let (output, r) = &jobs[i];
-        let start = t0.elapsed();
-        let bytes = r.render(&ctx, output);
-        if trace {
-            eprintln!(
-                "talkdoc: rendered {} on {:?}: {:?} -> {:?}",
-                output.relative.display(),
-                std::thread::current().id(),
-                start,
-                t0.elapsed()
-            );
-        }
-        bytes.map(|bytes| (i, bytes))
-    });
-    let mut files: Vec<Option<OutputFile>> = (0..jobs.len()).map(|_| None).collect();
-    for r in rendered {
-        let (i, bytes) = r?;
-        files[i] = Some(OutputFile {
-            relative: jobs[i].0.relative.clone(),
-            bytes,
-        });
-    }
-    Ok(files.into_iter().flatten().collect())
+    parallel_each(
+        &schedule,
+        |&i| {
+            let (output, r) = &jobs[i];
+            let start = t0.elapsed();
+            let bytes = r.render(&ctx, output);
+            if trace {
+                eprintln!(
+                    "talkdoc: rendered {} on {:?}: {:?} -> {:?}",
+                    output.relative.display(),
+                    std::thread::current().id(),
+                    start,
+                    t0.elapsed()
+                );
+            }
+            bytes.map(|bytes| (i, bytes))
+        },
+        &mut |(i, bytes): (usize, Vec<u8>)| {
+            let file = OutputFile {
+                relative: jobs[i].0.relative.clone(),
+                bytes,
+            };
+            ready(i, file)
+        },
+    )
 }
 
 /// Every file a full build of `project` writes, relative to the output
@@ -267,38 +306,63 @@ pub(crate) fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
     out
 }
 
-/// Maps `f` over `items` on up to `available_parallelism` threads, keeping order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Runs `f` on each of `items` on up to `available_parallelism` threads
+/// and hands each result to `done` on the calling thread as it comes.
+/// Stops taking new items after the first error.
+fn parallel_each<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+    done: &mut dyn FnMut(R) -> Result<()>,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(items.len().max(1));
+        .min(items.len());
     if threads <= 1 {
-        return items.iter().map(f).collect();
+        for item in items {
+            done(f(item)?)?;
+        }
+        return Ok(());
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
+                let tx = tx.clone();
+                let (next, stop, f) = (&next, &stop, &f);
+                s.spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                            break;
+                        };
+                        if tx.send(f(item)).is_err() {
+                            break;
+                        }
                     }
-                    done
                 })
             })
             .collect();
-        workers
-            .into_iter()
+        drop(tx);
+        let mut result = Ok(());
+        // Until every worker has finished (or panicked: its sender drops).
+        for r in rx {
+            if result.is_ok() {
+                result = r.and_then(&mut *done);
+                if result.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+        for w in workers {
             // A panicking worker takes the run down with it (the panic hook
             // prints an internal error): its outputs must not just vanish.
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+            if let Err(p) = w.join() {
+                std::panic::resume_unwind(p);
+            }
+        }
+        result
+    })
 }
 
 /// The same missing message is reported once per document that uses it;
@@ -330,6 +394,8 @@ pub(crate) fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<
 pub(crate) struct Published {
     /// Every file written, as full paths, in the order of the outputs.
     pub written: Vec<PathBuf>,
+    /// Their sizes in bytes.
+    pub sizes: Vec<usize>,
     /// Outputs of earlier builds that no longer correspond to anything
     /// (a renamed document, a removed locale), removed.
     pub removed: Vec<PathBuf>,
@@ -344,35 +410,101 @@ pub const MANIFEST: &str = ".talkdoc-outputs";
 /// records them in the folder's manifest, and removes earlier outputs that
 /// the project no longer produces.
 pub(crate) fn publish(project: &Project, out: &Path, files: Vec<OutputFile>) -> Result<Published> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| Error::io(Code::E0401, "create the output folder", out, &e))?;
-    let _lock = crate::output::lock_dir(out)?;
-    let produced = all_outputs(project);
-    let earlier = read_manifest(out);
-    let mut listed: BTreeSet<PathBuf> = earlier.intersection(&produced).cloned().collect();
-    listed.extend(files.iter().map(|f| f.relative.clone()));
-    let mut manifest = String::from(
-        "# Files written by talkdoc build; it removes them when no document produces them any more.\n",
-    );
-    for p in &listed {
-        manifest.push_str(&p.to_string_lossy());
-        manifest.push('\n');
+    let mut publishing = Publishing::begin(project, out)?;
+    for (i, f) in files.iter().enumerate() {
+        publishing.stage(i, f)?;
     }
-    let n = files.len();
-    let mut batch = files;
-    batch.push(OutputFile {
-        relative: PathBuf::from(MANIFEST),
-        bytes: manifest.into_bytes(),
-    });
-    let mut written = crate::output::write_all(out, &batch, false)?;
-    written.truncate(n);
-    let mut removed = Vec::new();
-    for stale in earlier.difference(&produced) {
-        if crate::output::remove_output(out, stale) {
-            removed.push(out.join(stale));
+    publishing.finish()
+}
+
+/// A build's writing into its output folder: the folder made and locked
+/// and its manifest read before the first output is staged, every output
+/// swapped in by [`Publishing::finish`] with the new manifest, and the
+/// outputs no document produces any more removed. Dropped unfinished, it
+/// leaves the folder as it was (see [`crate::output::Staging`]).
+pub(crate) struct Publishing<'p> {
+    project: &'p Project,
+    earlier: BTreeSet<PathBuf>,
+    /// Relative path and size of each output staged, by order.
+    staged: Vec<(usize, PathBuf, usize)>,
+    staging: crate::output::Staging,
+    /// Held until the end, after `staging` has cleaned up.
+    _lock: std::fs::File,
+}
+
+impl<'p> Publishing<'p> {
+    /// Makes and locks `out`, and reads what earlier builds wrote there.
+    pub(crate) fn begin(project: &'p Project, out: &Path) -> Result<Publishing<'p>> {
+        let mut staging = crate::output::Staging::new(out, false);
+        staging.create_dir(out)?;
+        let lock = crate::output::lock_dir(out)?;
+        Ok(Publishing {
+            project,
+            earlier: read_manifest(out),
+            staged: Vec::new(),
+            staging,
+            _lock: lock,
+        })
+    }
+
+    /// Writes `file` beside its target; `order` is its place in
+    /// [`Published::written`].
+    pub(crate) fn stage(&mut self, order: usize, file: &OutputFile) -> Result<()> {
+        self.staging.stage(order, file)?;
+        self.staged
+            .push((order, file.relative.clone(), file.bytes.len()));
+        Ok(())
+    }
+
+    /// Swaps every staged output and the manifest in, then removes what
+    /// earlier builds wrote that nothing produces now.
+    pub(crate) fn finish(self) -> Result<Published> {
+        let Publishing {
+            project,
+            earlier,
+            staged,
+            mut staging,
+            _lock,
+        } = self;
+        let mut staged = staged;
+        staged.sort_by_key(|(order, ..)| *order);
+        let sizes = staged.iter().map(|(.., size)| *size).collect();
+        let out = staging.out_dir().to_path_buf();
+        let produced = all_outputs(project);
+        let mut listed: BTreeSet<PathBuf> = earlier.intersection(&produced).cloned().collect();
+        listed.extend(staged.into_iter().map(|(_, relative, _)| relative));
+        let mut manifest = String::from(
+            "# Files written by talkdoc build; it removes them when no document produces them any more.\n",
+        );
+        for p in &listed {
+            manifest.push_str(&p.to_string_lossy());
+            manifest.push('\n');
         }
+        staging.stage(
+            usize::MAX,
+            &OutputFile {
+                relative: PathBuf::from(MANIFEST),
+                bytes: manifest.into_bytes(),
+            },
+        )?;
+        let written = staging
+            .commit()?
+            .into_iter()
+            .filter(|(order, _)| *order != usize::MAX)
+            .map(|(_, path)| path)
+            .collect();
+        let mut removed = Vec::new();
+        for stale in earlier.difference(&produced) {
+            if crate::output::remove_output(&out, stale) {
+                removed.push(out.join(stale));
+            }
+        }
+        Ok(Published {
+            written,
+            sizes,
+            removed,
+        })
     }
-    Ok(Published { written, removed })
 }
 
 /// The manifest's entries; only plain relative paths are taken (a
@@ -448,7 +580,22 @@ fn refuse_overlap(root: &Path, out: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::parallel_map;
+    use super::parallel_each;
+    use crate::codes::Code;
+    use crate::diag::{Diagnostic, Error};
+
+    fn all(
+        items: &[usize],
+        f: impl Fn(&usize) -> crate::diag::Result<usize> + Sync,
+    ) -> crate::diag::Result<Vec<usize>> {
+        let mut got = Vec::new();
+        parallel_each(items, f, &mut |v| {
+            got.push(v);
+            Ok(())
+        })?;
+        got.sort();
+        Ok(got)
+    }
 
     /// A panicking render job must take the run down, not vanish from the
     /// results (which once let a build exit 0 with outputs missing).
@@ -456,16 +603,38 @@ mod tests {
     fn a_panic_in_a_worker_is_not_swallowed() {
         let items: Vec<usize> = (0..16).collect();
         let caught = std::panic::catch_unwind(|| {
-            parallel_map(&items, |&i| {
+            all(&items, |&i| {
                 assert!(i != 7, "job 7 failed");
-                i
+                Ok(i)
             })
         });
         assert!(caught.is_err(), "the panic was swallowed");
-        // Without a panic every result comes back, in order.
+        // Without a panic every result comes back.
         assert_eq!(
-            parallel_map(&items, |&i| i * 2),
-            (0..16).map(|i| i * 2).collect::<Vec<_>>()
+            all(&items, |&i| Ok(i * 2)).ok(),
+            Some((0..16).map(|i| i * 2).collect::<Vec<_>>())
         );
+    }
+
+    /// The first error is returned, whichever thread hit it.
+    #[test]
+    fn an_error_in_a_job_is_the_result() {
+        let items: Vec<usize> = (0..16).collect();
+        let r = all(&items, |&i| {
+            if i == 5 {
+                Err(Error::new(Diagnostic::error(Code::E0401, "job 5")))
+            } else {
+                Ok(i)
+            }
+        });
+        assert!(r.is_err());
+        // And an error from the consumer stops the run too.
+        let mut seen = 0;
+        let r = parallel_each(&items, |&i| Ok(i), &mut |_| {
+            seen += 1;
+            Err(Error::new(Diagnostic::error(Code::E0401, "disk full")))
+        });
+        assert!(r.is_err());
+        assert_eq!(seen, 1, "nothing is handed on after an error");
     }
 }

@@ -11,7 +11,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::check::report::OutputFormat;
 use crate::diag::display_path;
 use crate::diag::{self, Diagnostic, Error, Result};
-use crate::output::{self, OutputFile};
+use crate::output;
 use crate::project::Project;
 
 pub(crate) use crate::build::Format;
@@ -307,11 +307,6 @@ pub(crate) fn report_error(e: &Error) {
     }
 }
 
-/// Everything `build` renders, before anything is written.
-pub(crate) fn plan_build(project: &Project, args: &BuildArgs) -> Result<Vec<OutputFile>> {
-    crate::build::plan(project, &args.selection())
-}
-
 /// `talkdoc check`: 0 clean, 1 findings at error level, 2 could not run.
 fn check(root: &Path, args: &CheckArgs) -> ExitCode {
     let color = diag::use_color(std::io::stdout().is_terminal());
@@ -429,10 +424,8 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let out = out_dir(root, args)?;
     let project = Project::load(root)?;
-    let files = plan_build(&project, args)?;
-    let sizes: Vec<usize> = files.iter().map(|f| f.bytes.len()).collect();
-    let published = crate::build::publish(&project, &out, files)?;
-    for (path, size) in published.written.iter().zip(sizes) {
+    let published = crate::build::build_into(&project, &args.selection(), &out)?;
+    for (path, size) in published.written.iter().zip(&published.sizes) {
         say(&format!(
             "wrote {} ({size} bytes)",
             display_path(root, path).display()

@@ -117,142 +117,239 @@ fn check_path(out_dir: &Path, relative: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `files` under `out_dir`, all or nothing.
-///
-/// First every file goes to a temporary file beside its target (created
-/// exclusively, so a planted link is never followed), then (when
-/// `durable`) all are flushed to disk in parallel, so the filesystem can
-/// group the journal commits. Then each target is swapped in: the old file
-/// is kept under a second name (a hard link), the new one renamed into
-/// place, atomically. If any swap fails,
-/// every earlier one is undone from the files set aside, so the folder is
-/// entirely as it was; only if undoing fails too does the error list the
-/// files left changed ([`Error::changed`]). Returns the paths written.
+/// Writes `files` under `out_dir`, all or nothing (see [`Staging`]).
+/// Returns the paths written.
 ///
 /// The caller holds the folder's [`lock_dir`] lock (builds) or the
 /// record's folder lock (reviews).
 pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<Vec<PathBuf>> {
-    for f in files {
-        if !is_contained(&f.relative) {
+    let mut staging = Staging::new(out_dir, durable);
+    for (i, f) in files.iter().enumerate() {
+        staging.stage(i, f)?;
+    }
+    Ok(staging.commit()?.into_iter().map(|(_, p)| p).collect())
+}
+
+/// Files on their way into an output folder, all or nothing.
+///
+/// Each file goes to a temporary file beside its target as soon as it is
+/// ready ([`Staging::stage`]: created exclusively, so a planted link is
+/// never followed; a build stages each output while the rest is still
+/// being rendered). [`Staging::commit`] then (when `durable`) flushes them
+/// all in parallel, so the filesystem can group the journal commits, and
+/// swaps each target in: the old file is kept under a second name (a hard
+/// link), the new one renamed into place, atomically. If any swap fails,
+/// every earlier one is undone from the files set aside, so the folder is
+/// entirely as it was; only if undoing fails too does the error list the
+/// files left changed ([`Error::changed`]). Dropped without a commit (an
+/// error anywhere), it removes its temporary files and the folders it
+/// created: nothing was written.
+pub struct Staging {
+    out_dir: PathBuf,
+    durable: bool,
+    /// (order, target, temporary file): what `commit` swaps in.
+    staged: Vec<(usize, PathBuf, PathBuf, fs::File)>,
+    /// Folders this staging created, outermost first.
+    created: Vec<PathBuf>,
+    /// Folders already made sure of, with the names in them that look
+    /// like a killed run's leftovers (`.<name>.<pid>.tmp` / `.old`).
+    ready: Vec<(PathBuf, Vec<String>)>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Nothing staged yet into `out_dir` (which may not exist yet).
+    pub fn new(out_dir: &Path, durable: bool) -> Staging {
+        Staging {
+            out_dir: out_dir.to_path_buf(),
+            durable,
+            staged: Vec::new(),
+            created: Vec::new(),
+            ready: Vec::new(),
+            committed: false,
+        }
+    }
+
+    /// The folder the files go into.
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// Creates `dir` and any missing parents, remembering which it made.
+    pub fn create_dir(&mut self, dir: &Path) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut here = Some(dir);
+        while let Some(d) = here {
+            if d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok() {
+                break;
+            }
+            missing.push(d.to_path_buf());
+            here = d.parent();
+        }
+        fs::create_dir_all(dir)
+            .map_err(|e| Error::io(Code::E0401, "create the output folder", dir, &e))?;
+        self.created.extend(missing.into_iter().rev());
+        Ok(())
+    }
+
+    /// Writes `file` to a temporary file beside its target; `order` is its
+    /// place in what [`Staging::commit`] returns.
+    pub fn stage(&mut self, order: usize, file: &OutputFile) -> Result<()> {
+        if !is_contained(&file.relative) {
             return Err(Error::new(
                 Diagnostic::error(
                     Code::E0402,
                     format!(
                         "refusing to write `{}`: it would leave the output folder",
-                        f.relative.display()
+                        file.relative.display()
                     ),
                 )
                 .help("document and locale names may only contain letters, digits, `-` and `_`"),
             ));
         }
-        check_path(out_dir, &f.relative)?;
-    }
-    let targets: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.relative)).collect();
-    remove_stale_temps(&targets);
-    let mut temps: Vec<(PathBuf, fs::File)> = Vec::new();
-    let cleanup = |temps: &[(PathBuf, fs::File)]| {
-        for (t, _) in temps {
-            let _ = fs::remove_file(t);
-        }
-    };
-    for (target, f) in targets.iter().zip(files) {
-        match write_temp(target, &f.bytes) {
-            Ok(t) => temps.push(t),
-            Err(e) => {
-                cleanup(&temps);
-                return Err(e);
+        check_path(&self.out_dir, &file.relative)?;
+        let target = self.out_dir.join(&file.relative);
+        let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let at = match self.ready.iter().position(|(d, _)| *d == dir) {
+            Some(at) => at,
+            None => {
+                self.create_dir(&dir)?;
+                self.ready.push((dir.clone(), leftovers(&dir)));
+                self.ready.len() - 1
             }
-        }
-    }
-    // Flushing is for files that cannot be rebuilt; build outputs skip it
-    // (and the threads it would take).
-    let synced: Vec<std::io::Result<()>> = if !durable {
-        Vec::new()
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = temps
-                .iter()
-                .map(|(_, file)| s.spawn(move || file.sync_all()))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")))
-                })
-                .collect()
-        })
-    };
-    if let Some((i, Err(e))) = synced.into_iter().enumerate().find(|(_, r)| r.is_err()) {
-        cleanup(&temps);
-        return Err(Error::io(
-            Code::E0401,
-            "write the output file",
-            &targets[i],
-            &e,
-        ));
-    }
-    // Swap every target in, remembering what was set aside.
-    let mut swapped: Vec<(usize, Option<PathBuf>)> = Vec::new();
-    let mut failure = None;
-    for (i, ((tmp, _), target)) in temps.iter().zip(&targets).enumerate() {
-        let aside = aside_name(target);
-        let had_old = fs::symlink_metadata(target).is_ok();
-        // Keep the old version under a second name without moving it, so
-        // the target exists at every instant (a kill between two steps
-        // leaves the old or the new file, never none): a hard link, or a
-        // copy where the filesystem has none.
-        if had_old
-            && let Err(e) =
-                fs::hard_link(target, &aside).or_else(|_| fs::copy(target, &aside).map(|_| ()))
-        {
-            let _ = fs::remove_file(&aside);
-            failure = Some((i, e));
-            break;
-        }
-        if let Err(e) = fs::rename(tmp, target) {
-            if had_old {
-                let _ = fs::remove_file(&aside);
-            }
-            failure = Some((i, e));
-            break;
-        }
-        swapped.push((i, had_old.then_some(aside)));
-    }
-    let Some((failed, e)) = failure else {
-        for (_, aside) in swapped {
-            if let Some(aside) = aside {
-                let _ = fs::remove_file(aside);
-            }
-        }
-        return Ok(targets);
-    };
-    cleanup(&temps[failed..]);
-    // Undo, newest first.
-    let mut changed = Vec::new();
-    for (i, aside) in swapped.into_iter().rev() {
-        let undone = match aside {
-            Some(aside) => fs::rename(&aside, &targets[i]),
-            None => fs::remove_file(&targets[i]),
         };
-        if undone.is_err() {
-            changed.push(targets[i].clone());
+        remove_stale_temps(&dir, &self.ready[at].1, &target);
+        let (tmp, handle) = write_temp(&target, &file.bytes)?;
+        self.staged.push((order, target, tmp, handle));
+        Ok(())
+    }
+
+    /// Swaps every staged file in (see [`Staging`]); returns the targets
+    /// with their order, sorted by it.
+    pub fn commit(mut self) -> Result<Vec<(usize, PathBuf)>> {
+        self.staged.sort_by_key(|(order, ..)| *order);
+        // Flushing is for files that cannot be rebuilt; build outputs skip it
+        // (and the threads it would take).
+        let synced: Vec<std::io::Result<()>> = if !self.durable {
+            Vec::new()
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = self
+                    .staged
+                    .iter()
+                    .map(|(.., file)| s.spawn(move || file.sync_all()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")))
+                    })
+                    .collect()
+            })
+        };
+        if let Some((i, Err(e))) = synced.into_iter().enumerate().find(|(_, r)| r.is_err()) {
+            return Err(Error::io(
+                Code::E0401,
+                "write the output file",
+                &self.staged[i].1,
+                &e,
+            ));
+        }
+        // Swap every target in, remembering what was set aside.
+        let mut swapped: Vec<(usize, Option<PathBuf>)> = Vec::new();
+        let mut failure = None;
+        for (i, (_, target, tmp, _)) in self.staged.iter().enumerate() {
+            let aside = aside_name(target);
+            let had_old = fs::symlink_metadata(target).is_ok();
+            // Keep the old version under a second name without moving it, so
+            // the target exists at every instant (a kill between two steps
+            // leaves the old or the new file, never none): a hard link, or a
+            // copy where the filesystem has none.
+            if had_old
+                && let Err(e) =
+                    fs::hard_link(target, &aside).or_else(|_| fs::copy(target, &aside).map(|_| ()))
+            {
+                let _ = fs::remove_file(&aside);
+                failure = Some((i, e));
+                break;
+            }
+            if let Err(e) = fs::rename(tmp, target) {
+                if had_old {
+                    let _ = fs::remove_file(&aside);
+                }
+                failure = Some((i, e));
+                break;
+            }
+            swapped.push((i, had_old.then_some(aside)));
+        }
+        let Some((failed, e)) = failure else {
+            for (_, aside) in swapped {
+                if let Some(aside) = aside {
+                    let _ = fs::remove_file(aside);
+                }
+            }
+            self.committed = true;
+            return Ok(self
+                .staged
+                .iter()
+                .map(|(order, target, ..)| (*order, target.clone()))
+                .collect());
+        };
+        // What was renamed is no longer a temporary file to remove.
+        let renamed: Vec<usize> = swapped.iter().map(|(i, _)| *i).collect();
+        // Undo, newest first.
+        let mut changed = Vec::new();
+        for (i, aside) in swapped.into_iter().rev() {
+            let target = &self.staged[i].1;
+            let undone = match aside {
+                Some(aside) => fs::rename(&aside, target),
+                None => fs::remove_file(target),
+            };
+            if undone.is_err() {
+                changed.push(target.clone());
+            }
+        }
+        let mut err = Error::io(
+            Code::E0401,
+            "replace the output file",
+            &self.staged[failed].1,
+            &e,
+        );
+        for i in renamed.into_iter().rev() {
+            self.staged.remove(i);
+        }
+        if changed.is_empty() {
+            err.diagnostics[0].notes.push(
+                "every file replaced before this one was restored: the output folder is as it was"
+                    .to_string(),
+            );
+        } else {
+            err.diagnostics[0].notes.push(format!(
+                "{} file(s) replaced before this one could not be restored",
+                changed.len()
+            ));
+            // Folders holding files left changed stay.
+            self.created.clear();
+            err.changed = changed;
+        }
+        Err(err)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        for (_, _, tmp, _) in &self.staged {
+            let _ = fs::remove_file(tmp);
+        }
+        // Innermost first; a folder something else was put in stays.
+        for dir in self.created.iter().rev() {
+            let _ = fs::remove_dir(dir);
         }
     }
-    let mut err = Error::io(Code::E0401, "replace the output file", &targets[failed], &e);
-    if changed.is_empty() {
-        err.diagnostics[0].notes.push(
-            "every file replaced before this one was restored: the output folder is as it was"
-                .to_string(),
-        );
-    } else {
-        err.diagnostics[0].notes.push(format!(
-            "{} file(s) replaced before this one could not be restored",
-            changed.len()
-        ));
-        err.changed = changed;
-    }
-    Err(err)
 }
 
 /// Where the old version of `target` waits while the new one is swapped in.
@@ -264,54 +361,57 @@ fn aside_name(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.old", std::process::id()))
 }
 
+/// The names in `dir` shaped like the files [`remove_stale_temps`] cleans
+/// up (read once per folder: the folder is locked, and this run's own
+/// temporary files come after).
+fn leftovers(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && (n.ends_with(".tmp") || n.ends_with(".old")))
+        .collect()
+}
+
 /// A run killed between writing and renaming (SIGKILL, power cut) leaves
 /// `.<name>.<pid>.tmp` (a new version not swapped in yet) or
 /// `.<name>.<pid>.old` (the previous version, set aside) behind; the next
 /// run — holding the folder lock, so no live run owns them — removes the
-/// first kind and puts the second back if its target is missing.
-fn remove_stale_temps(targets: &[PathBuf]) {
-    let mut dirs: Vec<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in dirs {
-        let Ok(entries) = fs::read_dir(dir) else {
+/// first kind and puts the second back if `target` is missing. `names` are
+/// the candidates in `dir` ([`leftovers`]).
+fn remove_stale_temps(dir: &Path, names: &[String], target: &Path) {
+    let Some(n) = target.file_name() else { return };
+    let prefix = format!(".{}.", n.to_string_lossy());
+    for name in names {
+        let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            for t in targets.iter().filter(|t| t.parent() == Some(dir)) {
-                let Some(n) = t.file_name() else { continue };
-                let prefix = format!(".{}.", n.to_string_lossy());
-                let Some(rest) = name.strip_prefix(&prefix) else {
-                    continue;
-                };
-                let (pid, kind) = rest.split_once('.').unwrap_or(("", ""));
-                if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
-                    continue;
-                }
-                match kind {
-                    "tmp" => {
-                        let _ = fs::remove_file(entry.path());
-                    }
-                    "old" if fs::symlink_metadata(t).is_err() => {
-                        let _ = fs::rename(entry.path(), t);
-                    }
-                    "old" => {
-                        let _ = fs::remove_file(entry.path());
-                    }
-                    _ => {}
-                }
+        let (pid, kind) = rest.split_once('.').unwrap_or(("", ""));
+        if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let path = dir.join(name);
+        match kind {
+            "tmp" => {
+                let _ = fs::remove_file(&path);
             }
+            "old" if fs::symlink_metadata(target).is_err() => {
+                let _ = fs::rename(&path, target);
+            }
+            "old" => {
+                let _ = fs::remove_file(&path);
+            }
+            _ => {}
         }
     }
 }
 
-/// Creates the target's folder and writes `bytes` to a new temporary file
-/// in it (never an existing file or link of that name).
+/// Writes `bytes` to a new temporary file in the target's folder (never an
+/// existing file or link of that name).
 fn write_temp(target: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
     let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)
-        .map_err(|e| Error::io(Code::E0401, "create the output folder", dir, &e))?;
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
