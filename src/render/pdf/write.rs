@@ -1158,64 +1158,89 @@ fn compress_streams(doc: &mut lopdf::Document, cache: &WriteCache) {
     }
 }
 
-/// How hard deflate tries.
+/// How hard deflate tries, and with which implementation: measured on
+/// the Japanese handout's streams, miniz_oxide's level 1 is the fastest
+/// way to shrink a CFF program at all (zlib-rs's level 1 stores it as is),
+/// and zlib-rs is 2–2.5 times as fast as miniz_oxide on text-like streams
+/// at the same size.
 #[derive(Clone, Copy)]
 enum Level {
-    /// Level 1: for the font program, which deflate shrinks by ~11 % at
-    /// any level.
+    /// miniz_oxide level 1: for the font program, which deflate shrinks by
+    /// ~11 % at any level.
     Fast,
-    /// Level 3: page content and ToUnicode text, a quarter of their size.
+    /// zlib-rs level 3: page content and ToUnicode text, a quarter of their
+    /// size.
     Normal,
-    /// Level 4: the object and cross-reference streams (the structure
-    /// tree's repetitive dictionaries gain most from the longer search:
-    /// over a build's 12 PDFs, 42.8 KB at 4 against 45.2 KB at 3 and
-    /// 42.6 KB at 6, which takes 1.6 times as long).
+    /// zlib-rs level 6: the object and cross-reference streams (the
+    /// structure tree's repetitive dictionaries gain most from the longer
+    /// search).
     Best,
 }
 
-impl Level {
-    fn miniz(self) -> u8 {
-        match self {
-            Level::Fast => 1,
-            Level::Normal => 3,
-            Level::Best => 4,
-        }
-    }
-}
-
 thread_local! {
-    /// One compressor per render thread, reset and set to the stream's
-    /// level between streams: setting one up costs as much as deflating a
-    /// small page, and its ~300 KB of tables are fresh pages the first time
-    /// (a page fault costs ~1.5 µs here), so a thread keeps one, not one
-    /// per level.
-    static DEFLATE: std::cell::RefCell<Option<Box<CompressorOxide>>> =
+    /// One compressor of each kind per render thread, reset and set to the
+    /// stream's level between streams: setting one up costs as much as
+    /// deflating a small page, and its ~300 KB of tables are fresh pages
+    /// the first time (a page fault costs ~1.5 µs here).
+    static MINIZ: std::cell::RefCell<Option<Box<CompressorOxide>>> =
+        const { std::cell::RefCell::new(None) };
+    static ZLIB: std::cell::RefCell<Option<flate2::Compress>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// zlib-wrapped deflate of `data` at `level` (miniz_oxide, which flate2
-/// wraps: used directly for its level switch on a kept compressor).
+/// zlib-wrapped deflate of `data` at `level`.
 fn deflate_level(data: &[u8], level: Level) -> Option<Vec<u8>> {
+    match level {
+        Level::Fast => deflate_miniz(data, 1),
+        Level::Normal => deflate_zlib(data, 3),
+        Level::Best => deflate_zlib(data, 6),
+    }
+}
+
+/// miniz_oxide directly (flate2 routes to zlib-rs here).
+fn deflate_miniz(data: &[u8], level: u8) -> Option<Vec<u8>> {
     use miniz_oxide::deflate::core::{TDEFLFlush, TDEFLStatus, compress_to_output};
-    DEFLATE.with(|cell| {
+    MINIZ.with(|cell| {
         let mut cell = cell.borrow_mut();
         let c = cell.get_or_insert_with(|| {
             // zlib header (window bits 15), default strategy.
             let flags = miniz_oxide::deflate::core::create_comp_flags_from_zip_params(
-                i32::from(level.miniz()),
+                i32::from(level),
                 15,
                 0,
             );
             Box::new(CompressorOxide::new(flags))
         });
         c.reset();
-        c.set_compression_level_raw(level.miniz());
+        c.set_compression_level_raw(level);
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
         let (status, consumed) = compress_to_output(c, data, TDEFLFlush::Finish, |chunk| {
             out.extend_from_slice(chunk);
             true
         });
         (status == TDEFLStatus::Done && consumed == data.len()).then_some(out)
+    })
+}
+
+/// zlib-rs, through flate2.
+fn deflate_zlib(data: &[u8], level: u32) -> Option<Vec<u8>> {
+    ZLIB.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let c = cell
+            .get_or_insert_with(|| flate2::Compress::new(flate2::Compression::new(level), true));
+        c.reset();
+        c.set_level(flate2::Compression::new(level)).ok()?;
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = c.total_in() as usize;
+            let status = c
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .ok()?;
+            match status {
+                flate2::Status::StreamEnd => return Some(out),
+                _ => out.reserve(out.capacity().max(1024)),
+            }
+        }
     })
 }
 
