@@ -313,6 +313,10 @@ pub(crate) fn all_outputs(project: &Project) -> BTreeSet<PathBuf> {
 /// Runs `f` on each of `items` on up to `available_parallelism` threads
 /// and hands each result to `done` on the calling thread as it comes.
 /// Stops taking new items after the first error.
+///
+/// The calling thread takes items too, between handing on results: on a
+/// virtual machine a new thread can take milliseconds to start running,
+/// and the first items are the largest.
 fn parallel_each<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R> + Sync,
@@ -329,17 +333,19 @@ fn parallel_each<T: Sync, R: Send>(
         return Ok(());
     }
     let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let take = || {
+        (!stop.load(Ordering::Relaxed))
+            .then(|| items.get(next.fetch_add(1, Ordering::Relaxed)))
+            .flatten()
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
+        let workers: Vec<_> = (1..threads)
             .map(|_| {
                 let tx = tx.clone();
-                let (next, stop, f) = (&next, &stop, &f);
+                let (take, f) = (&take, &f);
                 s.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                            break;
-                        };
+                    while let Some(item) = take() {
                         if tx.send(f(item)).is_err() {
                             break;
                         }
@@ -349,14 +355,24 @@ fn parallel_each<T: Sync, R: Send>(
             .collect();
         drop(tx);
         let mut result = Ok(());
-        // Until every worker has finished (or panicked: its sender drops).
-        for r in rx {
+        let mut hand_on = |r: Result<R>, result: &mut Result<()>| {
             if result.is_ok() {
-                result = r.and_then(&mut *done);
+                *result = r.and_then(&mut *done);
                 if result.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
             }
+        };
+        while let Some(item) = take() {
+            let r = f(item);
+            hand_on(r, &mut result);
+            for r in rx.try_iter() {
+                hand_on(r, &mut result);
+            }
+        }
+        // Until every worker has finished (or panicked: its sender drops).
+        for r in rx {
+            hand_on(r, &mut result);
         }
         for w in workers {
             // A panicking worker takes the run down with it (the panic hook
