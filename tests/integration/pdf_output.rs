@@ -1612,3 +1612,83 @@ fn the_japanese_handout_stays_small() {
         .len();
     assert!(size < 100 * 1024, "ja/handout.pdf is {size} bytes");
 }
+
+/// The items of the CFF INDEX at `at`, and where it ends.
+fn cff_index(cff: &[u8], at: usize) -> (Vec<&[u8]>, usize) {
+    let count = usize::from(u16::from_be_bytes([cff[at], cff[at + 1]]));
+    if count == 0 {
+        return (Vec::new(), at + 2);
+    }
+    let size = usize::from(cff[at + 2]);
+    let offset = |i: usize| {
+        cff[at + 3 + i * size..at + 3 + (i + 1) * size]
+            .iter()
+            .fold(0usize, |v, &b| (v << 8) | usize::from(b))
+    };
+    let base = at + 3 + (count + 1) * size - 1;
+    let items = (0..count)
+        .map(|i| &cff[base + offset(i)..base + offset(i + 1)])
+        .collect();
+    (items, base + offset(count))
+}
+
+/// Every PDF's font program is a subset made by talkdoc's own CID-keyed
+/// CFF subsetter (`render/pdf/cid_subset.rs`), not the slower fallback:
+/// no subroutines left (an empty global subroutine INDEX, no `Subrs` in
+/// any Private DICT) and a CIDCount that is the subset's glyph count,
+/// written as a five-byte integer. Each program parses as CFF (ttf-parser)
+/// and every glyph in it outlines or is blank.
+#[test]
+fn every_font_program_is_cid_subset_and_has_no_subroutines() {
+    use rustybuzz::ttf_parser;
+    struct Nothing;
+    impl ttf_parser::OutlineBuilder for Nothing {
+        fn move_to(&mut self, _: f32, _: f32) {}
+        fn line_to(&mut self, _: f32, _: f32) {}
+        fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+        fn close(&mut self) {}
+    }
+    let b = Built::new();
+    for pdf in all_pdfs(&b) {
+        let doc = lopdf::Document::load(&pdf).expect("lopdf reads it");
+        let programs: Vec<Vec<u8>> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| {
+                s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"CIDFontType0C")
+            })
+            .map(|s| s.decompressed_content().unwrap_or_else(|_| s.content.clone()))
+            .collect();
+        assert_eq!(programs.len(), 1, "{}: one font program", pdf.display());
+        let cff = &programs[0];
+        let table = ttf_parser::cff::Table::parse(cff).expect("the program parses as CFF");
+        let glyphs = table.number_of_glyphs();
+        assert!(glyphs > 1, "{}: glyphs in the subset", pdf.display());
+        for gid in 0..glyphs {
+            // Blank glyphs (the space) have no outline; none may be broken.
+            match table.outline(ttf_parser::GlyphId(gid), &mut Nothing) {
+                Ok(_) | Err(ttf_parser::CFFError::ZeroBBox) => {}
+                Err(e) => panic!("{}: glyph {gid}: {e:?}", pdf.display()),
+            }
+        }
+        let (_, names_end) = cff_index(cff, usize::from(cff[2]));
+        let (tops, top_end) = cff_index(cff, names_end);
+        let (_, strings_end) = cff_index(cff, top_end);
+        assert_eq!(
+            &cff[strings_end..strings_end + 2],
+            &[0, 0],
+            "{}: global subroutines left",
+            pdf.display()
+        );
+        let mut cid_count = vec![29];
+        cid_count.extend_from_slice(&i32::from(glyphs).to_be_bytes());
+        cid_count.extend_from_slice(&[12, 34]);
+        assert!(
+            tops[0].windows(7).any(|w| w == cid_count.as_slice()),
+            "{}: CIDCount {glyphs} not written by cid_subset",
+            pdf.display()
+        );
+    }
+}
