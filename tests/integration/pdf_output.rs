@@ -1659,7 +1659,10 @@ fn every_font_program_is_cid_subset_and_has_no_subroutines() {
             .filter(|s| {
                 s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"CIDFontType0C")
             })
-            .map(|s| s.decompressed_content().unwrap_or_else(|_| s.content.clone()))
+            .map(|s| {
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone())
+            })
             .collect();
         assert_eq!(programs.len(), 1, "{}: one font program", pdf.display());
         let cff = &programs[0];
