@@ -10,7 +10,7 @@ run of this script, so both see the same machine state; peak RSS from one
 more run of each under GNU time:
 
 - talkdoc: `talkdoc build` of the real project: every locale, document and
-  format (31 files, 11 PDFs);
+  format (32 files, 12 PDFs);
 - Typst: the Typst Python binding, started as its own Python process (as a
   user would run it), compiling a Typst rendition of the Japanese handout,
   generated from talkdoc's own Markdown export (`dist/ja/handout.md`) with
@@ -19,7 +19,7 @@ more run of each under GNU time:
   `ignore_system_fonts=True`).
 
 Only runs that succeeded and produced their outputs are timed: each talkdoc
-run must exit 0 and leave its 31 files (11 of them PDFs) in a fresh output
+run must exit 0 and leave its 32 files (12 of them PDFs) in a fresh output
 folder, each Typst run a PDF. Prints both medians and the ratio; exits 1
 when the ratio is over the budget (0.5).
 """
@@ -190,8 +190,8 @@ def main():
         def talkdoc_outputs():
             files = [p for p in glob.glob(os.path.join(out, "**", "*"), recursive=True) if os.path.isfile(p)]
             pdfs = [p for p in files if p.endswith(".pdf")]
-            if len(files) != 31 or len(pdfs) != 11:
-                return "expected 31 files (11 PDFs), found %d (%d PDFs)" % (len(files), len(pdfs))
+            if len(files) != 32 or len(pdfs) != 12:
+                return "expected 32 files (12 PDFs), found %d (%d PDFs)" % (len(files), len(pdfs))
             if any(os.path.getsize(p) == 0 for p in files):
                 return "an empty output file"
             return None
@@ -223,7 +223,7 @@ def main():
         pages = subprocess.run(["pdfinfo", typst_pdf], capture_output=True, text=True).stdout
         pages = re.search(r"Pages:\s+(\d+)", pages)
         print("median of %d alternating runs, whole process:" % runs)
-        print("  talkdoc build (31 files, 11 PDFs)        %7.1f ms  peak RSS %5.1f MB" % (ms(t_talkdoc), max(rss_talkdoc)))
+        print("  talkdoc build (32 files, 12 PDFs)        %7.1f ms  peak RSS %5.1f MB" % (ms(t_talkdoc), max(rss_talkdoc)))
         print("  Typst 0.15 via Python, ja handout (%s p.) %7.1f ms  peak RSS %5.1f MB" % (
             pages.group(1) if pages else "?", ms(t_typst), max(rss_typst)))
         verdict = "ok" if ratio <= BUDGET else "OVER BUDGET"
