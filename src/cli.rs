@@ -438,6 +438,9 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
             diag::visible(&display_path(root, path).to_string_lossy())
         ));
     }
+    // As for the render caches (`build_into`): the process exit frees the
+    // loaded messages at once.
+    std::mem::forget(project);
     Ok(())
 }
 
