@@ -455,9 +455,12 @@ pub(crate) struct Publishing<'p> {
 impl<'p> Publishing<'p> {
     /// Makes and locks `out`, and reads what earlier builds wrote there.
     pub(crate) fn begin(project: &'p Project, out: &Path) -> Result<Publishing<'p>> {
-        let mut staging = crate::output::Staging::new(out, false);
-        staging.create_dir(out)?;
+        // Made outside the staging: the lock is on this folder, so it stays
+        // even if this build fails (another run may be waiting on it).
+        std::fs::create_dir_all(out)
+            .map_err(|e| Error::io(Code::E0401, "create the output folder", out, &e))?;
         let lock = crate::output::lock_dir(out)?;
+        let staging = crate::output::Staging::new(out, false);
         Ok(Publishing {
             project,
             earlier: read_manifest(out),

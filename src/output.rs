@@ -176,7 +176,7 @@ impl Staging {
     }
 
     /// Creates `dir` and any missing parents, remembering which it made.
-    pub fn create_dir(&mut self, dir: &Path) -> Result<()> {
+    fn create_dir(&mut self, dir: &Path) -> Result<()> {
         let mut missing = Vec::new();
         let mut here = Some(dir);
         while let Some(d) = here {

@@ -457,6 +457,44 @@ fn unwritable_output_folder() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// `talkdoc build` writes each output while the others are still being
+/// rendered: when one cannot be written half-way through, the files
+/// already written are taken back, with the folders made for them, and an
+/// earlier build's outputs are left exactly as they were.
+#[test]
+fn a_build_that_fails_half_way_leaves_the_output_folder_as_it_was() {
+    let s = Scratch::new("small");
+    // A fresh folder: `en` is a file, so every English output fails.
+    let out = s.dir.path().join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("en"), "in the way").expect("write");
+    let run = s.build_to(&out, &[]).assert().code(1).get_output().clone();
+    let (stdout, stderr) = output_text(&run);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("error[E0401]"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        names(&snapshot(&out)),
+        vec!["en".to_string()],
+        "only the file that was there"
+    );
+    // Over an earlier build: every file as it was, nothing added.
+    std::fs::remove_file(out.join("en")).expect("rm");
+    s.build_to(&out, &[]).assert().success();
+    let before = snapshot(&out);
+    std::fs::remove_dir_all(out.join("en")).expect("rm -r");
+    std::fs::write(out.join("en"), "in the way").expect("write");
+    let mut expected = before.clone();
+    expected.retain(|p, _| !p.starts_with("en"));
+    expected.insert("en".into(), b"in the way".to_vec());
+    s.build_to(&out, &[]).assert().code(1);
+    assert_eq!(
+        snapshot(&out),
+        expected,
+        "the earlier outputs are untouched"
+    );
+}
+
 #[test]
 fn invalid_utf8_in_a_fluent_file() {
     let s = Scratch::new("small");
