@@ -1543,7 +1543,7 @@ impl<'a> Layout<'a> {
         size: f32,
         unicode: &mut BTreeMap<u16, String>,
     ) -> (Vec<PlacedGlyph>, f32) {
-        let shaped = Shaped::new(self.font, text, &[]);
+        let shaped = self.shaped(text, &[]);
         record_unicode(unicode, text, &shaped, 0..shaped.glyphs.len());
         let mut pen = x;
         let mut glyphs = Vec::with_capacity(shaped.glyphs.len());
@@ -1578,8 +1578,9 @@ impl<'a> Layout<'a> {
             hyphenate: false,
             balance: false,
         };
-        let shaped = Shaped::new(self.font, title, &[]);
-        let lines = self.breaker.break_measured(title, &shaped, &opts);
+        // The same title on every page: shaped and broken once (the memo).
+        let shaped = self.shaped(title, &[]);
+        let lines = self.broken(title, &[], &shaped, &opts);
         let Some(first) = lines.first() else { return };
         let lo = shaped
             .glyphs
