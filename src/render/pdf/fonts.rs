@@ -209,8 +209,13 @@ impl Font {
                 if !self.metrics.cff {
                     return None;
                 }
-                let raw = ttf_parser::RawFace::parse(self.data, self.index).ok()?;
-                CidFont::parse(raw.table(ttf_parser::Tag::from_bytes(b"CFF "))?)
+                // The table from the face parsed once per run, not a second
+                // read of the table directory.
+                let cff = self
+                    .face
+                    .raw_face()
+                    .table(ttf_parser::Tag::from_bytes(b"CFF "))?;
+                CidFont::parse(cff)
             })
             .as_ref()
     }
