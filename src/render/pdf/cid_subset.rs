@@ -199,6 +199,24 @@ pub struct CidFont<'a> {
     spliced: std::sync::RwLock<std::collections::HashMap<u16, Box<[u8]>>>,
 }
 
+/// Why [`CidFont::subset`] made no program.
+#[derive(Debug, PartialEq)]
+pub enum Refusal {
+    /// Something this module does not copy (an arithmetic charstring
+    /// operator, a malformed charstring): `subsetter` may still take it.
+    Unsupported,
+    /// The glyph with this ID expands past [`WORK_PER_GLYPH`] once its
+    /// subroutines are spliced in: a font built to blow up, refused
+    /// outright (handing it to another subsetter would not end).
+    TooLarge(u16),
+}
+
+/// Charstring bytes read to free one glyph of its subroutines, at most.
+/// Real glyphs read a few hundred (Noto Sans JP's largest, a few
+/// thousand); subroutines calling each other ten deep, each several
+/// times, could otherwise read more bytes than there are atoms.
+pub const WORK_PER_GLYPH: usize = 1 << 20;
+
 impl<'a> CidFont<'a> {
     /// Reads the `CFF ` table `data`; `None` unless it is a CID-keyed font
     /// this module can subset.
@@ -265,9 +283,18 @@ impl<'a> CidFont<'a> {
     }
 
     /// The CFF program for `.notdef` and `used` (original glyph IDs), in
-    /// that order: glyph `i` of the subset has CID `i`. `None` if a
-    /// charstring cannot be read or uses an operator this does not copy.
-    pub fn subset(&self, used: &BTreeSet<u16>) -> Option<Vec<u8>> {
+    /// that order: glyph `i` of the subset has CID `i`.
+    pub fn subset(&self, used: &BTreeSet<u16>) -> Result<Vec<u8>, Refusal> {
+        let mut too_large = None;
+        self.subset_or(used, &mut too_large).ok_or(match too_large {
+            Some(gid) => Refusal::TooLarge(gid),
+            None => Refusal::Unsupported,
+        })
+    }
+
+    /// [`CidFont::subset`]; `None` with `too_large` set for a glyph over
+    /// [`WORK_PER_GLYPH`].
+    fn subset_or(&self, used: &BTreeSet<u16>, too_large: &mut Option<u16>) -> Option<Vec<u8>> {
         let glyphs: Vec<usize> = std::iter::once(0)
             .chain(used.iter().map(|&g| usize::from(g)).filter(|&g| g != 0))
             .collect();
@@ -301,14 +328,22 @@ impl<'a> CidFont<'a> {
                 let start = charstrings.len();
                 let range = self.char_strings.get(self.data, g)?;
                 let locals = self.fds[fd].subrs.as_ref();
-                Splice::default().run(
+                let mut splice = Splice {
+                    work: WORK_PER_GLYPH,
+                    ..Splice::default()
+                };
+                let ran = splice.run(
                     self.data,
                     range,
                     &self.global_subrs,
                     locals,
                     &mut charstrings,
                     0,
-                )?;
+                );
+                if splice.work == 0 {
+                    *too_large = Some(gid);
+                }
+                ran?;
                 self.spliced
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
@@ -570,6 +605,9 @@ struct Splice {
     last: Option<Operand>,
     /// Stem hints declared so far.
     hints: usize,
+    /// Charstring bytes this glyph may still read ([`WORK_PER_GLYPH`]);
+    /// 0 when it ran out.
+    work: usize,
 }
 
 /// Where an operand's bytes are.
@@ -627,6 +665,15 @@ impl Splice {
             return None;
         }
         let cs = data.get(range)?;
+        // Each routine is charged its length (and a call at least a byte),
+        // whether it is read to its end or not.
+        match self.work.checked_sub(cs.len().max(1)) {
+            Some(left) => self.work = left,
+            _ => {
+                self.work = 0;
+                return None;
+            }
+        }
         // `cs[copied..i]` is read but not yet copied.
         let mut copied = 0;
         let mut i = 0;
@@ -827,6 +874,41 @@ mod tests {
         assert_eq!(font.subset(&used).unwrap(), sub);
     }
 
+    /// Subroutines that call each other ten deep, fifty times each, would
+    /// read 50⁹ routines for one glyph: the work bound stops it at once,
+    /// and the glyph is refused as too large, not handed on.
+    #[test]
+    fn a_glyph_built_to_blow_up_is_stopped() {
+        // Global subroutine i calls subroutine i + 1 fifty times (bias 107:
+        // number i + 1 is stored as i + 1 - 107, one byte: that + 139).
+        let routines: Vec<Vec<u8>> = (0..10u8)
+            .map(|i| {
+                let mut r = Vec::new();
+                if i < 9 {
+                    for _ in 0..50 {
+                        r.extend_from_slice(&[(i as i32 + 1 - 107 + 139) as u8, 29]);
+                    }
+                }
+                r.push(11);
+                r
+            })
+            .collect();
+        let mut data = Vec::new();
+        write_index(&mut data, routines.iter().map(Vec::as_slice));
+        let globals = index(&data, 0).unwrap();
+        let glyph_at = data.len();
+        data.extend_from_slice(&[(0i32 - 107 + 139) as u8, 29, 14]);
+        let mut splice = Splice {
+            work: WORK_PER_GLYPH,
+            ..Splice::default()
+        };
+        let mut out = Vec::new();
+        let ran = splice.run(&data, glyph_at..data.len(), &globals, None, &mut out, 0);
+        assert!(ran.is_none());
+        assert_eq!(splice.work, 0, "stopped by the work bound");
+        assert!(out.len() <= WORK_PER_GLYPH);
+    }
+
     #[test]
     fn what_it_cannot_read_it_refuses() {
         assert!(CidFont::parse(b"").is_none());
@@ -834,7 +916,7 @@ mod tests {
         let data = cff();
         for cut in [10, 100, 1000, data.len() / 2] {
             // Truncated tables are refused, never read out of bounds.
-            let _ = CidFont::parse(&data[..cut]).and_then(|f| f.subset(&BTreeSet::from([5, 6])));
+            let _ = CidFont::parse(&data[..cut]).map(|f| f.subset(&BTreeSet::from([5, 6])));
         }
     }
 }

@@ -19,6 +19,7 @@
 //! the file ID is a hash of those bytes instead of random ones, so two
 //! builds of the same input are byte-identical.
 
+use super::cid_subset::{Refusal, WORK_PER_GLYPH};
 use crate::codes::Code;
 use crate::hash::content_id;
 use miniz_oxide::deflate::core::CompressorOxide;
@@ -121,9 +122,16 @@ impl Subset {
     fn new(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Subset, String> {
         // A CID-keyed CFF font (the built-in one) is subset here, in the
         // glyph order `remapper` gives; any other goes through subsetter.
-        let program = match font.cid().and_then(|cid| cid.subset(used)) {
-            Some(program) => program,
-            None => subset_program(font, used)?,
+        let program = match font.cid().map(|cid| cid.subset(used)) {
+            Some(Ok(program)) => program,
+            Some(Err(Refusal::TooLarge(gid))) => {
+                return Err(format!(
+                    "glyph {gid} of the font {} expands past {} KB once its subroutines are spliced in; name another font in `[pdf] font`",
+                    font.name,
+                    WORK_PER_GLYPH >> 10
+                ));
+            }
+            Some(Err(Refusal::Unsupported)) | None => subset_program(font, used)?,
         };
         let codes = glyph_codes(font, used);
         let [mut n, _] = content_id(&program);
