@@ -485,11 +485,10 @@ impl<'p> Publishing<'p> {
         let Publishing {
             project,
             earlier,
-            staged,
+            mut staged,
             mut staging,
             _lock,
         } = self;
-        let mut staged = staged;
         staged.sort_by_key(|(order, ..)| *order);
         let sizes = staged.iter().map(|(.., size)| *size).collect();
         let out = staging.out_dir().to_path_buf();
@@ -632,6 +631,19 @@ mod tests {
             })
         });
         assert!(caught.is_err(), "the panic was swallowed");
+        // The same from a job on a worker thread, whatever the calling
+        // thread takes (jobs last long enough that a late worker gets some).
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+            let caller = std::thread::current().id();
+            let caught = std::panic::catch_unwind(|| {
+                all(&items, |&i| {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    assert_eq!(std::thread::current().id(), caller, "job {i} failed");
+                    Ok(i)
+                })
+            });
+            assert!(caught.is_err(), "a worker's panic was swallowed");
+        }
         // Without a panic every result comes back.
         assert_eq!(
             all(&items, |&i| Ok(i * 2)).ok(),
