@@ -147,28 +147,29 @@ pub(crate) fn leftover_source_script(source: &str, target: &str, translation: &s
     !foreign.is_empty() && translation.chars().any(|c| is_letter_of(c, &foreign))
 }
 
+/// The Unicode names of the source's scripts ("Cyrillic", "Han/Hangul"),
+/// or `None` for Japanese, which C010 names in words of its own.
+fn script_names(source: &str) -> Option<String> {
+    let scripts = locale_scripts(source);
+    (scripts != JAPANESE).then(|| {
+        let names: Vec<&str> = scripts.iter().map(|s| s.full_name()).collect();
+        names.join("/")
+    })
+}
+
 /// How C010 names the source's script: "Japanese script (kana/kanji)" for
 /// a Japanese source, else the script's Unicode name ("Cyrillic script").
 pub(crate) fn source_script_name(source: &str) -> String {
-    let scripts = locale_scripts(source);
-    if scripts == JAPANESE {
-        "Japanese script (kana/kanji)".to_string()
-    } else {
-        let names: Vec<&str> = scripts.iter().map(|s| s.full_name()).collect();
-        format!("{} script", names.join("/"))
-    }
+    script_names(source).map_or_else(
+        || "Japanese script (kana/kanji)".to_string(),
+        |n| format!("{n} script"),
+    )
 }
 
 /// The source language's text as C010's help calls it: "Japanese" for a
-/// Japanese source, else the script's name ("Cyrillic").
+/// Japanese source, else the script's name ("Cyrillic-script").
 pub(crate) fn source_text_name(source: &str) -> String {
-    let scripts = locale_scripts(source);
-    if scripts == JAPANESE {
-        "Japanese".to_string()
-    } else {
-        let names: Vec<&str> = scripts.iter().map(|s| s.full_name()).collect();
-        format!("{}-script", names.join("/"))
-    }
+    script_names(source).map_or_else(|| "Japanese".to_string(), |n| format!("{n}-script"))
 }
 
 #[cfg(test)]
