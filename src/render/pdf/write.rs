@@ -157,9 +157,10 @@ impl Subset {
     }
 }
 
-/// What a renderer keeps between PDFs: font subsets by glyph set (an edit
-/// that brings no new character needs no new subset; subsetting is the
-/// costliest step of a PDF) and, in a `watch` session, deflated streams by
+/// What a renderer keeps between PDFs: font subsets by glyph set (the
+/// bilingual and parallel handouts share theirs; an edit that brings no
+/// new character needs no new subset, nor a deflated font program) and,
+/// in a `watch` session, deflated streams by
 /// content (a page or structure tree an edit did not touch is not deflated
 /// again). Holds the most recent few; shared by every render thread.
 #[derive(Default)]
@@ -1134,13 +1135,13 @@ fn set_page_content(
     Ok(())
 }
 
-/// Deflates the page content and ToUnicode streams at level 3 (level 6
-/// saves 3 % for a tenth more build time); lopdf's own `compress` uses the
-/// slowest level (9). The font program is not touched here: `Subset::new`
-/// deflated it once, at level 1 (deflate gains ~11 % on charstrings at any
-/// level: on the Japanese handout's 61 KB CFF 54.41 KB at 1, 54.38 KB at 3,
-/// 54.22 KB at 6), or left it as it was when that did not shrink it. The
-/// XMP stream stays readable for tools that do not parse PDF.
+/// Deflates the page content and ToUnicode streams at [`Level::Normal`]
+/// (lopdf's own `compress` uses the slowest level, 9). The font program is
+/// not touched here: `Subset::new` deflated it once, at [`Level::Fast`]
+/// (deflate gains ~11 % on charstrings at any level: on the Japanese
+/// handout's 61 KB CFF 54.41 KB at 1, 54.38 KB at 3, 54.22 KB at 6), or
+/// left it as it was when that did not shrink it. The XMP stream stays
+/// readable for tools that do not parse PDF.
 fn compress_streams(doc: &mut lopdf::Document, cache: &WriteCache) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
