@@ -709,10 +709,12 @@ pub struct Layout<'a> {
 /// (by those and the breaking options) in this run, shared by every render
 /// thread. Why: the per-document PDFs hold the same paragraphs as the
 /// handout, set at the same width, and the parallel handout sets them
-/// again at its column width; shaping and total-fit breaking are most of
-/// a layout's time. Both are pure functions of the key, so a paragraph
-/// taken from here is the one that would have been made. A paragraph being
-/// made on another thread is waited for, not made twice.
+/// again at its column width; total-fit breaking is the largest part of a
+/// layout's time. (The shaper's output is already kept per run, by text
+/// run, in `Font`; here a paragraph's assembled `Shaped`, which breaking
+/// needs, is kept with its lines.) Both are pure functions of the key, so
+/// a paragraph taken from here is the one that would have been made. A
+/// paragraph being made on another thread is waited for, not made twice.
 #[derive(Default)]
 pub struct Memo {
     shaped: Mutex<HashMap<ShapeKey, Cell<Shaped>>>,

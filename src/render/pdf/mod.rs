@@ -4,8 +4,9 @@
 //! coverage, shape runs with rustybuzz) → [`linebreak`] (UAX #14, kinsoku,
 //! hyphenation, spacing, justification, over measured clusters) →
 //! [`layout`] (positioned glyphs on pages, keeps, header/footer; no PDF
-//! knowledge) → [`write`](mod@write) (subset with subsetter, font objects, content
-//! streams; printpdf + lopdf; no line-breaking knowledge).
+//! knowledge) → [`write`](mod@write) (font subset — `cid_subset` for CID-keyed
+//! CFF, else subsetter —, font objects, content streams; printpdf + lopdf;
+//! no line-breaking knowledge).
 
 mod cid_subset;
 pub mod fonts;
