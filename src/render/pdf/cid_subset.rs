@@ -391,24 +391,23 @@ impl<'a> CidFont<'a> {
             tail.push(*fd);
         }
         tail.extend_from_slice(&(n as u16).to_be_bytes());
-        // The Font DICTs end with `size offset Private` (5-byte integers:
-        // their length is known before the offsets are).
+        // Each Font DICT ends with `size offset Private`, two 5-byte
+        // integers and the operator: its length is known before the
+        // offsets are.
+        const PRIVATE_ENTRY: usize = 11;
         let fd_array_at = tail.len();
-        let font_dicts: Vec<Vec<u8>> = fd_order
-            .iter()
-            .map(|&fd| {
-                let mut d = self.fds[fd].font_dict.clone();
-                d.extend_from_slice(&[0; 11]);
-                d
-            })
-            .collect();
-        let fd_array_len = index_len(font_dicts.iter().map(Vec::len));
+        let fd_array_len = index_len(
+            fd_order
+                .iter()
+                .map(|&fd| self.fds[fd].font_dict.len() + PRIVATE_ENTRY),
+        );
+        // (Private DICT size, its offset after `base`) per kept FD.
         let mut private_at = fd_array_at + fd_array_len;
         let mut privates = Vec::new();
-        let mut patched = Vec::with_capacity(font_dicts.len());
-        for (d, &fd) in font_dicts.into_iter().zip(fd_order) {
+        let mut private_of = Vec::with_capacity(fd_order.len());
+        for &fd in fd_order {
             let private = &self.fds[fd].private;
-            patched.push((d, private.len(), private_at));
+            private_of.push((private.len(), private_at));
             privates.extend_from_slice(private);
             private_at += private.len();
         }
@@ -435,11 +434,11 @@ impl<'a> CidFont<'a> {
         write_index(&mut out, std::iter::once(top.as_slice()));
         assert_eq!(out.len(), base, "Top DICT offset");
         out.extend_from_slice(&tail);
-        let dicts: Vec<Vec<u8>> = patched
-            .into_iter()
-            .map(|(mut d, size, at)| {
-                let keep = d.len() - 11;
-                d.truncate(keep);
+        let dicts: Vec<Vec<u8>> = fd_order
+            .iter()
+            .zip(private_of)
+            .map(|(&fd, (size, at))| {
+                let mut d = self.fds[fd].font_dict.clone();
                 int5(&mut d, size as i64);
                 int5(&mut d, (base + at) as i64);
                 d.push(OP_PRIVATE as u8);
