@@ -1634,10 +1634,11 @@ fn cff_index(cff: &[u8], at: usize) -> (Vec<&[u8]>, usize) {
 
 /// Every PDF's font program is a subset made by talkdoc's own CID-keyed
 /// CFF subsetter (`render/pdf/cid_subset.rs`), not the slower fallback:
-/// no subroutines left (an empty global subroutine INDEX, no `Subrs` in
-/// any Private DICT) and a CIDCount that is the subset's glyph count,
-/// written as a five-byte integer. Each program parses as CFF (ttf-parser)
-/// and every glyph in it outlines or is blank.
+/// an empty global subroutine INDEX and a CIDCount that is the subset's
+/// glyph count, written as a five-byte integer (`subsetter` writes 65535).
+/// Each program parses as CFF (ttf-parser) and every glyph in it outlines
+/// or is blank; that each outline is the font's own is the unit test
+/// `every_glyph_outlines_as_in_the_font`.
 #[test]
 fn every_font_program_is_cid_subset_and_has_no_subroutines() {
     use rustybuzz::ttf_parser;
