@@ -31,6 +31,20 @@ fn lay_out(font: &Font, doc: &Document, setup: &PageSetup) -> Laid {
 
 /// `laid` written as a PDF at `path` (the document language `lang`), as
 /// `talkdoc build` writes it.
+/// A document of one paragraph of plain `text`.
+fn one_paragraph(name: &str, locale: &str, text: &str) -> Document {
+    use talkdoc::document::{Block, Inline, Text};
+    Document {
+        name: name.into(),
+        locale: locale.into(),
+        title: None,
+        blocks: vec![Block::Paragraph(Text {
+            message_id: "p".into(),
+            inlines: vec![Inline::Text(text.into())],
+        })],
+    }
+}
+
 fn write_laid(font: &Font, laid: &Laid, lang: &str, path: &Path) -> std::path::PathBuf {
     let meta = Metadata {
         title: "t",
@@ -493,21 +507,12 @@ fn a_leading_ideographic_space_is_the_indent_not_added_to_it() {
 /// (`well-known`) stays.
 #[test]
 fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
-    use talkdoc::document::{Block, Inline, Text};
     use talkdoc::render::pdf::linebreak::LineEnd;
     let project = real_project();
     let font = talkdoc::build::load_font(&project).expect("font");
     let source = "Observability infrastructure demands extraordinary understanding of \
                   telemetry characteristics and well-known instrumentation techniques.";
-    let doc = Document {
-        name: "hyphens".into(),
-        locale: "en".into(),
-        title: None,
-        blocks: vec![Block::Paragraph(Text {
-            message_id: "p".into(),
-            inlines: vec![Inline::Text(source.into())],
-        })],
-    };
+    let doc = one_paragraph("hyphens", "en", source);
     let setup = PageSetup {
         left: 255.0,
         right: 255.0,
@@ -554,19 +559,10 @@ fn hyphenated_words_extract_whole_and_real_hyphens_stay() {
 /// still reads ―― in every pdftotext mode.
 #[test]
 fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
-    use talkdoc::document::{Block, Inline, Text};
     let project = real_project();
     let font = talkdoc::build::load_font(&project).expect("font");
     let source = "下人は――と言いかけて、口をつぐんだ。";
-    let doc = Document {
-        name: "dash".into(),
-        locale: "ja".into(),
-        title: None,
-        blocks: vec![Block::Paragraph(Text {
-            message_id: "p".into(),
-            inlines: vec![Inline::Text(source.into())],
-        })],
-    };
+    let doc = one_paragraph("dash", "ja", source);
     let laid = lay_out(&font, &doc, &PageSetup::default());
     let (two_em, _) = font.glyph('\u{2E3A}').expect("the font has ⸺");
     let (bar, _) = font.glyph('―').expect("the font has ―");
@@ -594,19 +590,10 @@ fn a_japanese_double_dash_is_one_bar_and_reads_as_written() {
 /// took the blank em for a column gap).
 #[test]
 fn an_ideographic_space_after_an_exclamation_mark_keeps_the_paragraph_whole() {
-    use talkdoc::document::{Block, Inline, Text};
     let project = real_project();
     let font = talkdoc::build::load_font(&project).expect("font");
     let source = "テストは不可欠です！\u{3000}Rustはサポートしています？\u{3000}そうです。";
-    let doc = Document {
-        name: "space".into(),
-        locale: "ja".into(),
-        title: None,
-        blocks: vec![Block::Paragraph(Text {
-            message_id: "p".into(),
-            inlines: vec![Inline::Text(source.into())],
-        })],
-    };
+    let doc = one_paragraph("space", "ja", source);
     let laid = lay_out(&font, &doc, &PageSetup::default());
     let line = &laid.lines[0].line;
     let at = |c: char| line.chars.iter().position(|p| p.ch == c).expect("char");
