@@ -906,6 +906,36 @@ mod tests {
         assert!(ran.is_none());
         assert_eq!(splice.work, 0, "stopped by the work bound");
         assert!(out.len() <= WORK_PER_GLYPH);
+
+        // Through `subset`: that glyph (ID 1) in a font whose other parts
+        // are Noto Sans JP's is refused as too large, not as unsupported
+        // (which would hand it to subsetter).
+        let real = CidFont::parse(cff()).unwrap();
+        let glyph = data[glyph_at..].to_vec();
+        data.truncate(glyph_at);
+        let char_strings_at = data.len();
+        write_index(&mut data, [&[14u8][..], &glyph].into_iter());
+        let fd_select_at = data.len();
+        data.extend_from_slice(&[0, 0, 0]);
+        let font = CidFont {
+            data: &data,
+            header: real.header,
+            name_index: real.name_index,
+            string_index: real.string_index,
+            top_dict: real.top_dict.clone(),
+            global_subrs: index(&data, 0).unwrap(),
+            char_strings: index(&data, char_strings_at).unwrap(),
+            fd_select: read_fd_select(&data, fd_select_at, 2).unwrap(),
+            fds: vec![Fd {
+                font_dict: real.fds[0].font_dict.clone(),
+                private: real.fds[0].private.clone(),
+                subrs: None,
+            }],
+            spliced: Default::default(),
+        };
+        assert_eq!(font.subset(&BTreeSet::from([1])), Err(Refusal::TooLarge(1)));
+        // Glyph 0 alone is fine.
+        assert!(font.subset(&BTreeSet::new()).is_ok());
     }
 
     #[test]
