@@ -317,6 +317,7 @@ fn check(root: &Path, args: &CheckArgs) -> ExitCode {
         },
         only: args.locales.clone(),
         pooled: args.no_per_file,
+        messages_of: Vec::new(),
     };
     let project = match Project::load_with(root, &request) {
         Ok(p) => p,
@@ -423,7 +424,11 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
 
 fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     let out = out_dir(root, args)?;
-    let project = Project::load(root)?;
+    let request = crate::project::LoadRequest {
+        messages_of: args.locales.clone(),
+        ..Default::default()
+    };
+    let project = Project::load_with(root, &request)?;
     let published = crate::build::build_into(&project, &args.selection(), &out)?;
     for (path, size) in published.written.iter().zip(&published.sizes) {
         say(&format!(

@@ -50,6 +50,12 @@ pub struct LoadRequest {
     pub only: Vec<String>,
     /// `--no-per-file`: compare locales as pools of messages.
     pub pooled: bool,
+    /// `build --locale`: read the messages of only these locales (and the
+    /// source). Unlike `only`, the configuration keeps every locale, so the
+    /// settings are checked and a build's stale outputs found (see
+    /// `build::all_outputs`) as for the whole project; a locale not asked
+    /// for is neither parsed nor a reason to refuse the build.
+    pub messages_of: Vec<String>,
 }
 
 /// A loaded project: its configuration, every locale's messages and what
@@ -111,8 +117,12 @@ impl Project {
             content.config.locales.retain(|l| keep(l.get_ref()));
             content.config.limits.retain(|l| keep(l.locale.get_ref()));
         }
-        let (catalog, load_problems) =
-            catalog::load_all(root, &root.join("locales"), &content.locales())?;
+        let mut locales = content.locales();
+        if !req.messages_of.is_empty() {
+            let source = content.source_locale();
+            locales.retain(|l| l == source || req.messages_of.contains(l));
+        }
+        let (catalog, load_problems) = catalog::load_all(root, &root.join("locales"), &locales)?;
         Ok(Project {
             root: root.to_path_buf(),
             content,

@@ -798,6 +798,38 @@ fn locale_document_and_format_select_outputs() {
 }
 
 #[test]
+fn a_build_of_some_locales_reads_only_their_messages() {
+    // `--locale ja` reads ja (the source) alone: a broken English file does
+    // not stop it, and it writes what a full build writes for ja. A build
+    // that needs English still refuses, and outputs of other locales from
+    // an earlier build are kept, not taken for stale.
+    let s = Scratch::new("small");
+    let out = s.out();
+    s.build_to(&out, &["-q"]).assert().success();
+    let full = snapshot(&out);
+    s.append("locales/en/talk.ftl", "\nbroken = {\n");
+    let run = s
+        .build_to(&out, &["--locale", "ja"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let (stdout, stderr) = output_text(&run);
+    assert!(
+        stdout.contains("ja/handout.pdf") && !stdout.contains("en/"),
+        "{stdout}"
+    );
+    assert_eq!(stderr, "");
+    assert_eq!(snapshot(&out), full, "ja rewritten identically, en kept");
+    for args in [&["--locale", "en"][..], &[][..]] {
+        let run = s.build_to(&out, args).assert().code(1).get_output().clone();
+        let stderr = output_text(&run).1;
+        assert!(stderr.contains("locales/en/talk.ftl"), "{args:?}: {stderr}");
+    }
+    assert_eq!(snapshot(&out), full, "a refused build writes nothing");
+}
+
+#[test]
 fn unknown_locale_or_document_lists_the_choices() {
     // Bad arguments exit 2 (as clap's usage errors do), bad input 1.
     let s = Scratch::new("small");
