@@ -15,8 +15,14 @@
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 /// Serialises `doc` (version, objects, trailer's `Root`/`Info`/`ID`).
-/// `deflate` compresses a stream's data (`None`: leave it as it is).
-pub fn save(doc: lopdf::Document, deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>) -> Vec<u8> {
+/// `packed` are more objects (generation 0, no streams), already in PDF
+/// syntax: they go into the object stream with the document's own, in ID
+/// order. `deflate` compresses a stream's data (`None`: leave it as it is).
+pub fn save(
+    doc: lopdf::Document,
+    packed: Vec<(u32, Vec<u8>)>,
+    deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>,
+) -> Vec<u8> {
     let lopdf::Document {
         version,
         objects: objects_map,
@@ -25,7 +31,11 @@ pub fn save(doc: lopdf::Document, deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>) ->
         ..
     } = doc;
     // Numbered past every object the graph holds, whatever `max_id` says.
-    let max_id = objects_map.keys().map(|id| id.0).fold(max_id, u32::max);
+    let max_id = objects_map
+        .keys()
+        .map(|id| id.0)
+        .chain(packed.iter().map(|(id, _)| *id))
+        .fold(max_id, u32::max);
     let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
     out.extend_from_slice(format!("%PDF-{version}\n%\u{e2}\u{e3}\n").as_bytes());
     // Where each object is: written at an offset, or the n-th in the object stream.
@@ -42,16 +52,26 @@ pub fn save(doc: lopdf::Document, deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>) ->
     let mut objects: Vec<u8> = Vec::with_capacity(32 * 1024);
     let mut direct: Vec<(ObjectId, Object)> = Vec::new();
     let mut n = 0u32;
+    let mut pack = |id: u32, write: &mut dyn FnMut(&mut Vec<u8>)| {
+        entries[id as usize] = Some(Entry::Packed(n));
+        n += 1;
+        table.push_str(&format!("{id} {} ", objects.len()));
+        write(&mut objects);
+        objects.push(b' ');
+    };
+    let mut packed = packed.into_iter().peekable();
     for (id, object) in objects_map {
+        while let Some((p, bytes)) = packed.next_if(|(p, _)| *p < id.0) {
+            pack(p, &mut |out| out.extend_from_slice(&bytes));
+        }
         if id.1 == 0 && !matches!(object, Object::Stream(_)) {
-            entries[id.0 as usize] = Some(Entry::Packed(n));
-            n += 1;
-            table.push_str(&format!("{} {} ", id.0, objects.len()));
-            write_object(&mut objects, &object);
-            objects.push(b' ');
+            pack(id.0, &mut |out| write_object(out, &object));
         } else {
             direct.push((id, object));
         }
+    }
+    for (p, bytes) in packed {
+        pack(p, &mut |out| out.extend_from_slice(&bytes));
     }
     for (id, object) in &direct {
         if let Some(e) = entries.get_mut(id.0 as usize) {
@@ -154,12 +174,12 @@ fn write_indirect(out: &mut Vec<u8>, id: ObjectId, object: &Object) {
 
 /// One object in PDF syntax, exactly as lopdf's `Writer::write_object`
 /// writes it.
-fn write_object(out: &mut Vec<u8>, object: &Object) {
+pub(super) fn write_object(out: &mut Vec<u8>, object: &Object) {
     match object {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(true) => out.extend_from_slice(b"true"),
         Object::Boolean(false) => out.extend_from_slice(b"false"),
-        Object::Integer(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        Object::Integer(v) => write_int(out, *v),
         Object::Real(v) => out.extend_from_slice(v.to_string().as_bytes()),
         Object::Name(name) => write_name(out, name),
         Object::String(text, format) => write_string(out, text, *format),
@@ -180,8 +200,36 @@ fn write_object(out: &mut Vec<u8>, object: &Object) {
             out.extend_from_slice(&stream.content);
             out.extend_from_slice(b"\nendstream");
         }
-        Object::Reference(id) => out.extend_from_slice(format!("{} {} R", id.0, id.1).as_bytes()),
+        Object::Reference(id) => write_reference(out, *id),
     }
+}
+
+/// An integer in decimal (written for every number and reference of
+/// every object: without `format!`'s allocation).
+pub(super) fn write_int(out: &mut Vec<u8>, v: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// `n g R`.
+pub(super) fn write_reference(out: &mut Vec<u8>, id: ObjectId) {
+    write_int(out, i64::from(id.0));
+    out.push(b' ');
+    write_int(out, i64::from(id.1));
+    out.extend_from_slice(b" R");
 }
 
 /// A space goes between a key or array item and a value that would
@@ -211,7 +259,7 @@ fn write_dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
 
 /// `/name`, with white space, delimiters, `#` and bytes outside `!`..`~`
 /// as `#xx`.
-fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+pub(super) fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'/');
     for &b in name {
         if b" \t\n\r\x0C()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
@@ -282,6 +330,10 @@ mod tests {
             Object::Boolean(true),
             Object::Boolean(false),
             Object::Integer(-42),
+            Object::Integer(0),
+            Object::Integer(1_000_000_007),
+            Object::Integer(i64::MIN),
+            Object::Integer(i64::MAX),
             Object::Real(0.1),
             Object::Real(-12.5),
             Object::Real(3.0),
@@ -293,6 +345,7 @@ mod tests {
             ),
             Object::String(vec![0, 0xfe, 0x30, 0x42], StringFormat::Hexadecimal),
             Object::Reference((12, 0)),
+            Object::Reference((4_000_000, 65535)),
             Object::Array(vec![
                 Object::Integer(1),
                 Object::Name(b"N".to_vec()),
@@ -342,15 +395,46 @@ mod tests {
                 ("Count", Object::Integer(1)),
             ])),
         );
+        // Objects serialised by the caller: one numbered before the
+        // document's last object, one after all of them.
+        let early = doc.new_object_id();
+        let late = doc.max_id + 10;
         let catalog = doc.add_object(Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Catalog".to_vec())),
             ("Pages", Object::Reference(pages)),
             ("Lang", Object::string_literal("ja")),
+            ("Early", Object::Reference(early)),
+            ("Late", Object::Reference((late, 0))),
         ]));
         doc.trailer.set("Root", Object::Reference(catalog));
+        let packed = vec![
+            (early.0, b"<</Kind/Early>>".to_vec()),
+            (late, b"[1 2 3]".to_vec()),
+        ];
         let deflate = |_: &[u8]| None;
-        let bytes = save(doc, &deflate);
+        let bytes = save(doc, packed, &deflate);
         let back = lopdf::Document::load_mem(&bytes).expect("reads back");
+        let got = |key: &[u8]| {
+            let id = back
+                .catalog()
+                .unwrap()
+                .get(key)
+                .unwrap()
+                .as_reference()
+                .unwrap();
+            back.get_object(id).unwrap().clone()
+        };
+        assert_eq!(
+            got(b"Early")
+                .as_dict()
+                .unwrap()
+                .get(b"Kind")
+                .unwrap()
+                .as_name()
+                .unwrap(),
+            b"Early"
+        );
+        assert_eq!(got(b"Late").as_array().unwrap().len(), 3);
         assert_eq!(back.get_pages().len(), 1);
         let cat = back.catalog().expect("catalog");
         assert_eq!(

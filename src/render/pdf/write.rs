@@ -20,6 +20,7 @@
 //! builds of the same input are byte-identical.
 
 use super::cid_subset::{Refusal, WORK_PER_GLYPH};
+use super::serial;
 use crate::codes::Code;
 use crate::hash::content_id;
 use miniz_oxide::deflate::core::CompressorOxide;
@@ -826,7 +827,10 @@ pub fn write_pdf(
     for (page, stream) in page_ids.iter().zip(contents) {
         set_page_content(&mut lo, *page, stream, font_id)?;
     }
-    let tree_root = add_structure(&mut lo, laid, &mcids, &page_ids);
+    // The structure elements, already serialised (see `serial::save`).
+    let mut packed = Vec::new();
+    let tree_root = add_structure(&mut lo, laid, &mcids, &page_ids, &mut packed);
+    packed.sort_unstable_by_key(|(id, _)| *id);
     if let Ok(catalog) = lo.catalog_mut() {
         catalog.set(
             "MarkInfo",
@@ -849,7 +853,7 @@ pub fn write_pdf(
         .set("ID", Object::Array(vec![placeholder(), placeholder()]));
     // Object streams and a cross-reference stream (PDF 1.5): the structure
     // tree's hundreds of small dictionaries deflated together.
-    let mut bytes = super::serial::save(lo, &|data| subsets.deflate(data, Level::Best));
+    let mut bytes = serial::save(lo, packed, &|data| subsets.deflate(data, Level::Best));
     let [h1, h2] = content_id(&bytes);
     let id = format!("<{h1:016x}{h2:016x}>");
     // The trailer comes last: the last two placeholders are the ID.
@@ -908,6 +912,7 @@ fn add_structure(
     laid: &Laid,
     mcids: &[Vec<Option<u32>>],
     pages: &[ObjectId],
+    packed: &mut Vec<(u32, Vec<u8>)>,
 ) -> Option<ObjectId> {
     let tree = &laid.tree;
     let order = tree.reachable();
@@ -1015,12 +1020,39 @@ fn add_structure(
             Kid::Content { page, .. } | Kid::Annot { page, .. } => Some(*page),
             Kid::Node(_) => None,
         });
-        let mut kids = Vec::new();
+        // The element as PDF syntax, written here rather than built as
+        // a lopdf dictionary: a handout has hundreds (a dictionary, its
+        // keys and kids are a dozen allocations each, then serialised
+        // anyway). Byte for byte what `serial::write_object` writes.
+        let mut d = Vec::with_capacity(96 + 8 * node.kids.len());
+        d.extend_from_slice(b"<</Type/StructElem/S");
+        serial::write_name(&mut d, node.role.name().as_bytes());
+        d.extend_from_slice(b"/P ");
+        serial::write_reference(&mut d, parent);
+        if let Some(&page_id) = first_page.and_then(|p| pages.get(p)) {
+            d.extend_from_slice(b"/Pg ");
+            serial::write_reference(&mut d, page_id);
+        }
+        if let Some(lang) = &node.lang {
+            d.extend_from_slice(b"/Lang");
+            serial::write_object(&mut d, &text_string(lang));
+        }
+        d.extend_from_slice(b"/K[");
+        let mut first_kid = true;
+        // Numbers and references are separated from what precedes them;
+        // dictionaries are not.
+        let mut separate = |d: &mut Vec<u8>, spaced: bool| {
+            if !first_kid && spaced {
+                d.push(b' ');
+            }
+            first_kid = false;
+        };
         for kid in &node.kids {
             match *kid {
                 Kid::Node(c) => {
                     if let Some(&id) = ids.get(&c) {
-                        kids.push(Object::Reference(id));
+                        separate(&mut d, true);
+                        serial::write_reference(&mut d, id);
                     }
                 }
                 Kid::Content { page, item } => {
@@ -1030,13 +1062,15 @@ fn add_structure(
                         continue;
                     };
                     if Some(page) == first_page {
-                        kids.push(Object::Integer(i64::from(*mcid)));
+                        separate(&mut d, true);
+                        serial::write_int(&mut d, i64::from(*mcid));
                     } else {
-                        kids.push(Object::Dictionary(Dictionary::from_iter(vec![
-                            ("Type", Object::Name(b"MCR".to_vec())),
-                            ("Pg", Object::Reference(page_id)),
-                            ("MCID", Object::Integer(i64::from(*mcid))),
-                        ])));
+                        separate(&mut d, false);
+                        d.extend_from_slice(b"<</Type/MCR/Pg ");
+                        serial::write_reference(&mut d, page_id);
+                        d.extend_from_slice(b"/MCID ");
+                        serial::write_int(&mut d, i64::from(*mcid));
+                        d.extend_from_slice(b">>");
                     }
                 }
                 Kid::Annot { page, item } => {
@@ -1045,27 +1079,17 @@ fn add_structure(
                     else {
                         continue;
                     };
-                    kids.push(Object::Dictionary(Dictionary::from_iter(vec![
-                        ("Type", Object::Name(b"OBJR".to_vec())),
-                        ("Pg", Object::Reference(page_id)),
-                        ("Obj", Object::Reference(annot)),
-                    ])));
+                    separate(&mut d, false);
+                    d.extend_from_slice(b"<</Type/OBJR/Pg ");
+                    serial::write_reference(&mut d, page_id);
+                    d.extend_from_slice(b"/Obj ");
+                    serial::write_reference(&mut d, annot);
+                    d.extend_from_slice(b">>");
                 }
             }
         }
-        let mut d = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"StructElem".to_vec())),
-            ("S", Object::Name(node.role.name().as_bytes().to_vec())),
-            ("P", Object::Reference(parent)),
-        ]);
-        if let Some(&page_id) = first_page.and_then(|p| pages.get(p)) {
-            d.set("Pg", Object::Reference(page_id));
-        }
-        if let Some(lang) = &node.lang {
-            d.set("Lang", text_string(lang));
-        }
-        d.set("K", Object::Array(kids));
-        doc.objects.insert(ids[&n], Object::Dictionary(d));
+        d.extend_from_slice(b"]>>");
+        packed.push((ids[&n].0, d));
     }
     doc.objects.insert(
         root_id,
