@@ -465,8 +465,13 @@ impl Measure for Shaped {
 /// Records what glyphs stand for: one glyph per character when a cluster
 /// has as many glyphs as characters, else the whole cluster text on its
 /// first glyph (a ligature: "fi").
+///
+/// `known` is a bit per glyph ID whose entry is known to exist (a document
+/// records the same few hundred glyphs line after line: the bit spares a
+/// map search per glyph); an empty slice knows nothing.
 fn record_unicode(
     unicode: &mut BTreeMap<u16, String>,
+    known: &mut [u64],
     text: &str,
     shaped: &Shaped,
     range: std::ops::Range<usize>,
@@ -479,8 +484,21 @@ fn record_unicode(
         while j < glyphs.len() && glyphs[j].cluster == cluster {
             j += 1;
         }
+        let (word, bit) = (usize::from(glyphs[i].gid >> 6), glyphs[i].gid & 63);
+        if j == i + 1 && known.get(word).is_some_and(|w| w >> bit & 1 == 1) {
+            i = j;
+            continue;
+        }
         let end = shaped.ends[range.start + i];
         let chars = text.get(cluster..end).unwrap_or("");
+        // One glyph and some text: it has an entry now (this one or an
+        // earlier one).
+        if j == i + 1
+            && !chars.is_empty()
+            && let Some(w) = known.get_mut(word)
+        {
+            *w |= 1 << bit;
+        }
         if chars.chars().count() == j - i {
             for (g, c) in glyphs[i..j].iter().zip(chars.chars()) {
                 unicode.entry(g.gid).or_insert_with(|| c.to_string());
@@ -801,6 +819,8 @@ struct Flow<'a> {
     y: f32,
     outline: Vec<OutlineEntry>,
     unicode: BTreeMap<u16, String>,
+    /// Glyphs `unicode` has an entry for (see `record_unicode`).
+    known: Vec<u64>,
     tree: Tree,
     /// Japanese quoted in this document is tagged `/Lang ja`.
     ja_spans: bool,
@@ -833,6 +853,7 @@ impl<'a> Flow<'a> {
             y: setup.text_top(),
             outline: Vec::new(),
             unicode: BTreeMap::new(),
+            known: vec![0; 1 << 10],
             ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
             locale: locale.to_string(),
             lines: Vec::new(),
@@ -1023,7 +1044,13 @@ impl<'a> Flow<'a> {
         let hi = shaped
             .glyphs
             .partition_point(|g| g.cluster < line.range.end);
-        record_unicode(&mut self.unicode, &pl.flat.text, shaped, lo..hi);
+        record_unicode(
+            &mut self.unicode,
+            &mut self.known,
+            &pl.flat.text,
+            shaped,
+            lo..hi,
+        );
         // An automatically hyphenated word reads whole in text extraction
         // and copying: the glyphs of its first part (with the hyphen) carry
         // the whole word as /ActualText, those of its other parts nothing.
@@ -1546,7 +1573,7 @@ impl<'a> Layout<'a> {
         unicode: &mut BTreeMap<u16, String>,
     ) -> (Vec<PlacedGlyph>, f32) {
         let shaped = self.shaped(text, &[]);
-        record_unicode(unicode, text, &shaped, 0..shaped.glyphs.len());
+        record_unicode(unicode, &mut [], text, &shaped, 0..shaped.glyphs.len());
         let mut pen = x;
         let mut glyphs = Vec::with_capacity(shaped.glyphs.len());
         for g in &shaped.glyphs {
@@ -1592,7 +1619,7 @@ impl<'a> Layout<'a> {
             .partition_point(|g| g.cluster < first.range.end);
         // (glyph, x, advance in points)
         let mut glyphs: Vec<(PlacedGlyph, f32)> = Vec::new();
-        record_unicode(unicode, title, &shaped, lo..hi);
+        record_unicode(unicode, &mut [], title, &shaped, lo..hi);
         for (gi, offset) in shaped.placed(lo..hi, first, size) {
             let g = &shaped.glyphs[lo + gi];
             let x = setup.left + offset;
