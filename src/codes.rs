@@ -136,4 +136,5 @@ codes! {
     L001, "over-limit", Error, false, "the text is over its character limit";
     L002, "over-limit-elsewhere", Warning, false, "within the limit as counted, over it under another common counting rule";
     L003, "bad-limit", Error, false, "a limit in content/project.toml names an unknown document, locale or counting rule";
+    Q001, "no-qr-code", Warning, false, "a link in a document with QR codes gets none: its address is too long for a QR code, or the right margin is too narrow for one";
 }

@@ -257,6 +257,80 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
         .collect()
 }
 
+/// Links of the documents with QR codes (`[pdf] qr`) that would get none
+/// (Q001, a warning: the PDF is right, a reader just has to type the
+/// address): an address too long for any QR code, or a right margin
+/// narrower than a code and its quiet zone.
+pub(crate) fn qr_codes(project: &Project, docs: &[Document]) -> Vec<Diagnostic> {
+    use crate::render::pdf::qr;
+    fn links<'a>(inlines: &'a [crate::document::Inline], out: &mut Vec<&'a str>) {
+        use crate::document::Inline;
+        for i in inlines {
+            match i {
+                Inline::Link { url, content } => {
+                    out.push(url);
+                    links(content, out);
+                }
+                Inline::Emphasis(c) | Inline::Strong(c) => links(c, out),
+                _ => {}
+            }
+        }
+    }
+    let settings = crate::render::pdf::Settings::from_content(&project.content);
+    let mut needed: BTreeMap<&str, Option<f32>> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for doc in docs.iter().filter(|d| settings.qr.contains(&d.name)) {
+        let spec = project.content.config.pdf.page_spec(&doc.locale);
+        let margin = crate::render::pdf::page::PageSetup::from_spec(&spec).right;
+        for text in doc.texts() {
+            let mut urls = Vec::new();
+            links(&text.inlines, &mut urls);
+            for url in urls {
+                if !qr::wants_code(url) || !seen.insert((doc.locale.clone(), url)) {
+                    continue;
+                }
+                let need = *needed
+                    .entry(url)
+                    .or_insert_with(|| qr::Code::margin_needed(url));
+                let mm = |pt: f32| pt / 72.0 * 25.4;
+                let why = match need {
+                    None => format!(
+                        "the address is too long for a QR code ({} bytes; one holds at most 2,331)",
+                        url.len()
+                    ),
+                    Some(need) if need > margin => format!(
+                        "the right margin ({:.1} mm) is narrower than its code and quiet zone ({:.1} mm)",
+                        mm(margin),
+                        mm(need)
+                    ),
+                    Some(_) => continue,
+                };
+                let id = &text.message_id;
+                let at = project.catalog.locale(&doc.locale).and_then(|cat| {
+                    cat.entry(id.split('.').next().unwrap_or(id))
+                        .and_then(|e| cat.location(e))
+                });
+                out.push(
+                    Diagnostic::warning(
+                        Code::Q001,
+                        format!(
+                            "no QR code for {} in the {} PDFs of `{}`: {why}",
+                            crate::diag::visible(url),
+                            doc.locale,
+                            doc.name
+                        ),
+                    )
+                    .at_opt(at)
+                    .id(id.clone())
+                    .help("link a shorter address (a redirect), widen the right margin in [pdf], or set `qr = false` in the document's [pdf]"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// `[pdf] parallel`: an existing document, and two different locales of
 /// the project (`parallel_locales`, or the source and one other).
 fn parallel_settings(project: &Project) -> Vec<Diagnostic> {

@@ -40,6 +40,7 @@ fn preflight(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<crate::documen
         }
     }
     out.extend(crate::preflight::settings(project));
+    out.extend(crate::preflight::qr_codes(project, &docs));
     match crate::preflight::load_font(project) {
         Ok(font) => out.extend(crate::preflight::glyphs(project, &font, &docs)),
         Err(e) => out.extend(e.diagnostics),

@@ -1049,3 +1049,61 @@ fn the_real_project_passes_and_shows_the_abstract_count() {
     run.assert_stdout_has("limit abstract (ja): 541 / 800 (chars), 259 left");
     run.assert_stdout_has("check passed: 0 errors, 0 warnings");
 }
+
+// Q001: a link in a handout that will get no QR code.
+#[test]
+fn links_that_would_get_no_qr_code_are_warned_about() {
+    let s = crate::common::Scratch::real();
+    // The real handouts' margins hold every code: no warning.
+    let run = s.run(&["check"]);
+    let (stdout, stderr) = crate::common::output_text(&run);
+    assert!(
+        !format!("{stdout}{stderr}").contains("Q001"),
+        "{stdout}{stderr}"
+    );
+    // An English right margin of 10 mm is narrower than a 12 mm code.
+    s.replace(
+        "content/project.toml",
+        "parallel = \"handout\"\n",
+        "parallel = \"handout\"\n[pdf.locale.en]\nmargin = { top = \"24mm\", bottom = \"22mm\", left = \"22mm\", right = \"10mm\" }\n",
+    );
+    let run = s.run(&["check"]);
+    assert_eq!(run.status.code(), Some(0), "warnings only");
+    let (stdout, stderr) = crate::common::output_text(&run);
+    let all = format!("{stdout}{stderr}");
+    let warned: Vec<&str> = all
+        .lines()
+        .filter(|l| l.starts_with("warning[Q001]"))
+        .collect();
+    assert_eq!(
+        warned.len(),
+        3,
+        "one per address of the English handout: {all}"
+    );
+    for w in &warned {
+        assert!(
+            w.contains("in the en PDFs of `handout`: the right margin (10.0 mm) is narrower"),
+            "{w}"
+        );
+    }
+    assert!(
+        all.contains("locales/en/related.ftl:"),
+        "located at the message: {all}"
+    );
+    assert_eq!(s.run(&["check", "--deny-warnings"]).status.code(), Some(1));
+    // An address no QR code can hold.
+    let long = format!("https://example.com/{}", "a".repeat(2400));
+    s.replace(
+        "locales/ja/related.ftl",
+        "https://www.youtube.com/watch?v=wQIKKO0t-ec",
+        &long,
+    );
+    let (stdout, stderr) = crate::common::output_text(&s.run(&["check"]));
+    assert!(
+        format!("{stdout}{stderr}").contains(&format!(
+            "in the ja PDFs of `handout`: the address is too long for a QR code ({} bytes",
+            long.len()
+        )),
+        "{stdout}{stderr}"
+    );
+}

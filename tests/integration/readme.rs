@@ -34,7 +34,7 @@ fn the_readme_table_lists_no_code_that_does_not_exist() {
         .filter_map(|l| l.split(' ').next())
         .filter(|c| {
             c.len() >= 4
-                && c.starts_with(['E', 'C', 'F', 'L'])
+                && c.starts_with(['E', 'C', 'F', 'L', 'Q'])
                 && c[1..].chars().all(|d| d.is_ascii_digit())
         })
         .collect();
