@@ -468,10 +468,10 @@ impl Measure for Shaped {
 ///
 /// `known` is a bit per glyph ID whose entry is known to exist (a document
 /// records the same few hundred glyphs line after line: the bit spares a
-/// map search per glyph); an empty slice knows nothing.
+/// map search per glyph), grown as glyph IDs need; `None` knows nothing.
 fn record_unicode(
     unicode: &mut BTreeMap<u16, String>,
-    known: &mut [u64],
+    mut known: Option<&mut Vec<u64>>,
     text: &str,
     shaped: &Shaped,
     range: std::ops::Range<usize>,
@@ -485,7 +485,12 @@ fn record_unicode(
             j += 1;
         }
         let (word, bit) = (usize::from(glyphs[i].gid >> 6), glyphs[i].gid & 63);
-        if j == i + 1 && known.get(word).is_some_and(|w| w >> bit & 1 == 1) {
+        if j == i + 1
+            && known
+                .as_ref()
+                .and_then(|k| k.get(word))
+                .is_some_and(|w| w >> bit & 1 == 1)
+        {
             i = j;
             continue;
         }
@@ -495,9 +500,12 @@ fn record_unicode(
         // earlier one).
         if j == i + 1
             && !chars.is_empty()
-            && let Some(w) = known.get_mut(word)
+            && let Some(k) = known.as_deref_mut()
         {
-            *w |= 1 << bit;
+            if k.len() <= word {
+                k.resize(word + 1, 0);
+            }
+            k[word] |= 1 << bit;
         }
         if chars.chars().count() == j - i {
             for (g, c) in glyphs[i..j].iter().zip(chars.chars()) {
@@ -853,7 +861,7 @@ impl<'a> Flow<'a> {
             y: setup.text_top(),
             outline: Vec::new(),
             unicode: BTreeMap::new(),
-            known: vec![0; 1 << 10],
+            known: Vec::new(),
             ja_spans: !matches!(locale.split(['-', '_']).next().unwrap_or(locale), "ja"),
             locale: locale.to_string(),
             lines: Vec::new(),
@@ -1046,7 +1054,7 @@ impl<'a> Flow<'a> {
             .partition_point(|g| g.cluster < line.range.end);
         record_unicode(
             &mut self.unicode,
-            &mut self.known,
+            Some(&mut self.known),
             &pl.flat.text,
             shaped,
             lo..hi,
@@ -1573,7 +1581,7 @@ impl<'a> Layout<'a> {
         unicode: &mut BTreeMap<u16, String>,
     ) -> (Vec<PlacedGlyph>, f32) {
         let shaped = self.shaped(text, &[]);
-        record_unicode(unicode, &mut [], text, &shaped, 0..shaped.glyphs.len());
+        record_unicode(unicode, None, text, &shaped, 0..shaped.glyphs.len());
         let mut pen = x;
         let mut glyphs = Vec::with_capacity(shaped.glyphs.len());
         for g in &shaped.glyphs {
@@ -1619,7 +1627,7 @@ impl<'a> Layout<'a> {
             .partition_point(|g| g.cluster < first.range.end);
         // (glyph, x, advance in points)
         let mut glyphs: Vec<(PlacedGlyph, f32)> = Vec::new();
-        record_unicode(unicode, &mut [], title, &shaped, lo..hi);
+        record_unicode(unicode, None, title, &shaped, lo..hi);
         for (gi, offset) in shaped.placed(lo..hi, first, size) {
             let g = &shaped.glyphs[lo + gi];
             let x = setup.left + offset;

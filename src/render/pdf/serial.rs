@@ -48,14 +48,17 @@ pub fn save(
     let mut entries: Vec<Option<Entry>> = (0..=xref_id).map(|_| None).collect();
     // The object stream: "num offset …" pairs, then the objects, each
     // followed by a space, in ID order.
-    let mut table = String::new();
+    let mut table: Vec<u8> = Vec::new();
     let mut objects: Vec<u8> = Vec::with_capacity(32 * 1024);
     let mut direct: Vec<(ObjectId, Object)> = Vec::new();
     let mut n = 0u32;
     let mut pack = |id: u32, write: &mut dyn FnMut(&mut Vec<u8>)| {
         entries[id as usize] = Some(Entry::Packed(n));
         n += 1;
-        table.push_str(&format!("{id} {} ", objects.len()));
+        write_int(&mut table, i64::from(id));
+        table.push(b' ');
+        write_int(&mut table, objects.len() as i64);
+        table.push(b' ');
         write(&mut objects);
         objects.push(b' ');
     };
@@ -80,7 +83,7 @@ pub fn save(
         write_indirect(&mut out, *id, object);
     }
     let first = table.len();
-    let mut content = table.into_bytes();
+    let mut content = table;
     content.extend_from_slice(&objects);
     let mut dict = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"ObjStm".to_vec())),

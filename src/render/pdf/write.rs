@@ -340,6 +340,8 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
         size: None,
         fill: None,
     };
+    // (code, /W width, glyph) of the run being written, one buffer for all.
+    let mut coded: Vec<(u16, f32, &PlacedGlyph)> = Vec::new();
     for (at, item) in items.iter().enumerate() {
         if matches!(item, Item::Link { .. }) {
             continue;
@@ -376,11 +378,12 @@ fn content_stream(items: &[Item], codes: &Codes, mcids: &[Option<u32>], tree: &T
                 glyphs,
                 ..
             } => {
-                // (code, /W width, glyph)
-                let coded: Vec<(u16, f32, &PlacedGlyph)> = glyphs
-                    .iter()
-                    .filter_map(|g| codes.get(&g.gid).map(|&(code, w)| (code, w, g)))
-                    .collect();
+                coded.clear();
+                coded.extend(
+                    glyphs
+                        .iter()
+                        .filter_map(|g| codes.get(&g.gid).map(|&(code, w)| (code, w, g))),
+                );
                 let Some(&(_, _, first)) = coded.first() else {
                     out.push_str("EMC\n");
                     continue;
