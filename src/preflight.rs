@@ -287,7 +287,7 @@ pub(crate) fn qr_codes(project: &Project, docs: &[Document]) -> Vec<Diagnostic> 
             let mut urls = Vec::new();
             links(&text.inlines, &mut urls);
             for url in urls {
-                if !qr::wants_code(url) || !seen.insert((doc.locale.clone(), url)) {
+                if !qr::wants_code(url) || !seen.insert((&doc.name, &doc.locale, url)) {
                     continue;
                 }
                 let need = *needed
@@ -296,7 +296,7 @@ pub(crate) fn qr_codes(project: &Project, docs: &[Document]) -> Vec<Diagnostic> 
                 let mm = |pt: f32| pt / 72.0 * 25.4;
                 let why = match need {
                     None => format!(
-                        "the address is too long for a QR code ({} bytes; one holds at most 2,331)",
+                        "the address is too long for a QR code ({} bytes)",
                         url.len()
                     ),
                     Some(need) if need > margin => format!(
@@ -316,7 +316,7 @@ pub(crate) fn qr_codes(project: &Project, docs: &[Document]) -> Vec<Diagnostic> 
                         Code::Q001,
                         format!(
                             "no QR code for {} in the {} PDFs of `{}`: {why}",
-                            crate::diag::visible(url),
+                            crate::diag::visible(&shortened(url)),
                             doc.locale,
                             doc.name
                         ),
@@ -329,6 +329,18 @@ pub(crate) fn qr_codes(project: &Project, docs: &[Document]) -> Vec<Diagnostic> 
         }
     }
     out
+}
+
+/// An address as a message shows it: whole up to 100 characters, else
+/// its start and end.
+fn shortened(url: &str) -> String {
+    let n = url.chars().count();
+    if n <= 100 {
+        return url.to_string();
+    }
+    let head: String = url.chars().take(60).collect();
+    let tail: String = url.chars().skip(n - 30).collect();
+    format!("{head}…{tail}")
 }
 
 /// `[pdf] parallel`: an existing document, and two different locales of

@@ -584,6 +584,35 @@ fn decode_codes(pdf: &Path) -> Vec<String> {
     out
 }
 
+#[test]
+fn each_part_of_the_bilingual_handout_keeps_its_codes_in_its_own_margin() {
+    // A right margin too narrow for a code (10 mm against 12 mm) in one
+    // locale: that locale's pages lose their codes (as its own handout
+    // does, and as `check` warns, Q001); the other part keeps its own.
+    for (narrow, kept) in [("en", "ja"), ("ja", "en")] {
+        let s = Scratch::real();
+        s.replace(
+            "content/project.toml",
+            "parallel = \"handout\"\n",
+            &format!(
+                "parallel = \"handout\"\n[pdf.locale.{narrow}]\nmargin = {{ top = \"24mm\", bottom = \"22mm\", left = \"22mm\", right = \"10mm\" }}\n"
+            ),
+        );
+        let out = s.out();
+        s.build_to(&out, &["-q", "--document", "handout", "--format", "pdf"])
+            .assert()
+            .success();
+        let own = decode_codes(&out.join(format!("{kept}/handout.pdf")));
+        assert!(!own.is_empty(), "{kept}: its handout has codes");
+        assert!(decode_codes(&out.join(format!("{narrow}/handout.pdf"))).is_empty());
+        assert_eq!(
+            decode_codes(&out.join("handout.pdf")),
+            own,
+            "narrow {narrow}: the bilingual handout has exactly the {kept} codes"
+        );
+    }
+}
+
 fn unique(urls: Vec<String>) -> Vec<String> {
     let mut seen = BTreeSet::new();
     urls.into_iter()

@@ -221,16 +221,22 @@ impl Pdf {
             };
             laid_parts.push((laid, *title));
         }
-        // The margins the codes go in: those of the first part.
-        let margins = laid_parts.first().map(|(l, _)| l.setup);
         let refs: Vec<(&Laid, &str)> = laid_parts.iter().map(|(l, t)| (&**l, *t)).collect();
         let mut laid = self.layout().finish(&refs);
-        if let Some(setup) = margins
-            && parts
-                .first()
-                .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
+        if parts
+            .first()
+            .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
         {
-            qr::add_margin_codes(&mut laid, &setup, &self.codes);
+            // Each part's codes in its own right margin (the locales of a
+            // bilingual handout may have different page setups): `finish`
+            // keeps the parts' pages in order.
+            let mut rest = &mut laid.pages[..];
+            for (part, _) in &laid_parts {
+                let n = part.pages.len().min(rest.len());
+                let (pages, after) = rest.split_at_mut(n);
+                qr::add_margin_codes(pages, &part.setup, &self.codes);
+                rest = after;
+            }
         }
         write::write_pdf(&self.font, &laid, meta, &self.subsets)
     }

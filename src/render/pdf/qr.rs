@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use fast_qr::{ECL, QRBuilder};
 
-use super::layout::{Item, Laid, Rgb};
+use super::layout::{Item, Page, Rgb};
 use super::page::PageSetup;
 
 /// Pure black: the most contrast for a camera.
@@ -64,9 +64,10 @@ impl Code {
     }
 
     /// The margin width (points) a code for `text` takes beside the text
-    /// (the code and its quiet zone, as [`add_margin_codes`] places it),
-    /// or `None` when `text` fits no QR code. Only the size is wanted: the
-    /// mask is fixed rather than chosen (a choice costs ~1 ms an address).
+    /// (the code and its quiet zone: [`add_margin_codes`] draws no code in
+    /// a narrower margin), or `None` when `text` fits no QR code. Only the
+    /// size is wanted: the mask is fixed rather than chosen (a choice costs
+    /// ~1 ms an address).
     pub fn margin_needed(text: &str) -> Option<f32> {
         let code = QRBuilder::new(text.as_bytes())
             .ecl(ECL::M)
@@ -140,9 +141,11 @@ pub fn wants_code(url: &str) -> bool {
 /// Adds a code in the right margin of each page for every distinct
 /// address linked on it, top-aligned with the first line that links to it
 /// and pushed down (or, at the foot of the page, up) so that codes never
-/// overlap. A margin too narrow for a code gets none.
-pub fn add_margin_codes(laid: &mut Laid, setup: &PageSetup, codes: &Cache) {
-    for page in &mut laid.pages {
+/// overlap. A margin too narrow for a code gets none (`check` warns:
+/// Q001), and so does a code pushed above the top of a page crowded with
+/// addresses.
+pub fn add_margin_codes(pages: &mut [Page], setup: &PageSetup, codes: &Cache) {
+    for page in pages {
         let (width, height) = page.size;
         let mut urls: Vec<(String, f32)> = Vec::new();
         let mut seen = BTreeSet::new();

@@ -62,6 +62,13 @@ pub fn save(
         write(&mut objects);
         objects.push(b' ');
     };
+    debug_assert!(
+        packed.windows(2).all(|w| w[0].0 < w[1].0)
+            && packed
+                .iter()
+                .all(|(id, _)| *id > 0 && !objects_map.contains_key(&(*id, 0))),
+        "packed objects: sorted, numbered from 1, none also in the document"
+    );
     let mut packed = packed.into_iter().peekable();
     for (id, object) in objects_map {
         while let Some((p, bytes)) = packed.next_if(|(p, _)| *p < id.0) {
