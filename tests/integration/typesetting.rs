@@ -610,3 +610,52 @@ fn an_ideographic_space_after_an_exclamation_mark_keeps_the_paragraph_whole() {
         assert_eq!(squash(&text), squash(source), "{mode:?}");
     }
 }
+
+/// An address broken over lines (a long URL does not fit one) is never
+/// split across pages when the page can give its first part to the next:
+/// over the 13-width sweep of the real handouts, every page-by-page
+/// extraction holds each printed address whole on one page.
+#[test]
+fn a_long_address_broken_over_lines_stays_on_one_page() {
+    let project = real_project();
+    let font = talkdoc::build::load_font(&project).expect("font");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for locale in ["ja", "en"] {
+        let doc = real_document(&project, "handout", locale);
+        let urls: Vec<String> = link_urls(&doc)
+            .into_iter()
+            .filter(|u| u.starts_with("http"))
+            .collect();
+        assert!(!urls.is_empty(), "{locale}: the handout links somewhere");
+        for step in 0..13 {
+            let laid = lay_out(&font, &doc, &sweep_setup(step));
+            let pdf = write_laid(&font, &laid, locale, &dir.path().join("a.pdf"));
+            // Hyphens left out on both sides: pdftotext joins a line that
+            // ends in one with the next and drops it ("wQIKKO0t-⏎ec").
+            let bare = |s: &str| squash(s).replace('-', "");
+            let pages: Vec<String> = (1..=laid.pages.len())
+                .map(|p| {
+                    let p = p.to_string();
+                    bare(&run_tool(
+                        "pdftotext",
+                        &[
+                            "-f".as_ref(),
+                            p.as_ref(),
+                            "-l".as_ref(),
+                            p.as_ref(),
+                            pdf.as_os_str(),
+                            "-".as_ref(),
+                        ],
+                    ))
+                })
+                .collect();
+            for url in &urls {
+                assert!(
+                    pages.iter().any(|t| t.contains(&bare(url))),
+                    "{locale} at {} mm: {url} is split across pages",
+                    14 + 3 * step
+                );
+            }
+        }
+    }
+}

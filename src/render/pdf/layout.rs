@@ -996,6 +996,16 @@ impl<'a> Flow<'a> {
                 } else if !self.at_page_top() {
                     take = 0;
                 }
+                // A run broken over lines (a long address) goes to the next
+                // page whole when this page can give up its first part and
+                // still keep two lines (one after a page already begun).
+                let mut whole = take;
+                while whole > 0 && lines[i + whole - 1].line.end == LineEnd::Emergency {
+                    whole -= 1;
+                }
+                if whole < take && (whole >= 2 || (i > 0 && whole >= 1)) {
+                    take = whole;
+                }
             } else if i == 0
                 && keep > 0.0
                 && self.room() < lead * take as f32 + keep
