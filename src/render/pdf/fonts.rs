@@ -78,8 +78,11 @@ pub struct Font {
     cjk_plan: OnceLock<ShapePlan>,
     /// cmap lookups for the Basic Multilingual Plane, lock-free (0 = not
     /// looked up yet, MISSING = not in the font, otherwise glyph ID << 16 |
-    /// advance in font units). Shared by the threads that render PDFs.
-    bmp: Vec<AtomicU32>,
+    /// advance in font units), in blocks of 256 characters made on first
+    /// use: a Japanese document touches a few dozen blocks, not the whole
+    /// 256 KB (fresh pages cost more than the lookups they save). Shared by
+    /// the threads that render PDFs.
+    bmp: Vec<OnceLock<Box<[AtomicU32]>>>,
     /// Characters outside the BMP (rare: 𠮷 and friends).
     astral: RwLock<HashMap<char, Option<(u16, u16)>>>,
     /// Shaped runs by text: a paragraph appears in several documents of a
@@ -193,7 +196,7 @@ impl Font {
             name,
             latin_plan: OnceLock::new(),
             cjk_plan: OnceLock::new(),
-            bmp: (0..0x10000).map(|_| AtomicU32::new(0)).collect(),
+            bmp: (0..0x100).map(|_| OnceLock::new()).collect(),
             astral: RwLock::new(HashMap::new()),
             shaped: RwLock::new(HashMap::new()),
             cid: OnceLock::new(),
@@ -240,7 +243,9 @@ impl Font {
 
     /// Glyph ID and advance (in em) of `c`, if the font has it.
     pub fn glyph(&self, c: char) -> Option<(u16, f32)> {
-        if let Some(slot) = self.bmp.get(c as usize) {
+        if let Some(block) = self.bmp.get(c as usize >> 8) {
+            let slot = &block.get_or_init(|| (0..0x100).map(|_| AtomicU32::new(0)).collect())
+                [c as usize & 0xFF];
             let packed = slot.load(Ordering::Relaxed);
             if packed != 0 {
                 return self.unpack(packed);

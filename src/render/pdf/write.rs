@@ -1258,12 +1258,21 @@ fn deflate_miniz(data: &[u8], level: u8) -> Option<Vec<u8>> {
     })
 }
 
-/// zlib-rs, through flate2.
+/// zlib-rs, through flate2, with a 16 KB window: page content and object
+/// streams compress to the same size as with 32 KB (±1 %, measured on the
+/// handouts), and the window and its chain table are 64 KB fewer bytes
+/// zeroed, in fresh pages, per thread.
 fn deflate_zlib(data: &[u8], level: u32) -> Option<Vec<u8>> {
+    const WINDOW_BITS: u8 = 14;
     ZLIB.with(|cell| {
         let mut cell = cell.borrow_mut();
-        let c = cell
-            .get_or_insert_with(|| flate2::Compress::new(flate2::Compression::new(level), true));
+        let c = cell.get_or_insert_with(|| {
+            flate2::Compress::new_with_window_bits(
+                flate2::Compression::new(level),
+                true,
+                WINDOW_BITS,
+            )
+        });
         c.reset();
         c.set_level(flate2::Compression::new(level)).ok()?;
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
