@@ -968,7 +968,19 @@ impl LineBreaker {
             };
             let first = if spans.is_empty() { first_avail } else { avail };
             let mut best = None;
-            if total_fit {
+            // A segment that sets on its first line at no cost (badness 0)
+            // is that one line: total fit adds at least (10 + 0)² demerits
+            // per line, so any other choice costs twice as much. Headings
+            // (`balance`) weigh their last line too and go the long way.
+            // Most of a document's paragraphs (list items, headings, short
+            // paragraphs) are such lines.
+            if total_fit && !opts.balance && one_line_shortcut() {
+                let fit = gaps.fit(&ctx, s, gaps.trim[end], false);
+                if fit.badness(first, None, fs) == Some(0.0) {
+                    best = Some(vec![(s, end, last_end, first)]);
+                }
+            }
+            if total_fit && best.is_none() {
                 // First without hyphens (TeX's first pass); with them only
                 // when some line is then too loose.
                 let plain = self.total_fit(&ctx, &gaps, s, end, last_end, first, avail, &[]);
@@ -1852,6 +1864,23 @@ fn emit(
     }
 }
 
+/// Whether [`LineBreaker::break_measured`] takes its one-line shortcut: in
+/// tests, unless a test turns it off to compare with the long way.
+#[cfg(test)]
+fn one_line_shortcut() -> bool {
+    !NO_SHORTCUT.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+fn one_line_shortcut() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    static NO_SHORTCUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2329,5 +2358,45 @@ mod tests {
         let en = Options::for_script(Script::Latin, 100.0, 10.0);
         assert!(!en.justify && en.hyphenate);
         assert_eq!(en.first_line_width, 100.0);
+    }
+
+    /// The one-line shortcut gives exactly the lines total fit gives: on
+    /// Japanese, English and mixed paragraphs, justified or not, at widths
+    /// from far too narrow to comfortably wide (so both sides of the
+    /// shortcut's condition are met).
+    #[test]
+    fn the_one_line_shortcut_is_what_total_fit_would_choose() {
+        let texts = [
+            "短い段落。",
+            "SREのためのテレメトリーの13年。",
+            "「見慣れた技術」を、学術的な視点で捉え直す。",
+            "Telemetry for SRE.",
+            "A short paragraph that may or may not fit on one line here.",
+            "AI for Systems と Systems for AI の最前線、https://example.com/a/b?c=d#e へ。",
+            "行末の句点。",
+            "Hyphenation of extraordinarily long words happens only when needed.",
+            "  leading and trailing spaces  ",
+            "一行目\n二行目は少し長めの文章になっています。",
+        ];
+        let mut shortcut_taken = 0;
+        for text in texts {
+            for em in [3.0, 8.0, 12.0, 20.0, 31.0, 40.0, 80.0] {
+                for justify in [false, true] {
+                    for hyphenate in [false, true] {
+                        let o = opts(em, justify, hyphenate);
+                        let with = LineBreaker::new().break_paragraph(text, &adv, &o);
+                        NO_SHORTCUT.with(|c| c.set(true));
+                        let without = LineBreaker::new().break_paragraph(text, &adv, &o);
+                        NO_SHORTCUT.with(|c| c.set(false));
+                        assert_eq!(with, without, "{text:?} at {em} em, justify {justify}");
+                        shortcut_taken += usize::from(with.len() == 1);
+                    }
+                }
+            }
+        }
+        assert!(
+            shortcut_taken > 50,
+            "the shortcut was tried {shortcut_taken} times"
+        );
     }
 }
