@@ -293,43 +293,23 @@ impl Assembler<'_> {
     /// Links become live in Markdown and PDF: only `http`, `https`,
     /// `mailto` (and the schemes `[check] allow_link_schemes` names) may.
     fn check_links(&mut self, id: &str, inlines: &[crate::document::Inline]) {
-        use crate::document::Inline;
-        for inline in inlines {
-            match inline {
-                Inline::Link { url, content } => {
-                    let allowed = &self.project.content.config.check.allow_link_schemes;
-                    if let Some(scheme) = crate::catalog::safety::refused_scheme(url, allowed) {
-                        let at = self.url_location(id, url);
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::E0310,
-                                format!(
-                                    "link to `{}` in locale `{}`: the scheme `{scheme}:` is not allowed",
-                                    url.chars().take(80).collect::<String>(),
-                                    self.catalog.locale
-                                ),
-                            )
-                            .at_opt(at)
-                            .id(id)
-                            .help("link to an http, https or mailto address; list a scheme you really need under [check] allow_link_schemes in content/project.toml"),
-                        );
-                    }
-                    self.check_links(id, content);
-                }
-                Inline::Emphasis(c) | Inline::Strong(c) => self.check_links(id, c),
-                _ => {}
+        let allowed = &self.project.content.config.check.allow_link_schemes;
+        for url in crate::document::link_urls(inlines) {
+            if let Some(scheme) = crate::catalog::safety::refused_scheme(url, allowed) {
+                self.errors.push(
+                    Diagnostic::error(
+                        Code::E0310,
+                        format!(
+                            "link to `{}` in locale `{}`: the scheme `{scheme}:` is not allowed",
+                            url.chars().take(80).collect::<String>(),
+                            self.catalog.locale
+                        ),
+                    )
+                    .at_opt(self.catalog.text_location(id, url))
+                    .id(id)
+                    .help("link to an http, https or mailto address; list a scheme you really need under [check] allow_link_schemes in content/project.toml"),
+                );
             }
-        }
-    }
-
-    /// Where `url` is written in the message's source, or the message itself.
-    fn url_location(&self, id: &str, url: &str) -> Option<crate::diag::Location> {
-        let entry = self.catalog.entry(id.split('.').next().unwrap_or(id))?;
-        let file = self.catalog.files.get(entry.file)?;
-        let from = entry.span.start;
-        match file.text[from..].find(url) {
-            Some(i) if !url.is_empty() => Some(file.at(from + i..from + i + url.len())),
-            _ => self.catalog.location(entry),
         }
     }
 }

@@ -286,6 +286,26 @@ fn push_text(stack: &mut [(Vec<Inline>, Option<Tag<'_>>)], text: &str) {
     }
 }
 
+/// Every link target in `inlines`, in reading order (a link inside a
+/// link's text, or inside emphasis, included).
+pub fn link_urls(inlines: &[Inline]) -> Vec<&str> {
+    fn walk<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {
+        for i in inlines {
+            match i {
+                Inline::Link { url, content } => {
+                    out.push(url);
+                    walk(content, out);
+                }
+                Inline::Emphasis(c) | Inline::Strong(c) => walk(c, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(inlines, &mut out);
+    out
+}
+
 /// The plain text of inlines: what a reader sees, links as their text.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();

@@ -484,6 +484,19 @@ impl LocaleCatalog {
         self.files.get(entry.file).map(|f| f.at(entry.span.clone()))
     }
 
+    /// Where `text` (a link's address, say) is written in the source of
+    /// message `id` (`id.attr` counts as `id`), or the message itself when
+    /// it is not written out there.
+    pub(crate) fn text_location(&self, id: &str, text: &str) -> Option<Location> {
+        let entry = self.entry(id.split('.').next().unwrap_or(id))?;
+        let file = self.files.get(entry.file)?;
+        let from = entry.span.start;
+        match file.text[from..].find(text) {
+            Some(i) if !text.is_empty() => Some(file.at(from + i..from + i + text.len())),
+            _ => self.location(entry),
+        }
+    }
+
     /// An upper bound of the formatted length of `id` (`id`, `id.attr`,
     /// `-term`) with `args`. Variables are bounded by the longest argument
     /// value plus the longest string literal in the locale (a term argument).

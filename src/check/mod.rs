@@ -12,6 +12,7 @@
 pub(crate) mod coverage;
 pub(crate) mod freshness;
 pub mod limits;
+mod qr;
 pub mod report;
 
 use crate::diag::{Diagnostic, Severity};
@@ -40,7 +41,7 @@ fn preflight(project: &Project, out: &mut Vec<Diagnostic>) -> Vec<crate::documen
         }
     }
     out.extend(crate::preflight::settings(project));
-    out.extend(crate::preflight::qr_codes(project, &docs));
+    out.extend(qr::missing_codes(project, &docs));
     match crate::preflight::load_font(project) {
         Ok(font) => out.extend(crate::preflight::glyphs(project, &font, &docs)),
         Err(e) => out.extend(e.diagnostics),

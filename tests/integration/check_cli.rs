@@ -1086,9 +1086,20 @@ fn links_that_would_get_no_qr_code_are_warned_about() {
             "{w}"
         );
     }
+    // Located at the address itself in the message's source line.
+    let source = s.read("locales/en/related.ftl");
+    let (line, text) = source
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("https://www.youtube.com/"))
+        .expect("the YouTube link");
+    let column = text[..text.find("https://www.youtube.com/").unwrap()]
+        .chars()
+        .count()
+        + 1;
     assert!(
-        all.contains("locales/en/related.ftl:"),
-        "located at the message: {all}"
+        all.contains(&format!("locales/en/related.ftl:{}:{column}", line + 1)),
+        "located at the address: {all}"
     );
     assert_eq!(s.run(&["check", "--deny-warnings"]).status.code(), Some(1));
     // An address no QR code can hold.

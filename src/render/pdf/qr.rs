@@ -63,11 +63,17 @@ impl Code {
         MIN_SIZE.max(self.width as f32 * MIN_MODULE)
     }
 
-    /// The margin width (points) a code for `text` takes beside the text
-    /// (the code and its quiet zone: [`add_margin_codes`] draws no code in
-    /// a narrower margin), or `None` when `text` fits no QR code. Only the
-    /// size is wanted: the mask is fixed rather than chosen (a choice costs
-    /// ~1 ms an address).
+    /// The right margin (points) the code takes beside the text: its
+    /// quiet zone and itself. [`add_margin_codes`] draws no code in a
+    /// narrower margin.
+    pub fn margin(&self) -> f32 {
+        let size = self.size();
+        self.quiet(size) + size
+    }
+
+    /// [`Code::margin`] of the code for `text`, or `None` when `text` fits
+    /// no QR code. Only the size is wanted: the mask is fixed rather than
+    /// chosen (a choice costs ~1 ms an address).
     pub fn margin_needed(text: &str) -> Option<f32> {
         let code = QRBuilder::new(text.as_bytes())
             .ecl(ECL::M)
@@ -78,8 +84,7 @@ impl Code {
             width: code.size,
             dark: Vec::new(),
         };
-        let size = code.size();
-        Some(size + code.quiet(size))
+        Some(code.margin())
     }
 
     /// The width of the quiet zone around the code at `size`, in points.
@@ -183,7 +188,7 @@ pub fn add_margin_codes(pages: &mut [Page], setup: &PageSetup, codes: &Cache) {
         let x = width - setup.right;
         for (code, size, top) in placed {
             let gap = code.quiet(size);
-            if gap + size > setup.right || top > height {
+            if code.margin() > setup.right || top > height {
                 continue;
             }
             page.items.push(code.item(x + gap, top, size));

@@ -217,21 +217,25 @@ pub(super) fn write_object(out: &mut Vec<u8>, object: &Object) {
 /// An integer in decimal (written for every number and reference of
 /// every object: without `format!`'s allocation).
 pub(super) fn write_int(out: &mut Vec<u8>, v: i64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = v.unsigned_abs();
+    if v < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(decimal(v.unsigned_abs(), &mut [0; 20]));
+}
+
+/// The decimal digits of `n`, written at the end of `buf` (shared with the
+/// content streams' numbers, `write::num`).
+pub(super) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+        buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    if v < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&digits[at..]);
+    &buf[at..]
 }
 
 /// `n g R`.

@@ -344,18 +344,11 @@ fn num(out: &mut String, v: f32) {
     }
     let milli = milli.unsigned_abs();
     let (int, frac) = (milli / 1000, milli % 1000);
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = int;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    out.extend(
+        serial::decimal(int, &mut [0; 20])
+            .iter()
+            .map(|&d| char::from(d)),
+    );
     if frac != 0 {
         out.push('.');
         let digits = [frac / 100, frac / 10 % 10, frac % 10];

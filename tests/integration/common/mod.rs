@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use talkdoc::document::{Block, Document, Inline, ListItem};
+use talkdoc::document::{Block, Document, ListItem};
 use talkdoc::project::Project;
 
 /// The repository root: the real proposal lives in its content/ and locales/.
@@ -258,23 +258,11 @@ pub fn body_texts(doc: &Document) -> Vec<String> {
 
 /// Every link URL in a document, in reading order.
 pub fn link_urls(doc: &Document) -> Vec<String> {
-    fn walk(inlines: &[Inline], out: &mut Vec<String>) {
-        for i in inlines {
-            match i {
-                Inline::Link { url, content } => {
-                    out.push(url.clone());
-                    walk(content, out);
-                }
-                Inline::Emphasis(c) | Inline::Strong(c) => walk(c, out),
-                _ => {}
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for t in doc.texts() {
-        walk(&t.inlines, &mut out);
-    }
-    out
+    doc.texts()
+        .iter()
+        .flat_map(|t| talkdoc::document::link_urls(&t.inlines))
+        .map(str::to_string)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
