@@ -182,6 +182,7 @@ pub(crate) fn refused_scheme(url: &str, allowed: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// The byte scan never misses what the character walk flags: every
     /// character, alone and between letters (Latin and Japanese, for the
@@ -204,8 +205,6 @@ mod tests {
         assert!(super::may_flag("a\rb"));
         assert!(super::may_flag("a\r"));
     }
-
-    use super::*;
 
     #[test]
     fn schemes() {
