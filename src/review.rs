@@ -1,13 +1,14 @@
 //! Review records: for each translated locale, `locales/<locale>.reviewed.toml`
-//! records, per message, a fingerprint of the source entry the translation
-//! was reviewed against and that source text itself (so `check` can show
-//! what changed). One line per message, sorted by ID: small, reviewable and
+//! records, per message, a fingerprint of the source the translation was
+//! reviewed against and that source text itself (so `check` can show what
+//! changed): the source entry, plus any message or term it references that
+//! the translation writes out instead of referencing ([`reviewed_text`]). One line per message, sorted by ID: small, reviewable and
 //! diff-friendly. The fingerprint is taken over the entry re-serialised by
 //! fluent-syntax, so reformatting a file or editing a comment does not make
 //! anything stale. `talkdoc review` writes the record; `check`'s freshness
 //! reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -34,17 +35,59 @@ pub(crate) struct Reviews {
     pub entries: BTreeMap<String, (Review, std::ops::Range<usize>)>,
 }
 
-/// The fingerprint of a source entry.
-pub(crate) fn fingerprint(entry: &Entry) -> String {
-    let h =
-        crate::hash::fnv1a(crate::check::coverage::canonical_value(&entry.canonical).as_bytes());
-    format!("{h:016x}")
+/// What a translation is reviewed against: its source entry and, when the
+/// translation writes out a message or term the source only references
+/// (an alias `{ outline-key-granularity }` translated in full, a term
+/// spelled out), that entry too, and what it references in turn unless
+/// the translation references it itself. A change to any of them changes
+/// what the translation must say; a referenced entry the translation also
+/// references has a translation (and a review) of its own.
+pub(crate) fn reviewed_text(source: &LocaleCatalog, src: &Entry, tr: &Entry) -> String {
+    let canonical = crate::check::coverage::canonical_value;
+    let mut text = canonical(&src.canonical).to_string();
+    let own: HashSet<&str> = tr.references.iter().map(|r| r.target.as_str()).collect();
+    let key = src.key();
+    let mut absorbed: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut todo = vec![src];
+    while let Some(entry) = todo.pop() {
+        // A reference only used to choose a variant prints nothing.
+        for r in entry.references.iter().filter(|r| !r.in_selector) {
+            let target = r.target.as_str();
+            if own.contains(target) || target == key || absorbed.contains_key(target) {
+                continue;
+            }
+            if let Some(e) = source.entries.get(target) {
+                absorbed.insert(target, canonical(&e.canonical));
+                todo.push(e);
+            }
+        }
+    }
+    for (target, value) in absorbed {
+        text.push('\n');
+        text.push_str(target);
+        text.push_str(" = ");
+        text.push_str(value);
+    }
+    text
 }
 
-fn review_of(entry: &Entry) -> Review {
+/// The fingerprint of what a translation is reviewed against
+/// ([`reviewed_text`]). For an entry that writes out nothing the source
+/// references it is the fingerprint of the source entry alone, as before
+/// references were followed, so existing records stay current.
+pub(crate) fn fingerprint(source: &LocaleCatalog, src: &Entry, tr: &Entry) -> String {
+    hash_of(&reviewed_text(source, src, tr))
+}
+
+fn hash_of(text: &str) -> String {
+    format!("{:016x}", crate::hash::fnv1a(text.as_bytes()))
+}
+
+fn review_of(source: &LocaleCatalog, src: &Entry, tr: &Entry) -> Review {
+    let source = reviewed_text(source, src, tr);
     Review {
-        hash: fingerprint(entry),
-        source: crate::check::coverage::canonical_value(&entry.canonical).to_string(),
+        hash: hash_of(&source),
+        source,
     }
 }
 
@@ -225,8 +268,8 @@ pub(crate) fn mark_reviewed(
             .collect();
         if all {
             next.clear();
-            for (key, src, _) in translated_pairs(source, cat) {
-                let r = review_of(src);
+            for (key, src, tr) in translated_pairs(source, cat) {
+                let r = review_of(source, src, tr);
                 let was = match existing.entries.get(key) {
                     None => "unreviewed",
                     Some((old, _)) if old.hash != r.hash => "stale",
@@ -243,7 +286,7 @@ pub(crate) fn mark_reviewed(
             }
         } else {
             for id in ids {
-                let (Some(src), Some(_)) = (source.entries.get(id), cat.entries.get(id)) else {
+                let (Some(src), Some(tr)) = (source.entries.get(id), cat.entries.get(id)) else {
                     return Err(Error::new(
                         Diagnostic::error(
                             Code::E0604,
@@ -255,7 +298,7 @@ pub(crate) fn mark_reviewed(
                         .help("translate the message first; IDs of terms start with `-`"),
                     ));
                 };
-                let r = review_of(src);
+                let r = review_of(source, src, tr);
                 let was = match existing.entries.get(id) {
                     None => "unreviewed",
                     Some((old, _)) if old.hash != r.hash => "stale",

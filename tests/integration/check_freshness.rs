@@ -412,3 +412,75 @@ fn a_malformed_review_record_is_reported_with_file_line_and_column() {
     p.check(&[]).assert_code(0).assert_codes(&[]);
     assert_eq!(p.read("locales/en.reviewed.toml"), record);
 }
+
+/// A translation that writes out what its source only references (an
+/// alias translated in full, a term spelled out) was reviewed against that
+/// text too: when it changes, the translation is stale. A translation that
+/// references the entry itself is not: the entry's own translation is.
+#[test]
+fn a_translation_that_writes_out_a_reference_goes_stale_with_it() {
+    let ja = format!(
+        "{JA3}-product = テレメトリー基盤\n\
+         alt-p1 = {{ abstract-p1 }}\n\
+         product-named = {{ -product }}を作る\n\
+         product-spelled = {{ -product }}を使う\n"
+    );
+    let en = format!(
+        "{EN3}-product = telemetry platform\n\
+         alt-p1 = Telemetry underpins reliability.\n\
+         product-named = Building a {{ -product }}\n\
+         product-spelled = Using a telemetry platform\n"
+    );
+    let p = Project::new(&ja, &en)
+        .document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]))
+        .config("\n[check]\nallow_unused = [\"alt-p1\", \"product-*\"]\n")
+        .reviewed();
+    p.check(&[]).assert_no("F001").assert_no("F002");
+    // The record shows what the alias stood for when it was reviewed.
+    let record = p.read("locales/en.reviewed.toml");
+    assert!(
+        record.contains(r#"alt-p1 = { hash = "#)
+            && record.contains(
+                r#"source = "{ abstract-p1 }\nabstract-p1 = テレメトリーは信頼性の基礎です。" }"#
+            ),
+        "{record}"
+    );
+
+    // The text the alias points at changes: both translations are stale.
+    p.write(
+        "locales/ja/talk.ftl",
+        ja.replace("信頼性の基礎です。", "信頼性と可観測性の基礎です。"),
+    );
+    let run = p.check(&[]);
+    let stale: Vec<String> = run
+        .headlines()
+        .into_iter()
+        .filter(|h| h.contains("[F001]"))
+        .collect();
+    assert_eq!(stale.len(), 2, "{}", run.stdout);
+    let f = run.finding("error[F001] locales/en/talk.ftl:5:1: alt-p1: stale");
+    assert!(
+        f.contains("now: { abstract-p1 }")
+            && f.contains("abstract-p1 = テレメトリーは信頼性と可観測性の基礎です。"),
+        "{f}"
+    );
+    run.finding("error[F001] locales/en/talk.ftl:2:1: abstract-p1: stale");
+
+    // The term changes: the term and the message that spells it out are
+    // stale, not the one that references the term in English too.
+    p.write("locales/ja/talk.ftl", &ja);
+    p.check(&[]).assert_no("F001");
+    p.write(
+        "locales/ja/talk.ftl",
+        ja.replace("-product = テレメトリー基盤", "-product = 可観測性基盤"),
+    );
+    let run = p.check(&[]);
+    let mut ids: Vec<String> = run
+        .headlines()
+        .into_iter()
+        .filter(|h| h.contains("[F001]"))
+        .filter_map(|h| h.split(": ").nth(1).map(str::to_string))
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["-product", "product-spelled"], "{}", run.stdout);
+}
