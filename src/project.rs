@@ -33,6 +33,8 @@ pub struct Coverage {
     pub per_file: bool,
     /// Where the locales were found ("locales/", "l10n.toml").
     pub found_in: String,
+    /// Missing translations an `l10n.toml` accepts (`[[filters]]`).
+    pub filters: crate::catalog::filters::Filters,
     /// The review record of each translated locale.
     pub records: BTreeMap<String, PathBuf>,
     /// A talk's `content/` is there but was not read (`--locales` or
@@ -160,6 +162,7 @@ impl Project {
             mode: Mode::Coverage(Coverage {
                 per_file: !req.pooled,
                 found_in: layout.found_in,
+                filters: layout.filters,
                 records: targets
                     .iter()
                     .map(|l| (l.tag.clone(), l.record.clone()))

@@ -42,6 +42,8 @@ pub(crate) struct Layout {
     pub targets: Vec<Locale>,
     /// How they were found, for the report: "locales/", "l10n.toml".
     pub found_in: String,
+    /// The `[[filters]]` of an `l10n.toml`: missing translations it accepts.
+    pub filters: super::filters::Filters,
 }
 
 /// Folders searched for locale folders, in order, relative to the project.
@@ -256,6 +258,7 @@ fn layout_in(
     Ok(Layout {
         source: locale(&source),
         targets: tags.iter().filter(|t| **t != source).map(locale).collect(),
+        filters: Default::default(),
         found_in,
     })
 }
@@ -443,10 +446,18 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
             record: base.join(format!("{}{tag}.reviewed.toml", pairs[0].1)),
         })
         .collect();
+    let filters = super::filters::parse(&file.text, &|s| expand(s, &vars)).map_err(|(message, span)| {
+        Error::new(
+            Diagnostic::error(Code::E0009, message)
+                .at(file.at(span))
+                .help("a [[filters]] entry has `path` (\"{l}dir/file.ftl\", `*` and `**` allowed), optionally `key` (an ID, a list, or \"re:\" and a regular expression), and `action` (\"ignore\", \"warning\" or \"error\")"),
+        )
+    })?;
     Ok(Layout {
         source,
         targets,
         found_in: "l10n.toml".to_string(),
+        filters,
     })
 }
 

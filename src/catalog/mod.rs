@@ -8,6 +8,7 @@
 //! uses) because the Fluent AST has no spans.
 
 pub(crate) mod discover;
+pub(crate) mod filters;
 mod index;
 pub(crate) mod safety;
 

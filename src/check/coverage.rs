@@ -6,6 +6,7 @@ use crate::codes::Code;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{LocaleSummary, Tag, Tagged};
+use crate::catalog::filters::Action;
 use crate::catalog::{Entry, EntryKind, LocaleCatalog};
 use crate::content::{BlockKind, ItemSpec};
 use crate::diag::Diagnostic;
@@ -389,6 +390,13 @@ pub(crate) fn check_coverage(
         return Vec::new();
     };
     let per_file = cov.per_file;
+    // What the l10n.toml's [[filters]] say about a missing translation
+    // (always "error" without filters). Matched on the file's own path,
+    // also when files are pooled.
+    let filtered = |src: &Entry| {
+        let rel = source.rel_paths.get(src.file).map_or("", String::as_str);
+        cov.filters.action(rel, Some(&src.key()))
+    };
     let mut plain = Vec::new();
     for cat in &project.catalog.locales {
         references(cat, &mut plain);
@@ -465,15 +473,21 @@ pub(crate) fn check_coverage(
         };
         for (rel, entries) in &src_ix.by_file {
             if !tr_ix.by_file.contains_key(rel) {
-                let mut n = 0;
+                let (mut n, mut errors) = (0, false);
                 for src in entries {
                     if let Some(tr) = misplaced(rel, &src.key()) {
+                        s.missing += 1;
                         wrong_file(src, tr, rel, out);
                     } else {
+                        match filtered(src) {
+                            Action::Ignore => continue,
+                            Action::Warning => {}
+                            Action::Error => errors = true,
+                        }
+                        s.missing += 1;
                         n += 1;
                     }
                 }
-                s.missing += entries.len();
                 if n > 0 {
                     let shown = source
                         .files
@@ -481,8 +495,13 @@ pub(crate) fn check_coverage(
                         .map(|f| f.path.clone())
                         .unwrap_or_default();
                     let expected = cat.path_for(rel);
+                    let severity = if errors {
+                        Diagnostic::error
+                    } else {
+                        Diagnostic::warning
+                    };
                     out.push((
-                        Diagnostic::error(
+                        severity(
                             Code::C014,
                             format!(
                                 "no `{}` file {}: its {n} {} missing",
@@ -509,10 +528,15 @@ pub(crate) fn check_coverage(
                     s.missing += 1;
                     wrong_file(src, tr, rel, out);
                 } else {
+                    let severity = match filtered(src) {
+                        Action::Ignore => continue,
+                        Action::Warning => Diagnostic::warning,
+                        Action::Error => Diagnostic::error,
+                    };
                     s.missing += 1;
                     let expected = cat.path_for(rel);
                     out.push((
-                        Diagnostic::error(Code::C001, format!("missing in `{}`", cat.locale))
+                        severity(Code::C001, format!("missing in `{}`", cat.locale))
                             .at_opt(source.location(src))
                             .id(key.clone())
                             .help(format!("add `{key} = …` to {}", expected.display())),

@@ -108,6 +108,90 @@ fn a_mozilla_layout_is_read_from_l10n_toml() {
     );
 }
 
+/// The `[[filters]]` of an l10n.toml decide about missing translations as
+/// in compare-locales: the first matching filter's action ("ignore",
+/// "warning", "error"), by path inside the locale folder and ID (`re:` a
+/// regular expression from the start of the ID); a bad filter is E0009 at
+/// its line and column.
+#[test]
+fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
+    let f = Fixture::new("fluent-mozilla");
+    // ja misses two messages of tabbrowser.ftl and the whole preferences file.
+    f.replace(
+        "l10n/ja/browser/browser/tabbrowser.ftl",
+        "tabbrowser-empty-tab-title = 新しいタブ\n",
+        "",
+    );
+    f.replace(
+        "l10n/ja/browser/browser/tabbrowser.ftl",
+        "tabbrowser-menuitem-close-tab =\n    .label = タブを閉じる\n",
+        "",
+    );
+    f.remove("l10n/ja/browser/browser/preferences/preferences.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1);
+    assert_eq!(run.count("C001"), 2, "{}", run.stdout);
+    assert_eq!(run.count("C014"), 1, "{}", run.stdout);
+
+    let toml = f.read("l10n.toml");
+    f.write(
+        "l10n.toml",
+        &format!(
+            "{toml}\n\
+             [[filters]]\n\
+             path = \"{{l}}browser/browser/tabbrowser.ftl\"\n\
+             key = \"tabbrowser-empty-tab-title\"\n\
+             action = \"ignore\"\n\
+             \n\
+             [[filters]]\n\
+             path = \"{{l}}browser/**/*.ftl\"\n\
+             key = [\"re:tabbrowser-menuitem-\", \"other-id\"]\n\
+             action = \"warning\"\n\
+             \n\
+             [[filters]]\n\
+             path = \"{{l}}browser/browser/preferences/*\"\n\
+             action = \"ignore\"\n"
+        ),
+    );
+    let run = f.check(&[]);
+    // Only the warning is left: exit 0, and 1 with --deny-warnings.
+    run.assert_code(0).assert_codes(&["C001"]);
+    run.finding(
+        "warning[C001] browser/locales/en-US/browser/tabbrowser.ftl:7:1: tabbrowser-menuitem-close-tab: missing in `ja`",
+    );
+    let ja_row: Vec<&str> = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("ja "))
+        .expect("ja row")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        ja_row[3], "1",
+        "one missing: the warned one, not the ignored ones\n{}",
+        run.stdout
+    );
+    f.check(&["--deny-warnings"]).assert_code(1);
+
+    // A filter that does not name a file inside a locale folder.
+    f.write(
+        "l10n.toml",
+        &format!("{toml}\n[[filters]]\npath = \"browser/x.ftl\"\naction = \"ignore\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    let line = toml.lines().count() + 3;
+    run.assert_stderr_has(&format!("l10n.toml:{line}:8"));
+    run.assert_stderr_has("is not inside a locale folder");
+    f.write(
+        "l10n.toml",
+        &format!("{toml}\n[[filters]]\npath = \"{{l}}x.ftl\"\naction = \"skip\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("unknown filter action `skip`: use \"ignore\", \"warning\" or \"error\"");
+}
+
 #[test]
 fn locale_folders_beside_each_other_and_script_tags_work() {
     let f = Fixture::app();
