@@ -104,7 +104,7 @@ codes! {
     E0402, "output-escape", Error, false, "an output path would leave the output folder";
     E0403, "output-overlaps-input", Error, true, "the output folder is the project folder, inside content/ or locales/, or holds them";
     E0501, "unreadable-font", Error, false, "the font file named in [pdf] cannot be read";
-    E0502, "unparsable-font", Error, false, "the font file is not a usable OpenType/TrueType font";
+    E0502, "unparsable-font", Error, false, "the font file is not a usable OpenType/TrueType font, or a CFF glyph expands past 1 MB (a font built to blow up)";
     E0503, "missing-glyph", Error, false, "a character is not in the PDF font";
     E0504, "pdf-write-failed", Error, false, "the PDF could not be serialised";
     E0603, "review-source-locale", Error, true, "`review --locale` names the source locale";

@@ -213,6 +213,16 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
             }
         }
     };
+    // The glyphs the characters map to, for the work bound of a CFF font
+    // the project names (the built-in one is known to be within it).
+    let named_font = project.content.config.pdf.font.as_ref();
+    let mut used = std::collections::BTreeSet::new();
+    let mut note = |locale: &str, id: &str, text: &str| {
+        if named_font.is_some() {
+            used.extend(text.chars().filter_map(|c| font.glyph(c)).map(|(g, _)| g));
+        }
+        note(locale, id, text)
+    };
     for doc in docs {
         for (id, text) in doc.visible_strings() {
             note(&doc.locale, &id, &text);
@@ -225,6 +235,21 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
             note(locale, project.content.config.title.get_ref(), &title);
         }
     }
+    let blown = named_font.and_then(|path| {
+        let gid = font.too_large_glyph(&used)?;
+        Some(
+            Diagnostic::error(
+                Code::E0502,
+                format!(
+                    "glyph {gid} of the font {} expands past {} KB once its subroutines are spliced in: the font is built to blow up",
+                    font.name,
+                    crate::render::pdf::WORK_PER_GLYPH >> 10
+                ),
+            )
+            .at(project.content.project_file.at(path.span()))
+            .help("name another font in `[pdf] font`, or remove `font` to use the built-in Noto Sans JP"),
+        )
+    });
     missing
         .into_iter()
         .map(|((locale, id), chars)| {
@@ -254,6 +279,7 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
             .id(id)
             .help("change the text, or set [pdf] font = \"path/to/font.otf\" in content/project.toml to a font that has these characters")
         })
+        .chain(blown)
         .collect()
 }
 

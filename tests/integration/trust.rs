@@ -174,6 +174,13 @@ fn bad_inputs() -> Vec<Breakage> {
             }),
         ),
         (
+            "CFF font built to blow up",
+            Box::new(|s| {
+                s.write("fonts/bomb.otf", common::font_bomb(200, 9));
+                s.append("content/project.toml", "font = \"fonts/bomb.otf\"\n");
+            }),
+        ),
+        (
             "unknown message in a document",
             Box::new(|s| {
                 s.replace(
@@ -224,6 +231,52 @@ fn check_fails_whenever_build_fails_and_build_writes_nothing() {
             );
         }
     }
+}
+
+/// `subsetter` splices a CFF font's subroutines into its glyphs with no
+/// limit: a 3 KB font whose glyph calls a routine that calls the next 200
+/// times, nine deep, kept `build` busy forever. Now `check` and `build`
+/// refuse it at the `font` setting (E0502), and the same font built tame
+/// (which proves it well-formed) is embedded.
+#[test]
+fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
+    let s = clean();
+    let line = s.read("content/project.toml").lines().count() + 1;
+    s.write("fonts/bomb.otf", common::font_bomb(2, 3));
+    s.append("content/project.toml", "font = \"fonts/bomb.otf\"\n");
+    let (b, c) = build_and_check(&s, &s.out());
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stdout));
+    assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
+    let fonts = common::run_tool("pdffonts", &[s.out().join("en/abstract.pdf").as_os_str()]);
+    let embedded: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(
+        embedded.len() == 1
+            && embedded[0].contains("+Font-Identity-H ")
+            && embedded[0].contains(" yes "),
+        "the tame font (it has no name table) is the one embedded:\n{fonts}"
+    );
+
+    s.write("fonts/bomb.otf", common::font_bomb(200, 9));
+    let out = s.path("dist2");
+    let b = run(&s, &["build", "--out", out.to_str().expect("utf-8")]);
+    let c = run(&s, &["check", "--output-format", "json"]);
+    let at = format!("content/project.toml:{line}:8");
+    assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
+    let message = json(&c)["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("glyph 1 of the font") && message.contains("expands past 1024 KB"),
+        "{message}"
+    );
+    let berr = text(&b.stderr);
+    assert_eq!(b.status.code(), Some(1), "{berr}");
+    assert!(
+        berr.contains("error[E0502]") && berr.contains(&at),
+        "{berr}"
+    );
+    assert!(snapshot(&out).is_empty(), "nothing written");
 }
 
 #[test]

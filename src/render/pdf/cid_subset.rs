@@ -17,6 +17,8 @@
 
 use std::collections::BTreeSet;
 
+pub mod bound;
+
 /// An INDEX, read lazily: the font's CharStrings INDEX has an offset per
 /// glyph (17,000 in Noto Sans JP), and a subset needs a few hundred.
 struct Index {
@@ -572,7 +574,7 @@ fn index_len(lens: impl Iterator<Item = usize>) -> usize {
     }
 }
 
-fn write_index<'b>(out: &mut Vec<u8>, items: impl Iterator<Item = &'b [u8]> + Clone) {
+pub(super) fn write_index<'b>(out: &mut Vec<u8>, items: impl Iterator<Item = &'b [u8]> + Clone) {
     let count = items.clone().count();
     out.extend_from_slice(&(count as u16).to_be_bytes());
     if count == 0 {

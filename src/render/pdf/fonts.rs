@@ -223,6 +223,21 @@ impl Font {
             .as_ref()
     }
 
+    /// The first glyph of `used` (or `.notdef`) that reads more than
+    /// [`super::cid_subset::WORK_PER_GLYPH`] bytes once its subroutines
+    /// are spliced in: a CFF font built to blow up, which `build` refuses
+    /// and `check` reports (`cid_subset::bound`). TrueType glyphs have no
+    /// subroutines.
+    pub fn too_large_glyph(&self, used: &std::collections::BTreeSet<u16>) -> Option<u16> {
+        if !self.metrics.cff {
+            return None;
+        }
+        let table = ttf_parser::RawFace::parse(self.data, self.index)
+            .ok()?
+            .table(ttf_parser::Tag::from_bytes(b"CFF "))?;
+        super::cid_subset::bound::check(table, used).err()
+    }
+
     /// The font file and face index, for the subsetter.
     pub fn data(&self) -> (&'static [u8], u32) {
         (self.data, self.index)

@@ -9,6 +9,7 @@
 //! no line-breaking knowledge).
 
 mod cid_subset;
+pub use cid_subset::WORK_PER_GLYPH;
 pub mod fonts;
 pub mod layout;
 pub mod linebreak;

@@ -186,16 +186,24 @@ impl Subset {
     fn new(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Subset, String> {
         // A CID-keyed CFF font (the built-in one) is subset here, in the
         // glyph order `remapper` gives; any other goes through subsetter.
+        let too_large = |gid: u16| {
+            format!(
+                "glyph {gid} of the font {} expands past {} KB once its subroutines are spliced in; name another font in `[pdf] font`",
+                font.name,
+                WORK_PER_GLYPH >> 10
+            )
+        };
         let program = match font.cid().map(|cid| cid.subset(used)) {
             Some(Ok(program)) => program,
-            Some(Err(Refusal::TooLarge(gid))) => {
-                return Err(format!(
-                    "glyph {gid} of the font {} expands past {} KB once its subroutines are spliced in; name another font in `[pdf] font`",
-                    font.name,
-                    WORK_PER_GLYPH >> 10
-                ));
+            Some(Err(Refusal::TooLarge(gid))) => return Err(too_large(gid)),
+            Some(Err(Refusal::Unsupported)) | None => {
+                // subsetter splices subroutines in without a bound: walk
+                // the glyphs as it would, with one, first.
+                if let Some(gid) = font.too_large_glyph(used) {
+                    return Err(too_large(gid));
+                }
+                subset_program(font, used)?
             }
-            Some(Err(Refusal::Unsupported)) | None => subset_program(font, used)?,
         };
         let codes = glyph_codes(font, used);
         let [mut n, _] = content_id(&program);

@@ -5,6 +5,9 @@
 //! Every test binary includes this module but uses only part of it.
 #![allow(dead_code)]
 
+mod font_bomb;
+pub use font_bomb::font_bomb;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;

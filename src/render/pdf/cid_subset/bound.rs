@@ -1,0 +1,358 @@
+//! A work bound for the CFF fonts `subsetter` subsets (name-keyed CFF, and
+//! CID-keyed fonts this module does not copy).
+//!
+//! Why: `subsetter` splices every subroutine into the glyphs it keeps,
+//! with no limit on the result. A 16 KB font whose glyph calls a
+//! subroutine that calls the next a thousand times, nine deep, would keep
+//! it busy for longer than the universe has existed. Before a font goes to
+//! `subsetter`, [`check`] walks each kept glyph exactly as `subsetter`'s
+//! decompiler does (the same operators, operand stack, hint counting,
+//! subroutine numbering and depth limit), charging every routine it enters
+//! its length, and refuses a glyph that reads more than
+//! [`WORK_PER_GLYPH`](super::WORK_PER_GLYPH) bytes. Where the walk stops
+//! on something `subsetter` rejects too, `subsetter` stops there as well,
+//! having done no more work than the walk.
+
+use std::collections::BTreeSet;
+
+use super::{Index, OP_CHAR_STRINGS, OP_FD_ARRAY, OP_FD_SELECT, OP_PRIVATE, OP_ROS, OP_SUBRS};
+use super::{dict, index, operands, read_fd_select};
+
+/// `subsetter`'s limits: operand stack depth and subroutine nesting.
+const MAX_OPERANDS: usize = 48;
+const MAX_DEPTH: u8 = 64;
+
+/// Checks the glyphs `used` (and `.notdef`) of the `CFF ` table `data`:
+/// `Err(gid)` for the first that reads more than the work bound. A table
+/// it cannot read passes: `subsetter` refuses it before any splicing.
+pub fn check(data: &[u8], used: &BTreeSet<u16>) -> Result<(), u16> {
+    let Some(font) = Font::parse(data) else {
+        return Ok(());
+    };
+    for gid in std::iter::once(0).chain(used.iter().copied()) {
+        let Some(range) = font.char_strings.get(data, usize::from(gid)) else {
+            continue;
+        };
+        let locals = font.locals(data, usize::from(gid));
+        let mut walk = Walk {
+            data,
+            globals: &font.globals,
+            locals,
+            stack: Vec::new(),
+            hints: 0,
+            mask_bytes: 0,
+            work: super::WORK_PER_GLYPH,
+        };
+        if walk.routine(range, 1) == Err(Stop::TooLarge) {
+            return Err(gid);
+        }
+    }
+    Ok(())
+}
+
+struct Font {
+    globals: Index,
+    char_strings: Index,
+    /// Local subroutines: one set for a name-keyed font, one per Font DICT
+    /// (chosen by FDSelect) for a CID-keyed one.
+    locals: Locals,
+}
+
+enum Locals {
+    Name(Option<Index>),
+    Cid(super::FdSelect, Vec<Option<Index>>),
+}
+
+impl Font {
+    fn parse(data: &[u8]) -> Option<Font> {
+        let header_size = usize::from(*data.get(2)?);
+        let name = index(data, header_size)?;
+        let top = index(data, name.end)?;
+        let strings = index(data, top.end)?;
+        let globals = index(data, strings.end)?;
+        let entries = dict(data, top.get(data, 0)?)?;
+        let char_strings = index(data, *operands(&entries, OP_CHAR_STRINGS)?.first()?)?;
+        let subrs_of = |private: &[usize]| -> Option<Option<Index>> {
+            let [size, offset] = private[..] else {
+                return None;
+            };
+            let private = dict(data, offset..offset.checked_add(size)?)?;
+            Some(match operands(&private, OP_SUBRS) {
+                Some(v) => Some(index(data, offset.checked_add(*v.first()?)?)?),
+                None => None,
+            })
+        };
+        let locals = if entries.iter().any(|e| e.op == OP_ROS) {
+            let fd_array = index(data, *operands(&entries, OP_FD_ARRAY)?.first()?)?;
+            let select = read_fd_select(
+                data,
+                *operands(&entries, OP_FD_SELECT)?.first()?,
+                char_strings.count,
+            )?;
+            let mut fds = Vec::with_capacity(fd_array.count.min(256));
+            for i in 0..fd_array.count.min(256) {
+                let fd = dict(data, fd_array.get(data, i)?)?;
+                fds.push(subrs_of(&operands(&fd, OP_PRIVATE)?)?);
+            }
+            Locals::Cid(select, fds)
+        } else {
+            Locals::Name(match operands(&entries, OP_PRIVATE) {
+                Some(private) => subrs_of(&private)?,
+                None => None,
+            })
+        };
+        Some(Font {
+            globals,
+            char_strings,
+            locals,
+        })
+    }
+
+    fn locals(&self, data: &[u8], gid: usize) -> Option<&Index> {
+        match &self.locals {
+            Locals::Name(subrs) => subrs.as_ref(),
+            Locals::Cid(select, fds) => fds.get(usize::from(select.get(data, gid)?))?.as_ref(),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Stop {
+    /// Past the work bound.
+    TooLarge,
+    /// Something `subsetter` rejects as well (it stops here too).
+    Rejected,
+}
+
+#[derive(Debug, PartialEq)]
+enum End {
+    Return,
+    EndChar,
+}
+
+/// One glyph's walk, in `subsetter`'s decompiler's terms.
+struct Walk<'a> {
+    data: &'a [u8],
+    globals: &'a Index,
+    locals: Option<&'a Index>,
+    /// Operands: integers, `None` for a fraction.
+    stack: Vec<Option<i32>>,
+    hints: usize,
+    /// Bytes after each hint mask operator, fixed at the first one.
+    mask_bytes: usize,
+    work: usize,
+}
+
+/// `subsetter`'s subroutine bias (by count).
+fn bias(count: usize) -> i64 {
+    match count {
+        0..1240 => 107,
+        1240..33900 => 1131,
+        _ => 32768,
+    }
+}
+
+impl Walk<'_> {
+    fn routine(&mut self, range: std::ops::Range<usize>, depth: u8) -> Result<End, Stop> {
+        if depth > MAX_DEPTH {
+            return Err(Stop::Rejected);
+        }
+        self.work = self
+            .work
+            .checked_sub(range.len().max(1))
+            .ok_or(Stop::TooLarge)?;
+        let cs = self.data.get(range).ok_or(Stop::Rejected)?;
+        let byte = |i: usize| cs.get(i).copied().ok_or(Stop::Rejected);
+        let mut i = 0;
+        while i < cs.len() {
+            let b = cs[i];
+            if b == 28 || b >= 32 {
+                let (len, value) = match b {
+                    28 => (
+                        3,
+                        Some(i32::from(i16::from_be_bytes([byte(i + 1)?, byte(i + 2)?]))),
+                    ),
+                    32..=246 => (1, Some(i32::from(b) - 139)),
+                    247..=250 => (
+                        2,
+                        Some((i32::from(b) - 247) * 256 + i32::from(byte(i + 1)?) + 108),
+                    ),
+                    251..=254 => (
+                        2,
+                        Some(-(i32::from(b) - 251) * 256 - i32::from(byte(i + 1)?) - 108),
+                    ),
+                    _ => {
+                        let fixed = i32::from_be_bytes([
+                            byte(i + 1)?,
+                            byte(i + 2)?,
+                            byte(i + 3)?,
+                            byte(i + 4)?,
+                        ]);
+                        // 16.16: an integer when the fraction is zero.
+                        (5, (fixed & 0xFFFF == 0).then_some(fixed >> 16))
+                    }
+                };
+                if self.stack.len() == MAX_OPERANDS {
+                    return Err(Stop::Rejected);
+                }
+                self.stack.push(value);
+                i += len;
+                continue;
+            }
+            i += 1;
+            match b {
+                12 => {
+                    // flex, hflex, hflex1, flex1; nothing else of the
+                    // escaped operators.
+                    if !(34..=37).contains(&byte(i)?) {
+                        return Err(Stop::Rejected);
+                    }
+                    i += 1;
+                    self.stack.clear();
+                }
+                // hstem, vstem, hstemhm, vstemhm
+                1 | 3 | 18 | 23 => self.count_hints(),
+                4 | 5 | 6 | 7 | 8 | 21 | 22 | 24 | 25 | 26 | 27 | 30 | 31 => self.stack.clear(),
+                11 => return Ok(End::Return),
+                10 | 29 => {
+                    let n = self.stack.pop().flatten().ok_or(Stop::Rejected)?;
+                    let subrs = if b == 10 {
+                        self.locals.ok_or(Stop::Rejected)?
+                    } else {
+                        self.globals
+                    };
+                    let at = usize::try_from(i64::from(n) + bias(subrs.count))
+                        .map_err(|_| Stop::Rejected)?;
+                    let range = subrs.get(self.data, at).ok_or(Stop::Rejected)?;
+                    if self.routine(range, depth + 1)? == End::EndChar {
+                        return Ok(End::EndChar);
+                    }
+                }
+                19 | 20 => {
+                    if self.mask_bytes == 0 {
+                        self.count_hints();
+                        self.mask_bytes = self.hints.div_ceil(8);
+                    }
+                    i += self.mask_bytes;
+                    if i > cs.len() {
+                        return Err(Stop::Rejected);
+                    }
+                }
+                14 => {
+                    // `seac` (endchar with four operands) is not supported.
+                    if self.stack.len() >= 4 {
+                        return Err(Stop::Rejected);
+                    }
+                    return Ok(End::EndChar);
+                }
+                _ => return Err(Stop::Rejected),
+            }
+        }
+        Ok(End::Return)
+    }
+
+    fn count_hints(&mut self) {
+        self.hints += self.stack.len() / 2;
+        self.stack.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::pdf::cid_subset::write_index;
+    use rustybuzz::ttf_parser;
+
+    /// No false alarm on a real font: every glyph of the built-in Noto
+    /// Sans JP (CID-keyed, 17,000 glyphs, subroutines everywhere) passes.
+    #[test]
+    fn every_glyph_of_the_built_in_font_is_within_the_bound() {
+        let face = ttf_parser::RawFace::parse(crate::render::pdf::fonts::DEFAULT_FONT, 0).unwrap();
+        let cff = face.table(ttf_parser::Tag::from_bytes(b"CFF ")).unwrap();
+        let font = Font::parse(cff).expect("a CFF table the walk reads");
+        let all: BTreeSet<u16> = (0..font.char_strings.count as u16).collect();
+        assert!(all.len() > 17_000);
+        assert_eq!(check(cff, &all), Ok(()));
+    }
+
+    /// Walks `glyph` with `routines` as global subroutines.
+    fn walk(routines: &[Vec<u8>], glyph: &[u8]) -> (Result<End, Stop>, usize) {
+        let mut data = Vec::new();
+        write_index(&mut data, routines.iter().map(Vec::as_slice));
+        let globals = index(&data, 0).unwrap();
+        let at = data.len();
+        data.extend_from_slice(glyph);
+        let mut w = Walk {
+            data: &data,
+            globals: &globals,
+            locals: None,
+            stack: Vec::new(),
+            hints: 0,
+            mask_bytes: 0,
+            work: crate::render::pdf::WORK_PER_GLYPH,
+        };
+        let end = w.routine(at..data.len(), 1);
+        (end, w.work)
+    }
+
+    /// Subroutine `i` calls `i + 1` `calls` times; the last returns.
+    fn chain(calls: usize, depth: usize, call: impl Fn(usize) -> Vec<u8>) -> Vec<Vec<u8>> {
+        (0..depth)
+            .map(|i| {
+                let mut r = Vec::new();
+                if i + 1 < depth {
+                    for _ in 0..calls {
+                        r.extend(call(i + 1));
+                    }
+                }
+                r.push(11);
+                r
+            })
+            .collect()
+    }
+
+    /// A charstring operand for global subroutine `n` (bias 107).
+    fn number(n: usize) -> u8 {
+        (n as i32 - 107 + 139) as u8
+    }
+
+    #[test]
+    fn a_routine_tree_past_the_bound_is_too_large_and_a_small_one_passes() {
+        let call = |n| vec![number(n), 29];
+        let (end, _) = walk(&chain(50, 10, call), &[number(0), 29, 14]);
+        assert_eq!(end, Err(Stop::TooLarge));
+        let (end, left) = walk(&chain(3, 4, call), &[number(0), 29, 14]);
+        assert_eq!(end, Ok(End::EndChar));
+        assert!(left < crate::render::pdf::WORK_PER_GLYPH);
+    }
+
+    /// subsetter takes a call's number from the top of the operand stack,
+    /// wherever it was pushed: numbers pushed ahead and called one by one
+    /// (which the splice in `cid_subset` does not follow) are walked too.
+    #[test]
+    fn numbers_pushed_ahead_of_their_calls_are_followed() {
+        let ahead = |n| {
+            // Four at a time: the operands left at each level stay
+            // within subsetter's 48.
+            let mut r = vec![number(n); 4];
+            r.extend(std::iter::repeat_n(29, 4));
+            r
+        };
+        let routines = chain(1, 12, ahead);
+        let (end, _) = walk(&routines, &[number(0), 29, 14]);
+        assert_eq!(end, Err(Stop::TooLarge), "4 calls per level, 11 levels");
+    }
+
+    /// What subsetter rejects stops the walk as it stops subsetter.
+    #[test]
+    fn what_subsetter_rejects_stops_the_walk() {
+        // An arithmetic operator (12 10: add), nesting past 64, seac.
+        let (end, _) = walk(&[], &[139, 139, 12, 10, 14]);
+        assert_eq!(end, Err(Stop::Rejected));
+        let deep: Vec<Vec<u8>> = (0..70).map(|i| vec![number(i + 1), 29, 11]).collect();
+        let (end, _) = walk(&deep, &[number(0), 29, 14]);
+        assert_eq!(end, Err(Stop::Rejected));
+        let (end, _) = walk(&[], &[139, 139, 139, 139, 14]);
+        assert_eq!(end, Err(Stop::Rejected));
+    }
+}

@@ -1,0 +1,136 @@
+//! A name-keyed CFF OpenType font built to blow up, made at test time (no
+//! font file is committed): every character maps to glyph 1, which calls
+//! global subroutine 0; subroutine i calls subroutine i + 1 `calls` times,
+//! `depth` deep. Spliced out, glyph 1 is `calls ^ (depth - 1)` routines
+//! long, while the file is a few kilobytes.
+
+/// An INDEX (count, 4-byte offsets) of `items`.
+fn index(items: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(items.len() as u16).to_be_bytes());
+    if items.is_empty() {
+        return out;
+    }
+    out.push(4);
+    let mut offset = 1u32;
+    out.extend_from_slice(&offset.to_be_bytes());
+    for item in items {
+        offset += item.len() as u32;
+        out.extend_from_slice(&offset.to_be_bytes());
+    }
+    for item in items {
+        out.extend_from_slice(item);
+    }
+    out
+}
+
+/// A DICT integer in its 5-byte form (fixed size, so offsets can be
+/// computed before they are known).
+fn int5(v: u32) -> Vec<u8> {
+    let mut out = vec![29];
+    out.extend_from_slice(&v.to_be_bytes());
+    out
+}
+
+/// A charstring operand for subroutine number `n` (bias 107).
+fn subr_number(n: usize) -> u8 {
+    (n as i32 - 107 + 139) as u8
+}
+
+fn cff(calls: usize, depth: usize) -> Vec<u8> {
+    let header = vec![1, 0, 4, 4];
+    let name = index(&[b"Bomb".to_vec()]);
+    let strings = index(&[]);
+    let routines: Vec<Vec<u8>> = (0..depth)
+        .map(|i| {
+            let mut r = Vec::new();
+            if i + 1 < depth {
+                for _ in 0..calls {
+                    r.extend_from_slice(&[subr_number(i + 1), 29]);
+                }
+            }
+            r.push(11);
+            r
+        })
+        .collect();
+    let globals = index(&routines);
+    // .notdef: endchar; glyph 1: call global subroutine 0, endchar.
+    let char_strings = index(&[vec![14], vec![subr_number(0), 29, 14]]);
+    // Top DICT: CharStrings (17) and Private (18: size 0, offset).
+    let top_len = 5 + 1 + 5 + 5 + 1;
+    let top_index_len = 2 + 1 + 8 + top_len;
+    let char_strings_at = header.len() + name.len() + top_index_len + strings.len() + globals.len();
+    let private_at = char_strings_at + char_strings.len();
+    let mut top = int5(char_strings_at as u32);
+    top.push(17);
+    top.extend(int5(0));
+    top.extend(int5(private_at as u32));
+    top.push(18);
+    assert_eq!(top.len(), top_len);
+    let mut out = header;
+    out.extend(name);
+    out.extend(index(&[top]));
+    out.extend(strings);
+    out.extend(globals);
+    out.extend(char_strings);
+    out
+}
+
+/// The OpenType font: `CFF `, `cmap` (format 13: U+0020–U+10FFFF to glyph
+/// 1), `head`, `hhea`, `hmtx`, `maxp`.
+pub fn font_bomb(calls: usize, depth: usize) -> Vec<u8> {
+    let mut head = vec![0u8; 54];
+    head[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
+    head[12..16].copy_from_slice(&0x5F0F_3CF5u32.to_be_bytes());
+    head[18..20].copy_from_slice(&1000u16.to_be_bytes());
+    head[36..44].copy_from_slice(&[0, 0, 0xFF, 0x38, 0x03, 0xE8, 0x03, 0x20]);
+    let mut hhea = vec![0u8; 36];
+    hhea[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
+    hhea[4..6].copy_from_slice(&800i16.to_be_bytes());
+    hhea[6..8].copy_from_slice(&(-200i16).to_be_bytes());
+    hhea[34..36].copy_from_slice(&2u16.to_be_bytes());
+    let hmtx = [500u16, 0, 500, 0]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect::<Vec<u8>>();
+    let mut maxp = 0x0000_5000u32.to_be_bytes().to_vec();
+    maxp.extend_from_slice(&2u16.to_be_bytes());
+    let mut cmap = Vec::new();
+    cmap.extend_from_slice(&[0, 0, 0, 1, 0, 3, 0, 10]);
+    cmap.extend_from_slice(&12u32.to_be_bytes());
+    cmap.extend_from_slice(&13u16.to_be_bytes());
+    cmap.extend_from_slice(&0u16.to_be_bytes());
+    cmap.extend_from_slice(&28u32.to_be_bytes());
+    cmap.extend_from_slice(&0u32.to_be_bytes());
+    cmap.extend_from_slice(&1u32.to_be_bytes());
+    for v in [0x20u32, 0x10FFFF, 1] {
+        cmap.extend_from_slice(&v.to_be_bytes());
+    }
+    let mut tables: Vec<(&[u8; 4], Vec<u8>)> = vec![
+        (b"CFF ", cff(calls, depth)),
+        (b"cmap", cmap),
+        (b"head", head),
+        (b"hhea", hhea),
+        (b"hmtx", hmtx),
+        (b"maxp", maxp),
+    ];
+    tables.sort_by_key(|(tag, _)| **tag);
+    let mut out = b"OTTO".to_vec();
+    out.extend_from_slice(&(tables.len() as u16).to_be_bytes());
+    out.extend_from_slice(&[0, 0x40, 0, 2, 0, 0x20]);
+    let mut at = 12 + 16 * tables.len();
+    let mut body = Vec::new();
+    for (tag, data) in &tables {
+        out.extend_from_slice(*tag);
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out.extend_from_slice(&(at as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        body.extend_from_slice(data);
+        while body.len() % 4 != 0 {
+            body.push(0);
+        }
+        at = 12 + 16 * tables.len() + body.len();
+    }
+    out.extend(body);
+    out
+}
