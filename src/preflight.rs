@@ -213,13 +213,23 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
             }
         }
     };
-    // The glyphs the characters map to, for the work bound of a CFF font
-    // the project names (the built-in one is known to be within it).
+    // The glyphs a build can draw, for the work bound of a CFF font the
+    // project names (the built-in one is known to be within it): the
+    // characters' own, what shaping makes of them (ligatures), and what
+    // layout adds (hyphens, bullets, page and list numbers).
     let named_font = project.content.config.pdf.font.as_ref();
     let mut used = std::collections::BTreeSet::new();
+    if named_font.is_some() {
+        let drawn = crate::render::pdf::layout::DRAWN;
+        used.extend(drawn.chars().filter_map(|c| font.glyph(c)).map(|(g, _)| g));
+    }
+    let mut shaped = Vec::new();
     let mut note = |locale: &str, id: &str, text: &str| {
         if named_font.is_some() {
             used.extend(text.chars().filter_map(|c| font.glyph(c)).map(|(g, _)| g));
+            shaped.clear();
+            font.shape(text, 0, &mut shaped);
+            used.extend(shaped.iter().map(|g| g.gid));
         }
         note(locale, id, text)
     };

@@ -176,7 +176,7 @@ fn bad_inputs() -> Vec<Breakage> {
         (
             "CFF font built to blow up",
             Box::new(|s| {
-                s.write("fonts/bomb.otf", common::font_bomb(200, 9));
+                s.write("fonts/bomb.otf", common::font_bomb(200, 9, None));
                 s.append("content/project.toml", "font = \"fonts/bomb.otf\"\n");
             }),
         ),
@@ -242,7 +242,7 @@ fn check_fails_whenever_build_fails_and_build_writes_nothing() {
 fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
     let s = clean();
     let line = s.read("content/project.toml").lines().count() + 1;
-    s.write("fonts/bomb.otf", common::font_bomb(2, 3));
+    s.write("fonts/bomb.otf", common::font_bomb(2, 3, None));
     s.append("content/project.toml", "font = \"fonts/bomb.otf\"\n");
     let (b, c) = build_and_check(&s, &s.out());
     assert_eq!(c.status.code(), Some(0), "{}", text(&c.stdout));
@@ -256,7 +256,7 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
         "the tame font (it has no name table) is the one embedded:\n{fonts}"
     );
 
-    s.write("fonts/bomb.otf", common::font_bomb(200, 9));
+    s.write("fonts/bomb.otf", common::font_bomb(200, 9, None));
     let out = s.path("dist2");
     let b = run(&s, &["build", "--out", out.to_str().expect("utf-8")]);
     let c = run(&s, &["check", "--output-format", "json"]);
@@ -276,6 +276,14 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
         berr.contains("error[E0502]") && berr.contains(&at),
         "{berr}"
     );
+    assert!(snapshot(&out).is_empty(), "nothing written");
+
+    // Only the bullet, which layout draws and no text holds, blows up:
+    // check still sees it.
+    s.write("fonts/bomb.otf", common::font_bomb(200, 9, Some('•')));
+    let (b, c) = build_and_check(&s, &out);
+    assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
+    assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
     assert!(snapshot(&out).is_empty(), "nothing written");
 }
 

@@ -717,6 +717,15 @@ impl Flat {
     }
 }
 
+/// List bullets by depth, each with fallbacks for fonts that lack it.
+const BULLETS: [&[char]; 3] = [&['•', '・'], &['◦', '○', '・'], &['▪', '■', '・']];
+
+/// Every character layout draws that no text holds: bullets, the hyphen
+/// of a broken word, list and page numbers with their `.` and ` / `, the
+/// ellipsis of a shortened running header. `check` bounds the work of
+/// these glyphs too in a font the project names (`preflight::glyphs`).
+pub(crate) const DRAWN: &str = "•・◦○▪■-…./ 0123456789";
+
 /// Lays out documents with one parsed font and one line breaker, reused for
 /// every document of the run.
 pub struct Layout<'a> {
@@ -1400,7 +1409,6 @@ impl<'a> Flow<'a> {
     /// the item it is nested in).
     fn list(&mut self, items: &[ListItem], numbered: bool, depth: usize, parent: usize) {
         let list = self.tree.add(Role::L, Some(parent));
-        const BULLETS: [&[char]; 3] = [&['•', '・'], &['◦', '○', '・'], &['▪', '■', '・']];
         let s = self.style;
         let size = s.body_size;
         let indent = self.setup.left + depth as f32 * 1.5 * size;
@@ -1683,5 +1691,21 @@ impl<'a> Layout<'a> {
             width: 0.4,
             color: RULE,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_character_layout_draws_is_listed_for_the_preflight() {
+        let bullets = BULLETS.iter().flat_map(|b| b.iter().copied());
+        for c in bullets.chain(['-', '…', '.', '/', ' ']).chain('0'..='9') {
+            assert!(
+                DRAWN.contains(c),
+                "{c:?} is drawn by layout but not in DRAWN"
+            );
+        }
     }
 }

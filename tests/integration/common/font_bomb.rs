@@ -1,8 +1,9 @@
 //! A name-keyed CFF OpenType font built to blow up, made at test time (no
-//! font file is committed): every character maps to glyph 1, which calls
-//! global subroutine 0; subroutine i calls subroutine i + 1 `calls` times,
-//! `depth` deep. Spliced out, glyph 1 is `calls ^ (depth - 1)` routines
-//! long, while the file is a few kilobytes.
+//! font file is committed): glyph 1 calls global subroutine 0; subroutine
+//! i calls subroutine i + 1 `calls` times, `depth` deep. Spliced out,
+//! glyph 1 is `calls ^ (depth - 1)` routines long, while the file is a few
+//! kilobytes. Every character maps to glyph 1, or with `only` just that
+//! one, the others to the empty glyph 2.
 
 /// An INDEX (count, 4-byte offsets) of `items`.
 fn index(items: &[Vec<u8>]) -> Vec<u8> {
@@ -54,8 +55,8 @@ fn cff(calls: usize, depth: usize) -> Vec<u8> {
         })
         .collect();
     let globals = index(&routines);
-    // .notdef: endchar; glyph 1: call global subroutine 0, endchar.
-    let char_strings = index(&[vec![14], vec![subr_number(0), 29, 14]]);
+    // .notdef and glyph 2: endchar; glyph 1: call global subroutine 0, endchar.
+    let char_strings = index(&[vec![14], vec![subr_number(0), 29, 14], vec![14]]);
     // Top DICT: CharStrings (17) and Private (18: size 0, offset).
     let top_len = 5 + 1 + 5 + 5 + 1;
     let top_index_len = 2 + 1 + 8 + top_len;
@@ -77,8 +78,8 @@ fn cff(calls: usize, depth: usize) -> Vec<u8> {
 }
 
 /// The OpenType font: `CFF `, `cmap` (format 13: U+0020–U+10FFFF to glyph
-/// 1), `head`, `hhea`, `hmtx`, `maxp`.
-pub fn font_bomb(calls: usize, depth: usize) -> Vec<u8> {
+/// 1, or `only` to 1 and the rest to 2), `head`, `hhea`, `hmtx`, `maxp`.
+pub fn font_bomb(calls: usize, depth: usize, only: Option<char>) -> Vec<u8> {
     let mut head = vec![0u8; 54];
     head[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
     head[12..16].copy_from_slice(&0x5F0F_3CF5u32.to_be_bytes());
@@ -88,22 +89,29 @@ pub fn font_bomb(calls: usize, depth: usize) -> Vec<u8> {
     hhea[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
     hhea[4..6].copy_from_slice(&800i16.to_be_bytes());
     hhea[6..8].copy_from_slice(&(-200i16).to_be_bytes());
-    hhea[34..36].copy_from_slice(&2u16.to_be_bytes());
-    let hmtx = [500u16, 0, 500, 0]
+    hhea[34..36].copy_from_slice(&3u16.to_be_bytes());
+    let hmtx = [500u16, 0, 500, 0, 500, 0]
         .iter()
         .flat_map(|v| v.to_be_bytes())
         .collect::<Vec<u8>>();
     let mut maxp = 0x0000_5000u32.to_be_bytes().to_vec();
-    maxp.extend_from_slice(&2u16.to_be_bytes());
+    maxp.extend_from_slice(&3u16.to_be_bytes());
+    let groups: Vec<[u32; 3]> = match only {
+        None => vec![[0x20, 0x10FFFF, 1]],
+        Some(c) => {
+            let c = c as u32;
+            vec![[0x20, c - 1, 2], [c, c, 1], [c + 1, 0x10FFFF, 2]]
+        }
+    };
     let mut cmap = Vec::new();
     cmap.extend_from_slice(&[0, 0, 0, 1, 0, 3, 0, 10]);
     cmap.extend_from_slice(&12u32.to_be_bytes());
     cmap.extend_from_slice(&13u16.to_be_bytes());
     cmap.extend_from_slice(&0u16.to_be_bytes());
-    cmap.extend_from_slice(&28u32.to_be_bytes());
+    cmap.extend_from_slice(&(16 + 12 * groups.len() as u32).to_be_bytes());
     cmap.extend_from_slice(&0u32.to_be_bytes());
-    cmap.extend_from_slice(&1u32.to_be_bytes());
-    for v in [0x20u32, 0x10FFFF, 1] {
+    cmap.extend_from_slice(&(groups.len() as u32).to_be_bytes());
+    for v in groups.iter().flatten() {
         cmap.extend_from_slice(&v.to_be_bytes());
     }
     let mut tables: Vec<(&[u8; 4], Vec<u8>)> = vec![
