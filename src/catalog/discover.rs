@@ -323,9 +323,126 @@ fn expand(pattern: &str, vars: &std::collections::BTreeMap<String, String>) -> S
 }
 
 /// A project described by an `l10n.toml` (the configuration of Mozilla's
-/// compare-locales and Pontoon): `basepath`, `locales`, `[env]` and
-/// `[[paths]]` with `reference` and `l10n` patterns.
+/// compare-locales and Pontoon): `basepath`, `locales`, `[env]`,
+/// `[[paths]]` with `reference` and `l10n` patterns, `[[filters]]`, and
+/// `[[includes]]` of other such files (Firefox's names toolkit's and
+/// devtools' this way), read in with their own `basepath` and `[env]`.
 fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
+    let mut cfg = L10nConfig {
+        source_tag: req.source_locale.clone(),
+        ..L10nConfig::default()
+    };
+    read_l10n_toml(root, path, &mut Vec::new(), &mut cfg)?;
+    let source_tag = cfg.source_tag.unwrap_or_else(|| "en-US".to_string());
+    let mut tags = cfg.tags;
+    tags.retain(|t| *t != source_tag);
+    tags.sort();
+    tags.dedup();
+    let pairs = cfg.pairs;
+    let source = Locale {
+        tag: source_tag.clone(),
+        roots: pairs
+            .iter()
+            .map(|p| Root {
+                label: p.label.clone(),
+                dir: p.base.join(p.reference.trim_end_matches('/')),
+            })
+            .collect(),
+        record: PathBuf::new(),
+    };
+    let targets = tags
+        .iter()
+        .map(|tag| Locale {
+            tag: tag.clone(),
+            roots: pairs
+                .iter()
+                .map(|p| Root {
+                    label: p.label.clone(),
+                    dir: p
+                        .base
+                        .join(format!("{}{tag}/{}", p.before, p.label).trim_end_matches('/')),
+                })
+                .collect(),
+            record: pairs[0]
+                .base
+                .join(format!("{}{tag}.reviewed.toml", pairs[0].before)),
+        })
+        .collect();
+    Ok(Layout {
+        source,
+        targets,
+        found_in: "l10n.toml".to_string(),
+        filters: cfg.filters,
+    })
+}
+
+/// What a project's `l10n.toml` files say, its includes read in.
+#[derive(Default)]
+struct L10nConfig {
+    /// The top file's `locales` (an included file's are not read: the
+    /// project's locales are the top file's).
+    tags: Vec<String>,
+    pairs: Vec<PathPair>,
+    filters: super::filters::Filters,
+    /// `--source-locale`, else the first locale tag in a reference path.
+    source_tag: Option<String>,
+}
+
+/// One `[[paths]]` entry, resolved against its own file's `basepath`.
+struct PathPair {
+    base: PathBuf,
+    /// The fixed folder of the `reference` pattern, relative to `base`.
+    reference: String,
+    /// The `l10n` pattern before `{locale}`.
+    before: String,
+    /// The fixed folder after `{locale}/`: the label its files' paths
+    /// inside the locale folder start with.
+    label: String,
+}
+
+/// `path` with `.` and `name/..` taken out, without looking at the disk
+/// (`browser/locales/../..` is the project folder): paths are shown and
+/// compared as the user would write them.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Includes nested deeper than this are refused.
+const MAX_INCLUDE_DEPTH: usize = 16;
+
+#[derive(serde::Deserialize)]
+struct IncludeList {
+    #[serde(default)]
+    includes: Vec<Include>,
+}
+
+#[derive(serde::Deserialize)]
+struct Include {
+    path: toml::Spanned<String>,
+}
+
+/// Reads the `l10n.toml` at `path` into `cfg`, then the files it includes;
+/// `chain` holds the files being read, outermost first (an include of one
+/// of them is a loop).
+fn read_l10n_toml(
+    root: &Path,
+    path: &Path,
+    chain: &mut Vec<PathBuf>,
+    cfg: &mut L10nConfig,
+) -> Result<()> {
     let shown = crate::diag::display_path(root, path);
     let text = crate::input::read_text_capped(
         path,
@@ -336,9 +453,12 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     )?
     .map_err(|_| {
         Error::new(
-            Diagnostic::error(Code::E0009, "l10n.toml is not valid UTF-8")
-                .at(Location::file(shown.clone()))
-                .help("save l10n.toml as UTF-8"),
+            Diagnostic::error(
+                Code::E0009,
+                format!("{} is not valid UTF-8", shown.display()),
+            )
+            .at(Location::file(shown.clone()))
+            .help("save it as UTF-8"),
         )
     })?;
     let file = crate::diag::SourceFile::new(shown.clone(), text);
@@ -356,11 +476,14 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
         )
     })?;
     let string = |v: &toml::Value| v.as_str().map(str::to_string);
-    let base = root.join(
-        value
-            .get("basepath")
-            .and_then(string)
-            .unwrap_or_else(|| ".".into()),
+    let dir = path.parent().unwrap_or(root);
+    let base = lexical(
+        &dir.join(
+            value
+                .get("basepath")
+                .and_then(string)
+                .unwrap_or_else(|| ".".into()),
+        ),
     );
     let mut vars = std::collections::BTreeMap::new();
     vars.insert("l10n_base".to_string(), ".".to_string());
@@ -371,23 +494,18 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
             }
         }
     }
-    let mut tags: Vec<String> = value
-        .get("locales")
-        .and_then(|l| l.as_array())
-        .map(|a| a.iter().filter_map(string).collect())
-        .unwrap_or_default();
+    if chain.is_empty() {
+        cfg.tags = value
+            .get("locales")
+            .and_then(|l| l.as_array())
+            .map(|a| a.iter().filter_map(string).collect())
+            .unwrap_or_default();
+    }
     let paths = value
         .get("paths")
         .and_then(|p| p.as_array())
         .cloned()
         .unwrap_or_default();
-    if paths.is_empty() {
-        return Err(bad("l10n.toml has no [[paths]]".to_string(), 0..0));
-    }
-    // Per [[paths]]: the reference folder, the l10n pattern split around
-    // `{locale}`, and the label its files are matched by.
-    let mut pairs = Vec::new();
-    let mut source_tag = req.source_locale.clone();
     for p in &paths {
         let (Some(reference), Some(l10n)) = (
             p.get("reference").and_then(string),
@@ -408,44 +526,27 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
         };
         let label = fixed_prefix(after.trim_start_matches('/'));
         let label = if label == "/" { String::new() } else { label };
-        let ref_dir = fixed_prefix(&reference);
-        if source_tag.is_none() {
-            source_tag = ref_dir
+        let reference = fixed_prefix(&reference);
+        if cfg.source_tag.is_none() {
+            cfg.source_tag = reference
                 .split('/')
                 .rfind(|c| is_locale_tag(c))
                 .map(str::to_string);
         }
-        pairs.push((ref_dir, before.to_string(), label));
+        cfg.pairs.push(PathPair {
+            base: base.clone(),
+            reference,
+            before: match before.strip_suffix('/') {
+                // A folder: `./l10n/` is `l10n/`, `./` nothing.
+                Some(folder) => match lexical(Path::new(folder)) {
+                    p if p.as_os_str().is_empty() => String::new(),
+                    p => format!("{}/", p.display()),
+                },
+                None => before.to_string(),
+            },
+            label,
+        });
     }
-    let source_tag = source_tag.unwrap_or_else(|| "en-US".to_string());
-    tags.retain(|t| *t != source_tag);
-    tags.sort();
-    tags.dedup();
-    let source = Locale {
-        tag: source_tag.clone(),
-        roots: pairs
-            .iter()
-            .map(|(r, _, label)| Root {
-                label: label.clone(),
-                dir: base.join(r),
-            })
-            .collect(),
-        record: PathBuf::new(),
-    };
-    let targets = tags
-        .iter()
-        .map(|tag| Locale {
-            tag: tag.clone(),
-            roots: pairs
-                .iter()
-                .map(|(_, before, label)| Root {
-                    label: label.clone(),
-                    dir: base.join(format!("{before}{tag}/{label}")),
-                })
-                .collect(),
-            record: base.join(format!("{}{tag}.reviewed.toml", pairs[0].1)),
-        })
-        .collect();
     let filters = super::filters::parse(&file.text, &|s| expand(s, &vars)).map_err(|(message, span)| {
         Error::new(
             Diagnostic::error(Code::E0009, message)
@@ -453,12 +554,63 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                 .help("a [[filters]] entry has `path` (\"{l}dir/file.ftl\", `*` and `**` allowed), optionally `key` (an ID, a list, or \"re:\" and a regular expression), and `action` (\"ignore\", \"warning\" or \"error\")"),
         )
     })?;
-    Ok(Layout {
-        source,
-        targets,
-        found_in: "l10n.toml".to_string(),
-        filters,
-    })
+    cfg.filters.extend(filters);
+    let includes: IncludeList = toml::from_str(&file.text).map_err(|e| {
+        bad(
+            format!("invalid [[includes]]: {}", e.message().trim_end()),
+            e.span().unwrap_or(0..0),
+        )
+    })?;
+    let included = |message: String, span: std::ops::Range<usize>| {
+        Error::new(
+            Diagnostic::error(Code::E0009, message)
+                .at(file.at(span))
+                .help("an [[includes]] path is relative to this file's folder and its `basepath`"),
+        )
+    };
+    chain.push(path.to_path_buf());
+    for include in includes.includes {
+        let target = base.join(expand(include.path.get_ref(), &vars));
+        let span = include.path.span();
+        if chain.len() >= MAX_INCLUDE_DEPTH {
+            return Err(included(
+                format!("includes nested deeper than {MAX_INCLUDE_DEPTH} levels"),
+                span,
+            ));
+        }
+        let Ok(canonical) = target.canonicalize() else {
+            return Err(included(
+                format!(
+                    "the included file {} does not exist",
+                    crate::diag::display_path(root, &target).display()
+                ),
+                span,
+            ));
+        };
+        if chain
+            .iter()
+            .any(|c| c.canonicalize().is_ok_and(|c| c == canonical))
+        {
+            return Err(included(
+                format!(
+                    "{} includes itself (through {} file{})",
+                    crate::diag::display_path(root, &target).display(),
+                    chain.len(),
+                    if chain.len() == 1 { "" } else { "s" }
+                ),
+                span,
+            ));
+        }
+        read_l10n_toml(root, &target, chain, cfg)?;
+    }
+    chain.pop();
+    if chain.is_empty() && cfg.pairs.is_empty() {
+        return Err(bad(
+            "l10n.toml has no [[paths]] (nor an included file with some)".to_string(),
+            0..0,
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -72,6 +72,11 @@ impl Filters {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Appends `more` (an included file's), after these.
+    pub fn extend(&mut self, more: Filters) {
+        self.0.extend(more.0);
+    }
 }
 
 #[derive(Deserialize)]

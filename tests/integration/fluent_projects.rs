@@ -192,6 +192,57 @@ fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
     run.assert_stderr_has("unknown filter action `skip`: use \"ignore\", \"warning\" or \"error\"");
 }
 
+/// `[[includes]]` are read in, each with its own `basepath` and `[env]`,
+/// as Firefox's l10n.toml includes toolkit's: the included file's paths are
+/// checked too. A missing include or a loop of includes is E0009 at the
+/// include.
+#[test]
+fn l10n_toml_includes_are_followed() {
+    let f = Fixture::new("fluent-mozilla");
+    let top = f.read("l10n.toml");
+    let (browser_only, _) = top
+        .split_once("[[paths]]\n    reference = \"toolkit")
+        .expect("the fixture's toolkit [[paths]]");
+    f.write(
+        "l10n.toml",
+        &format!("{browser_only}[[includes]]\n    path = \"toolkit/locales/l10n.toml\"\n"),
+    );
+    f.write(
+        "toolkit/locales/l10n.toml",
+        "basepath = \"../..\"\n\
+         locales = [\"ja\"]\n\
+         [env]\n    l = \"{l10n_base}/l10n/{locale}/\"\n\
+         [[paths]]\n    reference = \"toolkit/locales/en-US/**\"\n    l10n = \"{l}toolkit/**\"\n",
+    );
+    f.check(&[]).assert_code(0).assert_codes(&[]);
+    // A toolkit file missing in ja is found through the include (and the
+    // browser message using its term no longer resolves).
+    f.remove("l10n/ja/toolkit/toolkit/branding.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C006", "C014"]);
+    run.finding(
+        "error[C014] toolkit/locales/en-US/toolkit/branding.ftl: no `ja` file l10n/ja/toolkit/toolkit/branding.ftl",
+    );
+
+    // An include of a file that is not there, and a loop.
+    let line = browser_only.lines().count() + 2;
+    f.write(
+        "l10n.toml",
+        &format!("{browser_only}[[includes]]\n    path = \"toolkit/locales/l10n-x.toml\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has(&format!("l10n.toml:{line}:12"));
+    run.assert_stderr_has("the included file toolkit/locales/l10n-x.toml does not exist");
+    f.write(
+        "l10n.toml",
+        &format!("{browser_only}[[includes]]\n    path = \"l10n.toml\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("l10n.toml includes itself");
+}
+
 #[test]
 fn locale_folders_beside_each_other_and_script_tags_work() {
     let f = Fixture::app();
