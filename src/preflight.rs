@@ -246,15 +246,11 @@ pub(crate) fn glyphs(project: &Project, font: &Font, docs: &[Document]) -> Vec<D
         }
     }
     let blown = named_font.and_then(|path| {
-        let gid = font.too_large_glyph(&used)?;
+        let why = font.unbounded(&used)?;
         Some(
             Diagnostic::error(
                 Code::E0502,
-                format!(
-                    "glyph {gid} of the font {} expands past {} KB once its subroutines are spliced in: the font is built to blow up",
-                    font.name,
-                    crate::render::pdf::WORK_PER_GLYPH >> 10
-                ),
+                format!("the font {} cannot be embedded: {why}", font.name),
             )
             .at(project.content.project_file.at(path.span()))
             .help("name another font in `[pdf] font`, or remove `font` to use the built-in Noto Sans JP"),

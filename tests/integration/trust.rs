@@ -267,7 +267,7 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
         .unwrap_or_default()
         .to_string();
     assert!(
-        message.contains("glyph 1 of the font") && message.contains("expands past 1024 KB"),
+        message.contains("cannot be embedded: glyph 1 expands past 1024 KB"),
         "{message}"
     );
     let berr = text(&b.stderr);
@@ -285,6 +285,36 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
     assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
     assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
     assert!(snapshot(&out).is_empty(), "nothing written");
+
+    // Dressed up as something a strict reader and subsetter read apart
+    // (the Top DICT naming CharStrings twice, a call number with a
+    // fraction): refused, even built tame, never handed to subsetter.
+    for (twist, why) in [
+        (common::Twist::TwoCharStrings, "its CFF table is malformed"),
+        (
+            common::Twist::FixedCall,
+            "glyph 1 has a charstring whose subsetting talkdoc cannot bound",
+        ),
+    ] {
+        for (calls, depth) in [(200, 9), (2, 3)] {
+            s.write(
+                "fonts/bomb.otf",
+                common::font_bomb_with(calls, depth, None, twist),
+            );
+            let (b, c) = build_and_check(&s, &out);
+            assert!(has_finding(&c, "E0502", &at), "{why}: {:?}", findings(&c));
+            assert!(
+                json(&c)["findings"][0]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(why),
+                "{}",
+                text(&c.stdout)
+            );
+            assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
+            assert!(snapshot(&out).is_empty(), "nothing written");
+        }
+    }
 }
 
 #[test]

@@ -91,8 +91,16 @@ struct Entry {
     bytes: std::ops::Range<usize>,
 }
 
+/// Longest DICT read. Real Top, Font and Private DICTs take a few hundred
+/// bytes; every operand read costs an entry, so a font's 16 MB DICT would
+/// cost ~300 MB of memory.
+const MAX_DICT: usize = 1 << 16;
+
 /// The entries of the DICT in `data[range]`.
 fn dict(data: &[u8], range: std::ops::Range<usize>) -> Option<Vec<Entry>> {
+    if range.len() > MAX_DICT {
+        return None;
+    }
     let mut out = Vec::new();
     let mut i = range.start;
     let mut start = i;

@@ -223,19 +223,36 @@ impl Font {
             .as_ref()
     }
 
-    /// The first glyph of `used` (or `.notdef`) that reads more than
-    /// [`super::cid_subset::WORK_PER_GLYPH`] bytes once its subroutines
-    /// are spliced in: a CFF font built to blow up, which `build` refuses
-    /// and `check` reports (`cid_subset::bound`). TrueType glyphs have no
-    /// subroutines.
-    pub fn too_large_glyph(&self, used: &std::collections::BTreeSet<u16>) -> Option<u16> {
+    /// Why subsetting the glyphs `used` (and `.notdef`) could take
+    /// unbounded work, if it could: `subsetter` splices a CFF font's
+    /// subroutines in without a limit, so a CFF font is walked first with
+    /// one (`cid_subset::bound`), and one the walk cannot follow is refused
+    /// too. TrueType glyphs have no subroutines.
+    pub fn unbounded(&self, used: &std::collections::BTreeSet<u16>) -> Option<String> {
+        use super::cid_subset::bound::{self, Refusal};
         if !self.metrics.cff {
             return None;
         }
         let table = ttf_parser::RawFace::parse(self.data, self.index)
-            .ok()?
-            .table(ttf_parser::Tag::from_bytes(b"CFF "))?;
-        super::cid_subset::bound::check(table, used).err()
+            .ok()
+            .and_then(|f| f.table(ttf_parser::Tag::from_bytes(b"CFF ")));
+        let Some(table) = table else {
+            return Some("its CFF table cannot be read".to_string());
+        };
+        match bound::check(table, used) {
+            Ok(()) => None,
+            Err(Refusal::TooLarge(gid)) => Some(format!(
+                "glyph {gid} expands past {} KB once its subroutines are spliced in: the font is built to blow up",
+                super::cid_subset::WORK_PER_GLYPH >> 10
+            )),
+            Err(Refusal::Unfollowed(gid)) => Some(format!(
+                "glyph {gid} has a charstring whose subsetting talkdoc cannot bound (an operator or operand it does not follow)"
+            )),
+            Err(Refusal::Unreadable) => Some(
+                "its CFF table is malformed (a DICT naming an operator twice, an INDEX with a bad offset, or a DICT over 64 KB)"
+                    .to_string(),
+            ),
+        }
     }
 
     /// The font file and face index, for the subsetter.

@@ -199,8 +199,11 @@ impl Subset {
             Some(Err(Refusal::Unsupported)) | None => {
                 // subsetter splices subroutines in without a bound: walk
                 // the glyphs as it would, with one, first.
-                if let Some(gid) = font.too_large_glyph(used) {
-                    return Err(too_large(gid));
+                if let Some(why) = font.unbounded(used) {
+                    return Err(format!(
+                        "the font {} cannot be subset: {why}; name another font in `[pdf] font`",
+                        font.name
+                    ));
                 }
                 subset_program(font, used)?
             }

@@ -38,7 +38,20 @@ fn subr_number(n: usize) -> u8 {
     (n as i32 - 107 + 139) as u8
 }
 
-fn cff(calls: usize, depth: usize) -> Vec<u8> {
+/// Ways to dress the bomb up as something `subsetter` reads differently
+/// from a strict reader.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Twist {
+    None,
+    /// The Top DICT names CharStrings twice: first a tame set, last the
+    /// bomb (`subsetter` takes the last).
+    TwoCharStrings,
+    /// Glyph 1 takes its subroutine number from a 16.16 fixed operand with
+    /// a fraction (`subsetter` rounds through `f32`).
+    FixedCall,
+}
+
+fn cff(calls: usize, depth: usize, twist: Twist) -> Vec<u8> {
     let header = vec![1, 0, 4, 4];
     let name = index(&[b"Bomb".to_vec()]);
     let strings = index(&[]);
@@ -56,13 +69,26 @@ fn cff(calls: usize, depth: usize) -> Vec<u8> {
         .collect();
     let globals = index(&routines);
     // .notdef and glyph 2: endchar; glyph 1: call global subroutine 0, endchar.
-    let char_strings = index(&[vec![14], vec![subr_number(0), 29, 14], vec![14]]);
-    // Top DICT: CharStrings (17) and Private (18: size 0, offset).
-    let top_len = 5 + 1 + 5 + 5 + 1;
+    let glyph = match twist {
+        Twist::FixedCall => vec![255, 0xFF, 0x95, 0x00, 0x01, 29, 14],
+        _ => vec![subr_number(0), 29, 14],
+    };
+    let char_strings = index(&[vec![14], glyph, vec![14]]);
+    let tame = index(&[vec![14], vec![14], vec![14]]);
+    // Top DICT: CharStrings (17; twice with TwoCharStrings) and Private
+    // (18: size 0, offset).
+    let twice = twist == Twist::TwoCharStrings;
+    let top_len = 5 + 1 + 5 + 5 + 1 + if twice { 6 } else { 0 };
     let top_index_len = 2 + 1 + 8 + top_len;
     let char_strings_at = header.len() + name.len() + top_index_len + strings.len() + globals.len();
-    let private_at = char_strings_at + char_strings.len();
-    let mut top = int5(char_strings_at as u32);
+    let tame_at = char_strings_at + char_strings.len();
+    let private_at = tame_at + if twice { tame.len() } else { 0 };
+    let mut top = Vec::new();
+    if twice {
+        top.extend(int5(tame_at as u32));
+        top.push(17);
+    }
+    top.extend(int5(char_strings_at as u32));
     top.push(17);
     top.extend(int5(0));
     top.extend(int5(private_at as u32));
@@ -74,12 +100,20 @@ fn cff(calls: usize, depth: usize) -> Vec<u8> {
     out.extend(strings);
     out.extend(globals);
     out.extend(char_strings);
+    if twice {
+        out.extend(tame);
+    }
     out
 }
 
 /// The OpenType font: `CFF `, `cmap` (format 13: U+0020–U+10FFFF to glyph
 /// 1, or `only` to 1 and the rest to 2), `head`, `hhea`, `hmtx`, `maxp`.
 pub fn font_bomb(calls: usize, depth: usize, only: Option<char>) -> Vec<u8> {
+    font_bomb_with(calls, depth, only, Twist::None)
+}
+
+/// [`font_bomb`] with a [`Twist`].
+pub fn font_bomb_with(calls: usize, depth: usize, only: Option<char>, twist: Twist) -> Vec<u8> {
     let mut head = vec![0u8; 54];
     head[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
     head[12..16].copy_from_slice(&0x5F0F_3CF5u32.to_be_bytes());
@@ -115,7 +149,7 @@ pub fn font_bomb(calls: usize, depth: usize, only: Option<char>) -> Vec<u8> {
         cmap.extend_from_slice(&v.to_be_bytes());
     }
     let mut tables: Vec<(&[u8; 4], Vec<u8>)> = vec![
-        (b"CFF ", cff(calls, depth)),
+        (b"CFF ", cff(calls, depth, twist)),
         (b"cmap", cmap),
         (b"head", head),
         (b"hhea", hhea),

@@ -2,38 +2,53 @@
 //! CID-keyed fonts this module does not copy).
 //!
 //! Why: `subsetter` splices every subroutine into the glyphs it keeps,
-//! with no limit on the result. A 16 KB font whose glyph calls a
-//! subroutine that calls the next a thousand times, nine deep, would keep
+//! with no limit on the result. A 3 KB font whose glyph calls a
+//! subroutine that calls the next two hundred times, nine deep, would keep
 //! it busy for longer than the universe has existed. Before a font goes to
-//! `subsetter`, [`check`] walks each kept glyph exactly as `subsetter`'s
+//! `subsetter`, [`check`] walks each kept glyph the way `subsetter`'s
 //! decompiler does (the same operators, operand stack, hint counting,
 //! subroutine numbering and depth limit), charging every routine it enters
 //! its length, and refuses a glyph that reads more than
-//! [`WORK_PER_GLYPH`](super::WORK_PER_GLYPH) bytes. Where the walk stops
-//! on something `subsetter` rejects too, `subsetter` stops there as well,
-//! having done no more work than the walk.
+//! [`WORK_PER_GLYPH`](super::WORK_PER_GLYPH) bytes.
+//!
+//! The walk can only vouch for what it follows exactly, so anything it
+//! does not (a table it cannot read strictly, an operator or operand it
+//! stops at, a DICT naming an operator twice, an INDEX with a bad offset)
+//! is refused too, never handed on: `subsetter` reads some of these more
+//! leniently, and could splice on where the walk stopped. Real fonts have
+//! none of them (a test walks every glyph of the built-in font).
 
 use std::collections::BTreeSet;
 
-use super::{Index, OP_CHAR_STRINGS, OP_FD_ARRAY, OP_FD_SELECT, OP_PRIVATE, OP_ROS, OP_SUBRS};
+use super::{
+    Entry, Index, OP_CHAR_STRINGS, OP_FD_ARRAY, OP_FD_SELECT, OP_PRIVATE, OP_ROS, OP_SUBRS,
+};
 use super::{dict, index, operands, read_fd_select};
 
 /// `subsetter`'s limits: operand stack depth and subroutine nesting.
 const MAX_OPERANDS: usize = 48;
 const MAX_DEPTH: u8 = 64;
 
-/// Checks the glyphs `used` (and `.notdef`) of the `CFF ` table `data`:
-/// `Err(gid)` for the first that reads more than the work bound. A table
-/// it cannot read passes: `subsetter` refuses it before any splicing.
-pub fn check(data: &[u8], used: &BTreeSet<u16>) -> Result<(), u16> {
-    let Some(font) = Font::parse(data) else {
-        return Ok(());
-    };
+/// Why a font may not go to `subsetter`.
+#[derive(Debug, PartialEq)]
+pub enum Refusal {
+    /// This glyph reads more than the work bound.
+    TooLarge(u16),
+    /// The walk stopped in this glyph at something it does not follow.
+    Unfollowed(u16),
+    /// The CFF table is not read strictly enough to bound anything.
+    Unreadable,
+}
+
+/// Checks the glyphs `used` (and `.notdef`) of the `CFF ` table `data`.
+pub fn check(data: &[u8], used: &BTreeSet<u16>) -> Result<(), Refusal> {
+    let font = Font::parse(data).ok_or(Refusal::Unreadable)?;
     for gid in std::iter::once(0).chain(used.iter().copied()) {
-        let Some(range) = font.char_strings.get(data, usize::from(gid)) else {
-            continue;
-        };
-        let locals = font.locals(data, usize::from(gid));
+        let range = font
+            .char_strings
+            .get(data, usize::from(gid))
+            .ok_or(Refusal::Unfollowed(gid))?;
+        let locals = font.locals(data, gid)?;
         let mut walk = Walk {
             data,
             globals: &font.globals,
@@ -43,11 +58,38 @@ pub fn check(data: &[u8], used: &BTreeSet<u16>) -> Result<(), u16> {
             mask_bytes: 0,
             work: super::WORK_PER_GLYPH,
         };
-        if walk.routine(range, 1) == Err(Stop::TooLarge) {
-            return Err(gid);
+        match walk.routine(range, 1) {
+            Ok(_) => {}
+            Err(Stop::TooLarge) => return Err(Refusal::TooLarge(gid)),
+            Err(Stop::Rejected) => return Err(Refusal::Unfollowed(gid)),
         }
     }
     Ok(())
+}
+
+/// Whether every item of `ix` lies where its offsets say, in order: an
+/// INDEX `subsetter` would read only in part (it stops at the first bad
+/// item, which changes the subroutine bias) is not walked.
+fn whole(data: &[u8], ix: &Index) -> bool {
+    if ix.count == 0 {
+        return true;
+    }
+    let mut last = 1;
+    (0..=ix.count).all(|i| {
+        ix.offset(data, i).is_some_and(|o| {
+            let ok = o >= last && (i > 0 || o == 1) && ix.base + o <= ix.end;
+            last = o;
+            ok
+        })
+    })
+}
+
+/// A DICT with no operator twice (`subsetter` takes the last of two, this
+/// module the first).
+fn strict(entries: Vec<Entry>) -> Option<Vec<Entry>> {
+    let mut ops: Vec<u16> = entries.iter().map(|e| e.op).collect();
+    ops.sort_unstable();
+    ops.windows(2).all(|w| w[0] != w[1]).then_some(entries)
 }
 
 struct Font {
@@ -70,28 +112,37 @@ impl Font {
         let top = index(data, name.end)?;
         let strings = index(data, top.end)?;
         let globals = index(data, strings.end)?;
-        let entries = dict(data, top.get(data, 0)?)?;
+        let entries = strict(dict(data, top.get(data, 0)?)?)?;
         let char_strings = index(data, *operands(&entries, OP_CHAR_STRINGS)?.first()?)?;
+        if !(whole(data, &globals) && whole(data, &char_strings)) {
+            return None;
+        }
         let subrs_of = |private: &[usize]| -> Option<Option<Index>> {
             let [size, offset] = private[..] else {
                 return None;
             };
-            let private = dict(data, offset..offset.checked_add(size)?)?;
+            let private = strict(dict(data, offset..offset.checked_add(size)?)?)?;
             Some(match operands(&private, OP_SUBRS) {
-                Some(v) => Some(index(data, offset.checked_add(*v.first()?)?)?),
+                Some(v) => {
+                    let subrs = index(data, offset.checked_add(*v.first()?)?)?;
+                    Some(whole(data, &subrs).then_some(subrs)?)
+                }
                 None => None,
             })
         };
         let locals = if entries.iter().any(|e| e.op == OP_ROS) {
             let fd_array = index(data, *operands(&entries, OP_FD_ARRAY)?.first()?)?;
+            if !whole(data, &fd_array) || fd_array.count > 256 {
+                return None;
+            }
             let select = read_fd_select(
                 data,
                 *operands(&entries, OP_FD_SELECT)?.first()?,
                 char_strings.count,
             )?;
-            let mut fds = Vec::with_capacity(fd_array.count.min(256));
-            for i in 0..fd_array.count.min(256) {
-                let fd = dict(data, fd_array.get(data, i)?)?;
+            let mut fds = Vec::with_capacity(fd_array.count);
+            for i in 0..fd_array.count {
+                let fd = strict(dict(data, fd_array.get(data, i)?)?)?;
                 fds.push(subrs_of(&operands(&fd, OP_PRIVATE)?)?);
             }
             Locals::Cid(select, fds)
@@ -108,10 +159,16 @@ impl Font {
         })
     }
 
-    fn locals(&self, data: &[u8], gid: usize) -> Option<&Index> {
+    /// The local subroutines of glyph `gid`; a glyph whose FD cannot be
+    /// told is not walked.
+    fn locals(&self, data: &[u8], gid: u16) -> Result<Option<&Index>, Refusal> {
         match &self.locals {
-            Locals::Name(subrs) => subrs.as_ref(),
-            Locals::Cid(select, fds) => fds.get(usize::from(select.get(data, gid)?))?.as_ref(),
+            Locals::Name(subrs) => Ok(subrs.as_ref()),
+            Locals::Cid(select, fds) => select
+                .get(data, usize::from(gid))
+                .and_then(|fd| fds.get(usize::from(fd)))
+                .map(Option::as_ref)
+                .ok_or(Refusal::Unfollowed(gid)),
         }
     }
 }
@@ -120,7 +177,7 @@ impl Font {
 enum Stop {
     /// Past the work bound.
     TooLarge,
-    /// Something `subsetter` rejects as well (it stops here too).
+    /// Something the walk does not follow.
     Rejected,
 }
 
@@ -343,10 +400,12 @@ mod tests {
         assert_eq!(end, Err(Stop::TooLarge), "4 calls per level, 11 levels");
     }
 
-    /// What subsetter rejects stops the walk as it stops subsetter.
+    /// What the walk does not follow stops it (and `check` then refuses
+    /// the font: see `Refusal::Unfollowed`).
     #[test]
-    fn what_subsetter_rejects_stops_the_walk() {
-        // An arithmetic operator (12 10: add), nesting past 64, seac.
+    fn what_the_walk_does_not_follow_stops_it() {
+        // An arithmetic operator (12 10: add), nesting past 64, seac, a
+        // call number with a fraction.
         let (end, _) = walk(&[], &[139, 139, 12, 10, 14]);
         assert_eq!(end, Err(Stop::Rejected));
         let deep: Vec<Vec<u8>> = (0..70).map(|i| vec![number(i + 1), 29, 11]).collect();
@@ -354,5 +413,28 @@ mod tests {
         assert_eq!(end, Err(Stop::Rejected));
         let (end, _) = walk(&[], &[139, 139, 139, 139, 14]);
         assert_eq!(end, Err(Stop::Rejected));
+        let (end, _) = walk(&[vec![11]], &[255, 0xFF, 0x95, 0x00, 0x01, 29, 14]);
+        assert_eq!(end, Err(Stop::Rejected));
+        // The same call number as an integral 16.16 is followed.
+        let (end, _) = walk(&[vec![11]], &[255, 0xFF, 0x95, 0x00, 0x00, 29, 14]);
+        assert_eq!(end, Ok(End::EndChar));
+    }
+
+    /// An INDEX whose offsets go backwards, or a DICT naming an operator
+    /// twice, is not read.
+    #[test]
+    fn indexes_and_dicts_are_read_strictly() {
+        let mut data = Vec::new();
+        write_index(&mut data, [&b"ab"[..], &b"c"[..]].into_iter());
+        let ix = index(&data, 0).unwrap();
+        assert!(whole(&data, &ix));
+        // Offsets 1, 3, 4 → 1, 5, 4 (the second item ends after the third).
+        let at = ix.offsets_at + ix.size;
+        data[at..at + ix.size].copy_from_slice(&5u32.to_be_bytes()[4 - ix.size..]);
+        assert!(!whole(&data, &index(&data, 0).unwrap()));
+        let twice = [139, 17, 140, 17];
+        assert!(strict(dict(&twice, 0..4).unwrap()).is_none());
+        let once = [139, 17, 140, 18];
+        assert!(strict(dict(&once, 0..4).unwrap()).is_some());
     }
 }
