@@ -35,60 +35,150 @@ pub(crate) struct Reviews {
     pub entries: BTreeMap<String, (Review, std::ops::Range<usize>)>,
 }
 
-/// What a translation is reviewed against: its source entry and, when the
-/// translation writes out a message or term the source only references
-/// (an alias `{ outline-key-granularity }` translated in full, a term
-/// spelled out), that entry too, and what it references in turn unless
-/// the translation references it itself. A change to any of them changes
-/// what the translation must say; a referenced entry the translation also
-/// references has a translation (and a review) of its own.
-pub(crate) fn reviewed_text(source: &LocaleCatalog, src: &Entry, tr: &Entry) -> String {
-    let canonical = crate::check::coverage::canonical_value;
-    let mut text = canonical(&src.canonical).to_string();
-    let own: HashSet<&str> = tr.references.iter().map(|r| r.target.as_str()).collect();
-    let key = src.key();
-    let mut absorbed: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut todo = vec![src];
-    while let Some(entry) = todo.pop() {
-        // A reference only used to choose a variant prints nothing.
-        for r in entry.references.iter().filter(|r| !r.in_selector) {
-            let target = r.target.as_str();
-            if own.contains(target) || target == key || absorbed.contains_key(target) {
-                continue;
-            }
-            if let Some(e) = source.entries.get(target) {
-                absorbed.insert(target, canonical(&e.canonical));
-                todo.push(e);
-            }
-        }
-    }
-    for (target, value) in absorbed {
-        text.push('\n');
-        text.push_str(target);
-        text.push_str(" = ");
-        text.push_str(value);
-    }
-    text
+/// How much of the entries a translation writes out the record shows
+/// (the fingerprint covers all of them): enough to see what changed.
+const SHOWN: usize = 2048;
+
+/// Fingerprints of what translations are reviewed against: the source
+/// entry and, when the translation writes out a message or term the source
+/// only references (an alias `{ outline-key-granularity }` translated in
+/// full, a term spelled out), that entry's deep fingerprint: its text and,
+/// in turn, those of the entries it prints. A change to any of them changes
+/// what the translation must say. A referenced entry the translation also
+/// prints by reference has a translation (and a review) of its own.
+///
+/// Deep fingerprints are kept per entry, so a check costs time linear in
+/// the catalog, however long the chains of references (each message of a
+/// chain 8,000 long would otherwise copy out the rest of the chain).
+pub(crate) struct Fingerprints<'a> {
+    source: &'a LocaleCatalog,
+    deep: std::cell::RefCell<std::collections::HashMap<&'a str, u64>>,
 }
 
-/// The fingerprint of what a translation is reviewed against
-/// ([`reviewed_text`]). For an entry that writes out nothing the source
-/// references it is the fingerprint of the source entry alone, as before
-/// references were followed, so existing records stay current.
-pub(crate) fn fingerprint(source: &LocaleCatalog, src: &Entry, tr: &Entry) -> String {
-    hash_of(&reviewed_text(source, src, tr))
+/// The value part of an entry's canonical text.
+fn canonical(e: &Entry) -> &str {
+    crate::check::coverage::canonical_value(&e.canonical)
+}
+
+/// The entries `e` prints by reference (not those only used to choose a
+/// variant), sorted, once each.
+fn printed(e: &Entry) -> Vec<&str> {
+    let mut keys: Vec<&str> = e
+        .references
+        .iter()
+        .filter(|r| !r.in_selector)
+        .map(|r| r.target.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+impl<'a> Fingerprints<'a> {
+    pub(crate) fn new(source: &'a LocaleCatalog) -> Fingerprints<'a> {
+        Fingerprints {
+            source,
+            deep: Default::default(),
+        }
+    }
+
+    /// The entries the source of `src` prints that the translation `tr`
+    /// writes out instead of referencing.
+    fn absorbed(&self, src: &'a Entry, tr: &Entry) -> Vec<&'a str> {
+        let own = printed(tr);
+        let key = src.key();
+        printed(src)
+            .into_iter()
+            .filter(|k| *k != key && !own.contains(k) && self.source.entries.contains_key(*k))
+            .collect()
+    }
+
+    /// The deep fingerprint of the source entry `key`, computed without
+    /// recursion (chains may be thousands long); an entry met again on its
+    /// own path (a cycle, which `check` reports as C007) counts its name.
+    fn deep(&self, key: &'a str) -> u64 {
+        let mut memo = self.deep.borrow_mut();
+        if let Some(&h) = memo.get(key) {
+            return h;
+        }
+        let mut on_path = HashSet::new();
+        let mut stack = vec![(key, false)];
+        while let Some((k, expanded)) = stack.pop() {
+            if memo.contains_key(k) {
+                continue;
+            }
+            let Some((k, e)) = self.source.entries.get_key_value(k) else {
+                continue;
+            };
+            let refs = printed(e);
+            if !expanded {
+                on_path.insert(k.as_str());
+                stack.push((k.as_str(), true));
+                for r in refs {
+                    if !memo.contains_key(r)
+                        && !on_path.contains(r)
+                        && let Some((r, _)) = self.source.entries.get_key_value(r)
+                    {
+                        stack.push((r.as_str(), false));
+                    }
+                }
+                continue;
+            }
+            on_path.remove(k.as_str());
+            let mut text = canonical(e).to_string();
+            for r in refs {
+                let h = memo
+                    .get(r)
+                    .copied()
+                    .unwrap_or_else(|| crate::hash::fnv1a(r.as_bytes()));
+                text.push_str(&format!("\n{r} {h:016x}"));
+            }
+            memo.insert(k.as_str(), crate::hash::fnv1a(text.as_bytes()));
+        }
+        memo.get(key).copied().unwrap_or(0)
+    }
+
+    /// The fingerprint a review of `tr` against `src` records. For an
+    /// entry that writes out nothing the source references it is the
+    /// fingerprint of the source entry's text alone, as before references
+    /// were followed, so existing records stay current.
+    pub(crate) fn fingerprint(&self, src: &'a Entry, tr: &Entry) -> String {
+        let absorbed = self.absorbed(src, tr);
+        let mut text = canonical(src).to_string();
+        for key in absorbed {
+            text.push_str(&format!("\n{key} {:016x}", self.deep(key)));
+        }
+        hash_of(&text)
+    }
+
+    /// What the record shows: the source entry's text, then `id = text` of
+    /// each entry the translation writes out (the first [`SHOWN`] bytes of
+    /// those).
+    pub(crate) fn reviewed_text(&self, src: &'a Entry, tr: &Entry) -> String {
+        let mut text = canonical(src).to_string();
+        let start = text.len();
+        for key in self.absorbed(src, tr) {
+            if text.len() - start > SHOWN {
+                text.push_str("\n…");
+                break;
+            }
+            if let Some(e) = self.source.entries.get(key) {
+                text.push_str(&format!("\n{key} = {}", canonical(e)));
+            }
+        }
+        text
+    }
+
+    fn review(&self, src: &'a Entry, tr: &Entry) -> Review {
+        Review {
+            hash: self.fingerprint(src, tr),
+            source: self.reviewed_text(src, tr),
+        }
+    }
 }
 
 fn hash_of(text: &str) -> String {
     format!("{:016x}", crate::hash::fnv1a(text.as_bytes()))
-}
-
-fn review_of(source: &LocaleCatalog, src: &Entry, tr: &Entry) -> Review {
-    let source = reviewed_text(source, src, tr);
-    Review {
-        hash: hash_of(&source),
-        source,
-    }
 }
 
 /// `locales/<locale>.reviewed.toml` (in coverage mode, beside the locale
@@ -230,6 +320,7 @@ pub(crate) fn mark_reviewed(
             format!("source locale `{source_locale}` not loaded"),
         ))
     })?;
+    let prints = Fingerprints::new(source);
     let mut marked = Vec::new();
     let mut writes = Vec::new();
     for locale in locales {
@@ -269,7 +360,7 @@ pub(crate) fn mark_reviewed(
         if all {
             next.clear();
             for (key, src, tr) in translated_pairs(source, cat) {
-                let r = review_of(source, src, tr);
+                let r = prints.review(src, tr);
                 let was = match existing.entries.get(key) {
                     None => "unreviewed",
                     Some((old, _)) if old.hash != r.hash => "stale",
@@ -298,7 +389,7 @@ pub(crate) fn mark_reviewed(
                         .help("translate the message first; IDs of terms start with `-`"),
                     ));
                 };
-                let r = review_of(source, src, tr);
+                let r = prints.review(src, tr);
                 let was = match existing.entries.get(id) {
                     None => "unreviewed",
                     Some((old, _)) if old.hash != r.hash => "stale",

@@ -10,7 +10,7 @@ use crate::catalog::EntryKind;
 use crate::diag::Diagnostic;
 use crate::diag::display_path;
 use crate::project::Project;
-use crate::review::{fingerprint, load, reviewed_text, reviews_path, translated_pairs};
+use crate::review::{Fingerprints, load, reviews_path, translated_pairs};
 
 /// Freshness of every translated locale. In coverage mode a locale without
 /// a review record is skipped, with a line in `info` saying how to start.
@@ -25,6 +25,7 @@ pub(crate) fn check(
         return;
     };
     let coverage = project.coverage().is_some();
+    let prints = Fingerprints::new(source);
     let mut off = Vec::new();
     for cat in project
         .catalog
@@ -91,7 +92,7 @@ pub(crate) fn check(
                             .help(format!("check the translation against the source, then run `talkdoc review {key} --locale {}`", cat.locale)),
                     );
                 }
-                Some((r, _)) if r.hash != fingerprint(source, src, tr) => {
+                Some((r, _)) if r.hash != prints.fingerprint(src, tr) => {
                     if src.kind == EntryKind::Message || coverage {
                         stale += 1;
                     }
@@ -100,7 +101,7 @@ pub(crate) fn check(
                             .at_opt(at)
                             .id(key.clone())
                             .note(format!("was: {}", r.source))
-                            .note(format!("now: {}", reviewed_text(source, src, tr)))
+                            .note(format!("now: {}", prints.reviewed_text(src, tr)))
                             .help(format!("update the translation, then run `talkdoc review {key} --locale {}`", cat.locale)),
                     );
                 }

@@ -484,3 +484,44 @@ fn a_translation_that_writes_out_a_reference_goes_stale_with_it() {
     ids.sort();
     assert_eq!(ids, ["-product", "product-spelled"], "{}", run.stdout);
 }
+
+/// A chain of messages each writing out the next (the translations spell
+/// everything out): a change at the end of the chain makes every message
+/// before it stale, and the record stays small — each line shows at most
+/// a couple of kilobytes of what the translation writes out — where
+/// copying the chain into every line grew it with the square of its
+/// length (8,000 links: a 959 MB record).
+#[test]
+fn a_long_chain_of_written_out_references_is_fingerprinted_in_linear_space() {
+    let n = 3000;
+    let mut ja = String::from(JA3);
+    let mut en = String::from(EN3);
+    for i in 0..n {
+        if i + 1 < n {
+            ja.push_str(&format!("chain-{i} = 鎖{{ chain-{} }}\n", i + 1));
+        } else {
+            ja.push_str(&format!("chain-{i} = 鎖の終わり\n"));
+        }
+        en.push_str(&format!("chain-{i} = the chain from link {i} on\n"));
+    }
+    let p = Project::new(&ja, &en)
+        .document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]))
+        .config("\n[check]\nallow_unused = [\"chain-*\"]\n")
+        .reviewed();
+    let record = p.read("locales/en.reviewed.toml");
+    assert!(record.len() < 4_000_000, "record of {} bytes", record.len());
+    let first = record
+        .lines()
+        .find(|l| l.starts_with("chain-0 = "))
+        .expect("chain-0 reviewed");
+    assert!(first.len() < 2_500, "{first}");
+    assert!(first.contains(r#"\nchain-1 = 鎖{ chain-2 }"#), "{first}");
+    p.check(&[]).assert_no("F001");
+
+    p.write(
+        "locales/ja/talk.ftl",
+        ja.replace("鎖の終わり", "鎖の本当の終わり"),
+    );
+    let run = p.check(&[]);
+    assert_eq!(run.count("F001"), n, "every link up to the changed one");
+}
