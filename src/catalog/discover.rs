@@ -506,6 +506,7 @@ fn read_l10n_toml(
         .and_then(|p| p.as_array())
         .cloned()
         .unwrap_or_default();
+    let first_pair = cfg.pairs.len();
     for p in &paths {
         let (Some(reference), Some(l10n)) = (
             p.get("reference").and_then(string),
@@ -554,7 +555,12 @@ fn read_l10n_toml(
                 .help("a [[filters]] entry has `path` (\"{l}dir/file.ftl\", `*` and `**` allowed), optionally `key` (an ID, a list, or \"re:\" and a regular expression), and `action` (\"ignore\", \"warning\" or \"error\")"),
         )
     })?;
-    cfg.filters.extend(filters);
+    // This file's filters judge the files of its own [[paths]].
+    let labels = cfg.pairs[first_pair..]
+        .iter()
+        .map(|p| p.label.clone())
+        .collect();
+    cfg.filters.add(labels, filters);
     let includes: IncludeList = toml::from_str(&file.text).map_err(|e| {
         bad(
             format!("invalid [[includes]]: {}", e.message().trim_end()),

@@ -4,10 +4,12 @@
 //! be missing; a check that ignored them would fail every such project in
 //! CI for what its own configuration allows.
 //!
-//! The semantics are compare-locales': the first filter whose `path` (and
-//! `key`, when it has one) matches decides — `"ignore"`, `"warning"` or
-//! `"error"` (the default when none matches). A filter without `key` also
-//! decides for a whole missing file.
+//! The semantics are compare-locales' (`paths/project.py`): within one
+//! `l10n.toml`, the *last* filter whose `path` matches decides; a filter
+//! with `key` decides for a missing message, one without for a missing
+//! file; `"error"` when none matches. An included file's filters decide
+//! for the files of its own `[[paths]]`, and of several files' verdicts
+//! `error` beats `warning` beats `ignore`.
 
 use std::ops::Range;
 
@@ -15,8 +17,8 @@ use regex_lite::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-/// What a matching filter does to a missing translation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a matching filter does to a missing translation, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Action {
     /// Not reported, not counted as missing.
     Ignore,
@@ -44,38 +46,54 @@ enum Key {
     Pattern(Regex),
 }
 
-/// The filters of one `l10n.toml`, in order.
+/// The filters of one `l10n.toml`, in file order.
 #[derive(Debug, Clone, Default)]
-pub struct Filters(Vec<Filter>);
+pub struct Rules(Vec<Filter>);
+
+/// The filters of a project: each `l10n.toml`'s, with the path labels of
+/// its `[[paths]]` (what tells which files are its own).
+#[derive(Debug, Clone, Default)]
+pub struct Filters(Vec<(Vec<String>, Rules)>);
+
+impl Filter {
+    fn matches(&self, rel: &str, key: Option<&str>) -> bool {
+        self.paths.iter().any(|p| p.is_match(rel))
+            && match (&self.keys, key) {
+                (None, None) => true,
+                (Some(keys), Some(k)) => keys.iter().any(|m| match m {
+                    Key::Exact(e) => e == k,
+                    Key::Pattern(r) => r.is_match(k),
+                }),
+                // A keyed filter is about messages, a keyless one files.
+                _ => false,
+            }
+    }
+}
 
 impl Filters {
+    /// Adds one file's `rules`, for the files whose path inside the locale
+    /// folder starts with one of `labels`.
+    pub fn add(&mut self, labels: Vec<String>, rules: Rules) {
+        self.0.push((labels, rules));
+    }
+
     /// What to do with the missing translation of `key` (an ID, `-term`
     /// for a term) in the file at `rel` inside the locale folder; `None`
-    /// for the file as a whole.
+    /// for the missing file itself.
     pub fn action(&self, rel: &str, key: Option<&str>) -> Action {
         self.0
             .iter()
-            .find(|f| {
-                f.paths.iter().any(|p| p.is_match(rel))
-                    && match (&f.keys, key) {
-                        (None, _) => true,
-                        (Some(_), None) => false,
-                        (Some(keys), Some(k)) => keys.iter().any(|m| match m {
-                            Key::Exact(e) => e == k,
-                            Key::Pattern(r) => r.is_match(k),
-                        }),
-                    }
+            .filter(|(labels, _)| labels.iter().any(|l| rel.starts_with(l.as_str())))
+            .map(|(_, rules)| {
+                rules
+                    .0
+                    .iter()
+                    .rev()
+                    .find(|f| f.matches(rel, key))
+                    .map_or(Action::Error, |f| f.action)
             })
-            .map_or(Action::Error, |f| f.action)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Appends `more` (an included file's), after these.
-    pub fn extend(&mut self, more: Filters) {
-        self.0.extend(more.0);
+            .max()
+            .unwrap_or(Action::Error)
     }
 }
 
@@ -116,10 +134,7 @@ impl OneOrMany {
 /// folder (`{locale}` or a variable holding it): what follows `{locale}/`
 /// is matched against the path inside the locale folder. Errors come with
 /// the span to point at.
-pub fn parse(
-    text: &str,
-    expand: &dyn Fn(&str) -> String,
-) -> Result<Filters, (String, Range<usize>)> {
+pub fn parse(text: &str, expand: &dyn Fn(&str) -> String) -> Result<Rules, (String, Range<usize>)> {
     let doc: Document = toml::from_str(text).map_err(|e| {
         (
             format!("invalid [[filters]]: {}", e.message().trim_end()),
@@ -182,22 +197,25 @@ pub fn parse(
             action,
         });
     }
-    Ok(Filters(filters))
+    Ok(Rules(filters))
 }
 
 /// compare-locales' path patterns as a regular expression over the whole
-/// path: `*` stays inside one folder, `**` spans any number of folders
-/// (none included), everything else is literal.
+/// path: `*` stays inside one folder; `**` as a whole path segment spans
+/// any number of folders (none included), elsewhere it is two `*`;
+/// everything else is literal.
 fn glob(pattern: &str) -> Regex {
     let mut re = String::from("^");
     let mut rest = pattern;
+    let mut segment_start = true;
     while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix("**/") {
-            re.push_str("(?:.*/)?");
+        if segment_start && let Some(r) = rest.strip_prefix("**/") {
+            re.push_str("(?:.+/)?");
             rest = r;
-        } else if let Some(r) = rest.strip_prefix("**") {
-            re.push_str(".*");
-            rest = r;
+            continue;
+        } else if segment_start && rest == "**" {
+            re.push_str("(?:.+)?");
+            rest = "";
         } else if let Some(r) = rest.strip_prefix('*') {
             re.push_str("[^/]*");
             rest = r;
@@ -205,7 +223,10 @@ fn glob(pattern: &str) -> Regex {
             let c = rest.chars().next().unwrap_or_default();
             re.push_str(&regex_lite::escape(c.encode_utf8(&mut [0; 4])));
             rest = &rest[c.len_utf8()..];
+            segment_start = c == '/';
+            continue;
         }
+        segment_start = false;
     }
     re.push('$');
     // Escaped literals and the three fixed fragments: always a valid regex.
@@ -218,11 +239,14 @@ mod tests {
 
     fn filters(toml: &str) -> Filters {
         let expand = |s: &str| s.replace("{l}", "{l10n_base}/{locale}/");
-        parse(toml, &expand).unwrap_or_else(|e| panic!("{e:?}"))
+        let rules = parse(toml, &expand).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut f = Filters::default();
+        f.add(vec![String::new()], rules);
+        f
     }
 
     #[test]
-    fn the_first_matching_filter_decides_and_error_is_the_default() {
+    fn the_last_matching_filter_decides_keyed_for_messages_keyless_for_files() {
         let f = filters(
             r#"
 [[filters]]
@@ -236,7 +260,7 @@ key = ["re:browser-search-order-[1-9]$", "plain-id"]
 action = "warning"
 
 [[filters]]
-path = "{l}browser/**"
+path = "{l}browser/a/**"
 key = "re:browser-search"
 action = "error"
 
@@ -252,14 +276,20 @@ action = "ignore"
         );
         assert_eq!(a("browser/defines.inc", Some("OTHER")), Action::Error);
         assert_eq!(
-            a("browser/a/b/region.ftl", Some("browser-search-order-3")),
-            Action::Warning
-        );
-        assert_eq!(
             a("browser/region.ftl", Some("browser-search-order-3")),
             Action::Warning
         );
-        // `re:` matches from the start only; `$` anchors the end.
+        assert_eq!(
+            a("browser/x/y/region.ftl", Some("browser-search-order-3")),
+            Action::Warning
+        );
+        // A later filter that also matches wins.
+        assert_eq!(
+            a("browser/a/region.ftl", Some("browser-search-order-3")),
+            Action::Error
+        );
+        // `re:` matches from the start only; `$` anchors the end; a plain
+        // key is the whole ID.
         assert_eq!(
             a("browser/region.ftl", Some("x-browser-search-order-3")),
             Action::Error
@@ -269,13 +299,38 @@ action = "ignore"
             Action::Error
         );
         assert_eq!(a("toolkit/x.ftl", Some("plain-id")), Action::Warning);
+        assert_eq!(a("toolkit/x.ftl", Some("plain-id-2")), Action::Error);
         // `*` stays inside one folder.
         assert_eq!(a("toolkit/sub/x.ftl", Some("plain-id")), Action::Error);
-        // A filter with a key never decides for a whole file.
+        // A keyed filter is about messages, a keyless one about files.
         assert_eq!(a("browser/defines.inc", None), Action::Error);
         assert_eq!(a("browser/optional.ftl", None), Action::Ignore);
-        assert_eq!(a("browser/optional.ftl", Some("any")), Action::Ignore);
+        assert_eq!(a("browser/optional.ftl", Some("any")), Action::Error);
         assert_eq!(a("browser/optional.ftlx", None), Action::Error);
+    }
+
+    #[test]
+    fn each_files_filters_judge_its_own_paths_and_error_wins() {
+        let expand = |s: &str| s.replace("{l}", "{locale}/");
+        let ignore_all = "[[filters]]\npath = \"{l}**\"\naction = \"ignore\"\n";
+        let warn_all = "[[filters]]\npath = \"{l}**\"\naction = \"warning\"\n";
+        let mut f = Filters::default();
+        f.add(vec!["browser/".into()], parse(ignore_all, &expand).unwrap());
+        f.add(vec!["toolkit/".into()], parse(warn_all, &expand).unwrap());
+        assert_eq!(f.action("browser/a.ftl", None), Action::Ignore);
+        assert_eq!(f.action("toolkit/a.ftl", None), Action::Warning);
+        assert_eq!(f.action("other/a.ftl", None), Action::Error);
+        f.add(vec!["browser/".into()], Rules::default());
+        assert_eq!(f.action("browser/a.ftl", None), Action::Error);
+    }
+
+    #[test]
+    fn double_stars_span_folders_only_as_a_whole_segment() {
+        assert!(glob("a/**/b.ftl").is_match("a/b.ftl"));
+        assert!(glob("a/**/b.ftl").is_match("a/x/y/b.ftl"));
+        assert!(glob("a/**").is_match("a/x/y"));
+        assert!(!glob("a**b").is_match("ax/yb"));
+        assert!(glob("a**b").is_match("axyb"));
     }
 
     #[test]

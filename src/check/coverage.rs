@@ -390,12 +390,12 @@ pub(crate) fn check_coverage(
         return Vec::new();
     };
     let per_file = cov.per_file;
-    // What the l10n.toml's [[filters]] say about a missing translation
-    // (always "error" without filters). Matched on the file's own path,
-    // also when files are pooled.
-    let filtered = |src: &Entry| {
+    // What the l10n.toml's [[filters]] say about a missing message (`Some`
+    // key) or file (always "error" without filters). Matched on the file's
+    // own path, also when files are pooled.
+    let filtered = |src: &Entry, key: Option<&str>| {
         let rel = source.rel_paths.get(src.file).map_or("", String::as_str);
-        cov.filters.action(rel, Some(&src.key()))
+        cov.filters.action(rel, key)
     };
     let mut plain = Vec::new();
     for cat in &project.catalog.locales {
@@ -473,21 +473,21 @@ pub(crate) fn check_coverage(
         };
         for (rel, entries) in &src_ix.by_file {
             if !tr_ix.by_file.contains_key(rel) {
-                let (mut n, mut errors) = (0, false);
+                // A missing file is judged as a file, as compare-locales
+                // does: an ignored one is neither reported nor counted.
+                let action = filtered(entries[0], None);
+                if action == Action::Ignore {
+                    continue;
+                }
+                let mut n = 0;
                 for src in entries {
                     if let Some(tr) = misplaced(rel, &src.key()) {
-                        s.missing += 1;
                         wrong_file(src, tr, rel, out);
                     } else {
-                        match filtered(src) {
-                            Action::Ignore => continue,
-                            Action::Warning => {}
-                            Action::Error => errors = true,
-                        }
-                        s.missing += 1;
                         n += 1;
                     }
                 }
+                s.missing += entries.len();
                 if n > 0 {
                     let shown = source
                         .files
@@ -495,7 +495,7 @@ pub(crate) fn check_coverage(
                         .map(|f| f.path.clone())
                         .unwrap_or_default();
                     let expected = cat.path_for(rel);
-                    let severity = if errors {
+                    let severity = if action == Action::Error {
                         Diagnostic::error
                     } else {
                         Diagnostic::warning
@@ -528,12 +528,16 @@ pub(crate) fn check_coverage(
                     s.missing += 1;
                     wrong_file(src, tr, rel, out);
                 } else {
-                    let severity = match filtered(src) {
+                    // A warned one is reported, not counted as missing
+                    // (compare-locales' "report").
+                    let severity = match filtered(src, Some(&key)) {
                         Action::Ignore => continue,
                         Action::Warning => Diagnostic::warning,
-                        Action::Error => Diagnostic::error,
+                        Action::Error => {
+                            s.missing += 1;
+                            Diagnostic::error
+                        }
                     };
-                    s.missing += 1;
                     let expected = cat.path_for(rel);
                     out.push((
                         severity(Code::C001, format!("missing in `{}`", cat.locale))

@@ -109,9 +109,10 @@ fn a_mozilla_layout_is_read_from_l10n_toml() {
 }
 
 /// The `[[filters]]` of an l10n.toml decide about missing translations as
-/// in compare-locales: the first matching filter's action ("ignore",
-/// "warning", "error"), by path inside the locale folder and ID (`re:` a
-/// regular expression from the start of the ID); a bad filter is E0009 at
+/// in compare-locales: the last matching filter's action ("ignore",
+/// "warning", "error"), by path inside the locale folder and, for a
+/// message, ID (`re:` a regular expression from the start of the ID); a
+/// filter without `key` is about a missing file. A bad filter is E0009 at
 /// its line and column.
 #[test]
 fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
@@ -167,11 +168,34 @@ fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
         .split_whitespace()
         .collect();
     assert_eq!(
-        ja_row[3], "1",
-        "one missing: the warned one, not the ignored ones\n{}",
+        ja_row[3], "0",
+        "reported as a warning, not counted as missing (compare-locales' \"report\")\n{}",
         run.stdout
     );
     f.check(&["--deny-warnings"]).assert_code(1);
+
+    // A later filter that matches too wins; a keyless filter on the file
+    // of a missing message does not cover the message.
+    let with_filters = f.read("l10n.toml");
+    f.write(
+        "l10n.toml",
+        &format!(
+            "{with_filters}\n\
+             [[filters]]\n\
+             path = \"{{l}}browser/browser/*.ftl\"\n\
+             key = \"re:tabbrowser-menuitem-close\"\n\
+             action = \"error\"\n\
+             \n\
+             [[filters]]\n\
+             path = \"{{l}}browser/browser/tabbrowser.ftl\"\n\
+             action = \"ignore\"\n"
+        ),
+    );
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C001"]);
+    run.finding(
+        "error[C001] browser/locales/en-US/browser/tabbrowser.ftl:7:1: tabbrowser-menuitem-close-tab: missing in `ja`",
+    );
 
     // A filter that does not name a file inside a locale folder.
     f.write(
