@@ -379,13 +379,15 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
 /// What a project's `l10n.toml` files say, its includes read in.
 #[derive(Default)]
 struct L10nConfig {
-    /// The top file's `locales` (an included file's are not read: the
-    /// project's locales are the top file's).
+    /// The `locales` of every file read, as compare-locales merges them.
     tags: Vec<String>,
     pairs: Vec<PathPair>,
     filters: super::filters::Filters,
     /// `--source-locale`, else the first locale tag in a reference path.
     source_tag: Option<String>,
+    /// Files read so far (canonical paths): a file included twice is read
+    /// once, so includes cannot multiply.
+    read: std::collections::HashSet<PathBuf>,
 }
 
 /// One `[[paths]]` entry, resolved against its own file's `basepath`.
@@ -494,12 +496,8 @@ fn read_l10n_toml(
             }
         }
     }
-    if chain.is_empty() {
-        cfg.tags = value
-            .get("locales")
-            .and_then(|l| l.as_array())
-            .map(|a| a.iter().filter_map(string).collect())
-            .unwrap_or_default();
+    if let Some(locales) = value.get("locales").and_then(|l| l.as_array()) {
+        cfg.tags.extend(locales.iter().filter_map(string));
     }
     let paths = value
         .get("paths")
@@ -593,6 +591,18 @@ fn read_l10n_toml(
                 span,
             ));
         };
+        // Only files of the project: an include is read as TOML and a
+        // syntax error quotes its line, so `/etc/passwd` must never be one.
+        let inside = root.canonicalize().is_ok_and(|r| canonical.starts_with(r));
+        if !inside {
+            return Err(included(
+                format!(
+                    "the included file {} is outside the project folder",
+                    target.display()
+                ),
+                span,
+            ));
+        }
         if chain
             .iter()
             .any(|c| c.canonicalize().is_ok_and(|c| c == canonical))
@@ -607,7 +617,9 @@ fn read_l10n_toml(
                 span,
             ));
         }
-        read_l10n_toml(root, &target, chain, cfg)?;
+        if cfg.read.insert(canonical) {
+            read_l10n_toml(root, &target, chain, cfg)?;
+        }
     }
     chain.pop();
     if chain.is_empty() && cfg.pairs.is_empty() {

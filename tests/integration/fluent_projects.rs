@@ -265,6 +265,55 @@ fn l10n_toml_includes_are_followed() {
     let run = f.check(&[]);
     run.assert_code(2);
     run.assert_stderr_has("l10n.toml includes itself");
+
+    // A file outside the project is never read (a TOML error would quote
+    // its lines into a CI log).
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "password = hunter2 oops\n").unwrap();
+    f.write(
+        "l10n.toml",
+        &format!(
+            "{browser_only}[[includes]]\n    path = \"{}\"\n",
+            secret.display()
+        ),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("is outside the project folder");
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+
+    // Includes that fan out (each level including the next four times,
+    // fourteen deep: 4^13 reads if each include were read) read each file
+    // once; locales come from every file.
+    let top_without_locales = browser_only.replace("\"de\",\n    \"ja\",\n", "");
+    assert!(
+        !top_without_locales.contains("\"ja\""),
+        "{top_without_locales}"
+    );
+    f.write(
+        "l10n.toml",
+        &format!("{top_without_locales}[[includes]]\n    path = \"fan/0.toml\"\n"),
+    );
+    for level in 0..14 {
+        let next = format!("[[includes]]\n    path = \"{}.toml\"\n", level + 1).repeat(4);
+        let body = if level < 13 { next } else { String::new() };
+        f.write(
+            &format!("fan/{level}.toml"),
+            &format!("basepath = \".\"\n{body}"),
+        );
+    }
+    f.write(
+        "fan/13.toml",
+        "basepath = \"..\"\nlocales = [\"ja\"]\n[env]\n    l = \"{l10n_base}/l10n/{locale}/\"\n\
+         [[paths]]\n    reference = \"toolkit/locales/en-US/**\"\n    l10n = \"{l}toolkit/**\"\n",
+    );
+    let run = f.check(&[]);
+    // ja (from the innermost file) is checked: its toolkit file is missing.
+    run.assert_code(1);
+    run.finding(
+        "error[C014] toolkit/locales/en-US/toolkit/branding.ftl: no `ja` file l10n/ja/toolkit/toolkit/branding.ftl",
+    );
 }
 
 #[test]
