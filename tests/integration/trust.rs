@@ -315,6 +315,28 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
             assert!(snapshot(&out).is_empty(), "nothing written");
         }
     }
+
+    // TrueType: composites gathered with a bound too. Built tame (two
+    // references) it is embedded; with 80,000 (6.4 billion reads as
+    // subsetter gathers them) it is refused.
+    s.write("fonts/bomb.otf", common::truetype_bomb(2));
+    let (b, c) = build_and_check(&s, &out);
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stdout));
+    assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
+    std::fs::remove_dir_all(&out).expect("clean");
+    s.write("fonts/bomb.otf", common::truetype_bomb(80_000));
+    let (b, c) = build_and_check(&s, &out);
+    assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
+    assert!(
+        json(&c)["findings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("composite glyphs take more than"),
+        "{}",
+        text(&c.stdout)
+    );
+    assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
+    assert!(snapshot(&out).is_empty(), "nothing written");
 }
 
 #[test]

@@ -134,11 +134,15 @@ fn dict(data: &[u8], range: std::ops::Range<usize>) -> Option<Vec<Entry>> {
                 i += 5;
             }
             30 => {
-                // A real: nibbles up to one of 0xf.
+                // A real: nibbles up to one of 0xf; 0xd is reserved (a
+                // reader that stops there would see a different DICT).
                 i += 1;
                 loop {
                     let n = *data.get(i)?;
                     i += 1;
+                    if n >> 4 == 0x0d || (n >> 4 != 0x0f && n & 0x0f == 0x0d) {
+                        return None;
+                    }
                     if n & 0x0f == 0x0f || n >> 4 == 0x0f {
                         break;
                     }

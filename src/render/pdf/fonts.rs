@@ -227,11 +227,17 @@ impl Font {
     /// unbounded work, if it could: `subsetter` splices a CFF font's
     /// subroutines in without a limit, so a CFF font is walked first with
     /// one (`cid_subset::bound`), and one the walk cannot follow is refused
-    /// too. TrueType glyphs have no subroutines.
+    /// too. TrueType composites are gathered with a bound too
+    /// (`glyf_bound`).
     pub fn unbounded(&self, used: &std::collections::BTreeSet<u16>) -> Option<String> {
         use super::cid_subset::bound::{self, Refusal};
         if !self.metrics.cff {
-            return None;
+            return (!super::glyf_bound::check(self.data, self.index, used)).then(|| {
+                format!(
+                    "its composite glyphs take more than {} component reads to gather",
+                    super::glyf_bound::MAX_READS
+                )
+            });
         }
         let table = ttf_parser::RawFace::parse(self.data, self.index)
             .ok()
@@ -244,6 +250,10 @@ impl Font {
             Err(Refusal::TooLarge(gid)) => Some(format!(
                 "glyph {gid} expands past {} KB once its subroutines are spliced in: the font is built to blow up",
                 super::cid_subset::WORK_PER_GLYPH >> 10
+            )),
+            Err(Refusal::TooLargeTogether) => Some(format!(
+                "its glyphs together expand past {} MB once their subroutines are spliced in",
+                super::cid_subset::bound::WORK_PER_SUBSET >> 20
             )),
             Err(Refusal::Unfollowed(gid)) => Some(format!(
                 "glyph {gid} has a charstring whose subsetting talkdoc cannot bound (an operator or operand it does not follow)"

@@ -11,6 +11,7 @@
 mod cid_subset;
 pub use cid_subset::WORK_PER_GLYPH;
 pub mod fonts;
+mod glyf_bound;
 pub mod layout;
 pub mod linebreak;
 pub mod page;

@@ -114,11 +114,67 @@ pub fn font_bomb(calls: usize, depth: usize, only: Option<char>) -> Vec<u8> {
 
 /// [`font_bomb`] with a [`Twist`].
 pub fn font_bomb_with(calls: usize, depth: usize, only: Option<char>, twist: Twist) -> Vec<u8> {
+    let mut maxp = 0x0000_5000u32.to_be_bytes().to_vec();
+    maxp.extend_from_slice(&3u16.to_be_bytes());
+    sfnt(
+        b"OTTO",
+        vec![(b"CFF ", cff(calls, depth, twist)), (b"maxp", maxp)],
+        0,
+        only,
+    )
+}
+
+/// A TrueType font whose glyph 1 is a composite of `k` references to
+/// glyph 2, itself `k` references to glyph 2: gathering the components the
+/// way `subsetter` does reads `k²` records. Every character maps to glyph 1.
+pub fn truetype_bomb(k: usize) -> Vec<u8> {
+    let composite = |k: usize| {
+        let mut d = Vec::new();
+        for v in [-1i16, 0, 0, 100, 100] {
+            d.extend_from_slice(&v.to_be_bytes());
+        }
+        for i in 0..k {
+            // ARGS_ARE_XY_VALUES, MORE_COMPONENTS but on the last; byte args.
+            let flags: u16 = 0x0002 | if i + 1 < k { 0x0020 } else { 0 };
+            d.extend_from_slice(&flags.to_be_bytes());
+            d.extend_from_slice(&2u16.to_be_bytes());
+            d.extend_from_slice(&[0, 0]);
+        }
+        d
+    };
+    let (g1, g2) = (composite(k), composite(k));
+    let mut loca = Vec::new();
+    for v in [0u32, 0, g1.len() as u32, (g1.len() + g2.len()) as u32] {
+        loca.extend_from_slice(&v.to_be_bytes());
+    }
+    let mut glyf = g1;
+    glyf.extend(g2);
+    let mut maxp = 0x0001_0000u32.to_be_bytes().to_vec();
+    maxp.extend_from_slice(&3u16.to_be_bytes());
+    maxp.extend_from_slice(&[0; 26]);
+    sfnt(
+        &0x0001_0000u32.to_be_bytes(),
+        vec![(b"glyf", glyf), (b"loca", loca), (b"maxp", maxp)],
+        1,
+        None,
+    )
+}
+
+/// An sfnt of `tables` plus `cmap` (format 13: U+0020–U+10FFFF to glyph 1,
+/// or `only` to 1 and the rest to 2), `head` (`loca_format`), `hhea` and
+/// `hmtx` for three glyphs.
+fn sfnt(
+    version: &[u8; 4],
+    mut tables: Vec<(&[u8; 4], Vec<u8>)>,
+    loca_format: i16,
+    only: Option<char>,
+) -> Vec<u8> {
     let mut head = vec![0u8; 54];
     head[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
     head[12..16].copy_from_slice(&0x5F0F_3CF5u32.to_be_bytes());
     head[18..20].copy_from_slice(&1000u16.to_be_bytes());
     head[36..44].copy_from_slice(&[0, 0, 0xFF, 0x38, 0x03, 0xE8, 0x03, 0x20]);
+    head[50..52].copy_from_slice(&loca_format.to_be_bytes());
     let mut hhea = vec![0u8; 36];
     hhea[0..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
     hhea[4..6].copy_from_slice(&800i16.to_be_bytes());
@@ -128,8 +184,6 @@ pub fn font_bomb_with(calls: usize, depth: usize, only: Option<char>, twist: Twi
         .iter()
         .flat_map(|v| v.to_be_bytes())
         .collect::<Vec<u8>>();
-    let mut maxp = 0x0000_5000u32.to_be_bytes().to_vec();
-    maxp.extend_from_slice(&3u16.to_be_bytes());
     let groups: Vec<[u32; 3]> = match only {
         None => vec![[0x20, 0x10FFFF, 1]],
         Some(c) => {
@@ -148,16 +202,14 @@ pub fn font_bomb_with(calls: usize, depth: usize, only: Option<char>, twist: Twi
     for v in groups.iter().flatten() {
         cmap.extend_from_slice(&v.to_be_bytes());
     }
-    let mut tables: Vec<(&[u8; 4], Vec<u8>)> = vec![
-        (b"CFF ", cff(calls, depth, twist)),
+    tables.extend([
         (b"cmap", cmap),
         (b"head", head),
         (b"hhea", hhea),
         (b"hmtx", hmtx),
-        (b"maxp", maxp),
-    ];
+    ]);
     tables.sort_by_key(|(tag, _)| **tag);
-    let mut out = b"OTTO".to_vec();
+    let mut out = version.to_vec();
     out.extend_from_slice(&(tables.len() as u16).to_be_bytes());
     out.extend_from_slice(&[0, 0x40, 0, 2, 0, 0x20]);
     let mut at = 12 + 16 * tables.len();

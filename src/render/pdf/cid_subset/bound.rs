@@ -29,11 +29,24 @@ use super::{dict, index, operands, read_fd_select};
 const MAX_OPERANDS: usize = 48;
 const MAX_DEPTH: u8 = 64;
 
+/// Type 2's limit on stem hints. `subsetter` counts them in 16 bits and
+/// wraps, which changes how many bytes a hint mask takes: past the limit
+/// the walk stops rather than guess.
+const MAX_HINTS: usize = 96;
+
+/// Charstring bytes all glyphs of one subset may read together.
+/// `subsetter` keeps every glyph it splices, ~24 bytes per byte read, until
+/// the font is written: 8 MB read is ~200 MB held. A page of kanji reads
+/// a few hundred KB.
+pub const WORK_PER_SUBSET: usize = 8 << 20;
+
 /// Why a font may not go to `subsetter`.
 #[derive(Debug, PartialEq)]
 pub enum Refusal {
     /// This glyph reads more than the work bound.
     TooLarge(u16),
+    /// The glyphs together read more than [`WORK_PER_SUBSET`].
+    TooLargeTogether,
     /// The walk stopped in this glyph at something it does not follow.
     Unfollowed(u16),
     /// The CFF table is not read strictly enough to bound anything.
@@ -43,28 +56,40 @@ pub enum Refusal {
 /// Checks the glyphs `used` (and `.notdef`) of the `CFF ` table `data`.
 pub fn check(data: &[u8], used: &BTreeSet<u16>) -> Result<(), Refusal> {
     let font = Font::parse(data).ok_or(Refusal::Unreadable)?;
-    for gid in std::iter::once(0).chain(used.iter().copied()) {
-        let range = font
-            .char_strings
-            .get(data, usize::from(gid))
-            .ok_or(Refusal::Unfollowed(gid))?;
-        let locals = font.locals(data, gid)?;
-        let mut walk = Walk {
-            data,
-            globals: &font.globals,
-            locals,
-            stack: Vec::new(),
-            hints: 0,
-            mask_bytes: 0,
-            work: super::WORK_PER_GLYPH,
-        };
-        match walk.routine(range, 1) {
-            Ok(_) => {}
-            Err(Stop::TooLarge) => return Err(Refusal::TooLarge(gid)),
-            Err(Stop::Rejected) => return Err(Refusal::Unfollowed(gid)),
+    font.check(data, used, WORK_PER_SUBSET)
+}
+
+impl Font {
+    /// [`check`] with `budget` bytes for all glyphs together.
+    fn check(&self, data: &[u8], used: &BTreeSet<u16>, mut budget: usize) -> Result<(), Refusal> {
+        let font = self;
+        for gid in std::iter::once(0).chain(used.iter().copied()) {
+            let range = font
+                .char_strings
+                .get(data, usize::from(gid))
+                .ok_or(Refusal::Unfollowed(gid))?;
+            let locals = font.locals(data, gid)?;
+            let allowed = super::WORK_PER_GLYPH.min(budget);
+            let mut walk = Walk {
+                data,
+                globals: &font.globals,
+                locals,
+                stack: Vec::new(),
+                hints: 0,
+                mask_bytes: 0,
+                work: allowed,
+            };
+            match walk.routine(range, 1) {
+                Ok(_) => budget -= allowed - walk.work,
+                Err(Stop::TooLarge) if allowed < super::WORK_PER_GLYPH => {
+                    return Err(Refusal::TooLargeTogether);
+                }
+                Err(Stop::TooLarge) => return Err(Refusal::TooLarge(gid)),
+                Err(Stop::Rejected) => return Err(Refusal::Unfollowed(gid)),
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Whether every item of `ix` lies where its offsets say, in order: an
@@ -268,7 +293,7 @@ impl Walk<'_> {
                     self.stack.clear();
                 }
                 // hstem, vstem, hstemhm, vstemhm
-                1 | 3 | 18 | 23 => self.count_hints(),
+                1 | 3 | 18 | 23 => self.count_hints()?,
                 4 | 5 | 6 | 7 | 8 | 21 | 22 | 24 | 25 | 26 | 27 | 30 | 31 => self.stack.clear(),
                 11 => return Ok(End::Return),
                 10 | 29 => {
@@ -287,7 +312,7 @@ impl Walk<'_> {
                 }
                 19 | 20 => {
                     if self.mask_bytes == 0 {
-                        self.count_hints();
+                        self.count_hints()?;
                         self.mask_bytes = self.hints.div_ceil(8);
                     }
                     i += self.mask_bytes;
@@ -308,9 +333,13 @@ impl Walk<'_> {
         Ok(End::Return)
     }
 
-    fn count_hints(&mut self) {
+    fn count_hints(&mut self) -> Result<(), Stop> {
         self.hints += self.stack.len() / 2;
         self.stack.clear();
+        if self.hints > MAX_HINTS {
+            return Err(Stop::Rejected);
+        }
+        Ok(())
     }
 }
 
@@ -329,7 +358,12 @@ mod tests {
         let font = Font::parse(cff).expect("a CFF table the walk reads");
         let all: BTreeSet<u16> = (0..font.char_strings.count as u16).collect();
         assert!(all.len() > 17_000);
-        assert_eq!(check(cff, &all), Ok(()));
+        assert_eq!(font.check(cff, &all, usize::MAX), Ok(()));
+        // Two thousand of them fit the bound for one subset; with a budget
+        // of 100 KB for all of them together they do not.
+        let some: BTreeSet<u16> = all.iter().copied().step_by(8).collect();
+        assert_eq!(check(cff, &some), Ok(()));
+        assert_eq!(font.check(cff, &some, 100 << 10), Err(Refusal::TooLargeTogether));
     }
 
     /// Walks `glyph` with `routines` as global subroutines.
@@ -415,6 +449,15 @@ mod tests {
         assert_eq!(end, Err(Stop::Rejected));
         let (end, _) = walk(&[vec![11]], &[255, 0xFF, 0x95, 0x00, 0x01, 29, 14]);
         assert_eq!(end, Err(Stop::Rejected));
+        // More than 96 stem hints (40 operands, hstem, five times).
+        let mut stems = Vec::new();
+        for _ in 0..5 {
+            stems.extend([139; 40]);
+            stems.push(1);
+        }
+        stems.push(14);
+        let (end, _) = walk(&[], &stems);
+        assert_eq!(end, Err(Stop::Rejected));
         // The same call number as an integral 16.16 is followed.
         let (end, _) = walk(&[vec![11]], &[255, 0xFF, 0x95, 0x00, 0x00, 29, 14]);
         assert_eq!(end, Ok(End::EndChar));
@@ -436,5 +479,8 @@ mod tests {
         assert!(strict(dict(&twice, 0..4).unwrap()).is_none());
         let once = [139, 17, 140, 18];
         assert!(strict(dict(&once, 0..4).unwrap()).is_some());
+        // A real with the reserved nibble 0xd, and a good one (1.5).
+        assert!(dict(&[30, 0x1d, 0xff, 17], 0..4).is_none());
+        assert!(dict(&[30, 0x1a, 0x5f, 17], 0..4).is_some());
     }
 }
