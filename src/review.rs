@@ -52,8 +52,19 @@ const SHOWN: usize = 2048;
 /// chain 8,000 long would otherwise copy out the rest of the chain).
 pub(crate) struct Fingerprints<'a> {
     source: &'a LocaleCatalog,
+    /// Deep fingerprints of every source entry, filled all at once in key
+    /// order on first use (so a cycle, which `check` reports as C007, gets
+    /// the same values whatever is asked first).
     deep: std::cell::RefCell<std::collections::HashMap<&'a str, u64>>,
+    /// Fingerprints of single entries' text.
+    shallow: std::cell::RefCell<std::collections::HashMap<&'a str, u64>>,
 }
+
+/// Entries a translation's fingerprint lists one by one; past this many it
+/// takes the deep fingerprints of what it writes out instead (which also
+/// cover entries it references itself further down: a change there then
+/// makes it stale too, the safe side).
+const CLOSURE: usize = 1000;
 
 /// The value part of an entry's canonical text.
 fn canonical(e: &Entry) -> &str {
@@ -79,13 +90,14 @@ impl<'a> Fingerprints<'a> {
         Fingerprints {
             source,
             deep: Default::default(),
+            shallow: Default::default(),
         }
     }
 
     /// The entries the source of `src` prints that the translation `tr`
     /// writes out instead of referencing.
     fn absorbed(&self, src: &'a Entry, tr: &Entry) -> Vec<&'a str> {
-        let own = printed(tr);
+        let own: HashSet<&str> = printed(tr).into_iter().collect();
         let key = src.key();
         printed(src)
             .into_iter()
@@ -96,11 +108,18 @@ impl<'a> Fingerprints<'a> {
     /// The deep fingerprint of the source entry `key`, computed without
     /// recursion (chains may be thousands long); an entry met again on its
     /// own path (a cycle, which `check` reports as C007) counts its name.
-    fn deep(&self, key: &'a str) -> u64 {
+    fn deep(&self, key: &str) -> u64 {
         let mut memo = self.deep.borrow_mut();
-        if let Some(&h) = memo.get(key) {
-            return h;
+        if memo.is_empty() {
+            for k in self.source.entries.keys() {
+                self.fill(&mut memo, k);
+            }
         }
+        memo.get(key).copied().unwrap_or(0)
+    }
+
+    /// Computes the deep fingerprint of `key` and of what it prints.
+    fn fill(&self, memo: &mut std::collections::HashMap<&'a str, u64>, key: &'a str) {
         let mut on_path = HashSet::new();
         let mut stack = vec![(key, false)];
         while let Some((k, expanded)) = stack.pop() {
@@ -135,7 +154,40 @@ impl<'a> Fingerprints<'a> {
             }
             memo.insert(k.as_str(), crate::hash::fnv1a(text.as_bytes()));
         }
-        memo.get(key).copied().unwrap_or(0)
+    }
+
+    fn shallow(&self, key: &'a str, e: &Entry) -> u64 {
+        *self
+            .shallow
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| crate::hash::fnv1a(canonical(e).as_bytes()))
+    }
+
+    /// The entries the translation writes out, down every reference it
+    /// does not make itself: `None` past [`CLOSURE`].
+    fn closure(&self, src: &'a Entry, tr: &Entry) -> Option<BTreeMap<&'a str, &'a Entry>> {
+        let own: HashSet<&str> = printed(tr).into_iter().collect();
+        let key = src.key();
+        let mut seen = BTreeMap::new();
+        let mut todo = self.absorbed(src, tr);
+        while let Some(k) = todo.pop() {
+            let Some((k, e)) = self.source.entries.get_key_value(k) else {
+                continue;
+            };
+            if seen.insert(k.as_str(), e).is_some() {
+                continue;
+            }
+            if seen.len() > CLOSURE {
+                return None;
+            }
+            todo.extend(
+                printed(e)
+                    .into_iter()
+                    .filter(|r| *r != key && !own.contains(r) && !seen.contains_key(r)),
+            );
+        }
+        Some(seen)
     }
 
     /// The fingerprint a review of `tr` against `src` records. For an
@@ -143,10 +195,20 @@ impl<'a> Fingerprints<'a> {
     /// fingerprint of the source entry's text alone, as before references
     /// were followed, so existing records stay current.
     pub(crate) fn fingerprint(&self, src: &'a Entry, tr: &Entry) -> String {
-        let absorbed = self.absorbed(src, tr);
         let mut text = canonical(src).to_string();
-        for key in absorbed {
-            text.push_str(&format!("\n{key} {:016x}", self.deep(key)));
+        match self.closure(src, tr) {
+            // Each entry written out, by its own text (for an entry that
+            // references nothing this is its deep fingerprint too).
+            Some(entries) => {
+                for (key, e) in entries {
+                    text.push_str(&format!("\n{key} {:016x}", self.shallow(key, e)));
+                }
+            }
+            None => {
+                for key in self.absorbed(src, tr) {
+                    text.push_str(&format!("\n{key} {:016x}", self.deep(key)));
+                }
+            }
         }
         hash_of(&text)
     }

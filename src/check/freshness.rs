@@ -96,14 +96,25 @@ pub(crate) fn check(
                     if src.kind == EntryKind::Message || coverage {
                         stale += 1;
                     }
-                    out.push(
-                        Diagnostic::error(Code::F001, format!("stale: the `{}` source changed since this translation was reviewed", source.locale))
-                            .at_opt(at)
-                            .id(key.clone())
-                            .note(format!("was: {}", r.source))
-                            .note(format!("now: {}", prints.reviewed_text(src, tr)))
-                            .help(format!("update the translation, then run `talkdoc review {key} --locale {}`", cat.locale)),
-                    );
+                    let now = prints.reviewed_text(src, tr);
+                    let mut d = Diagnostic::error(
+                        Code::F001,
+                        format!(
+                            "stale: the `{}` source changed since this translation was reviewed",
+                            source.locale
+                        ),
+                    )
+                    .at_opt(at)
+                    .id(key.clone())
+                    .note(format!("was: {}", r.source))
+                    .note(format!("now: {now}"));
+                    if now == r.source {
+                        d = d.note("the change is further down: in a message or term that what the translation writes out references in turn");
+                    }
+                    out.push(d.help(format!(
+                        "update the translation, then run `talkdoc review {key} --locale {}`",
+                        cat.locale
+                    )));
                 }
                 Some(_) => {}
             }

@@ -525,3 +525,42 @@ fn a_long_chain_of_written_out_references_is_fingerprinted_in_linear_space() {
     let run = p.check(&[]);
     assert_eq!(run.count("F001"), n, "every link up to the changed one");
 }
+
+/// A change further down what a translation writes out makes it stale,
+/// with a note saying so (its record line looks the same); a translation
+/// that references the changed entry itself is left alone.
+#[test]
+fn a_change_further_down_is_followed_but_not_past_the_translations_own_references() {
+    let ja = format!(
+        "{JA3}-corp = テレ\n\
+         -brand = {{ -corp }}社\n\
+         tagline = {{ -brand }}です\n\
+         spelled = {{ -brand }}を使う\n"
+    );
+    let en = format!(
+        "{EN3}-corp = Tele\n\
+         -brand = {{ -corp }} Inc\n\
+         tagline = {{ -corp }} Inc is here\n\
+         spelled = Using Tele Inc\n"
+    );
+    let p = Project::new(&ja, &en)
+        .document("abstract", &paragraphs(&["abstract-p1", "abstract-p2"]))
+        .config("\n[check]\nallow_unused = [\"tagline\", \"spelled\"]\n")
+        .reviewed();
+    p.check(&[]).assert_no("F001");
+    p.write(
+        "locales/ja/talk.ftl",
+        ja.replace("-corp = テレ", "-corp = 可観測"),
+    );
+    let run = p.check(&[]);
+    let mut ids: Vec<String> = run
+        .headlines()
+        .into_iter()
+        .filter(|h| h.contains("[F001]"))
+        .filter_map(|h| h.split(": ").nth(1).map(str::to_string))
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["-corp", "spelled"], "{}", run.stdout);
+    let f = run.finding("error[F001] locales/en/talk.ftl:7:1: spelled: stale");
+    assert!(f.contains("the change is further down"), "{f}");
+}

@@ -363,7 +363,10 @@ mod tests {
         // of 100 KB for all of them together they do not.
         let some: BTreeSet<u16> = all.iter().copied().step_by(8).collect();
         assert_eq!(check(cff, &some), Ok(()));
-        assert_eq!(font.check(cff, &some, 100 << 10), Err(Refusal::TooLargeTogether));
+        assert_eq!(
+            font.check(cff, &some, 100 << 10),
+            Err(Refusal::TooLargeTogether)
+        );
     }
 
     /// Walks `glyph` with `routines` as global subroutines.
