@@ -60,11 +60,12 @@ pub(crate) struct Fingerprints<'a> {
     shallow: std::cell::RefCell<std::collections::HashMap<&'a str, u64>>,
 }
 
-/// Entries a translation's fingerprint lists one by one; past this many it
+/// Entries a translation's fingerprint lists one by one (real ones write
+/// out one to three); past this many it
 /// takes the deep fingerprints of what it writes out instead (which also
 /// cover entries it references itself further down: a change there then
 /// makes it stale too, the safe side).
-const CLOSURE: usize = 1000;
+const CLOSURE: usize = 64;
 
 /// The value part of an entry's canonical text.
 fn canonical(e: &Entry) -> &str {
