@@ -221,12 +221,17 @@ impl<'a> Fingerprints<'a> {
         let mut text = canonical(src).to_string();
         let start = text.len();
         for key in self.absorbed(src, tr) {
-            if text.len() - start > SHOWN {
-                text.push_str("\n…");
-                break;
-            }
             if let Some(e) = self.source.entries.get(key) {
                 text.push_str(&format!("\n{key} = {}", canonical(e)));
+            }
+            if text.len() - start > SHOWN {
+                let mut end = start + SHOWN;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.truncate(end);
+                text.push('…');
+                break;
             }
         }
         text

@@ -422,6 +422,19 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether a path relative to the project leaves it: absolute, or with a
+/// `..` that is not taken back inside.
+fn escapes(path: &Path) -> bool {
+    use std::path::Component;
+    path.is_absolute()
+        || lexical(path).components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        })
+}
+
 /// Includes nested deeper than this are refused.
 const MAX_INCLUDE_DEPTH: usize = 16;
 
@@ -479,14 +492,23 @@ fn read_l10n_toml(
     })?;
     let string = |v: &toml::Value| v.as_str().map(str::to_string);
     let dir = path.parent().unwrap_or(root);
-    let base = lexical(
-        &dir.join(
-            value
-                .get("basepath")
-                .and_then(string)
-                .unwrap_or_else(|| ".".into()),
-        ),
-    );
+    let basepath = value
+        .get("basepath")
+        .and_then(string)
+        .unwrap_or_else(|| ".".into());
+    let base = lexical(&dir.join(&basepath));
+    // The locale folders stay inside the project: `check` quotes the
+    // lines of what it reads and `review` writes its record beside them.
+    let dir_in_project = match (dir.canonicalize(), root.canonicalize()) {
+        (Ok(d), Ok(r)) => d.strip_prefix(&r).map(Path::to_path_buf).ok(),
+        _ => Some(PathBuf::new()),
+    };
+    if dir_in_project.is_none_or(|d| escapes(&lexical(&d.join(&basepath)))) {
+        return Err(bad(
+            format!("basepath `{basepath}` leads outside the project folder"),
+            0..0,
+        ));
+    }
     let mut vars = std::collections::BTreeMap::new();
     vars.insert("l10n_base".to_string(), ".".to_string());
     if let Some(env) = value.get("env").and_then(|e| e.as_table()) {
@@ -517,6 +539,14 @@ fn read_l10n_toml(
         };
         let reference = expand(&reference, &vars);
         let l10n = expand(&l10n, &vars);
+        if escapes(Path::new(&reference)) || escapes(Path::new(&l10n)) {
+            return Err(bad(
+                format!(
+                    "the [[paths]] patterns `{reference}` and `{l10n}` must stay inside basepath (no `..`, not absolute)"
+                ),
+                0..0,
+            ));
+        }
         let Some((before, after)) = l10n.split_once("{locale}") else {
             return Err(bad(
                 format!("the l10n pattern `{l10n}` has no {{locale}}"),

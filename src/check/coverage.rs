@@ -475,7 +475,11 @@ pub(crate) fn check_coverage(
             if !tr_ix.by_file.contains_key(rel) {
                 // A missing file is judged as a file, as compare-locales
                 // does: an ignored one is neither reported nor counted.
-                let action = filtered(entries[0], None);
+                // (A source file with nothing in it misses nothing.)
+                let Some(first) = entries.first() else {
+                    continue;
+                };
+                let action = filtered(first, None);
                 if action == Action::Ignore {
                     continue;
                 }

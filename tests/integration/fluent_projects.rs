@@ -282,6 +282,19 @@ fn l10n_toml_includes_are_followed() {
     run.assert_code(2);
     run.assert_stderr_has("is outside the project folder");
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    // Nor are locale folders: a basepath or a [[paths]] pattern leading
+    // out of the project is refused.
+    f.write("l10n.toml", &browser_only.replace("basepath = \".\"", "basepath = \"../..\""));
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("basepath `../..` leads outside the project folder");
+    f.write(
+        "l10n.toml",
+        &browser_only.replace("reference = \"browser/", "reference = \"../../browser/"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("must stay inside basepath");
 
     // Includes that fan out (each level including the next four times,
     // fourteen deep: 4^13 reads if each include were read) read each file

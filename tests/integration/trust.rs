@@ -337,6 +337,27 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
     );
     assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
     assert!(snapshot(&out).is_empty(), "nothing written");
+    // Read differently by subsetter (loca to its end, shared bytes copied
+    // once per glyph): refused even tame.
+    for (font, why) in [
+        (
+            common::truetype_bomb_with(2, 7, false),
+            "a component beyond its glyph count",
+        ),
+        (
+            common::truetype_bomb_with(2, 2, true),
+            "offsets out of order",
+        ),
+    ] {
+        s.write("fonts/bomb.otf", font);
+        let (b, c) = build_and_check(&s, &out);
+        let message = json(&c)["findings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(message.contains(why), "{message}\n{}", text(&c.stdout));
+        assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
+    }
 }
 
 #[test]

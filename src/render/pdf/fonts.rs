@@ -231,13 +231,12 @@ impl Font {
     /// (`glyf_bound`).
     pub fn unbounded(&self, used: &std::collections::BTreeSet<u16>) -> Option<String> {
         use super::cid_subset::bound::{self, Refusal};
+        // subsetter takes glyf when a font has both: both are bounded.
+        if let Err(why) = super::glyf_bound::check(self.data, self.index, used) {
+            return Some(why.to_string());
+        }
         if !self.metrics.cff {
-            return (!super::glyf_bound::check(self.data, self.index, used)).then(|| {
-                format!(
-                    "its composite glyphs take more than {} component reads to gather",
-                    super::glyf_bound::MAX_READS
-                )
-            });
+            return None;
         }
         let table = ttf_parser::RawFace::parse(self.data, self.index)
             .ok()

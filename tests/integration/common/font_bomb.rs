@@ -128,6 +128,13 @@ pub fn font_bomb_with(calls: usize, depth: usize, only: Option<char>, twist: Twi
 /// glyph 2, itself `k` references to glyph 2: gathering the components the
 /// way `subsetter` does reads `k²` records. Every character maps to glyph 1.
 pub fn truetype_bomb(k: usize) -> Vec<u8> {
+    truetype_bomb_with(k, 2, false)
+}
+
+/// [`truetype_bomb`] whose composites reference glyph `target` (3 and up
+/// are beyond the glyph count), with `loca` going backwards if `backwards`
+/// (glyph 1 then spans both glyphs' bytes).
+pub fn truetype_bomb_with(k: usize, target: u16, backwards: bool) -> Vec<u8> {
     let composite = |k: usize| {
         let mut d = Vec::new();
         for v in [-1i16, 0, 0, 100, 100] {
@@ -137,14 +144,20 @@ pub fn truetype_bomb(k: usize) -> Vec<u8> {
             // ARGS_ARE_XY_VALUES, MORE_COMPONENTS but on the last; byte args.
             let flags: u16 = 0x0002 | if i + 1 < k { 0x0020 } else { 0 };
             d.extend_from_slice(&flags.to_be_bytes());
-            d.extend_from_slice(&2u16.to_be_bytes());
+            d.extend_from_slice(&target.to_be_bytes());
             d.extend_from_slice(&[0, 0]);
         }
         d
     };
     let (g1, g2) = (composite(k), composite(k));
     let mut loca = Vec::new();
-    for v in [0u32, 0, g1.len() as u32, (g1.len() + g2.len()) as u32] {
+    let (mid, end) = (g1.len() as u32, (g1.len() + g2.len()) as u32);
+    let offsets = if backwards {
+        [0, 0, end, mid]
+    } else {
+        [0, 0, mid, end]
+    };
+    for v in offsets {
         loca.extend_from_slice(&v.to_be_bytes());
     }
     let mut glyf = g1;

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 mod font_bomb;
-pub use font_bomb::{Twist, font_bomb, font_bomb_with, truetype_bomb};
+pub use font_bomb::{Twist, font_bomb, font_bomb_with, truetype_bomb, truetype_bomb_with};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
