@@ -179,7 +179,9 @@ impl<'a> Fingerprints<'a> {
             if seen.insert(k.as_str(), e).is_some() {
                 continue;
             }
-            if seen.len() > CLOSURE {
+            // (An entry with more references than that ends it at once,
+            // before they are even sorted.)
+            if seen.len() > CLOSURE || e.references.len() > CLOSURE {
                 return None;
             }
             todo.extend(

@@ -284,7 +284,10 @@ fn l10n_toml_includes_are_followed() {
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
     // Nor are locale folders: a basepath or a [[paths]] pattern leading
     // out of the project is refused.
-    f.write("l10n.toml", &browser_only.replace("basepath = \".\"", "basepath = \"../..\""));
+    f.write(
+        "l10n.toml",
+        &browser_only.replace("basepath = \".\"", "basepath = \"../..\""),
+    );
     let run = f.check(&[]);
     run.assert_code(2);
     run.assert_stderr_has("basepath `../..` leads outside the project folder");
@@ -327,6 +330,20 @@ fn l10n_toml_includes_are_followed() {
     run.finding(
         "error[C014] toolkit/locales/en-US/toolkit/branding.ftl: no `ja` file l10n/ja/toolkit/toolkit/branding.ftl",
     );
+}
+
+/// A source file with nothing but a comment, not translated: nothing is
+/// missing (it panicked once, with the filters' missing-file judgement).
+#[test]
+fn an_empty_source_file_without_translation_misses_nothing() {
+    let f = Fixture::new("fluent-mozilla");
+    f.write(
+        "browser/locales/en-US/browser/empty.ftl",
+        "# Nothing to translate yet.\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
 
 #[test]
