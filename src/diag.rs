@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::codes::Code;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
 
 /// How serious a finding is.
@@ -256,7 +256,7 @@ impl Diagnostic {
         s
     }
 
-    fn to_codespan(&self) -> (CsDiagnostic<()>, Option<SimpleFile<String, Arc<str>>>) {
+    fn to_codespan(&self) -> (CsDiagnostic<()>, Option<Indexed>) {
         let cs = match self.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
@@ -272,10 +272,7 @@ impl Diagnostic {
                 .source_line()
                 .is_some_and(|l| l.chars().count() > MAX_SHOWN_LINE);
             if let (Some((text, span)), false) = (&loc.source, long) {
-                file = Some(SimpleFile::new(
-                    loc.path.display().to_string(),
-                    text.clone(),
-                ));
+                file = Some(Indexed::new(loc.path.display().to_string(), text));
                 cs = cs.with_labels(vec![Label::primary((), span.clone())]);
             } else {
                 let mut notes = vec![format!("at {loc}")];
@@ -304,12 +301,94 @@ impl Diagnostic {
         } else {
             termcolor::Buffer::no_color()
         };
-        let empty = SimpleFile::new(String::new(), Arc::<str>::from(""));
+        let empty = Indexed::new(String::new(), &Arc::<str>::from(""));
         let files = file.as_ref().unwrap_or(&empty);
         if term::emit_to_write_style(&mut buffer, &config, files, &cs).is_err() {
             return format!("{}\n", self.headline());
         }
         String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    }
+}
+
+/// One source text for codespan, with its line starts computed once per
+/// text for the whole run. codespan's `SimpleFile` computes them each time
+/// it is made, which is once per finding: with thousands of findings in
+/// one file, rendering the report took time quadratic in the file (16,000
+/// unused messages: 4 s).
+struct Indexed {
+    name: String,
+    text: Arc<str>,
+    starts: Arc<[usize]>,
+}
+
+/// A text (held weakly) and its line starts.
+type LineStarts = (std::sync::Weak<str>, Arc<[usize]>);
+
+thread_local! {
+    /// Line starts by text, kept while the text lives (a text freed and
+    /// another made at the same address is told apart by the weak
+    /// reference).
+    static LINE_STARTS: std::cell::RefCell<Vec<LineStarts>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Indexed {
+    fn new(name: String, text: &Arc<str>) -> Indexed {
+        let starts = LINE_STARTS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            cache.retain(|(weak, _)| weak.strong_count() > 0);
+            if let Some((_, starts)) = cache
+                .iter()
+                .find(|(weak, _)| weak.upgrade().is_some_and(|t| Arc::ptr_eq(&t, text)))
+            {
+                return starts.clone();
+            }
+            let starts: Arc<[usize]> = codespan_reporting::files::line_starts(text).collect();
+            cache.push((Arc::downgrade(text), starts.clone()));
+            starts
+        });
+        Indexed {
+            name,
+            text: text.clone(),
+            starts,
+        }
+    }
+
+    /// As `SimpleFile::line_start`.
+    fn line_start(&self, line: usize) -> Result<usize, FilesError> {
+        match line.cmp(&self.starts.len()) {
+            std::cmp::Ordering::Less => Ok(self.starts[line]),
+            std::cmp::Ordering::Equal => Ok(self.text.len()),
+            std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge {
+                given: line,
+                max: self.starts.len() - 1,
+            }),
+        }
+    }
+}
+
+impl<'a> Files<'a> for Indexed {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), byte: usize) -> Result<usize, FilesError> {
+        Ok(self
+            .starts
+            .binary_search(&byte)
+            .unwrap_or_else(|next| next - 1))
+    }
+
+    fn line_range(&'a self, (): (), line: usize) -> Result<Range<usize>, FilesError> {
+        Ok(self.line_start(line)?..self.line_start(line + 1)?)
     }
 }
 
@@ -541,4 +620,36 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codespan_reporting::files::SimpleFile;
+
+    /// `Indexed` renders exactly as codespan's own `SimpleFile`: first,
+    /// middle and last lines, a last line without a line break, an empty
+    /// line, a span at the very end, CRLF.
+    #[test]
+    fn indexed_files_render_as_simple_files_do() {
+        let text: Arc<str> = Arc::from("first = a\r\n\nmiddle = b\nlast = c");
+        let config = term::Config::default();
+        for span in [0..5, 11..11, 12..18, 23..27, 31..31, 27..31] {
+            let cs = CsDiagnostic::warning()
+                .with_message("m")
+                .with_labels(vec![Label::primary((), span.clone())]);
+            let render = |files: &dyn Fn(&mut termcolor::Buffer) -> bool| {
+                let mut b = termcolor::Buffer::no_color();
+                assert!(files(&mut b), "{span:?}");
+                String::from_utf8_lossy(b.as_slice()).into_owned()
+            };
+            let simple = SimpleFile::new("f.ftl".to_string(), text.clone());
+            let ours = Indexed::new("f.ftl".to_string(), &text);
+            assert_eq!(
+                render(&|b| term::emit_to_write_style(b, &config, &simple, &cs).is_ok()),
+                render(&|b| term::emit_to_write_style(b, &config, &ours, &cs).is_ok()),
+                "{span:?}"
+            );
+        }
+    }
 }
