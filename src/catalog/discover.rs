@@ -602,7 +602,8 @@ fn read_l10n_toml(
                 .help("an [[includes]] path is relative to this file's folder and its `basepath`"),
         )
     };
-    chain.push(path.to_path_buf());
+    // Canonical, as the includes are compared with it.
+    chain.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
     for include in includes.includes {
         let target = base.join(expand(include.path.get_ref(), &vars));
         let span = include.path.span();
@@ -633,10 +634,7 @@ fn read_l10n_toml(
                 span,
             ));
         }
-        if chain
-            .iter()
-            .any(|c| c.canonicalize().is_ok_and(|c| c == canonical))
-        {
+        if chain.contains(&canonical) {
             return Err(included(
                 format!(
                     "{} includes itself (through {} file{})",

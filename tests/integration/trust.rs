@@ -256,35 +256,34 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
         "the tame font (it has no name table) is the one embedded:\n{fonts}"
     );
 
-    s.write("fonts/bomb.otf", common::font_bomb(200, 9, None));
     let out = s.path("dist2");
-    let b = run(&s, &["build", "--out", out.to_str().expect("utf-8")]);
-    let c = run(&s, &["check", "--output-format", "json"]);
     let at = format!("content/project.toml:{line}:8");
-    assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
-    let message = json(&c)["findings"][0]["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        message.contains("cannot be embedded: glyph 1 expands past 1024 KB"),
-        "{message}"
+    // `font` refused by check and build alike: E0502 at the setting, its
+    // message saying `why`, build exit 1 and nothing written.
+    let refused = |font: Vec<u8>, why: &str| {
+        s.write("fonts/bomb.otf", font);
+        let (b, c) = build_and_check(&s, &out);
+        assert!(has_finding(&c, "E0502", &at), "{why}: {:?}", findings(&c));
+        let message = json(&c)["findings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(message.contains(why), "{message}\n{}", text(&c.stdout));
+        let berr = text(&b.stderr);
+        assert_eq!(b.status.code(), Some(1), "{berr}");
+        assert!(
+            berr.contains("error[E0502]") && berr.contains(&at),
+            "{berr}"
+        );
+        assert!(snapshot(&out).is_empty(), "nothing written");
+    };
+    refused(
+        common::font_bomb(200, 9, None),
+        "cannot be embedded: glyph 1 expands past 1024 KB",
     );
-    let berr = text(&b.stderr);
-    assert_eq!(b.status.code(), Some(1), "{berr}");
-    assert!(
-        berr.contains("error[E0502]") && berr.contains(&at),
-        "{berr}"
-    );
-    assert!(snapshot(&out).is_empty(), "nothing written");
-
     // Only the bullet, which layout draws and no text holds, blows up:
     // check still sees it.
-    s.write("fonts/bomb.otf", common::font_bomb(200, 9, Some('•')));
-    let (b, c) = build_and_check(&s, &out);
-    assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
-    assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
-    assert!(snapshot(&out).is_empty(), "nothing written");
+    refused(common::font_bomb(200, 9, Some('•')), "glyph 1 expands past");
 
     // Dressed up as something a strict reader and subsetter read apart
     // (the Top DICT naming CharStrings twice, a call number with a
@@ -297,22 +296,7 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
         ),
     ] {
         for (calls, depth) in [(200, 9), (2, 3)] {
-            s.write(
-                "fonts/bomb.otf",
-                common::font_bomb_with(calls, depth, None, twist),
-            );
-            let (b, c) = build_and_check(&s, &out);
-            assert!(has_finding(&c, "E0502", &at), "{why}: {:?}", findings(&c));
-            assert!(
-                json(&c)["findings"][0]["message"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains(why),
-                "{}",
-                text(&c.stdout)
-            );
-            assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
-            assert!(snapshot(&out).is_empty(), "nothing written");
+            refused(common::font_bomb_with(calls, depth, None, twist), why);
         }
     }
 
@@ -324,40 +308,20 @@ fn a_cff_font_built_to_blow_up_is_refused_at_the_font_setting() {
     assert_eq!(c.status.code(), Some(0), "{}", text(&c.stdout));
     assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
     std::fs::remove_dir_all(&out).expect("clean");
-    s.write("fonts/bomb.otf", common::truetype_bomb(80_000));
-    let (b, c) = build_and_check(&s, &out);
-    assert!(has_finding(&c, "E0502", &at), "{:?}", findings(&c));
-    assert!(
-        json(&c)["findings"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("composite glyphs take more than"),
-        "{}",
-        text(&c.stdout)
+    refused(
+        common::truetype_bomb(80_000),
+        "composite glyphs take more than",
     );
-    assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
-    assert!(snapshot(&out).is_empty(), "nothing written");
     // Read differently by subsetter (loca to its end, shared bytes copied
     // once per glyph): refused even tame.
-    for (font, why) in [
-        (
-            common::truetype_bomb_with(2, 7, false),
-            "a component beyond its glyph count",
-        ),
-        (
-            common::truetype_bomb_with(2, 2, true),
-            "offsets out of order",
-        ),
-    ] {
-        s.write("fonts/bomb.otf", font);
-        let (b, c) = build_and_check(&s, &out);
-        let message = json(&c)["findings"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        assert!(message.contains(why), "{message}\n{}", text(&c.stdout));
-        assert_eq!(b.status.code(), Some(1), "{}", text(&b.stderr));
-    }
+    refused(
+        common::truetype_bomb_with(2, 7, false),
+        "a component beyond its glyph count",
+    );
+    refused(
+        common::truetype_bomb_with(2, 2, true),
+        "offsets out of order",
+    );
 }
 
 #[test]

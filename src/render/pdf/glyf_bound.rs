@@ -19,7 +19,7 @@ use std::collections::{BTreeSet, HashSet};
 use rustybuzz::ttf_parser::{RawFace, Tag};
 
 /// Component records the closure of one subset may read.
-pub const MAX_READS: usize = 1 << 20;
+const MAX_READS: usize = 1 << 20;
 
 /// Glyphs one subset's closure may hold (`subsetter` numbers them in 16
 /// bits and panics past that).

@@ -9,7 +9,6 @@
 //! no line-breaking knowledge).
 
 mod cid_subset;
-pub use cid_subset::WORK_PER_GLYPH;
 pub mod fonts;
 mod glyf_bound;
 pub mod layout;

@@ -383,7 +383,7 @@ mod tests {
             stack: Vec::new(),
             hints: 0,
             mask_bytes: 0,
-            work: crate::render::pdf::WORK_PER_GLYPH,
+            work: super::super::WORK_PER_GLYPH,
         };
         let end = w.routine(at..data.len(), 1);
         (end, w.work)
@@ -417,7 +417,7 @@ mod tests {
         assert_eq!(end, Err(Stop::TooLarge));
         let (end, left) = walk(&chain(3, 4, call), &[number(0), 29, 14]);
         assert_eq!(end, Ok(End::EndChar));
-        assert!(left < crate::render::pdf::WORK_PER_GLYPH);
+        assert!(left < super::super::WORK_PER_GLYPH);
     }
 
     /// subsetter takes a call's number from the top of the operand stack,
