@@ -76,12 +76,12 @@ codes! {
     E0306, "unknown-message", Error, false, "a content file names a message that does not exist in a locale";
     E0307, "message-without-value", Error, false, "a content file names a message that has only attributes";
     E0308, "unformattable-message", Error, false, "a message cannot be formatted (unknown reference or variable, cycle)";
-    E0601, "unreadable-review-record", Error, false, "a `locales/<locale>.reviewed.toml` file cannot be read";
+    E0601, "unreadable-review-record", Error, false, "a `locales/<locale>.reviewed.toml` file cannot be read, or leads outside the project folder";
     E0602, "invalid-review-record", Error, false, "a `locales/<locale>.reviewed.toml` file is not a valid review record";
-    E0001, "unreadable-content", Error, false, "content/project.toml or a document file cannot be read";
+    E0001, "unreadable-content", Error, false, "content/project.toml or a document file cannot be read, or leads outside the project folder";
     E0002, "invalid-locale", Error, false, "a locale is not a valid BCP 47 tag";
-    E0003, "missing-locale-folder", Error, false, "a locale's folder under locales/ cannot be read";
-    E0004, "unreadable-ftl", Error, false, "a .ftl file cannot be read";
+    E0003, "missing-locale-folder", Error, false, "a locale's folder under locales/ cannot be read, or leads outside the project folder";
+    E0004, "unreadable-ftl", Error, false, "a .ftl file cannot be read, or leads outside the project folder";
     E0007, "unknown-choice", Error, true, "--locale or --document names something the project does not have";
     E0106, "empty-locale", Error, false, "a locale folder holds no .ftl files";
     E0107, "nesting-too-deep", Error, false, "placeables or call arguments nested deeper than 32 levels";

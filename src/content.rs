@@ -7,6 +7,7 @@
 //! tagged enums buffer their input and lose the spans.
 
 use crate::codes::Code;
+use crate::input::Boundary;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -342,8 +343,15 @@ fn read_source(root: &Path, path: &Path, code: Code, what: &str) -> Result<Sourc
 
 impl Content {
     /// Reads `content/project.toml` and every `content/documents/*.toml`.
-    pub fn load(root: &Path, content_dir: &Path) -> Result<Content> {
+    pub fn load(root: &Path, content_dir: &Path, boundary: &Boundary) -> Result<Content> {
         let project_path = content_dir.join("project.toml");
+        let shown_project = crate::diag::display_path(root, &project_path);
+        boundary.check(
+            &project_path,
+            &shown_project,
+            Code::E0001,
+            "read the project settings",
+        )?;
         let project_file = read_source(
             root,
             &project_path,
@@ -400,15 +408,28 @@ impl Content {
 
         let docs_dir = content_dir.join("documents");
         let shown_docs = crate::diag::display_path(root, &docs_dir);
+        boundary.check(
+            &docs_dir,
+            &shown_docs,
+            Code::E0001,
+            "read the documents folder",
+        )?;
         let entries = std::fs::read_dir(&docs_dir)
             .map_err(|e| Error::io(Code::E0001, "read the documents folder", &shown_docs, &e))?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        let mut paths: Vec<(PathBuf, bool)> = entries
+            .filter_map(|e| {
+                let e = e.ok()?;
+                Some((e.path(), e.file_type().is_ok_and(|t| t.is_symlink())))
+            })
+            .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         paths.sort();
         let mut documents = BTreeMap::new();
-        for path in paths {
+        for (path, link) in paths {
+            if link {
+                let shown = crate::diag::display_path(root, &path);
+                boundary.check(&path, &shown, Code::E0001, "read the document")?;
+            }
             let name = path
                 .file_stem()
                 .and_then(|s| s.to_str())

@@ -10,7 +10,7 @@
 use std::io::Read;
 
 use crate::codes::Code;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Error, Location, Result};
 
@@ -23,6 +23,65 @@ pub const MAX_TOML_BYTES: u64 = 4 << 20;
 pub const MAX_RECORD_BYTES: u64 = 64 << 20;
 /// Largest font file: the biggest CJK collections are about 30 MB.
 pub const MAX_FONT_BYTES: u64 = 64 << 20;
+
+/// The folders project files must lie in, as the file system resolves
+/// them: the project folder, and a `--locales` folder named on the command
+/// line.
+///
+/// Why: `check` quotes the lines of what it reads, and CI runs it on pull
+/// requests. A link committed as `locales/en/x.ftl -> /proc/self/environ`
+/// (or a `content/documents` link to `~/.cargo`) would print the runner's
+/// secrets into a public log. Links that stay inside are followed as ever.
+/// Font files are not project files: `[pdf] font` may name a system font,
+/// and a font's bytes are never shown.
+#[derive(Debug, Clone)]
+pub struct Boundary {
+    folders: Vec<PathBuf>,
+}
+
+impl Boundary {
+    /// The project folder `root`.
+    pub fn of(root: &Path) -> Boundary {
+        Boundary {
+            folders: vec![real(root)],
+        }
+    }
+
+    /// Also `dir`, a folder the user named on the command line.
+    pub fn and(mut self, dir: &Path) -> Boundary {
+        self.folders.push(real(dir));
+        self
+    }
+
+    /// Refuses `path` (a file or a folder, `shown` to the user) when it
+    /// resolves outside every folder of the boundary. A path that does not
+    /// resolve at all passes: reading it reports what is wrong.
+    pub fn check(&self, path: &Path, shown: &Path, code: Code, what: &str) -> Result<()> {
+        let Ok(target) = path.canonicalize() else {
+            return Ok(());
+        };
+        if self.folders.iter().any(|f| target.starts_with(f)) {
+            return Ok(());
+        }
+        Err(Error::new(
+            Diagnostic::error(
+                code,
+                format!(
+                    "cannot {what}: `{}` leads outside the project folder (to {})",
+                    shown.display(),
+                    target.display()
+                ),
+            )
+            .at(Location::file(shown))
+            .help("talkdoc reads only files inside the project folder, and follows links only within it: copy the file into the project, or replace the link with the file itself"),
+        ))
+    }
+}
+
+/// `path` as the file system resolves it (itself when it cannot be).
+fn real(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
 
 /// What kind of thing a path is, for messages ("is a folder, not a file").
 pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {

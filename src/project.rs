@@ -14,6 +14,7 @@ use crate::catalog::{self, Catalog, LoadOptions};
 use crate::config::PdfConfig;
 use crate::content::{CheckConfig, Content, ProjectConfig};
 use crate::diag::{Diagnostic, Result, Severity, SourceFile};
+use crate::input::Boundary;
 
 /// What kind of project was loaded.
 #[derive(Debug, Clone)]
@@ -75,6 +76,9 @@ pub struct Project {
     /// IDs). `build` refuses to run with any error here; `check` reports them.
     pub load_problems: Vec<Diagnostic>,
     pub(crate) mode: Mode,
+    /// The folders its files must lie in (`input::Boundary`): what it
+    /// reads later (review records) is held to the same.
+    pub(crate) boundary: Boundary,
 }
 
 impl Project {
@@ -91,12 +95,16 @@ impl Project {
         // there is reported as such, never guessed around.
         let is_talk = std::fs::symlink_metadata(content_dir.join("project.toml")).is_ok()
             || content_dir.join("documents").is_dir();
+        let mut boundary = Boundary::of(root);
+        if let Some(dir) = &req.discover.locales_dir {
+            boundary = boundary.and(&root.join(dir));
+        }
         if is_talk && !asked {
-            return Self::load_talk(root, req);
+            return Self::load_talk(root, req, boundary);
         }
         match discover::discover(root, &req.discover)? {
-            Some(layout) => Self::load_coverage(root, layout, req, is_talk),
-            None => Self::load_talk(root, req).map_err(|mut e| {
+            Some(layout) => Self::load_coverage(root, layout, req, is_talk, boundary),
+            None => Self::load_talk(root, req, boundary).map_err(|mut e| {
                 if let Some(d) = e.diagnostics.first_mut()
                     && d.code == Code::E0001
                 {
@@ -110,8 +118,8 @@ impl Project {
         }
     }
 
-    fn load_talk(root: &Path, req: &LoadRequest) -> Result<Project> {
-        let mut content = Content::load(root, &root.join("content"))?;
+    fn load_talk(root: &Path, req: &LoadRequest, boundary: Boundary) -> Result<Project> {
+        let mut content = Content::load(root, &root.join("content"), &boundary)?;
         if !req.only.is_empty() {
             check_choice(&req.only, &content.locales(), content.source_locale())?;
             let source = content.source_locale().to_string();
@@ -124,13 +132,15 @@ impl Project {
             let source = content.source_locale();
             locales.retain(|l| l == source || req.messages_of.contains(l));
         }
-        let (catalog, load_problems) = catalog::load_all(root, &root.join("locales"), &locales)?;
+        let (catalog, load_problems) =
+            catalog::load_all(root, &root.join("locales"), &locales, &boundary)?;
         Ok(Project {
             root: root.to_path_buf(),
             content,
             catalog,
             load_problems,
             mode: Mode::Talk,
+            boundary,
         })
     }
 
@@ -139,6 +149,7 @@ impl Project {
         layout: Layout,
         req: &LoadRequest,
         content_ignored: bool,
+        boundary: Boundary,
     ) -> Result<Project> {
         let all: Vec<String> = layout.targets.iter().map(|l| l.tag.clone()).collect();
         if !req.only.is_empty() {
@@ -152,7 +163,7 @@ impl Project {
         let mut wanted = vec![(layout.source.tag.clone(), layout.source.roots.clone())];
         wanted.extend(targets.iter().map(|l| (l.tag.clone(), l.roots.clone())));
         let (catalog, load_problems) =
-            catalog::load_layout(root, &wanted, LoadOptions { coverage: true })?;
+            catalog::load_layout(root, &wanted, LoadOptions { coverage: true }, &boundary)?;
         let locales: Vec<String> = wanted.iter().map(|(t, _)| t.clone()).collect();
         Ok(Project {
             root: root.to_path_buf(),
@@ -169,6 +180,7 @@ impl Project {
                     .collect(),
                 content_ignored,
             }),
+            boundary,
         })
     }
 

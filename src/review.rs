@@ -268,6 +268,9 @@ pub(crate) fn load(project: &Project, locale: &str) -> Result<Reviews> {
             entries: BTreeMap::new(),
         });
     }
+    project
+        .boundary
+        .check(&path, &shown, Code::E0601, "read the review record")?;
     let text = crate::input::read_text_capped(
         &path,
         &shown,

@@ -121,7 +121,17 @@ impl Session {
 }
 
 fn settings_bytes(root: &Path, project: &Project) -> Vec<u8> {
-    let mut bytes = std::fs::read(root.join("content").join("project.toml")).unwrap_or_default();
+    // Read as the load read it (a regular file under the cap): the load
+    // that just succeeded has checked it.
+    let path = root.join("content").join("project.toml");
+    let mut bytes = crate::input::read_capped(
+        &path,
+        &path,
+        crate::input::MAX_TOML_BYTES,
+        crate::codes::Code::E0001,
+        "read the project settings",
+    )
+    .unwrap_or_default();
     // A document's own `[pdf] qr` changes its PDFs, not its text.
     let pdf = crate::render::pdf::Settings::from_content(&project.content);
     bytes.extend(format!("{pdf:?}").bytes());

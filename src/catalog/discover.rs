@@ -459,6 +459,7 @@ fn read_l10n_toml(
     cfg: &mut L10nConfig,
 ) -> Result<()> {
     let shown = crate::diag::display_path(root, path);
+    crate::input::Boundary::of(root).check(path, &shown, Code::E0009, "read l10n.toml")?;
     let text = crate::input::read_text_capped(
         path,
         &shown,

@@ -13,6 +13,7 @@ mod index;
 pub(crate) mod safety;
 
 use crate::codes::Code;
+use crate::input::Boundary;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -188,8 +189,9 @@ const MAX_FOLDER_DEPTH: usize = 16;
 
 /// Every `.ftl` file under `dir`, recursively (not through symbolic links
 /// to folders, not into hidden folders), with its path relative to `dir`
-/// using `/`. Sorted by relative path.
-fn ftl_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
+/// using `/` and whether it is a symbolic link (to be checked against the
+/// project's [`Boundary`]). Sorted by relative path.
+fn ftl_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, String, bool)>> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new(), 0usize)];
     let mut first = true;
@@ -209,7 +211,9 @@ fn ftl_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
             else {
                 continue;
             };
-            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            let file_type = e.file_type();
+            let is_dir = file_type.as_ref().is_ok_and(|t| t.is_dir());
+            let is_link = file_type.as_ref().is_ok_and(|t| t.is_symlink());
             if is_dir {
                 if depth < MAX_FOLDER_DEPTH && !name.starts_with('.') {
                     stack.push((path, format!("{rel}{name}/"), depth + 1));
@@ -217,7 +221,7 @@ fn ftl_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
             } else if path.extension().is_some_and(|x| x == "ftl") && !path.is_dir() {
                 // Anything named *.ftl that is not a folder is read (and a
                 // FIFO or device refused there), never skipped silently.
-                out.push((path, format!("{rel}{name}")));
+                out.push((path, format!("{rel}{name}"), is_link));
             }
         }
     }
@@ -261,12 +265,13 @@ impl LocaleCatalog {
         root: &Path,
         locales_dir: &Path,
         locale: &str,
+        boundary: &Boundary,
     ) -> Result<(LocaleCatalog, Vec<Diagnostic>)> {
         let roots = [Root {
             label: String::new(),
             dir: locales_dir.join(locale),
         }];
-        Self::load_roots(root, locale, &roots, LoadOptions::default())
+        Self::load_roots(root, locale, &roots, LoadOptions::default(), boundary)
     }
 
     /// Reads and parses every `.ftl` file under each of `roots`.
@@ -275,15 +280,17 @@ impl LocaleCatalog {
         locale: &str,
         roots: &[Root],
         opts: LoadOptions,
+        boundary: &Boundary,
     ) -> Result<(LocaleCatalog, Vec<Diagnostic>)> {
         let langid = langid_of(locale, opts)?;
         let first_dir = roots
             .first()
             .map_or_else(|| root.to_path_buf(), |r| r.dir.clone());
         let shown_dir = crate::diag::display_path(root, &first_dir);
-        let mut paths: Vec<(PathBuf, String)> = Vec::new();
+        let mut paths: Vec<(PathBuf, String, bool)> = Vec::new();
         for r in roots {
             let shown = crate::diag::display_path(root, &r.dir);
+            boundary.check(&r.dir, &shown, Code::E0003, "read the locale folder")?;
             let found = ftl_files(&r.dir).map_err(|e| {
                 let mut err = Error::io(Code::E0003, "read the locale folder", &shown, &e);
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -304,7 +311,7 @@ impl LocaleCatalog {
             paths.extend(
                 found
                     .into_iter()
-                    .map(|(p, rel)| (p, format!("{}{rel}", r.label))),
+                    .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link)),
             );
         }
 
@@ -338,8 +345,11 @@ impl LocaleCatalog {
         let mut bundle = FluentBundle::new(vec![langid.clone()]);
         bundle.set_use_isolating(false);
 
-        for (path, rel) in paths {
+        for (path, rel, link) in paths {
             let shown = crate::diag::display_path(root, &path);
+            if link {
+                boundary.check(&path, &shown, Code::E0004, "read the Fluent file")?;
+            }
             let bytes = crate::input::read_capped(
                 &path,
                 &shown,
@@ -626,11 +636,12 @@ pub(crate) fn load_all(
     root: &Path,
     locales_dir: &Path,
     locales: &[String],
+    boundary: &Boundary,
 ) -> Result<(Catalog, Vec<Diagnostic>)> {
     let mut all = Vec::new();
     let mut problems = Vec::new();
     for locale in locales {
-        let (catalog, p) = LocaleCatalog::load(root, locales_dir, locale)?;
+        let (catalog, p) = LocaleCatalog::load(root, locales_dir, locale, boundary)?;
         all.push(catalog);
         problems.extend(p);
     }
@@ -643,11 +654,12 @@ pub(crate) fn load_layout(
     root: &Path,
     locales: &[(String, Vec<Root>)],
     opts: LoadOptions,
+    boundary: &Boundary,
 ) -> Result<(Catalog, Vec<Diagnostic>)> {
     let mut all = Vec::new();
     let mut problems = Vec::new();
     for (locale, roots) in locales {
-        let (catalog, p) = LocaleCatalog::load_roots(root, locale, roots, opts)?;
+        let (catalog, p) = LocaleCatalog::load_roots(root, locale, roots, opts, boundary)?;
         all.push(catalog);
         problems.extend(p);
     }

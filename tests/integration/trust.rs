@@ -194,6 +194,14 @@ fn bad_inputs() -> Vec<Breakage> {
             "syntax error",
             Box::new(|s| s.replace("locales/en/talk.ftl", "Analyse", "Analyse {")),
         ),
+        (
+            "a .ftl file linked from outside the project",
+            Box::new(|s| {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink("/etc/hostname", s.path("locales/en/more.ftl"))
+                    .expect("symlink");
+            }),
+        ),
     ]
 }
 
@@ -613,15 +621,30 @@ fn fifos_devices_and_oversized_files_are_refused_without_reading_them() {
             "{file}: {err}"
         );
     }
-    // A document that is really /dev/zero.
+    // A document that is really /dev/zero: outside the project, so refused
+    // before it is opened (see `links_leading_out_of_the_project_are_never_read`).
     let s = clean();
     symlink("/dev/zero", s.path("content/documents/zero.toml")).expect("symlink");
     let c = run(&s, &["build"]);
     assert_eq!(c.status.code(), Some(1));
     assert!(
-        text(&c.stderr).contains("is a device"),
+        text(&c.stderr).contains("leads outside the project folder"),
         "{}",
         text(&c.stderr)
+    );
+    // A font may be anywhere (a system font), but never a device.
+    let s = clean();
+    s.append("content/project.toml", "font = \"/dev/zero\"\n");
+    let (b, c) = build_and_check(&s, &s.out());
+    assert!(
+        text(&b.stderr).contains("is a device"),
+        "{}",
+        text(&b.stderr)
+    );
+    assert!(
+        has_finding(&c, "E0501", "content/project.toml:13:8"),
+        "{:?}",
+        findings(&c)
     );
     // A 1 GB font (sparse: costs no disk).
     let s = clean();
@@ -635,6 +658,135 @@ fn fifos_devices_and_oversized_files_are_refused_without_reading_them() {
         "{:?}",
         findings(&c)
     );
+}
+
+/// A pull request can commit symbolic links. `check` quotes what it reads,
+/// so a link to a file outside the project (the runner's environment, a
+/// credentials file) would print it into a public CI log. Every kind of
+/// project file is refused when it leads outside, before it is read; links
+/// within the project are followed as before, and a `--locales` folder
+/// named on the command line is trusted like the project folder.
+#[cfg(unix)]
+#[test]
+fn links_leading_out_of_the_project_are_never_read() {
+    use std::os::unix::fs::symlink;
+    const SECRET: &str = "SECRET_TOKEN_d41d8cd98f";
+    let outside = tempfile::tempdir().expect("temporary folder");
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, format!("{SECRET}\n[{SECRET}]\n")).expect("secret");
+    let secret_dir = outside.path().join("dir");
+    std::fs::create_dir_all(&secret_dir).expect("dir");
+    std::fs::write(
+        secret_dir.join("credentials.toml"),
+        format!("token = {SECRET}\n"),
+    )
+    .expect("credentials");
+    std::fs::write(secret_dir.join("evil.ftl"), format!("{SECRET}\n")).expect("ftl");
+
+    // (what the link replaces or adds, what it points at, the code)
+    let cases: [(&str, &Path, &str); 6] = [
+        ("locales/en/evil.ftl", &secret, "E0004"),
+        ("content/documents/evil.toml", &secret, "E0001"),
+        ("content/project.toml", &secret, "E0001"),
+        ("locales/en.reviewed.toml", &secret, "E0601"),
+        ("content/documents", &secret_dir, "E0001"),
+        ("locales/en", &secret_dir, "E0003"),
+    ];
+    for (file, target, code) in cases {
+        let s = clean();
+        let p = s.path(file);
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p).expect("remove folder");
+        } else {
+            let _ = std::fs::remove_file(&p);
+        }
+        symlink(target, &p).expect("symlink");
+        let record = file.ends_with(".reviewed.toml");
+        let commands: &[&[&str]] = if record {
+            // A build never reads the review record; `review --all`
+            // replaces a record it cannot read (below).
+            &[&["check"], &["check", "--output-format", "json"]]
+        } else {
+            &[
+                &["check"],
+                &["check", "--output-format", "json"],
+                &["build"],
+                &["review", "--all"],
+            ]
+        };
+        for args in commands {
+            let o = run(&s, args);
+            let all = text(&o.stdout) + &text(&o.stderr);
+            assert!(
+                matches!(o.status.code(), Some(1 | 2)),
+                "{file} {args:?}: {all}"
+            );
+            assert!(
+                !all.contains(SECRET),
+                "{file} {args:?} printed the secret:\n{all}"
+            );
+            assert!(
+                all.contains(code) && all.contains("leads outside the project folder"),
+                "{file} {args:?}: {all}"
+            );
+        }
+        assert!(
+            !s.out().exists(),
+            "{file}: build wrote {:?}",
+            walk(&s.out())
+        );
+        if record {
+            let o = run(&s, &["review", "--all"]);
+            let all = text(&o.stdout) + &text(&o.stderr);
+            assert_eq!(o.status.code(), Some(0), "{all}");
+            assert!(!all.contains(SECRET), "printed the secret:\n{all}");
+            assert!(!p.is_symlink(), "the link was written through");
+            assert_eq!(
+                std::fs::read_to_string(&secret).expect("secret"),
+                format!("{SECRET}\n[{SECRET}]\n")
+            );
+        }
+    }
+
+    // Coverage mode: l10n.toml itself a link out.
+    let s = Scratch::new("small");
+    let l10n = outside.path().join("l10n.toml");
+    std::fs::write(&l10n, format!("basepath = \".\"\nlocales = [\"{SECRET}\"]\n[[paths]]\nreference = \"x\"\nl10n = \"y\"\n")).expect("l10n");
+    std::fs::remove_dir_all(s.path("content")).expect("no content");
+    symlink(&l10n, s.path("l10n.toml")).expect("symlink");
+    let o = run(&s, &["check"]);
+    let all = text(&o.stdout) + &text(&o.stderr);
+    assert!(!all.contains(SECRET), "printed the secret:\n{all}");
+    assert!(
+        all.contains("E0009") && all.contains("leads outside"),
+        "{all}"
+    );
+
+    // A link that stays inside the project is followed.
+    let s = clean();
+    std::fs::create_dir_all(s.path("shared")).expect("shared");
+    std::fs::rename(s.path("locales/en/talk.ftl"), s.path("shared/talk.ftl")).expect("move");
+    symlink("../../shared/talk.ftl", s.path("locales/en/talk.ftl")).expect("symlink");
+    let c = run(&s, &["check"]);
+    assert_eq!(
+        c.status.code(),
+        Some(0),
+        "{}",
+        text(&c.stdout) + &text(&c.stderr)
+    );
+
+    // A --locales folder outside the project, named on the command line, is read.
+    let s = clean();
+    let o = talkdoc()
+        .current_dir(outside.path())
+        .args(["check", "--locales"])
+        .arg(s.path("locales"))
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    let all = text(&o.stdout) + &text(&o.stderr);
+    assert!(!all.contains("leads outside"), "{all}");
+    assert!(all.contains("ja"), "{all}");
 }
 
 // ---------------------------------------------------------------------------
