@@ -336,6 +336,12 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     let source_tag = cfg.source_tag.unwrap_or_else(|| "en-US".to_string());
     let mut tags = cfg.tags;
     tags.retain(|t| *t != source_tag);
+    // A locale every [[paths]] entry leaves out has nothing to compare.
+    tags.retain(|t| {
+        cfg.pairs
+            .iter()
+            .any(|p| p.locales.as_ref().is_none_or(|l| l.contains(t)))
+    });
     tags.sort();
     tags.dedup();
     let pairs = cfg.pairs;
@@ -354,8 +360,10 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
         .iter()
         .map(|tag| Locale {
             tag: tag.clone(),
+            // A path limited to other locales is not this locale's.
             roots: pairs
                 .iter()
+                .filter(|p| p.locales.as_ref().is_none_or(|l| l.contains(tag)))
                 .map(|p| Root {
                     label: p.label.clone(),
                     dir: p
@@ -400,6 +408,23 @@ struct PathPair {
     /// The fixed folder after `{locale}/`: the label its files' paths
     /// inside the locale folder start with.
     label: String,
+    /// Its `locales`: the locales it applies to (all when `None`).
+    locales: Option<Vec<String>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PathsList {
+    #[serde(default)]
+    paths: Vec<toml::Spanned<PathSpec>>,
+}
+
+/// A `[[paths]]` entry as written (`test` and other compare-locales keys
+/// are read and not used).
+#[derive(serde::Deserialize)]
+struct PathSpec {
+    reference: Option<String>,
+    l10n: Option<String>,
+    locales: Option<Vec<String>>,
 }
 
 /// `path` with `.` and `name/..` taken out, without looking at the disk
@@ -522,22 +547,26 @@ fn read_l10n_toml(
     if let Some(locales) = value.get("locales").and_then(|l| l.as_array()) {
         cfg.tags.extend(locales.iter().filter_map(string));
     }
-    let paths = value
-        .get("paths")
-        .and_then(|p| p.as_array())
-        .cloned()
-        .unwrap_or_default();
+    // Typed again for the spans: an error points at its [[paths]] entry.
+    let paths: PathsList = toml::from_str(&file.text).map_err(|e| {
+        bad(
+            format!("invalid [[paths]]: {}", e.message().trim_end()),
+            e.span().unwrap_or(0..0),
+        )
+    })?;
     let first_pair = cfg.pairs.len();
-    for p in &paths {
-        let (Some(reference), Some(l10n)) = (
-            p.get("reference").and_then(string),
-            p.get("l10n").and_then(string),
-        ) else {
+    for entry in &paths.paths {
+        let span = entry.span();
+        let p = entry.get_ref();
+        let (Some(reference), Some(l10n)) = (p.reference.clone(), p.l10n.clone()) else {
             return Err(bad(
                 "a [[paths]] entry lacks `reference` or `l10n`".to_string(),
-                0..0,
+                span,
             ));
         };
+        if let Some(only) = &p.locales {
+            cfg.tags.extend(only.iter().cloned());
+        }
         let reference = expand(&reference, &vars);
         let l10n = expand(&l10n, &vars);
         if escapes(Path::new(&reference)) || escapes(Path::new(&l10n)) {
@@ -545,13 +574,13 @@ fn read_l10n_toml(
                 format!(
                     "the [[paths]] patterns `{reference}` and `{l10n}` must stay inside basepath (no `..`, not absolute)"
                 ),
-                0..0,
+                span,
             ));
         }
         let Some((before, after)) = l10n.split_once("{locale}") else {
             return Err(bad(
                 format!("the l10n pattern `{l10n}` has no {{locale}}"),
-                0..0,
+                span,
             ));
         };
         let label = fixed_prefix(after.trim_start_matches('/'));
@@ -575,6 +604,7 @@ fn read_l10n_toml(
                 None => before.to_string(),
             },
             label,
+            locales: p.locales.clone(),
         });
     }
     let filters = super::filters::parse(&file.text, &|s| expand(s, &vars)).map_err(|(message, span)| {
@@ -587,7 +617,7 @@ fn read_l10n_toml(
     // This file's filters judge the files of its own [[paths]].
     let labels = cfg.pairs[first_pair..]
         .iter()
-        .map(|p| p.label.clone())
+        .map(|p| (p.label.clone(), p.locales.clone()))
         .collect();
     cfg.filters.add(labels, filters);
     let includes: IncludeList = toml::from_str(&file.text).map_err(|e| {

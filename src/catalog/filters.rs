@@ -50,10 +50,20 @@ enum Key {
 #[derive(Debug, Clone, Default)]
 pub struct Rules(Vec<Filter>);
 
-/// The filters of a project: each `l10n.toml`'s, with the path labels of
-/// its `[[paths]]` (what tells which files are its own).
+/// The filters of a project: each `[[paths]]` entry's label (what tells
+/// which files are its own), the locales it is limited to, and the filters
+/// of the `l10n.toml` it is in.
 #[derive(Debug, Clone, Default)]
-pub struct Filters(Vec<(Vec<String>, Rules)>);
+pub struct Filters(Vec<Scope>);
+
+/// The files of one `[[paths]]` entry, judged by its file's filters.
+#[derive(Debug, Clone)]
+struct Scope {
+    label: String,
+    /// Its `locales`; `None`: every locale of the project.
+    locales: Option<Vec<String>>,
+    rules: std::sync::Arc<Rules>,
+}
 
 impl Filter {
     fn matches(&self, rel: &str, key: Option<&str>) -> bool {
@@ -71,21 +81,35 @@ impl Filter {
 }
 
 impl Filters {
-    /// Adds one file's `rules`, for the files whose path inside the locale
-    /// folder starts with one of `labels`.
-    pub fn add(&mut self, labels: Vec<String>, rules: Rules) {
-        self.0.push((labels, rules));
+    /// Adds one file's `rules`, for the files of each of its `[[paths]]`:
+    /// those whose path inside the locale folder starts with the label, in
+    /// the locales listed (all when `None`).
+    pub fn add(&mut self, paths: Vec<(String, Option<Vec<String>>)>, rules: Rules) {
+        let rules = std::sync::Arc::new(rules);
+        self.0
+            .extend(paths.into_iter().map(|(label, locales)| Scope {
+                label,
+                locales,
+                rules: rules.clone(),
+            }));
     }
 
     /// What to do with the missing translation of `key` (an ID, `-term`
-    /// for a term) in the file at `rel` inside the locale folder; `None`
-    /// for the missing file itself.
-    pub fn action(&self, rel: &str, key: Option<&str>) -> Action {
+    /// for a term) in the file at `rel` inside the folder of `locale`;
+    /// `None` for the missing file itself. A file no `[[paths]]` entry
+    /// gives to `locale` (its `locales` leave it out) is not expected
+    /// there: ignored, as compare-locales does.
+    pub fn action(&self, locale: &str, rel: &str, key: Option<&str>) -> Action {
         self.0
             .iter()
-            .filter(|(labels, _)| labels.iter().any(|l| rel.starts_with(l.as_str())))
-            .map(|(_, rules)| {
-                rules
+            .filter(|s| {
+                rel.starts_with(s.label.as_str())
+                    && s.locales
+                        .as_ref()
+                        .is_none_or(|l| l.iter().any(|l| l == locale))
+            })
+            .map(|s| {
+                s.rules
                     .0
                     .iter()
                     .rev()
@@ -93,7 +117,11 @@ impl Filters {
                     .map_or(Action::Error, |f| f.action)
             })
             .max()
-            .unwrap_or(Action::Error)
+            .unwrap_or(if self.0.is_empty() {
+                Action::Error
+            } else {
+                Action::Ignore
+            })
     }
 }
 
@@ -241,7 +269,7 @@ mod tests {
         let expand = |s: &str| s.replace("{l}", "{l10n_base}/{locale}/");
         let rules = parse(toml, &expand).unwrap_or_else(|e| panic!("{e:?}"));
         let mut f = Filters::default();
-        f.add(vec![String::new()], rules);
+        f.add(vec![(String::new(), None)], rules);
         f
     }
 
@@ -269,7 +297,7 @@ path = "{l}browser/optional.ftl"
 action = "ignore"
 "#,
         );
-        let a = |rel, key| f.action(rel, key);
+        let a = |rel, key| f.action("ja", rel, key);
         assert_eq!(
             a("browser/defines.inc", Some("MOZ_LANGPACK_CONTRIBUTORS")),
             Action::Ignore
@@ -315,13 +343,47 @@ action = "ignore"
         let ignore_all = "[[filters]]\npath = \"{l}**\"\naction = \"ignore\"\n";
         let warn_all = "[[filters]]\npath = \"{l}**\"\naction = \"warning\"\n";
         let mut f = Filters::default();
-        f.add(vec!["browser/".into()], parse(ignore_all, &expand).unwrap());
-        f.add(vec!["toolkit/".into()], parse(warn_all, &expand).unwrap());
-        assert_eq!(f.action("browser/a.ftl", None), Action::Ignore);
-        assert_eq!(f.action("toolkit/a.ftl", None), Action::Warning);
-        assert_eq!(f.action("other/a.ftl", None), Action::Error);
-        f.add(vec!["browser/".into()], Rules::default());
-        assert_eq!(f.action("browser/a.ftl", None), Action::Error);
+        f.add(
+            vec![("browser/".into(), None)],
+            parse(ignore_all, &expand).unwrap(),
+        );
+        f.add(
+            vec![("toolkit/".into(), None)],
+            parse(warn_all, &expand).unwrap(),
+        );
+        assert_eq!(f.action("ja", "browser/a.ftl", None), Action::Ignore);
+        assert_eq!(f.action("ja", "toolkit/a.ftl", None), Action::Warning);
+        f.add(vec![("browser/".into(), None)], Rules::default());
+        assert_eq!(f.action("ja", "browser/a.ftl", None), Action::Error);
+    }
+
+    /// compare-locales: a `[[paths]]` entry with `locales` gives its files
+    /// to those locales only; elsewhere they are not expected (ignored),
+    /// whatever the filters say; without filters they are errors there.
+    #[test]
+    fn a_path_limited_to_some_locales_expects_its_files_only_there() {
+        let expand = |s: &str| s.replace("{l}", "{locale}/");
+        let warn_all = "[[filters]]\npath = \"{l}**\"\naction = \"warning\"\n";
+        let mut f = Filters::default();
+        f.add(
+            vec![
+                ("browser/".into(), None),
+                ("mac/".into(), Some(vec!["ja-JP-mac".into(), "fr".into()])),
+            ],
+            Rules::default(),
+        );
+        assert_eq!(f.action("ja", "mac/a.ftl", None), Action::Ignore);
+        assert_eq!(f.action("ja", "mac/a.ftl", Some("id")), Action::Ignore);
+        assert_eq!(f.action("fr", "mac/a.ftl", None), Action::Error);
+        assert_eq!(f.action("ja", "browser/a.ftl", None), Action::Error);
+        // Another file's filters for the same folder still count where
+        // their path applies.
+        f.add(
+            vec![("mac/".into(), Some(vec!["ja".into()]))],
+            parse(warn_all, &expand).unwrap(),
+        );
+        assert_eq!(f.action("ja", "mac/a.ftl", None), Action::Warning);
+        assert_eq!(f.action("fr", "mac/a.ftl", None), Action::Error);
     }
 
     #[test]

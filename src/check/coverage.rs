@@ -393,9 +393,9 @@ pub(crate) fn check_coverage(
     // What the l10n.toml's [[filters]] say about a missing message (`Some`
     // key) or file (always "error" without filters). Matched on the file's
     // own path, also when files are pooled.
-    let filtered = |src: &Entry, key: Option<&str>| {
+    let filtered = |locale: &str, src: &Entry, key: Option<&str>| {
         let rel = source.rel_paths.get(src.file).map_or("", String::as_str);
-        cov.filters.action(rel, key)
+        cov.filters.action(locale, rel, key)
     };
     let mut plain = Vec::new();
     for cat in &project.catalog.locales {
@@ -479,7 +479,7 @@ pub(crate) fn check_coverage(
                 let Some(first) = entries.first() else {
                     continue;
                 };
-                let action = filtered(first, None);
+                let action = filtered(&cat.locale, first, None);
                 if action == Action::Ignore {
                     continue;
                 }
@@ -534,7 +534,7 @@ pub(crate) fn check_coverage(
                 } else {
                     // A warned one is reported, not counted as missing
                     // (compare-locales' "report").
-                    let severity = match filtered(src, Some(&key)) {
+                    let severity = match filtered(&cat.locale, src, Some(&key)) {
                         Action::Ignore => continue,
                         Action::Warning => Diagnostic::warning,
                         Action::Error => {

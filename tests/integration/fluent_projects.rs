@@ -216,6 +216,66 @@ fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
     run.assert_stderr_has("unknown filter action `skip`: use \"ignore\", \"warning\" or \"error\"");
 }
 
+/// A `[[paths]]` entry with `locales` is those locales' only (Firefox's
+/// macOS-only and language-specific files): another locale is not asked
+/// for its files, and files it has there anyway are not read. A
+/// `[[paths]]` entry that cannot be used is E0009 at that entry.
+#[test]
+fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
+    let f = Fixture::new("fluent-mozilla");
+    let toml = f.read("l10n.toml");
+    f.write(
+        "l10n.toml",
+        &format!(
+            "{toml}\n\
+             [[paths]]\n\
+             reference = \"mac/locales/en-US/**\"\n\
+             l10n = \"{{l}}mac/**\"\n\
+             locales = [\"de\"]\n"
+        ),
+    )
+    .write(
+        "mac/locales/en-US/mac/menu.ftl",
+        "menu-quit = Quit\nmenu-hide = Hide\n",
+    )
+    .write("l10n/de/mac/mac/menu.ftl", "menu-quit = Beenden\n")
+    // Not ja's: neither compared nor read (it is not even valid Fluent).
+    .write("l10n/ja/mac/mac/stray.ftl", "stray = {\n");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C001"]);
+    run.finding("error[C001] mac/locales/en-US/mac/menu.ftl:2:1: menu-hide: missing in `de`");
+    assert!(!run.stdout.contains("`ja`"), "{}", run.stdout);
+    f.write(
+        "l10n/de/mac/mac/menu.ftl",
+        "menu-quit = Beenden\nmenu-hide = Ausblenden\n",
+    );
+    f.check(&[]).assert_code(0);
+
+    // A locale that every entry leaves out has nothing to compare.
+    f.write(
+        "l10n.toml",
+        &toml.replace("[[paths]]", "[[paths]]\n    locales = [\"de\"]"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(0);
+    assert!(
+        !run.stdout.lines().any(|l| l.starts_with("ja ")),
+        "{}",
+        run.stdout
+    );
+
+    // An entry without `l10n` is pointed at.
+    f.write(
+        "l10n.toml",
+        &format!("{toml}\n[[paths]]\n    reference = \"mac/locales/en-US/**\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    let line = toml.lines().count() + 2;
+    run.assert_stderr_has(&format!("l10n.toml:{line}:"));
+    run.assert_stderr_has("lacks `reference` or `l10n`");
+}
+
 /// `[[includes]]` are read in, each with its own `basepath` and `[env]`,
 /// as Firefox's l10n.toml includes toolkit's: the included file's paths are
 /// checked too. A missing include or a loop of includes is E0009 at the
