@@ -570,10 +570,29 @@ fn read_manifest(out: &Path) -> BTreeSet<PathBuf> {
 }
 
 /// `out`, or `<project>/dist`; refused when it overlaps the inputs.
+///
+/// The default `dist` must also stay in the project: a `dist` link
+/// committed to a repository would have CI write (and upload) wherever it
+/// points, `~/.ssh` as well as anywhere else. A folder named with `--out`
+/// is the user's choice, wherever it is.
 pub(crate) fn out_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
-    let out = out.map_or_else(|| root.join("dist"), Path::to_path_buf);
-    refuse_overlap(root, &out)?;
-    Ok(out)
+    let Some(out) = out else {
+        let dist = root.join("dist");
+        if !resolve(&dist).starts_with(resolve(root)) {
+            return Err(Error::new(
+                Diagnostic::error(
+                    Code::E0402,
+                    "the output folder `dist` leads outside the project folder (it is a symbolic link)",
+                )
+                .at(crate::diag::Location::file(PathBuf::from("dist")))
+                .help("remove the link (talkdoc then makes dist/), or name the output folder you want with --out DIR"),
+            ));
+        }
+        refuse_overlap(root, &dist)?;
+        return Ok(dist);
+    };
+    refuse_overlap(root, out)?;
+    Ok(out.to_path_buf())
 }
 
 /// `path` made absolute with its symbolic links resolved, as far as it

@@ -101,7 +101,7 @@ codes! {
     E0310, "unsafe-link", Error, false, "a link whose scheme is not http, https, mailto or allowed in [check] allow_link_schemes";
     E0311, "include-too-large", Error, false, "includes nested deeper than 1000 levels or expanding to more than 100000 blocks";
     E0401, "unwritable-output", Error, false, "an output file or folder cannot be written";
-    E0402, "output-escape", Error, false, "an output path would leave the output folder";
+    E0402, "output-escape", Error, false, "an output path would leave the output folder, or the default `dist` leads out of the project";
     E0403, "output-overlaps-input", Error, true, "the output folder is the project folder, inside content/ or locales/, or holds them";
     E0501, "unreadable-font", Error, false, "the font file named in [pdf] cannot be read";
     E0502, "unparsable-font", Error, false, "the font file is not a usable OpenType/TrueType font, or a CFF glyph expands past 1 MB (a font built to blow up)";
@@ -126,7 +126,7 @@ codes! {
     F002, "unreviewed-translation", Error, false, "no review is recorded for the translation";
     F003, "orphan-review", Warning, false, "a review is recorded for a message that no longer exists";
     E0008, "no-locale-folders", Error, false, "coverage mode found no locale folders with .ftl files (or none in the folder given with --locales)";
-    E0009, "invalid-l10n-toml", Error, false, "the project's l10n.toml cannot be read, lacks `locales` or [[paths]], or has a [[filters]] or [[includes]] entry that cannot be read (a missing file, a loop)";
+    E0009, "invalid-l10n-toml", Error, false, "the project's l10n.toml cannot be read, lacks `locales` or [[paths]], or has a [[paths]], [[filters]] or [[includes]] entry that cannot be used (a missing file, a loop, a path leading out of the project); or i18n.toml leads out of the project";
     E0010, "unknown-source-locale", Error, false, "coverage mode cannot tell the source locale, or the one given has no folder";
     C011, "dropped-variable", Warning, false, "coverage mode: the source prints a `$variable` (outside selectors) the translation does not use";
     C012, "reference-mismatch", Warning, false, "coverage mode: the translation drops a message or term reference its source uses, or adds one";

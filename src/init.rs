@@ -264,9 +264,11 @@ fn workflow() -> String {
                - uses: dtolnay/rust-toolchain@stable\n\
          {install}      \
                - run: talkdoc check --output-format github\n      \
-               - run: talkdoc build\n      \
+               # Into a fresh folder outside the checkout: the artifact then holds\n      \
+               # only what talkdoc wrote, never a link a pull request put in dist/.\n      \
+               - run: talkdoc build --out \"$RUNNER_TEMP/proposal\"\n      \
                - uses: actions/upload-artifact@v4\n        \
-                 with: {{ name: proposal, path: dist/ }}\n"
+                 with: {{ name: proposal, path: \"${{{{ runner.temp }}}}/proposal/\" }}\n"
     )
 }
 

@@ -47,33 +47,35 @@ impl Boundary {
         }
     }
 
-    /// Also `dir`, a folder the user named on the command line.
-    pub fn and(mut self, dir: &Path) -> Boundary {
-        self.folders.push(real(dir));
+    /// Also `dir` (relative to `root`), a folder the user named on the
+    /// command line. Named inside the project, it is the project's (a link
+    /// committed there cannot widen the boundary); named outside, it is
+    /// trusted where it leads.
+    pub fn and(mut self, root: &Path, dir: &Path) -> Boundary {
+        let named = absolute(&root.join(dir));
+        if !named.starts_with(absolute(root)) {
+            self.folders.push(real(&named));
+        }
         self
     }
 
-    /// Refuses `path` (a file or a folder, `shown` to the user) when it
-    /// resolves outside every folder of the boundary. A path that does not
-    /// resolve at all passes: reading it reports what is wrong.
+    /// Refuses `path` (a file or a folder, `shown` to the user) unless it
+    /// resolves inside a folder of the boundary. A path that does not exist
+    /// passes (reading it reports that); one that exists but cannot be
+    /// resolved (a chain of links longer than the system resolves, a
+    /// `/proc` link to a deleted file) is refused: it could lead anywhere.
     pub fn check(&self, path: &Path, shown: &Path, code: Code, what: &str) -> Result<()> {
-        let Ok(target) = path.canonicalize() else {
-            return Ok(());
+        let why = match path.canonicalize() {
+            Ok(target) if self.folders.iter().any(|f| target.starts_with(f)) => return Ok(()),
+            Ok(_) => "leads outside the project folder".to_string(),
+            // Missing, or a link to nothing: reading it says so.
+            Err(_) if std::fs::metadata(path).is_err() => return Ok(()),
+            Err(e) => format!("cannot be resolved to a place in the project folder ({e})"),
         };
-        if self.folders.iter().any(|f| target.starts_with(f)) {
-            return Ok(());
-        }
         Err(Error::new(
-            Diagnostic::error(
-                code,
-                format!(
-                    "cannot {what}: `{}` leads outside the project folder (to {})",
-                    shown.display(),
-                    target.display()
-                ),
-            )
-            .at(Location::file(shown))
-            .help("talkdoc reads only files inside the project folder, and follows links only within it: copy the file into the project, or replace the link with the file itself"),
+            Diagnostic::error(code, format!("cannot {what}: `{}` {why}", shown.display()))
+                .at(Location::file(shown))
+                .help("talkdoc reads only files inside the project folder, and follows links only within it: copy the file into the project, or replace the link with the file itself"),
         ))
     }
 }
@@ -81,6 +83,24 @@ impl Boundary {
 /// `path` as the file system resolves it (itself when it cannot be).
 fn real(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` made absolute and rid of `.` and `name/..` without looking at
+/// the disk: where the user pointed, links not followed.
+fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let path = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What kind of thing a path is, for messages ("is a folder, not a file").

@@ -97,7 +97,7 @@ impl Project {
             || content_dir.join("documents").is_dir();
         let mut boundary = Boundary::of(root);
         if let Some(dir) = &req.discover.locales_dir {
-            boundary = boundary.and(&root.join(dir));
+            boundary = boundary.and(root, dir);
         }
         if is_talk && !asked {
             return Self::load_talk(root, req, boundary);

@@ -196,9 +196,28 @@ pub(crate) fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
     }
     // cargo-i18n / i18n-embed: `fallback_language` and `[fluent] assets_dir`.
     let i18n_toml = root.join("i18n.toml");
+    if i18n_toml.is_file() {
+        crate::input::Boundary::of(root).check(
+            &i18n_toml,
+            Path::new("i18n.toml"),
+            Code::E0009,
+            "read i18n.toml",
+        )?;
+    }
     if i18n_toml.is_file()
         && let Some((fallback, assets)) = read_i18n_toml(root, &i18n_toml)
     {
+        // Its folder names would be listed (and shown) from anywhere.
+        if escapes(Path::new(&assets)) {
+            return Err(Error::new(
+                Diagnostic::error(
+                    Code::E0009,
+                    format!("i18n.toml's assets_dir `{assets}` leads outside the project folder"),
+                )
+                .at(Location::file(PathBuf::from("i18n.toml")))
+                .help("name a folder inside the project (no `..`, not absolute), or pass --locales DIR"),
+            ));
+        }
         let base = root.join(&assets);
         let tags = locale_folders(&base, false);
         if !tags.is_empty() {

@@ -72,6 +72,29 @@ fn init_makes_a_project_that_checks_clean_and_builds_every_output() {
         wf.contains("talkdoc check --output-format github") && wf.contains("talkdoc build"),
         "{wf}"
     );
+    // The artifact is a folder only talkdoc wrote, not the checkout's dist/
+    // (a pull request can commit links there that the upload would follow).
+    assert!(
+        wf.contains("talkdoc build --out \"$RUNNER_TEMP/proposal\"")
+            && wf.contains("path: \"${{ runner.temp }}/proposal/\"")
+            && !wf.contains("path: dist"),
+        "{wf}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let steps = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .skip_while(|l| !l.starts_with("- run: talkdoc check"))
+            .take(6)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        steps(&wf),
+        steps(&readme),
+        "README shows the workflow init writes"
+    );
 }
 
 #[test]

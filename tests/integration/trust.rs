@@ -789,6 +789,129 @@ fn links_leading_out_of_the_project_are_never_read() {
     assert!(all.contains("ja"), "{all}");
 }
 
+/// What a review found after the boundary went in: a chain of links
+/// longer than `realpath` resolves (but the kernel opens), a committed
+/// `dist` link, a `--locales` folder named inside the project that is a
+/// link out, and `i18n.toml` with its `assets_dir`.
+#[cfg(unix)]
+#[test]
+fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
+    use std::os::unix::fs::symlink;
+    const SECRET: &str = "SECRET_TOKEN_9e107d9d37";
+    let outside = tempfile::tempdir().expect("temporary folder");
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, format!("{SECRET}\n")).expect("secret");
+    let assert_refused = |o: &Output, code: &str, what: &str| {
+        let all = text(&o.stdout) + &text(&o.stderr);
+        assert!(matches!(o.status.code(), Some(1 | 2)), "{what}: {all}");
+        assert!(!all.contains(SECRET), "{what} printed the secret:\n{all}");
+        assert!(all.contains(code), "{what}: {all}");
+    };
+
+    // A resolved path over 4,096 bytes: `realpath` gives up, `open` does
+    // not. Made with relative paths (each under the limit) from inside.
+    let s = clean();
+    let rel = format!(
+        "z/{}/{}",
+        vec!["a".repeat(250); 16].join("/"),
+        "b".repeat(72)
+    );
+    let sh = |args: &[&str]| {
+        let ok = std::process::Command::new(args[0])
+            .args(&args[1..])
+            .current_dir(s.project())
+            .status()
+            .is_ok_and(|st| st.success());
+        assert!(ok, "{}", args[0]);
+    };
+    sh(&["mkdir", "-p", &rel]);
+    sh(&[
+        "ln",
+        "-s",
+        secret.to_str().expect("utf-8"),
+        &format!("{rel}/s"),
+    ]);
+    sh(&["ln", "-s", &format!("{}/s", &rel[2..]), "z/k"]);
+    symlink("../../z/k", s.path("locales/en/x.ftl")).expect("symlink");
+    assert!(
+        std::fs::read_to_string(s.path("locales/en/x.ftl")).is_ok_and(|t| t.contains(SECRET)),
+        "the chain opens"
+    );
+    for args in [&["check"][..], &["build"]] {
+        let o = run(&s, args);
+        assert_refused(&o, "E0004", "a chain too long to resolve");
+        assert!(
+            text(&o.stderr).contains("cannot be resolved"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+
+    // A committed `dist` link: the default output folder leads outside.
+    let s = clean();
+    let elsewhere = outside.path().join("dist");
+    std::fs::create_dir_all(&elsewhere).expect("dist");
+    symlink(&elsewhere, s.path("dist")).expect("symlink");
+    let o = talkdoc()
+        .arg("--project")
+        .arg(s.project())
+        .arg("build")
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("E0402"), "{}", text(&o.stderr));
+    assert_eq!(
+        walk(&elsewhere),
+        Vec::<String>::new(),
+        "wrote through the dist link"
+    );
+    // Named with --out, the same folder is the user's choice.
+    let b = run(&s, &["build", "--out", elsewhere.to_str().expect("utf-8")]);
+    assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
+
+    // `--locales locales` where the project's `locales` is a link out.
+    let s = clean();
+    let shared = outside.path().join("shared");
+    for l in ["en-US", "ja"] {
+        std::fs::create_dir_all(shared.join(l)).expect("locale");
+        std::fs::write(shared.join(l).join("a.ftl"), format!("leak = {SECRET}\n")).expect("ftl");
+    }
+    std::fs::remove_dir_all(s.path("locales")).expect("no locales");
+    symlink(&shared, s.path("locales")).expect("symlink");
+    let o = talkdoc()
+        .current_dir(s.project())
+        .args(["check", "--locales", "locales"])
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    assert_refused(&o, "E0003", "--locales through a link");
+
+    // i18n.toml as a link out, and an assets_dir leading out.
+    let s = Scratch::new("small");
+    std::fs::remove_dir_all(s.path("content")).expect("no content");
+    let i18n = outside.path().join("i18n.toml");
+    std::fs::write(
+        &i18n,
+        "fallback_language = \"en\"\n[fluent]\nassets_dir = \"locales\"\n",
+    )
+    .expect("i18n");
+    symlink(&i18n, s.path("i18n.toml")).expect("symlink");
+    assert_refused(&run(&s, &["check"]), "E0009", "i18n.toml link");
+    std::fs::remove_file(s.path("i18n.toml")).expect("unlink");
+    s.write(
+        "i18n.toml",
+        "fallback_language = \"en\"\n[fluent]\nassets_dir = \"../..\"\n",
+    );
+    let o = run(&s, &["check"]);
+    assert_refused(&o, "E0009", "assets_dir ../..");
+    assert!(
+        text(&o.stderr).contains("leads outside"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 5. Never outside --out; all or nothing.
 
