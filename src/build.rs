@@ -283,9 +283,24 @@ pub(crate) fn render_each(
     };
     let mut schedule: Vec<usize> = (0..jobs.len()).collect();
     schedule.sort_by_key(|&i| std::cmp::Reverse((jobs[i].0.parts.len(), cost(i))));
+    // Fewer jobs than cores: the renderers may start on work of theirs
+    // there (a one-PDF build: its QR codes and font glyphs).
+    let mut warm_ups = Vec::new();
+    if jobs.len() < std::thread::available_parallelism().map_or(1, |n| n.get()) {
+        for r in &renderers.list {
+            let mine: Vec<&Output> = jobs
+                .iter()
+                .filter(|(_, j)| std::ptr::addr_eq(*j, r.as_ref()))
+                .map(|(o, _)| o)
+                .collect();
+            if !mine.is_empty() {
+                warm_ups.extend(r.warm_up(&ctx, &mine));
+            }
+        }
+    }
     let t0 = std::time::Instant::now();
     let trace = crate::verbose();
-    parallel_each(
+    let rendered = parallel_each(
         &schedule,
         |&i| {
             let (output, r) = &jobs[i];
@@ -309,7 +324,12 @@ pub(crate) fn render_each(
             };
             ready(i, file)
         },
-    )
+    );
+    // Before anything is written: a panic in a warm-up is the run's.
+    for w in warm_ups {
+        w.settle();
+    }
+    rendered
 }
 
 /// Every file a full build of `project` writes, relative to the output

@@ -340,24 +340,13 @@ impl<'a> CidFont<'a> {
                 .is_some();
             if !kept {
                 let start = charstrings.len();
-                let range = self.char_strings.get(self.data, g)?;
-                let locals = self.fds[fd].subrs.as_ref();
-                let mut splice = Splice {
-                    work: WORK_PER_GLYPH,
-                    ..Splice::default()
-                };
-                let ran = splice.run(
-                    self.data,
-                    range,
-                    &self.global_subrs,
-                    locals,
-                    &mut charstrings,
-                    0,
-                );
-                if splice.work == 0 {
+                let spliced = self.splice(g, fd, &mut charstrings);
+                if spliced == Some(false) {
                     *too_large = Some(gid);
                 }
-                ran?;
+                if spliced != Some(true) {
+                    return None;
+                }
                 self.spliced
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
@@ -366,6 +355,51 @@ impl<'a> CidFont<'a> {
             ends.push(charstrings.len());
         }
         Some(self.write(&glyphs, &select, &fd_order, &charstrings, &ends))
+    }
+
+    /// Appends glyph `g` (of Font DICT `fd`) to `out` with its
+    /// subroutines spliced in: `Some(true)` when done, `Some(false)` when
+    /// it expands past [`WORK_PER_GLYPH`], `None` when it cannot be read.
+    fn splice(&self, g: usize, fd: usize, out: &mut Vec<u8>) -> Option<bool> {
+        let range = self.char_strings.get(self.data, g)?;
+        let locals = self.fds.get(fd)?.subrs.as_ref();
+        let mut splice = Splice {
+            work: WORK_PER_GLYPH,
+            ..Splice::default()
+        };
+        let ran = splice.run(self.data, range, &self.global_subrs, locals, out, 0);
+        if splice.work == 0 {
+            return Some(false);
+        }
+        ran.map(|_| true)
+    }
+
+    /// Frees glyph `gid` of its subroutines ahead of [`CidFont::subset`],
+    /// which then finds it done (the same bytes either way): work a core
+    /// the run leaves idle can take on while the text is laid out. A glyph
+    /// that cannot be spliced is left for `subset` to report.
+    pub fn prewarm(&self, gid: u16) {
+        let cached = |s: &Self| {
+            s.spliced
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(&gid)
+        };
+        let g = usize::from(gid);
+        if g >= self.char_strings.count || cached(self) {
+            return;
+        }
+        let Some(fd) = self.fd_select.get(self.data, g) else {
+            return;
+        };
+        let mut out = Vec::new();
+        if self.splice(g, usize::from(fd), &mut out) == Some(true) {
+            self.spliced
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(gid)
+                .or_insert_with(|| out.into());
+        }
     }
 
     fn write(

@@ -28,7 +28,7 @@ use layout::{Laid, Layout};
 use linebreak::LineBreaker;
 use page::PageSetup;
 
-use super::{Output, RenderContext, Renderer};
+use super::{Output, RenderContext, Renderer, WarmUp};
 use crate::diag::Result;
 use crate::document::Document;
 
@@ -39,7 +39,7 @@ pub struct Pdf {
     pub font: std::sync::Arc<Font>,
     breaker: LineBreaker,
     settings: Settings,
-    codes: qr::Cache,
+    codes: Arc<qr::Cache>,
     /// Documents already laid out that go into more than one PDF: the
     /// bilingual handout is made of the per-locale handouts' pages, and
     /// `talkdoc watch` re-renders it when only one locale's part changed.
@@ -140,7 +140,7 @@ impl Pdf {
             font,
             breaker: LineBreaker::new(),
             settings: Settings::default(),
-            codes: qr::Cache::default(),
+            codes: Arc::default(),
             laid: Mutex::new(Vec::new()),
             subsets: write::WriteCache::default(),
             memo: layout::Memo::default(),
@@ -283,6 +283,51 @@ impl Renderer for Pdf {
         out
     }
 
+    /// On the idle core of a one-PDF build: the QR codes of the links (a
+    /// code's mask is chosen by scoring all eight, ~0.15 ms an address) and
+    /// the glyphs of every character freed of their subroutines, both
+    /// cached for `render`, which lays the text out meanwhile. Glyphs the
+    /// shaper ends up not using cost only that core's time.
+    fn warm_up(&self, ctx: &RenderContext<'_>, outputs: &[&Output]) -> Option<WarmUp> {
+        let mut chars = BTreeSet::new();
+        let mut urls = BTreeSet::new();
+        let parts: BTreeSet<usize> = outputs
+            .iter()
+            .flat_map(|o| o.parts.iter().copied())
+            .collect();
+        for &i in &parts {
+            let (Some(doc), Some(title)) = (ctx.docs.get(i), ctx.titles.get(i)) else {
+                continue;
+            };
+            chars.extend(title.chars());
+            let qr = self.settings.qr.contains(&doc.name);
+            for text in doc.texts() {
+                gather(&text.inlines, &mut chars, qr.then_some(&mut urls));
+            }
+        }
+        chars.extend(layout::DRAWN.chars());
+        let (font, codes) = (self.font.clone(), self.codes.clone());
+        WarmUp::start(move |stop| {
+            use std::sync::atomic::Ordering;
+            for url in &urls {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                codes.get(url);
+            }
+            if let Some(cid) = font.cid() {
+                for &c in &chars {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if let Some((gid, _)) = font.glyph(c) {
+                        cid.prewarm(gid);
+                    }
+                }
+            }
+        })
+    }
+
     fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>> {
         let docs: Vec<&Document> = output.parts.iter().map(|&i| &ctx.docs[i]).collect();
         let titles: Vec<&str> = output
@@ -347,5 +392,31 @@ impl Renderer for Pdf {
         let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
         let shared = |d: &Document| ctx.combined == Some(d.name.as_str());
         self.render_many(&parts, &meta, &shared, ctx.pdf)
+    }
+}
+
+/// The characters of `inlines` (printed addresses included) into `chars`,
+/// and their addresses that get a QR code into `urls`.
+fn gather(
+    inlines: &[crate::document::Inline],
+    chars: &mut BTreeSet<char>,
+    mut urls: Option<&mut BTreeSet<String>>,
+) {
+    use crate::document::Inline;
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) | Inline::NoteRef(t) => chars.extend(t.chars()),
+            Inline::Emphasis(c) | Inline::Strong(c) => gather(c, chars, urls.as_deref_mut()),
+            Inline::Link { url, content } => {
+                chars.extend(url.chars());
+                if let Some(urls) = urls.as_deref_mut()
+                    && qr::wants_code(url)
+                {
+                    urls.insert(url.clone());
+                }
+                gather(content, chars, urls.as_deref_mut());
+            }
+            Inline::LineBreak => {}
+        }
     }
 }
