@@ -271,6 +271,7 @@ fn layout_in(
         roots: vec![Root {
             label: String::new(),
             dir: base.join(tag),
+            skip: Vec::new(),
         }],
         record: base.join(format!("{tag}.reviewed.toml")),
     };
@@ -343,9 +344,10 @@ fn expand(pattern: &str, vars: &std::collections::BTreeMap<String, String>) -> S
 
 /// A project described by an `l10n.toml` (the configuration of Mozilla's
 /// compare-locales and Pontoon): `basepath`, `locales`, `[env]`,
-/// `[[paths]]` with `reference` and `l10n` patterns, `[[filters]]`, and
-/// `[[includes]]` of other such files (Firefox's names toolkit's and
-/// devtools' this way), read in with their own `basepath` and `[env]`.
+/// `[[paths]]` with `reference` and `l10n` patterns (and `locales`),
+/// `[[filters]]`, `[[includes]]` of other such files (Firefox's names
+/// toolkit's and devtools' this way), read in with their own `basepath`
+/// and `[env]`, and `[[excludes]]` of other projects' files.
 fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     let mut cfg = L10nConfig {
         source_tag: req.source_locale.clone(),
@@ -371,36 +373,84 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
             .map(|p| Root {
                 label: p.label.clone(),
                 dir: p.base.join(p.reference.trim_end_matches('/')),
+                skip: Vec::new(),
             })
             .collect(),
         record: PathBuf::new(),
     };
+    let mut filters = cfg.filters;
     let targets = tags
         .iter()
-        .map(|tag| Locale {
-            tag: tag.clone(),
-            // A path limited to other locales is not this locale's.
-            roots: pairs
-                .iter()
-                .filter(|p| p.locales.as_ref().is_none_or(|l| l.contains(tag)))
-                .map(|p| Root {
-                    label: p.label.clone(),
-                    dir: p
-                        .base
-                        .join(format!("{}{tag}/{}", p.before, p.label).trim_end_matches('/')),
-                })
-                .collect(),
-            record: pairs[0]
-                .base
-                .join(format!("{}{tag}.reviewed.toml", pairs[0].before)),
+        .map(|tag| {
+            // What [[excludes]] give to other projects in this locale.
+            let excluded = excluded_folders(&cfg.excluded, tag);
+            for p in &pairs {
+                let locale_folder = p.base.join(format!("{}{tag}", p.before));
+                for e in &excluded {
+                    if let Ok(rel) = e.strip_prefix(&locale_folder) {
+                        let rel = rel.to_string_lossy().replace('\\', "/");
+                        filters.exclude(
+                            tag,
+                            if rel.is_empty() {
+                                rel
+                            } else {
+                                format!("{rel}/")
+                            },
+                        );
+                    }
+                }
+            }
+            Locale {
+                tag: tag.clone(),
+                // A path limited to other locales is not this locale's.
+                roots: pairs
+                    .iter()
+                    .filter(|p| p.locales.as_ref().is_none_or(|l| l.contains(tag)))
+                    .map(|p| {
+                        let dir = p
+                            .base
+                            .join(format!("{}{tag}/{}", p.before, p.label).trim_end_matches('/'));
+                        Root {
+                            label: p.label.clone(),
+                            skip: excluded
+                                .iter()
+                                .filter(|e| e.starts_with(&dir))
+                                .cloned()
+                                .collect(),
+                            dir,
+                        }
+                    })
+                    .collect(),
+                record: pairs[0]
+                    .base
+                    .join(format!("{}{tag}.reviewed.toml", pairs[0].before)),
+            }
         })
         .collect();
     Ok(Layout {
         source,
         targets,
         found_in: "l10n.toml".to_string(),
-        filters: cfg.filters,
+        filters,
     })
+}
+
+/// The folders of locale `tag` that excluded `l10n.toml` files claim:
+/// each [[paths]] entry's fixed l10n folder, in the locales of its file
+/// (compare-locales excludes nothing for a locale an excluded file does
+/// not list).
+fn excluded_folders(excluded: &[L10nConfig], tag: &str) -> Vec<PathBuf> {
+    excluded
+        .iter()
+        .filter(|ex| ex.tags.iter().any(|t| t == tag))
+        .flat_map(|ex| &ex.pairs)
+        .filter(|p| {
+            p.locales
+                .as_ref()
+                .is_none_or(|l| l.iter().any(|t| t == tag))
+        })
+        .map(|p| lexical(&p.base.join(format!("{}{tag}/{}", p.before, p.label))))
+        .collect()
 }
 
 /// What a project's `l10n.toml` files say, its includes read in.
@@ -415,6 +465,12 @@ struct L10nConfig {
     /// Files read so far (canonical paths): a file included twice is read
     /// once, so includes cannot multiply.
     read: std::collections::HashSet<PathBuf>,
+    /// The `[[excludes]]` of the top file, each read as a project of its
+    /// own: the files they describe are not this project's.
+    excluded: Vec<L10nConfig>,
+    /// This is an excluded file (or one it includes): it may not exclude
+    /// in turn.
+    excluding: bool,
 }
 
 /// One `[[paths]]` entry, resolved against its own file's `basepath`.
@@ -486,6 +542,8 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 struct IncludeList {
     #[serde(default)]
     includes: Vec<Include>,
+    #[serde(default)]
+    excludes: Vec<Include>,
 }
 
 #[derive(serde::Deserialize)]
@@ -654,6 +712,43 @@ fn read_l10n_toml(
     };
     // Canonical, as the includes are compared with it.
     chain.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
+    if let Some(first) = includes.excludes.first()
+        && (chain.len() > 1 || cfg.excluding)
+    {
+        return Err(included(
+            "only the top l10n.toml may have [[excludes]] (compare-locales refuses them in an included or excluded file too)".to_string(),
+            first.path.span(),
+        ));
+    }
+    for exclude in &includes.excludes {
+        let target = base.join(expand(exclude.path.get_ref(), &vars));
+        let span = exclude.path.span();
+        let Ok(canonical) = target.canonicalize() else {
+            return Err(included(
+                format!(
+                    "the excluded file {} does not exist",
+                    crate::diag::display_path(root, &target).display()
+                ),
+                span,
+            ));
+        };
+        if !root.canonicalize().is_ok_and(|r| canonical.starts_with(r)) {
+            return Err(included(
+                format!(
+                    "the excluded file {} is outside the project folder",
+                    target.display()
+                ),
+                span,
+            ));
+        }
+        let mut other = L10nConfig {
+            excluding: true,
+            ..L10nConfig::default()
+        };
+        other.read.insert(canonical);
+        read_l10n_toml(root, &target, &mut Vec::new(), &mut other)?;
+        cfg.excluded.push(other);
+    }
     for include in includes.includes {
         let target = base.join(expand(include.path.get_ref(), &vars));
         let span = include.path.span();

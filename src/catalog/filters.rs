@@ -54,7 +54,12 @@ pub struct Rules(Vec<Filter>);
 /// which files are its own), the locales it is limited to, and the filters
 /// of the `l10n.toml` it is in.
 #[derive(Debug, Clone, Default)]
-pub struct Filters(Vec<Scope>);
+pub struct Filters {
+    scopes: Vec<Scope>,
+    /// (locale, path prefix inside its folder) of files an excluded
+    /// `l10n.toml` claims: not this project's, never reported.
+    excluded: Vec<(String, String)>,
+}
 
 /// The files of one `[[paths]]` entry, judged by its file's filters.
 #[derive(Debug, Clone)]
@@ -86,12 +91,18 @@ impl Filters {
     /// the locales listed (all when `None`).
     pub fn add(&mut self, paths: Vec<(String, Option<Vec<String>>)>, rules: Rules) {
         let rules = std::sync::Arc::new(rules);
-        self.0
+        self.scopes
             .extend(paths.into_iter().map(|(label, locales)| Scope {
                 label,
                 locales,
                 rules: rules.clone(),
             }));
+    }
+
+    /// Files of `locale` under `prefix` (a path inside its folder, `""`
+    /// for all) belong to an excluded project: ignored.
+    pub fn exclude(&mut self, locale: &str, prefix: String) {
+        self.excluded.push((locale.to_string(), prefix));
     }
 
     /// What to do with the missing translation of `key` (an ID, `-term`
@@ -100,7 +111,14 @@ impl Filters {
     /// gives to `locale` (its `locales` leave it out) is not expected
     /// there: ignored, as compare-locales does.
     pub fn action(&self, locale: &str, rel: &str, key: Option<&str>) -> Action {
-        self.0
+        if self
+            .excluded
+            .iter()
+            .any(|(l, prefix)| l == locale && rel.starts_with(prefix.as_str()))
+        {
+            return Action::Ignore;
+        }
+        self.scopes
             .iter()
             .filter(|s| {
                 rel.starts_with(s.label.as_str())
@@ -117,7 +135,7 @@ impl Filters {
                     .map_or(Action::Error, |f| f.action)
             })
             .max()
-            .unwrap_or(if self.0.is_empty() {
+            .unwrap_or(if self.scopes.is_empty() {
                 Action::Error
             } else {
                 Action::Ignore

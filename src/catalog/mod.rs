@@ -172,6 +172,9 @@ pub struct Root {
     pub label: String,
     /// The folder searched for this locale's files.
     pub dir: PathBuf,
+    /// Folders inside `dir` whose files are not this locale's here (an
+    /// `l10n.toml`'s `[[excludes]]` gives them to another project).
+    pub skip: Vec<PathBuf>,
 }
 
 /// How a locale is read.
@@ -270,6 +273,7 @@ impl LocaleCatalog {
         let roots = [Root {
             label: String::new(),
             dir: locales_dir.join(locale),
+            skip: Vec::new(),
         }];
         Self::load_roots(root, locale, &roots, LoadOptions::default(), boundary)
     }
@@ -311,6 +315,7 @@ impl LocaleCatalog {
             paths.extend(
                 found
                     .into_iter()
+                    .filter(|(p, ..)| !r.skip.iter().any(|s| p.starts_with(s)))
                     .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link)),
             );
         }
@@ -451,6 +456,7 @@ impl LocaleCatalog {
                     .map(|r| Root {
                         label: r.label.clone(),
                         dir: crate::diag::display_path(root, &r.dir),
+                        skip: r.skip.clone(),
                     })
                     .collect(),
                 files,

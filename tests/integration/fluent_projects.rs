@@ -276,6 +276,75 @@ fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
     run.assert_stderr_has("lacks `reference` or `l10n`");
 }
 
+/// `[[excludes]]` name another project's `l10n.toml` (Thunderbird's
+/// excludes Firefox's): the files it describes are not this project's, so
+/// they are neither asked for nor read, in the locales that file lists.
+/// Only the top file may exclude, as in compare-locales.
+#[test]
+fn l10n_toml_excludes_leave_another_projects_files_alone() {
+    let f = Fixture::new("fluent-mozilla");
+    let toml = f.read("l10n.toml");
+    // ja lacks the preferences file and has a broken one beside it.
+    f.remove("l10n/ja/browser/browser/preferences/preferences.ftl")
+        .write(
+            "l10n/ja/browser/browser/preferences/broken.ftl",
+            "broken = {\n",
+        );
+    let run = f.check(&[]);
+    run.assert_code(1);
+    assert!(
+        run.count("C014") == 1 && run.count("E0101") == 1,
+        "{}",
+        run.stdout
+    );
+
+    f.write(
+        "prefs/l10n.toml",
+        "basepath = \"..\"\n\
+         locales = [\"ja\"]\n\
+         [env]\n    l = \"{l10n_base}/l10n/{locale}/\"\n\
+         [[paths]]\n    reference = \"browser/locales/en-US/browser/preferences/**\"\n    l10n = \"{l}browser/browser/preferences/**\"\n",
+    )
+    .write(
+        "l10n.toml",
+        &format!("{toml}\n[[excludes]]\n    path = \"prefs/l10n.toml\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(0);
+    assert_eq!(run.count("C014") + run.count("E0101"), 0, "{}", run.stdout);
+    // de is not in the excluded file's locales: its preferences still count.
+    f.remove("l10n/de/browser/browser/preferences/preferences.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1);
+    assert_eq!(run.count("C014"), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("`de`"), "{}", run.stdout);
+
+    // A missing excluded file, and excludes in an included file: E0009 there.
+    f.write(
+        "l10n.toml",
+        &format!("{toml}\n[[excludes]]\n    path = \"nowhere/l10n.toml\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("the excluded file nowhere/l10n.toml does not exist");
+    let line = toml.lines().count() + 3;
+    run.assert_stderr_has(&format!("l10n.toml:{line}:12"));
+    f.write(
+        "prefs/l10n.toml",
+        &format!(
+            "{}[[excludes]]\n    path = \"../l10n.toml\"\n",
+            f.read("prefs/l10n.toml")
+        ),
+    );
+    f.write(
+        "l10n.toml",
+        &format!("{toml}\n[[includes]]\n    path = \"prefs/l10n.toml\"\n"),
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("only the top l10n.toml may have [[excludes]]");
+}
+
 /// `[[includes]]` are read in, each with its own `basepath` and `[env]`,
 /// as Firefox's l10n.toml includes toolkit's: the included file's paths are
 /// checked too. A missing include or a loop of includes is E0009 at the
