@@ -50,10 +50,16 @@ impl Boundary {
     /// Also `dir` (relative to `root`), a folder the user named on the
     /// command line. Named inside the project, it is the project's (a link
     /// committed there cannot widen the boundary); named outside, it is
-    /// trusted where it leads.
+    /// trusted where it leads. Where it is named is its parent folder as
+    /// the file system resolves it (`--project` through a link, `..`) and
+    /// its own name as written (a link there is not followed).
     pub fn and(mut self, root: &Path, dir: &Path) -> Boundary {
-        let named = absolute(&root.join(dir));
-        if !named.starts_with(absolute(root)) {
+        let named = root.join(dir);
+        let located = match (named.parent(), named.file_name()) {
+            (Some(parent), Some(name)) => real(parent).join(name),
+            _ => real(&named),
+        };
+        if !self.folders.iter().any(|f| located.starts_with(f)) {
             self.folders.push(real(&named));
         }
         self
@@ -83,24 +89,6 @@ impl Boundary {
 /// `path` as the file system resolves it (itself when it cannot be).
 fn real(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// `path` made absolute and rid of `.` and `name/..` without looking at
-/// the disk: where the user pointed, links not followed.
-fn absolute(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let path = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// What kind of thing a path is, for messages ("is a folder, not a file").

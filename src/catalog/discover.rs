@@ -112,7 +112,12 @@ fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> {
     };
     let mut tags: Vec<String> = read
         .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        // A locale folder may be a link (a monorepo's shared folder): it
+        // is found, and then held to the project like any other.
+        .filter(|e| {
+            e.file_type()
+                .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()))
+        })
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .filter(|n| is_locale_tag(n))
         .filter(|n| !(at_project_root && NOT_LOCALES.contains(&n.as_str())))
@@ -621,8 +626,14 @@ fn read_l10n_toml(
             }
         }
     }
-    if let Some(locales) = value.get("locales").and_then(|l| l.as_array()) {
-        cfg.tags.extend(locales.iter().filter_map(string));
+    // A file's paths serve only its own `locales` when it has some (an
+    // included file without them serves every locale).
+    let file_locales: Option<Vec<String>> = value
+        .get("locales")
+        .and_then(|l| l.as_array())
+        .map(|l| l.iter().filter_map(string).collect());
+    if let Some(locales) = &file_locales {
+        cfg.tags.extend(locales.iter().cloned());
     }
     // Typed again for the spans: an error points at its [[paths]] entry.
     let paths: PathsList = toml::from_str(&file.text).map_err(|e| {
@@ -681,7 +692,15 @@ fn read_l10n_toml(
                 None => before.to_string(),
             },
             label,
-            locales: p.locales.clone(),
+            // compare-locales skips a file for a locale it does not list,
+            // then a path for one its `locales` leave out.
+            locales: match (&file_locales, &p.locales) {
+                (None, only) => only.clone(),
+                (Some(file), None) => Some(file.clone()),
+                (Some(file), Some(only)) => {
+                    Some(only.iter().filter(|l| file.contains(l)).cloned().collect())
+                }
+            },
         });
     }
     let filters = super::filters::parse(&file.text, &|s| expand(s, &vars)).map_err(|(message, span)| {

@@ -292,6 +292,7 @@ impl LocaleCatalog {
             .map_or_else(|| root.to_path_buf(), |r| r.dir.clone());
         let shown_dir = crate::diag::display_path(root, &first_dir);
         let mut paths: Vec<(PathBuf, String, bool)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for r in roots {
             let shown = crate::diag::display_path(root, &r.dir);
             boundary.check(&r.dir, &shown, Code::E0003, "read the locale folder")?;
@@ -316,6 +317,8 @@ impl LocaleCatalog {
                 found
                     .into_iter()
                     .filter(|(p, ..)| !r.skip.iter().any(|s| p.starts_with(s)))
+                    // A folder of one entry inside another's is read once.
+                    .filter(|(p, ..)| seen.insert(p.clone()))
                     .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link)),
             );
         }

@@ -251,6 +251,60 @@ fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
     );
     f.check(&[]).assert_code(0);
 
+    // An entry for a folder inside another entry's: its files are its own
+    // locales' only, and read once where both entries hold them.
+    f.write(
+        "l10n.toml",
+        &format!(
+            "{toml}\n\
+             [[paths]]\n\
+             reference = \"browser/extensions/report/locales/en-US/**\"\n\
+             l10n = \"{{l}}browser/extensions/report/**\"\n\
+             locales = [\"de\"]\n"
+        ),
+    )
+    .write(
+        "browser/extensions/report/locales/en-US/report.ftl",
+        "report-a = Report\n",
+    )
+    .write(
+        "l10n/de/browser/extensions/report/report.ftl",
+        "report-a = Bericht\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0);
+    let de_row: Vec<&str> = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("de "))
+        .expect("de row")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        de_row[1], de_row[2],
+        "every de entry counted once\n{}",
+        run.stdout
+    );
+    f.remove("l10n/de/browser/extensions/report/report.ftl");
+    f.check(&[]).assert_code(1).assert_codes(&["C014"]);
+    f.remove("browser/extensions/report/locales/en-US/report.ftl");
+
+    // A locale only an entry lists, not its file: compare-locales skips
+    // the whole file for it (nothing to ask, no folder needed).
+    f.write(
+        "l10n.toml",
+        &format!(
+            "{toml}\n\
+             [[paths]]\n\
+             reference = \"mac/locales/en-US/**\"\n\
+             l10n = \"{{l}}mac/**\"\n\
+             locales = [\"de\", \"fr\"]\n"
+        ),
+    );
+    let run = f.check(&[]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("fr "), "{}", run.stdout);
+
     // A locale that every entry leaves out has nothing to compare.
     f.write(
         "l10n.toml",
@@ -363,7 +417,7 @@ fn l10n_toml_includes_are_followed() {
     f.write(
         "toolkit/locales/l10n.toml",
         "basepath = \"../..\"\n\
-         locales = [\"ja\"]\n\
+         locales = [\"de\", \"ja\"]\n\
          [env]\n    l = \"{l10n_base}/l10n/{locale}/\"\n\
          [[paths]]\n    reference = \"toolkit/locales/en-US/**\"\n    l10n = \"{l}toolkit/**\"\n",
     );
@@ -431,7 +485,10 @@ fn l10n_toml_includes_are_followed() {
     // Includes that fan out (each level including the next four times,
     // fourteen deep: 4^13 reads if each include were read) read each file
     // once; locales come from every file.
-    let top_without_locales = browser_only.replace("\"de\",\n    \"ja\",\n", "");
+    // (No `locales` at all: an empty list would give its paths to no
+    // locale, as compare-locales reads it.)
+    let top_without_locales =
+        browser_only.replace("locales = [\n    \"de\",\n    \"ja\",\n]\n", "");
     assert!(
         !top_without_locales.contains("\"ja\""),
         "{top_without_locales}"

@@ -775,6 +775,30 @@ fn links_leading_out_of_the_project_are_never_read() {
         text(&c.stdout) + &text(&c.stderr)
     );
 
+    // Coverage mode finds a linked locale folder: inside the project it is
+    // checked, outside it is refused (it was once skipped without a word,
+    // and `check` passed without checking that locale).
+    let s = Scratch::new("small");
+    std::fs::remove_dir_all(s.path("content")).expect("no content");
+    std::fs::create_dir_all(s.path("shared")).expect("shared");
+    std::fs::rename(s.path("locales/en"), s.path("shared/en")).expect("move");
+    symlink("../shared/en", s.path("locales/en")).expect("symlink");
+    let o = run(&s, &["check", "--source-locale", "ja"]);
+    let all = text(&o.stdout) + &text(&o.stderr);
+    assert!(
+        all.lines().any(|l| l.starts_with("en ")),
+        "the linked en folder was not checked:\n{all}"
+    );
+    std::fs::remove_file(s.path("locales/en")).expect("unlink");
+    symlink(&secret_dir, s.path("locales/en")).expect("symlink");
+    let o = run(&s, &["check", "--source-locale", "ja"]);
+    let all = text(&o.stdout) + &text(&o.stderr);
+    assert!(!all.contains(SECRET), "printed the secret:\n{all}");
+    assert!(
+        all.contains("E0003") && all.contains("leads outside"),
+        "{all}"
+    );
+
     // A --locales folder outside the project, named on the command line, is read.
     let s = clean();
     let o = talkdoc()
@@ -886,6 +910,28 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
         .output()
         .expect("run talkdoc");
     assert_refused(&o, "E0003", "--locales through a link");
+
+    // But `--project` through a link, `--locales` beside it: the folder
+    // named is where the shell finds it, outside the project, and trusted.
+    let data = outside.path().join("data");
+    for l in ["en-US", "de"] {
+        std::fs::create_dir_all(data.join("l10n").join(l)).expect("locale");
+        std::fs::write(data.join("l10n").join(l).join("main.ftl"), "hello = Hi\n").expect("ftl");
+    }
+    std::fs::create_dir_all(data.join("proj")).expect("proj");
+    symlink(data.join("proj"), outside.path().join("proj-link")).expect("symlink");
+    let o = talkdoc()
+        .current_dir(outside.path())
+        .args(["check", "--project", "proj-link", "--locales", "../l10n"])
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        text(&o.stdout) + &text(&o.stderr)
+    );
 
     // i18n.toml as a link out, and an assets_dir leading out.
     let s = Scratch::new("small");
