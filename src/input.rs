@@ -50,16 +50,20 @@ impl Boundary {
     /// Also `dir` (relative to `root`), a folder the user named on the
     /// command line. Named inside the project, it is the project's (a link
     /// committed there cannot widen the boundary); named outside, it is
-    /// trusted where it leads. Where it is named is its parent folder as
-    /// the file system resolves it (`--project` through a link, `..`) and
-    /// its own name as written (a link there is not followed).
+    /// trusted where it leads. Inside means that a folder on the way, as
+    /// written (`..` taken out without following links), is the project
+    /// folder as the file system resolves it: `sub/l10n` is inside even when
+    /// `sub` is a committed link, `/real/path/of/project/locales` is inside
+    /// when `--project` is a link to it, `../l10n` beside a linked project
+    /// is not.
     pub fn and(mut self, root: &Path, dir: &Path) -> Boundary {
         let named = root.join(dir);
-        let located = match (named.parent(), named.file_name()) {
-            (Some(parent), Some(name)) => real(parent).join(name),
-            _ => real(&named),
-        };
-        if !self.folders.iter().any(|f| located.starts_with(f)) {
+        let project = real(root);
+        let inside = lexical_absolute(&named)
+            .ancestors()
+            .any(|a| real(a) == project);
+        if !inside {
+            // Where the file system takes the name, links and `..` alike.
             self.folders.push(real(&named));
         }
         self
@@ -89,6 +93,24 @@ impl Boundary {
 /// `path` as the file system resolves it (itself when it cannot be).
 fn real(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` made absolute, with `.` and `name/..` taken out as written (no
+/// link followed).
+fn lexical_absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let path = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What kind of thing a path is, for messages ("is a folder, not a file").

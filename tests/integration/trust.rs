@@ -911,6 +911,19 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
         .expect("run talkdoc");
     assert_refused(&o, "E0003", "--locales through a link");
 
+    // Nor a folder named through a committed link inside the project
+    // (`sub -> ../elsewhere`, `--locales sub/l10n`).
+    let s = clean();
+    symlink(outside.path(), s.path("sub")).expect("symlink");
+    std::fs::rename(&shared, outside.path().join("l10n")).expect("move");
+    let o = talkdoc()
+        .current_dir(s.project())
+        .args(["check", "--locales", "sub/l10n"])
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    assert_refused(&o, "E0003", "--locales through a committed link on the way");
+
     // But `--project` through a link, `--locales` beside it: the folder
     // named is where the shell finds it, outside the project, and trusted.
     let data = outside.path().join("data");
