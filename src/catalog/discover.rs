@@ -277,6 +277,7 @@ fn layout_in(
             label: String::new(),
             dir: base.join(tag),
             skip: Vec::new(),
+            locales: None,
         }],
         record: base.join(format!("{tag}.reviewed.toml")),
     };
@@ -379,6 +380,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                 label: p.label.clone(),
                 dir: p.base.join(p.reference.trim_end_matches('/')),
                 skip: Vec::new(),
+                locales: p.locales.clone(),
             })
             .collect(),
         record: PathBuf::new(),
@@ -423,6 +425,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                                 .cloned()
                                 .collect(),
                             dir,
+                            locales: None,
                         }
                     })
                     .collect(),

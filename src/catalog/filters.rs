@@ -128,17 +128,6 @@ impl Filters {
             .iter()
             .filter(|s| rel.starts_with(s.label.as_str()))
             .collect();
-        // A file belongs to the entry with the longest folder that holds it
-        // (`browser/extensions/report/` within `browser/`): when that
-        // entry is not this locale's, neither is the file.
-        let owner = matching.iter().map(|s| s.label.len()).max();
-        if let Some(owner) = owner
-            && !matching
-                .iter()
-                .any(|s| s.label.len() == owner && applies(s))
-        {
-            return Action::Ignore;
-        }
         matching
             .into_iter()
             .filter(|s| applies(s))

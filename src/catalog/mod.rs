@@ -52,6 +52,8 @@ pub struct LocaleCatalog {
     /// The path of each of `files` relative to its root, prefixed with the
     /// root's label, with `/` separators: `browser/newtab.ftl`.
     pub rel_paths: Vec<String>,
+    /// The root (index into `roots`) each of `files` was read from.
+    pub file_roots: Vec<usize>,
     /// Messages by ID and terms by `-ID`, first definition wins.
     pub entries: BTreeMap<String, Entry>,
     /// In coverage mode, definitions of an ID already in `entries` that sit
@@ -175,6 +177,9 @@ pub struct Root {
     /// Folders inside `dir` whose files are not this locale's here (an
     /// `l10n.toml`'s `[[excludes]]` gives them to another project).
     pub skip: Vec<PathBuf>,
+    /// For a folder of the source: the locales its files are asked of
+    /// (an `l10n.toml` entry's `locales`); `None`: every locale.
+    pub locales: Option<Vec<String>>,
 }
 
 /// How a locale is read.
@@ -274,6 +279,7 @@ impl LocaleCatalog {
             label: String::new(),
             dir: locales_dir.join(locale),
             skip: Vec::new(),
+            locales: None,
         }];
         Self::load_roots(root, locale, &roots, LoadOptions::default(), boundary)
     }
@@ -291,9 +297,9 @@ impl LocaleCatalog {
             .first()
             .map_or_else(|| root.to_path_buf(), |r| r.dir.clone());
         let shown_dir = crate::diag::display_path(root, &first_dir);
-        let mut paths: Vec<(PathBuf, String, bool)> = Vec::new();
+        let mut paths: Vec<(PathBuf, String, bool, usize)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for r in roots {
+        for (root_index, r) in roots.iter().enumerate() {
             let shown = crate::diag::display_path(root, &r.dir);
             boundary.check(&r.dir, &shown, Code::E0003, "read the locale folder")?;
             let found = ftl_files(&r.dir).map_err(|e| {
@@ -317,9 +323,10 @@ impl LocaleCatalog {
                 found
                     .into_iter()
                     .filter(|(p, ..)| !r.skip.iter().any(|s| p.starts_with(s)))
-                    // A folder of one entry inside another's is read once.
-                    .filter(|(p, ..)| seen.insert(p.clone()))
-                    .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link)),
+                    .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link, root_index))
+                    // A file two entries give the same path is read once;
+                    // under two paths, it stands for two files.
+                    .filter(|(p, rel, ..)| seen.insert((p.clone(), rel.clone()))),
             );
         }
 
@@ -348,12 +355,13 @@ impl LocaleCatalog {
         }
         let mut files = Vec::new();
         let mut rel_paths = Vec::new();
+        let mut file_roots = Vec::new();
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
         let mut later = Vec::new();
         let mut bundle = FluentBundle::new(vec![langid.clone()]);
         bundle.set_use_isolating(false);
 
-        for (path, rel, link) in paths {
+        for (path, rel, link, root_index) in paths {
             let shown = crate::diag::display_path(root, &path);
             if link {
                 boundary.check(&path, &shown, Code::E0004, "read the Fluent file")?;
@@ -438,6 +446,7 @@ impl LocaleCatalog {
             }
             files.push(file);
             rel_paths.push(rel);
+            file_roots.push(root_index);
         }
         let longest_literal = entries
             .values()
@@ -460,10 +469,12 @@ impl LocaleCatalog {
                         label: r.label.clone(),
                         dir: crate::diag::display_path(root, &r.dir),
                         skip: r.skip.clone(),
+                        locales: r.locales.clone(),
                     })
                     .collect(),
                 files,
                 rel_paths,
+                file_roots,
                 entries,
                 later,
                 bounds,

@@ -394,6 +394,18 @@ pub(crate) fn check_coverage(
     // key) or file (always "error" without filters). Matched on the file's
     // own path, also when files are pooled.
     let filtered = |locale: &str, src: &Entry, key: Option<&str>| {
+        // A source file of an l10n.toml entry limited to other locales is
+        // not asked of this one (whatever other entry's folder holds it).
+        let root = source
+            .file_roots
+            .get(src.file)
+            .and_then(|&r| source.roots.get(r));
+        if root
+            .and_then(|r| r.locales.as_ref())
+            .is_some_and(|l| !l.iter().any(|l| l == locale))
+        {
+            return Action::Ignore;
+        }
         let rel = source.rel_paths.get(src.file).map_or("", String::as_str);
         cov.filters.action(locale, rel, key)
     };

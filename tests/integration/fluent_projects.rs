@@ -287,7 +287,21 @@ fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
     );
     f.remove("l10n/de/browser/extensions/report/report.ftl");
     f.check(&[]).assert_code(1).assert_codes(&["C014"]);
-    f.remove("browser/extensions/report/locales/en-US/report.ftl");
+    // A file of the outer entry in that same folder is every locale's.
+    f.write(
+        "l10n/de/browser/extensions/report/report.ftl",
+        "report-a = Bericht\n",
+    )
+    .write("browser/locales/en-US/extensions/report/x.ftl", "x-a = X\n")
+    .write("l10n/de/browser/extensions/report/x.ftl", "x-a = X\n");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014"]);
+    run.finding(
+        "error[C014] browser/locales/en-US/extensions/report/x.ftl: no `ja` file l10n/ja/browser/extensions/report/x.ftl",
+    );
+    f.remove("browser/locales/en-US/extensions/report/x.ftl")
+        .remove("l10n/de/browser/extensions/report/x.ftl")
+        .remove("browser/extensions/report/locales/en-US/report.ftl");
 
     // A locale only an entry lists, not its file: compare-locales skips
     // the whole file for it (nothing to ask, no folder needed).
@@ -328,6 +342,30 @@ fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
     let line = toml.lines().count() + 2;
     run.assert_stderr_has(&format!("l10n.toml:{line}:"));
     run.assert_stderr_has("lacks `reference` or `l10n`");
+}
+
+/// Two entries can map one source file to two places (`ext/` into both
+/// `ext/` and `extensions/`): each is asked for, as compare-locales does.
+#[test]
+fn l10n_toml_entries_mapping_one_file_twice_ask_for_both() {
+    let f = Fixture::new("fluent-mozilla");
+    for dir in ["browser", "toolkit", "l10n"] {
+        std::fs::remove_dir_all(f.path(dir)).unwrap();
+    }
+    f.write(
+        "l10n.toml",
+        "basepath = \".\"\nlocales = [\"de\"]\n\
+         [[paths]]\n    reference = \"src/en-US/**\"\n    l10n = \"l10n/{locale}/**\"\n\
+         [[paths]]\n    reference = \"src/en-US/ext/**\"\n    l10n = \"l10n/{locale}/extensions/**\"\n",
+    )
+    .write("src/en-US/ext/a.ftl", "a = A\n")
+    .write("l10n/de/ext/a.ftl", "a = A-de\n")
+    .write("l10n/de/extensions/a.ftl", "a = A-de\n");
+    f.check(&[]).assert_code(0).assert_codes(&[]);
+    f.remove("l10n/de/extensions/a.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014"]);
+    run.finding("error[C014] src/en-US/ext/a.ftl: no `de` file l10n/de/extensions/a.ftl");
 }
 
 /// `[[excludes]]` name another project's `l10n.toml` (Thunderbird's
