@@ -389,23 +389,29 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     let targets = tags
         .iter()
         .map(|tag| {
-            // What [[excludes]] give to other projects in this locale.
-            let excluded = excluded_folders(&cfg.excluded, tag);
+            // What [[excludes]] give to other projects in this locale, as
+            // patterns of paths inside this project's locale folder.
+            let mut excluded = Vec::new();
             for p in &pairs {
-                let locale_folder = p.base.join(format!("{}{tag}", p.before));
-                for e in &excluded {
-                    if let Ok(rel) = e.strip_prefix(&locale_folder) {
-                        let rel = rel.to_string_lossy().replace('\\', "/");
-                        filters.exclude(
-                            tag,
-                            if rel.is_empty() {
-                                rel
-                            } else {
-                                format!("{rel}/")
-                            },
-                        );
+                let locale_folder = lexical(&p.base.join(format!("{}{tag}", p.before)));
+                for (folder, pattern) in excluded_patterns(&cfg.excluded, tag) {
+                    if let Ok(sub) = folder.strip_prefix(&locale_folder) {
+                        let sub = sub.to_string_lossy().replace('\\', "/");
+                        let full = if sub.is_empty() {
+                            pattern
+                        } else {
+                            format!("{sub}/{pattern}")
+                        };
+                        if !excluded.contains(&full) {
+                            excluded.push(full);
+                        }
                     }
                 }
+            }
+            let excluded: Vec<regex_lite::Regex> =
+                excluded.iter().map(|p| super::filters::glob(p)).collect();
+            for e in &excluded {
+                filters.exclude(tag, e.clone());
             }
             Locale {
                 tag: tag.clone(),
@@ -419,11 +425,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                             .join(format!("{}{tag}/{}", p.before, p.label).trim_end_matches('/'));
                         Root {
                             label: p.label.clone(),
-                            skip: excluded
-                                .iter()
-                                .filter(|e| e.starts_with(&dir))
-                                .cloned()
-                                .collect(),
+                            skip: excluded.clone(),
                             dir,
                             locales: None,
                         }
@@ -443,11 +445,11 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     })
 }
 
-/// The folders of locale `tag` that excluded `l10n.toml` files claim:
-/// each [[paths]] entry's fixed l10n folder, in the locales of its file
-/// (compare-locales excludes nothing for a locale an excluded file does
-/// not list).
-fn excluded_folders(excluded: &[L10nConfig], tag: &str) -> Vec<PathBuf> {
+/// What excluded `l10n.toml` files claim in locale `tag`: for each of
+/// their [[paths]] entries (in the locales of its file), the locale folder
+/// and the `l10n` pattern inside it (compare-locales excludes nothing for
+/// a locale an excluded file does not list).
+fn excluded_patterns(excluded: &[L10nConfig], tag: &str) -> Vec<(PathBuf, String)> {
     excluded
         .iter()
         .filter(|ex| ex.tags.iter().any(|t| t == tag))
@@ -457,7 +459,12 @@ fn excluded_folders(excluded: &[L10nConfig], tag: &str) -> Vec<PathBuf> {
                 .as_ref()
                 .is_none_or(|l| l.iter().any(|t| t == tag))
         })
-        .map(|p| lexical(&p.base.join(format!("{}{tag}/{}", p.before, p.label))))
+        .map(|p| {
+            (
+                lexical(&p.base.join(format!("{}{tag}", p.before))),
+                p.pattern.clone(),
+            )
+        })
         .collect()
 }
 
@@ -493,6 +500,8 @@ struct PathPair {
     label: String,
     /// Its `locales`: the locales it applies to (all when `None`).
     locales: Option<Vec<String>>,
+    /// The `l10n` pattern after `{locale}/` (`browser/**`).
+    pattern: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -674,7 +683,8 @@ fn read_l10n_toml(
                 span,
             ));
         };
-        let label = fixed_prefix(after.trim_start_matches('/'));
+        let pattern = after.trim_start_matches('/').to_string();
+        let label = fixed_prefix(&pattern);
         let label = if label == "/" { String::new() } else { label };
         let reference = fixed_prefix(&reference);
         if cfg.source_tag.is_none() {
@@ -695,6 +705,7 @@ fn read_l10n_toml(
                 None => before.to_string(),
             },
             label,
+            pattern,
             // compare-locales skips a file for a locale it does not list,
             // then a path for one its `locales` leave out.
             locales: match (&file_locales, &p.locales) {

@@ -56,9 +56,9 @@ pub struct Rules(Vec<Filter>);
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     scopes: Vec<Scope>,
-    /// (locale, path prefix inside its folder) of files an excluded
+    /// (locale, pattern of paths inside its folder) of files an excluded
     /// `l10n.toml` claims: not this project's, never reported.
-    excluded: Vec<(String, String)>,
+    excluded: Vec<(String, Regex)>,
 }
 
 /// The files of one `[[paths]]` entry, judged by its file's filters.
@@ -99,10 +99,10 @@ impl Filters {
             }));
     }
 
-    /// Files of `locale` under `prefix` (a path inside its folder, `""`
-    /// for all) belong to an excluded project: ignored.
-    pub fn exclude(&mut self, locale: &str, prefix: String) {
-        self.excluded.push((locale.to_string(), prefix));
+    /// Files of `locale` whose path inside its folder `pattern` matches
+    /// (compiled with [`glob`]) belong to an excluded project: ignored.
+    pub fn exclude(&mut self, locale: &str, pattern: Regex) {
+        self.excluded.push((locale.to_string(), pattern));
     }
 
     /// What to do with the missing translation of `key` (an ID, `-term`
@@ -114,7 +114,7 @@ impl Filters {
         if self
             .excluded
             .iter()
-            .any(|(l, prefix)| l == locale && rel.starts_with(prefix.as_str()))
+            .any(|(l, pattern)| l == locale && pattern.is_match(rel))
         {
             return Action::Ignore;
         }
@@ -255,7 +255,7 @@ pub fn parse(text: &str, expand: &dyn Fn(&str) -> String) -> Result<Rules, (Stri
 /// path: `*` stays inside one folder; `**` as a whole path segment spans
 /// any number of folders (none included), elsewhere it is two `*`;
 /// everything else is literal.
-fn glob(pattern: &str) -> Regex {
+pub(crate) fn glob(pattern: &str) -> Regex {
     let mut re = String::from("^");
     let mut rest = pattern;
     let mut segment_start = true;

@@ -174,9 +174,10 @@ pub struct Root {
     pub label: String,
     /// The folder searched for this locale's files.
     pub dir: PathBuf,
-    /// Folders inside `dir` whose files are not this locale's here (an
-    /// `l10n.toml`'s `[[excludes]]` gives them to another project).
-    pub skip: Vec<PathBuf>,
+    /// Patterns of paths (label included, as in `rel_paths`) whose files
+    /// are not this locale's here (an `l10n.toml`'s `[[excludes]]` gives
+    /// them to another project).
+    pub skip: Vec<regex_lite::Regex>,
     /// For a folder of the source: the locales its files are asked of
     /// (an `l10n.toml` entry's `locales`); `None`: every locale.
     pub locales: Option<Vec<String>>,
@@ -322,8 +323,8 @@ impl LocaleCatalog {
             paths.extend(
                 found
                     .into_iter()
-                    .filter(|(p, ..)| !r.skip.iter().any(|s| p.starts_with(s)))
                     .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link, root_index))
+                    .filter(|(_, rel, ..)| !r.skip.iter().any(|s| s.is_match(rel)))
                     // A file two entries give the same path is read once;
                     // under two paths, it stands for two files.
                     .filter(|(p, rel, ..)| seen.insert((p.clone(), rel.clone()))),

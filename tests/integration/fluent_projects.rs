@@ -411,6 +411,38 @@ fn l10n_toml_excludes_leave_another_projects_files_alone() {
     assert_eq!(run.count("C014"), 1, "{}", run.stdout);
     assert!(run.stdout.contains("`de`"), "{}", run.stdout);
 
+    // Excluded entries match as patterns: a single file, and `*` within
+    // one folder only. (de still lacks its preferences file from above.)
+    f.write("browser/locales/en-US/browser/one.ftl", "one = One\n")
+        .write("browser/locales/en-US/browser/sub/two.ftl", "two = Two\n")
+        .write(
+            "browser/locales/en-US/browser/sub/deep/three.ftl",
+            "three = Three\n",
+        );
+    for (rel, text) in [
+        ("browser/one.ftl", "one = Eins\n"),
+        ("browser/sub/two.ftl", "two = Zwei\n"),
+        ("browser/sub/deep/three.ftl", "three = Drei\n"),
+    ] {
+        f.write(&format!("l10n/de/browser/{rel}"), text);
+    }
+    f.write(
+        "prefs/l10n.toml",
+        &format!(
+            "{}[[paths]]\n    reference = \"browser/locales/en-US/browser/one.ftl\"\n    l10n = \"{{l}}browser/browser/one.ftl\"\n\
+             [[paths]]\n    reference = \"browser/locales/en-US/browser/sub/*.ftl\"\n    l10n = \"{{l}}browser/browser/sub/*.ftl\"\n",
+            f.read("prefs/l10n.toml")
+        ),
+    );
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014", "C014"]);
+    run.finding(
+        "error[C014] browser/locales/en-US/browser/sub/deep/three.ftl: no `ja` file l10n/ja/browser/browser/sub/deep/three.ftl",
+    );
+    run.finding(
+        "error[C014] browser/locales/en-US/browser/preferences/preferences.ftl: no `de` file l10n/de/browser/browser/preferences/preferences.ftl",
+    );
+
     // A missing excluded file, and excludes in an included file: E0009 there.
     f.write(
         "l10n.toml",
