@@ -344,6 +344,20 @@ fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
     run.assert_stderr_has("lacks `reference` or `l10n`");
 }
 
+/// A locale laid out by an l10n.toml may lack one of its folders (a team
+/// that has not started on toolkit): its files are reported missing, the
+/// check runs (it stopped with E0003, exit 2).
+#[test]
+fn a_missing_folder_of_an_l10n_toml_locale_is_its_files_missing() {
+    let f = Fixture::new("fluent-mozilla");
+    std::fs::remove_dir_all(f.path("l10n/ja/toolkit")).unwrap();
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C006", "C014"]);
+    run.finding(
+        "error[C014] toolkit/locales/en-US/toolkit/branding.ftl: no `ja` file l10n/ja/toolkit/toolkit/branding.ftl",
+    );
+}
+
 /// Two entries can map one source file to two places (`ext/` into both
 /// `ext/` and `extensions/`): each is asked for, as compare-locales does.
 #[test]
