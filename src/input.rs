@@ -48,23 +48,39 @@ impl Boundary {
     }
 
     /// Also `dir` (relative to `root`), a folder the user named on the
-    /// command line. Named inside the project, it is the project's (a link
-    /// committed there cannot widen the boundary); named outside, it is
-    /// trusted where it leads. Inside means that a folder on the way, as
-    /// written (`..` taken out without following links), is the project
-    /// folder as the file system resolves it: `sub/l10n` is inside even when
-    /// `sub` is a committed link, `/real/path/of/project/locales` is inside
-    /// when `--project` is a link to it, `../l10n` beside a linked project
-    /// is not.
+    /// command line, followed as the file system follows it: trusted where
+    /// it leads when it ends outside the project, unless a link inside the
+    /// project took it there (a committed `sub -> ../elsewhere` named as
+    /// `sub/l10n`, directly or by a path through a linked `--project`);
+    /// then, and when it ends inside, it is held to the project.
     pub fn and(mut self, root: &Path, dir: &Path) -> Boundary {
-        let named = root.join(dir);
+        use std::path::Component;
         let project = real(root);
-        let inside = lexical_absolute(&named)
-            .ancestors()
-            .any(|a| real(a) == project);
-        if !inside {
-            // Where the file system takes the name, links and `..` alike.
-            self.folders.push(real(&named));
+        let named =
+            std::env::current_dir().map_or_else(|_| root.join(dir), |d| d.join(root).join(dir));
+        let mut here = PathBuf::new();
+        let mut led_out = false;
+        for c in named.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    here.pop();
+                }
+                Component::Normal(name) => {
+                    let next = here.join(name);
+                    if std::fs::symlink_metadata(&next).is_ok_and(|m| m.file_type().is_symlink()) {
+                        let target = real(&next);
+                        led_out |= here.starts_with(&project) && !target.starts_with(&project);
+                        here = target;
+                    } else {
+                        here = next;
+                    }
+                }
+                other => here.push(other),
+            }
+        }
+        if !here.starts_with(&project) && !led_out {
+            self.folders.push(here);
         }
         self
     }
@@ -93,24 +109,6 @@ impl Boundary {
 /// `path` as the file system resolves it (itself when it cannot be).
 fn real(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// `path` made absolute, with `.` and `name/..` taken out as written (no
-/// link followed).
-fn lexical_absolute(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let path = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// What kind of thing a path is, for messages ("is a folder, not a file").

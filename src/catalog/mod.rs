@@ -52,8 +52,11 @@ pub struct LocaleCatalog {
     /// The path of each of `files` relative to its root, prefixed with the
     /// root's label, with `/` separators: `browser/newtab.ftl`.
     pub rel_paths: Vec<String>,
-    /// The root (index into `roots`) each of `files` was read from.
-    pub file_roots: Vec<usize>,
+    /// The roots (indexes into `roots`) each of `files` was read from.
+    pub file_roots: Vec<Vec<usize>>,
+    /// Whether files were found and left out as another project's
+    /// (`[[excludes]]`): an empty locale is then not "without messages".
+    pub excluded_any: bool,
     /// Messages by ID and terms by `-ID`, first definition wins.
     pub entries: BTreeMap<String, Entry>,
     /// In coverage mode, definitions of an ID already in `entries` that sit
@@ -298,8 +301,10 @@ impl LocaleCatalog {
             .first()
             .map_or_else(|| root.to_path_buf(), |r| r.dir.clone());
         let shown_dir = crate::diag::display_path(root, &first_dir);
-        let mut paths: Vec<(PathBuf, String, bool, usize)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut paths: Vec<(PathBuf, String, bool, Vec<usize>)> = Vec::new();
+        // (path, rel) → its place in `paths`.
+        let mut seen: std::collections::HashMap<(PathBuf, String), usize> = Default::default();
+        let mut skipped = false;
         for (root_index, r) in roots.iter().enumerate() {
             let shown = crate::diag::display_path(root, &r.dir);
             boundary.check(&r.dir, &shown, Code::E0003, "read the locale folder")?;
@@ -307,11 +312,7 @@ impl LocaleCatalog {
                 // One folder of a locale laid out by l10n.toml not made yet
                 // (a team that has not started on toolkit): its files are
                 // missing, each reported as such, as compare-locales does.
-                Err(e)
-                    if opts.coverage
-                        && roots.len() > 1
-                        && e.kind() == std::io::ErrorKind::NotFound =>
-                {
+                Err(e) if opts.coverage && e.kind() == std::io::ErrorKind::NotFound => {
                     Ok(Vec::new())
                 }
                 found => found,
@@ -333,19 +334,29 @@ impl LocaleCatalog {
                 }
                 err
             })?;
-            paths.extend(
-                found
-                    .into_iter()
-                    .map(|(p, rel, link)| (p, format!("{}{rel}", r.label), link, root_index))
-                    .filter(|(_, rel, ..)| !r.skip.iter().any(|s| s.is_match(rel)))
-                    // A file two entries give the same path is read once;
-                    // under two paths, it stands for two files.
-                    .filter(|(p, rel, ..)| seen.insert((p.clone(), rel.clone()))),
-            );
+            for (p, rel, link) in found {
+                let rel = format!("{}{rel}", r.label);
+                if r.skip.iter().any(|s| s.is_match(&rel)) {
+                    skipped = true;
+                    continue;
+                }
+                // A file two entries give the same path is read once, for
+                // both entries' locales; under two paths it stands for two
+                // files.
+                match seen.entry((p.clone(), rel.clone())) {
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        paths[*o.get()].3.push(root_index);
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(paths.len());
+                        paths.push((p, rel, link, vec![root_index]));
+                    }
+                }
+            }
         }
 
         let mut problems = Vec::new();
-        if paths.is_empty() {
+        if paths.is_empty() && !skipped {
             let help = if opts.coverage {
                 format!(
                     "add the `{locale}` .ftl files there, or point talkdoc at the right folder with --locales DIR"
@@ -375,7 +386,7 @@ impl LocaleCatalog {
         let mut bundle = FluentBundle::new(vec![langid.clone()]);
         bundle.set_use_isolating(false);
 
-        for (path, rel, link, root_index) in paths {
+        for (path, rel, link, root_indexes) in paths {
             let shown = crate::diag::display_path(root, &path);
             if link {
                 boundary.check(&path, &shown, Code::E0004, "read the Fluent file")?;
@@ -460,7 +471,7 @@ impl LocaleCatalog {
             }
             files.push(file);
             rel_paths.push(rel);
-            file_roots.push(root_index);
+            file_roots.push(root_indexes);
         }
         let longest_literal = entries
             .values()
@@ -489,6 +500,7 @@ impl LocaleCatalog {
                 files,
                 rel_paths,
                 file_roots,
+                excluded_any: skipped,
                 entries,
                 later,
                 bounds,

@@ -396,14 +396,16 @@ pub(crate) fn check_coverage(
     let filtered = |locale: &str, src: &Entry, key: Option<&str>| {
         // A source file of an l10n.toml entry limited to other locales is
         // not asked of this one (whatever other entry's folder holds it).
-        let root = source
-            .file_roots
-            .get(src.file)
-            .and_then(|&r| source.roots.get(r));
-        if root
-            .and_then(|r| r.locales.as_ref())
-            .is_some_and(|l| !l.iter().any(|l| l == locale))
-        {
+        let asked = source.file_roots.get(src.file).is_none_or(|roots| {
+            roots.iter().any(|&r| {
+                source
+                    .roots
+                    .get(r)
+                    .and_then(|r| r.locales.as_ref())
+                    .is_none_or(|l| l.iter().any(|l| l == locale))
+            })
+        });
+        if !asked {
             return Action::Ignore;
         }
         let rel = source.rel_paths.get(src.file).map_or("", String::as_str);
@@ -443,7 +445,7 @@ pub(crate) fn check_coverage(
                 file: cat.path_for(rel).display().to_string(),
             })
         };
-        if cat.files.is_empty() {
+        if cat.files.is_empty() && !cat.excluded_any {
             // E0106 says the locale has no files; one line, not one per message.
             s.missing = source.all_entries().count();
             summaries.push(s);

@@ -382,6 +382,60 @@ fn l10n_toml_entries_mapping_one_file_twice_ask_for_both() {
     run.finding("error[C014] src/en-US/ext/a.ftl: no `de` file l10n/de/extensions/a.ftl");
 }
 
+/// More of compare-locales' reading, found in review: an inner entry
+/// listed first does not keep the outer entry's locales from a file both
+/// hold; a locale whose only folder is missing is reported, not fatal;
+/// a locale whose files are all excluded has nothing to report.
+#[test]
+fn l10n_toml_nested_missing_and_wholly_excluded_locales() {
+    let f = Fixture::new("fluent-mozilla");
+    for dir in ["browser", "toolkit", "l10n"] {
+        std::fs::remove_dir_all(f.path(dir)).unwrap();
+    }
+    let toml = "basepath = \".\"\nlocales = [\"de\", \"fr\"]\n\
+         [[paths]]\n    reference = \"src/en-US/sub/**\"\n    l10n = \"l10n/{locale}/sub/**\"\n    locales = [\"de\"]\n\
+         [[paths]]\n    reference = \"src/en-US/**\"\n    l10n = \"l10n/{locale}/**\"\n";
+    f.write("l10n.toml", toml)
+        .write("src/en-US/main.ftl", "m = M\n")
+        .write("src/en-US/sub/s.ftl", "s = S\n")
+        .write("l10n/de/main.ftl", "m = M-de\n")
+        .write("l10n/de/sub/s.ftl", "s = S-de\n")
+        .write("l10n/fr/main.ftl", "m = M-fr\n");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014"]);
+    run.finding("error[C014] src/en-US/sub/s.ftl: no `fr` file l10n/fr/sub/s.ftl");
+
+    // fr's only folder missing: its files are missing, de is still checked.
+    std::fs::remove_dir_all(f.path("l10n/fr")).unwrap();
+    f.remove("l10n/de/main.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains("no `de` file l10n/de/main.ftl"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("E0003"), "{}", run.stderr);
+
+    // Every de file excluded: nothing to report for de.
+    f.write("l10n/de/main.ftl", "m = M-de\n")
+        .write("l10n/fr/main.ftl", "m = M-fr\n")
+        .write("l10n/fr/sub/s.ftl", "s = S-fr\n")
+        .write(
+            "other/l10n.toml",
+            "basepath = \"..\"\nlocales = [\"de\"]\n\
+             [[paths]]\n    reference = \"src/en-US/**\"\n    l10n = \"l10n/{locale}/**\"\n",
+        )
+        .write(
+            "l10n.toml",
+            &format!("{toml}[[excludes]]\n    path = \"other/l10n.toml\"\n"),
+        );
+    std::fs::remove_dir_all(f.path("l10n/de")).unwrap();
+    f.write("l10n/de/main.ftl", "m = M-de\n");
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+}
+
 /// `[[excludes]]` name another project's `l10n.toml` (Thunderbird's
 /// excludes Firefox's): the files it describes are not this project's, so
 /// they are neither asked for nor read, in the locales that file lists.

@@ -923,6 +923,25 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
         .output()
         .expect("run talkdoc");
     assert_refused(&o, "E0003", "--locales through a committed link on the way");
+    // The same, reached through a linked --project and `..`.
+    let plink = outside.path().join("plink");
+    symlink(s.project(), &plink).expect("symlink");
+    let name = s.project().file_name().expect("a name").to_owned();
+    let o = talkdoc()
+        .current_dir(outside.path())
+        .arg("check")
+        .arg("--project")
+        .arg("plink")
+        .arg("--locales")
+        .arg(std::path::Path::new("..").join(&name).join("sub/l10n"))
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    assert_refused(
+        &o,
+        "E0003",
+        "--locales through a linked project and a committed link",
+    );
 
     // But `--project` through a link, `--locales` beside it: the folder
     // named is where the shell finds it, outside the project, and trusted.
