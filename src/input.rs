@@ -52,12 +52,18 @@ impl Boundary {
     /// it leads when it ends outside the project, unless a link inside the
     /// project took it there (a committed `sub -> ../elsewhere` named as
     /// `sub/l10n`, directly or by a path through a linked `--project`);
-    /// then, and when it ends inside, it is held to the project.
+    /// then, and when it ends inside, it is held to the project. The folder
+    /// talkdoc runs in counts as committed too (in CI it is the checkout: a
+    /// project in a subfolder, `--locales ../l10n`, and `l10n` a link a
+    /// pull request made): a link in it that leads out of it is not trusted.
     pub fn and(mut self, root: &Path, dir: &Path) -> Boundary {
         use std::path::Component;
         let project = real(root);
-        let named =
-            std::env::current_dir().map_or_else(|_| root.join(dir), |d| d.join(root).join(dir));
+        let cwd = std::env::current_dir().ok();
+        let checkout = cwd.as_deref().map(real);
+        let inside =
+            |p: &Path, area: &Option<PathBuf>| area.as_ref().is_some_and(|a| p.starts_with(a));
+        let named = cwd.map_or_else(|| root.join(dir), |d| d.join(root).join(dir));
         let mut here = PathBuf::new();
         let mut led_out = false;
         for c in named.components() {
@@ -70,7 +76,10 @@ impl Boundary {
                     let next = here.join(name);
                     if std::fs::symlink_metadata(&next).is_ok_and(|m| m.file_type().is_symlink()) {
                         let target = real(&next);
-                        led_out |= here.starts_with(&project) && !target.starts_with(&project);
+                        led_out |= here.starts_with(&project) && !target.starts_with(&project)
+                            || inside(&here, &checkout)
+                                && !inside(&target, &checkout)
+                                && !target.starts_with(&project);
                         here = target;
                     } else {
                         here = next;

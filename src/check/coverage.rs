@@ -446,8 +446,12 @@ pub(crate) fn check_coverage(
             })
         };
         if cat.files.is_empty() && !cat.excluded_any {
-            // E0106 says the locale has no files; one line, not one per message.
-            s.missing = source.all_entries().count();
+            // E0106 says the locale has no files; one line, not one per
+            // message (those of files it is not asked for not counted).
+            s.missing = source
+                .all_entries()
+                .filter(|e| filtered(&cat.locale, e, None) != Action::Ignore)
+                .count();
             summaries.push(s);
             continue;
         }
@@ -490,15 +494,19 @@ pub(crate) fn check_coverage(
                 // A missing file is judged as a file, as compare-locales
                 // does: an ignored one is neither reported nor counted.
                 // (A source file with nothing in it misses nothing.)
-                let Some(first) = entries.first() else {
+                // Each entry by its own file: with --no-per-file the pool
+                // holds every file, some perhaps ignored or excluded.
+                let judged: Vec<(&Entry, Action)> = entries
+                    .iter()
+                    .map(|e| (*e, filtered(&cat.locale, e, None)))
+                    .filter(|(_, a)| *a != Action::Ignore)
+                    .collect();
+                let Some(action) = judged.iter().map(|(_, a)| *a).max() else {
                     continue;
                 };
-                let action = filtered(&cat.locale, first, None);
-                if action == Action::Ignore {
-                    continue;
-                }
+                let entries: Vec<&Entry> = judged.into_iter().map(|(e, _)| e).collect();
                 let mut n = 0;
-                for src in entries {
+                for src in entries.iter().copied() {
                     if let Some(tr) = misplaced(rel, &src.key()) {
                         wrong_file(src, tr, rel, out);
                     } else {

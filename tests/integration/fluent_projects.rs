@@ -434,6 +434,26 @@ fn l10n_toml_nested_missing_and_wholly_excluded_locales() {
     f.write("l10n/de/main.ftl", "m = M-de\n");
     let run = f.check(&[]);
     run.assert_code(0).assert_codes(&[]);
+
+    // de has only excluded files and lacks main.ftl: missing, also when
+    // the locale is compared as one pool (--no-per-file judged the pool by
+    // its first file, an excluded one, and passed).
+    f.write(
+        "other/l10n.toml",
+        "basepath = \"..\"\nlocales = [\"de\"]\n\
+         [[paths]]\n    reference = \"src/en-US/sub/**\"\n    l10n = \"l10n/{locale}/sub/**\"\n",
+    );
+    std::fs::remove_dir_all(f.path("l10n/de")).unwrap();
+    f.write("l10n/de/sub/s.ftl", "s = S-de\n");
+    for args in [&[][..], &["--no-per-file"]] {
+        let run = f.check(args);
+        run.assert_code(1).assert_codes(&["C014"]);
+        assert!(
+            run.stdout.contains("its 1 entry is missing"),
+            "{args:?}\n{}",
+            run.stdout
+        );
+    }
 }
 
 /// `[[excludes]]` name another project's `l10n.toml` (Thunderbird's

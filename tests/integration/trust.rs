@@ -943,6 +943,24 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
         "--locales through a linked project and a committed link",
     );
 
+    // A checkout with the project in a subfolder and the locales beside
+    // it (`--project sub --locales ../l10n`, run from the checkout): a
+    // pull request that turns `l10n` into a link out is refused too.
+    let checkout = tempfile::tempdir().expect("checkout");
+    std::fs::create_dir_all(checkout.path().join("sub")).expect("sub");
+    symlink(outside.path().join("l10n"), checkout.path().join("l10n")).expect("symlink");
+    let o = talkdoc()
+        .current_dir(checkout.path())
+        .args(["check", "--project", "sub", "--locales", "../l10n"])
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc");
+    assert_refused(
+        &o,
+        "E0003",
+        "a linked folder of the checkout beside the project",
+    );
+
     // But `--project` through a link, `--locales` beside it: the folder
     // named is where the shell finds it, outside the project, and trusted.
     let data = outside.path().join("data");
