@@ -123,14 +123,9 @@ impl Filters {
                 .as_ref()
                 .is_none_or(|l| l.iter().any(|l| l == locale))
         };
-        let matching: Vec<&Scope> = self
-            .scopes
+        self.scopes
             .iter()
-            .filter(|s| rel.starts_with(s.label.as_str()))
-            .collect();
-        matching
-            .into_iter()
-            .filter(|s| applies(s))
+            .filter(|s| rel.starts_with(s.label.as_str()) && applies(s))
             .map(|s| {
                 s.rules
                     .0
