@@ -123,6 +123,25 @@ fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> {
         .filter(|n| !(at_project_root && NOT_LOCALES.contains(&n.as_str())))
         .filter(|n| has_ftl(&base.join(n), 0))
         .collect();
+    // A locale whose files are all gone (git keeps no empty folder) is
+    // still known by its review record beside the others: it is checked,
+    // and found to have no messages, instead of dropping out of the check.
+    if !tags.is_empty()
+        && let Ok(read) = std::fs::read_dir(base)
+    {
+        for e in read.flatten() {
+            let name = e.file_name();
+            let Some(tag) = name.to_str().and_then(|n| n.strip_suffix(".reviewed.toml")) else {
+                continue;
+            };
+            if is_locale_tag(tag)
+                && !(at_project_root && NOT_LOCALES.contains(&tag))
+                && !tags.iter().any(|t| t == tag)
+            {
+                tags.push(tag.to_string());
+            }
+        }
+    }
     tags.sort();
     tags
 }
@@ -372,6 +391,40 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     tags.sort();
     tags.dedup();
     let pairs = cfg.pairs;
+    // Files correspond across locales by their path inside the locale
+    // folder (label + path): two entries whose locale folders lie in
+    // different places must not give overlapping paths, or one package's
+    // `common.ftl` would answer for another's.
+    for (i, a) in pairs.iter().enumerate() {
+        for b in &pairs[i + 1..] {
+            let apart = a.base.join(&a.before) != b.base.join(&b.before);
+            let overlap = a.label.starts_with(&b.label) || b.label.starts_with(&a.label);
+            if apart && overlap {
+                let folder = |p: &PathPair| {
+                    let shown = crate::diag::display_path(root, &p.base.join(&p.before));
+                    let shown = shown.to_string_lossy();
+                    let before = if shown.is_empty() || shown == "." {
+                        String::new()
+                    } else {
+                        format!("{}/", shown.trim_end_matches('/'))
+                    };
+                    format!("{before}{{locale}}/{}", p.label)
+                };
+                return Err(Error::new(
+                    Diagnostic::error(
+                        Code::E0009,
+                        format!(
+                            "two [[paths]] entries keep their locale folders in different places with overlapping paths inside them (`{}` and `{}`): talkdoc matches files by their path inside the locale folder and cannot tell these apart",
+                            folder(a),
+                            folder(b)
+                        ),
+                    )
+                    .at(Location::file(PathBuf::from("l10n.toml")))
+                    .help("check each part on its own (`talkdoc check --locales DIR` for each folder of locale folders), or give the entries distinct folders after {locale}/"),
+                ));
+            }
+        }
+    }
     let source = Locale {
         tag: source_tag.clone(),
         roots: pairs
@@ -390,28 +443,30 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
         .iter()
         .map(|tag| {
             // What [[excludes]] give to other projects in this locale, as
-            // patterns of paths inside this project's locale folder.
-            let mut excluded = Vec::new();
-            for p in &pairs {
+            // patterns of paths inside each entry's own locale folder.
+            let claimed = excluded_patterns(&cfg.excluded, tag);
+            let excluded_for = |p: &PathPair| -> Vec<regex_lite::Regex> {
                 let locale_folder = lexical(&p.base.join(format!("{}{tag}", p.before)));
-                for (folder, pattern) in excluded_patterns(&cfg.excluded, tag) {
+                let mut patterns: Vec<String> = Vec::new();
+                for (folder, pattern) in &claimed {
                     if let Ok(sub) = folder.strip_prefix(&locale_folder) {
                         let sub = sub.to_string_lossy().replace('\\', "/");
                         let full = if sub.is_empty() {
-                            pattern
+                            pattern.clone()
                         } else {
                             format!("{sub}/{pattern}")
                         };
-                        if !excluded.contains(&full) {
-                            excluded.push(full);
+                        if !patterns.contains(&full) {
+                            patterns.push(full);
                         }
                     }
                 }
-            }
-            let excluded: Vec<regex_lite::Regex> =
-                excluded.iter().map(|p| super::filters::glob(p)).collect();
-            for e in &excluded {
-                filters.exclude(tag, e.clone());
+                patterns.iter().map(|p| super::filters::glob(p)).collect()
+            };
+            for p in &pairs {
+                for e in excluded_for(p) {
+                    filters.exclude(tag, &p.label, e);
+                }
             }
             Locale {
                 tag: tag.clone(),
@@ -425,7 +480,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                             .join(format!("{}{tag}/{}", p.before, p.label).trim_end_matches('/'));
                         Root {
                             label: p.label.clone(),
-                            skip: excluded.clone(),
+                            skip: excluded_for(p),
                             dir,
                             locales: None,
                         }

@@ -56,9 +56,10 @@ pub struct Rules(Vec<Filter>);
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     scopes: Vec<Scope>,
-    /// (locale, pattern of paths inside its folder) of files an excluded
-    /// `l10n.toml` claims: not this project's, never reported.
-    excluded: Vec<(String, Regex)>,
+    /// (locale, entry label, pattern of paths inside the entry's locale
+    /// folder) of files an excluded `l10n.toml` claims: not this
+    /// project's, never reported.
+    excluded: Vec<(String, String, Regex)>,
 }
 
 /// The files of one `[[paths]]` entry, judged by its file's filters.
@@ -99,10 +100,12 @@ impl Filters {
             }));
     }
 
-    /// Files of `locale` whose path inside its folder `pattern` matches
-    /// (compiled with [`glob`]) belong to an excluded project: ignored.
-    pub fn exclude(&mut self, locale: &str, pattern: Regex) {
-        self.excluded.push((locale.to_string(), pattern));
+    /// Files of `locale` of the entry labelled `label` whose path inside
+    /// its locale folder `pattern` matches (compiled with [`glob`]) belong
+    /// to an excluded project: ignored.
+    pub fn exclude(&mut self, locale: &str, label: &str, pattern: Regex) {
+        self.excluded
+            .push((locale.to_string(), label.to_string(), pattern));
     }
 
     /// What to do with the missing translation of `key` (an ID, `-term`
@@ -111,11 +114,9 @@ impl Filters {
     /// gives to `locale` (its `locales` leave it out) is not expected
     /// there: ignored, as compare-locales does.
     pub fn action(&self, locale: &str, rel: &str, key: Option<&str>) -> Action {
-        if self
-            .excluded
-            .iter()
-            .any(|(l, pattern)| l == locale && pattern.is_match(rel))
-        {
+        if self.excluded.iter().any(|(l, label, pattern)| {
+            l == locale && rel.starts_with(label.as_str()) && pattern.is_match(rel)
+        }) {
             return Action::Ignore;
         }
         let applies = |s: &Scope| {

@@ -456,6 +456,68 @@ fn l10n_toml_nested_missing_and_wholly_excluded_locales() {
     }
 }
 
+/// Entries whose locale folders lie in different places: files that
+/// would meet at one path inside them (two packages' `common.ftl`) are
+/// refused as ambiguous (one answered for the other: a false pass), and
+/// an exclude claims only what lies in its own folder.
+#[test]
+fn l10n_toml_entries_in_different_folders_stay_apart() {
+    let f = Fixture::new("fluent-mozilla");
+    for dir in ["browser", "toolkit", "l10n"] {
+        std::fs::remove_dir_all(f.path(dir)).unwrap();
+    }
+    f.write(
+        "l10n.toml",
+        "locales = [\"ja\"]\n\
+         [[paths]]\n    reference = \"web/en-US/**\"\n    l10n = \"web/{locale}/**\"\n\
+         [[paths]]\n    reference = \"admin/en-US/**\"\n    l10n = \"admin/{locale}/**\"\n",
+    )
+    .write("web/en-US/common.ftl", "a = A\n")
+    .write("admin/en-US/common.ftl", "a = A\nb = B\n")
+    .write("web/ja/common.ftl", "a = A-ja\n")
+    .write("admin/ja/common.ftl", "a = A-ja\n");
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("`web/{locale}/` and `admin/{locale}/`");
+    run.assert_stderr_has("cannot tell these apart");
+
+    // Apart (`{locale}/mailapp/` and `mailapp/{locale}/browser/`), an
+    // exclude of `{locale}/browser/**` does not reach the second.
+    f.write(
+        "l10n.toml",
+        "locales = [\"ja\"]\n\
+         [[paths]]\n    reference = \"en-US/mailapp/**\"\n    l10n = \"{locale}/mailapp/**\"\n\
+         [[paths]]\n    reference = \"mailapp/en-US/browser/**\"\n    l10n = \"mailapp/{locale}/browser/**\"\n\
+         [[excludes]]\n    path = \"other/l10n.toml\"\n",
+    )
+    .write(
+        "other/l10n.toml",
+        "basepath = \"..\"\nlocales = [\"ja\"]\n\
+         [[paths]]\n    reference = \"en-US/browser/**\"\n    l10n = \"{locale}/browser/**\"\n",
+    )
+    .write("en-US/mailapp/m.ftl", "m = M\n")
+    .write("ja/mailapp/m.ftl", "m = M-ja\n")
+    .write("mailapp/en-US/browser/m.ftl", "n = N\n");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014"]);
+    run.finding("error[C014] mailapp/en-US/browser/m.ftl: no `ja` file mailapp/ja/browser/m.ftl");
+}
+
+/// A locale whose files were all deleted (git keeps no empty folder) is
+/// still known by its review record: `check` fails instead of passing
+/// with one locale fewer.
+#[test]
+fn a_reviewed_locale_whose_files_are_gone_fails_the_check() {
+    let f = Fixture::app();
+    f.run(&["review", "--all"]).assert_code(0);
+    f.check(&[]).assert_code(0);
+    std::fs::remove_dir_all(f.path("locales/ja")).unwrap();
+    assert!(f.path("locales/ja.reviewed.toml").is_file());
+    let run = f.check(&[]);
+    run.assert_code(1);
+    run.assert_stdout_has("locale `ja` has no messages");
+}
+
 /// `[[excludes]]` name another project's `l10n.toml` (Thunderbird's
 /// excludes Firefox's): the files it describes are not this project's, so
 /// they are neither asked for nor read, in the locales that file lists.
