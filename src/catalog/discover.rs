@@ -297,6 +297,7 @@ fn layout_in(
             dir: base.join(tag),
             skip: Vec::new(),
             locales: None,
+            only: None,
         }],
         record: base.join(format!("{tag}.reviewed.toml")),
     };
@@ -398,7 +399,15 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     for (i, a) in pairs.iter().enumerate() {
         for b in &pairs[i + 1..] {
             let apart = a.base.join(&a.before) != b.base.join(&b.before);
-            let overlap = a.label.starts_with(&b.label) || b.label.starts_with(&a.label);
+            // The paths an entry gives start with its label, or are its one
+            // file's.
+            let reach = |p: &PathPair| match &p.only {
+                Some((_, name)) => format!("{}{name}", p.label),
+                None => p.label.clone(),
+            };
+            let overlap = reach(a).starts_with(&reach(b)) && b.only.is_none()
+                || reach(b).starts_with(&reach(a)) && a.only.is_none()
+                || reach(a) == reach(b);
             if apart && overlap {
                 let folder = |p: &PathPair| {
                     let shown = crate::diag::display_path(root, &p.base.join(&p.before));
@@ -434,6 +443,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                 dir: p.base.join(p.reference.trim_end_matches('/')),
                 skip: Vec::new(),
                 locales: p.locales.clone(),
+                only: p.only.as_ref().map(|(reference, _)| reference.clone()),
             })
             .collect(),
         record: PathBuf::new(),
@@ -483,6 +493,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                             skip: excluded_for(p),
                             dir,
                             locales: None,
+                            only: p.only.as_ref().map(|(_, l10n)| l10n.clone()),
                         }
                     })
                     .collect(),
@@ -557,6 +568,9 @@ struct PathPair {
     locales: Option<Vec<String>>,
     /// The `l10n` pattern after `{locale}/` (`browser/**`).
     pattern: String,
+    /// An entry naming one file: its name in the reference folder and in
+    /// the locale folder (`reference` and `label` are then their folders).
+    only: Option<(String, String)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -739,9 +753,23 @@ fn read_l10n_toml(
             ));
         };
         let pattern = after.trim_start_matches('/').to_string();
-        let label = fixed_prefix(&pattern);
-        let label = if label == "/" { String::new() } else { label };
-        let reference = fixed_prefix(&reference);
+        let globs = |p: &str| p.contains(['*', '?', '[', '{']);
+        // An entry naming one file (`{l}app.ftl`): its folder is the root,
+        // and only that file of it is read.
+        let single = |p: &str| !p.is_empty() && !p.ends_with('/') && !globs(p);
+        let split = |p: &str| match p.rsplit_once('/') {
+            Some((folder, name)) => (format!("{folder}/"), name.to_string()),
+            None => (String::new(), p.to_string()),
+        };
+        let (label, reference, only) = if single(&pattern) && single(&reference) {
+            let (label, l10n_name) = split(&pattern);
+            let (folder, reference_name) = split(&reference);
+            (label, folder, Some((reference_name, l10n_name)))
+        } else {
+            let label = fixed_prefix(&pattern);
+            let label = if label == "/" { String::new() } else { label };
+            (label, fixed_prefix(&reference), None)
+        };
         if cfg.source_tag.is_none() {
             cfg.source_tag = reference
                 .split('/')
@@ -761,6 +789,7 @@ fn read_l10n_toml(
             },
             label,
             pattern,
+            only,
             // compare-locales skips a file for a locale it does not list,
             // then a path for one its `locales` leave out.
             locales: match (&file_locales, &p.locales) {

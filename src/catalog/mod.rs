@@ -184,6 +184,9 @@ pub struct Root {
     /// For a folder of the source: the locales its files are asked of
     /// (an `l10n.toml` entry's `locales`); `None`: every locale.
     pub locales: Option<Vec<String>>,
+    /// The one file of `dir` this root stands for (an `l10n.toml` entry
+    /// naming a single file); `None`: every `.ftl` file under `dir`.
+    pub only: Option<String>,
 }
 
 /// How a locale is read.
@@ -284,6 +287,7 @@ impl LocaleCatalog {
             dir: locales_dir.join(locale),
             skip: Vec::new(),
             locales: None,
+            only: None,
         }];
         Self::load_roots(root, locale, &roots, LoadOptions::default(), boundary)
     }
@@ -335,6 +339,9 @@ impl LocaleCatalog {
                 err
             })?;
             for (p, rel, link) in found {
+                if r.only.as_ref().is_some_and(|only| *only != rel) {
+                    continue;
+                }
                 let rel = format!("{}{rel}", r.label);
                 if r.skip.iter().any(|s| s.is_match(&rel)) {
                     skipped = true;
@@ -495,6 +502,7 @@ impl LocaleCatalog {
                         dir: crate::diag::display_path(root, &r.dir),
                         skip: r.skip.clone(),
                         locales: r.locales.clone(),
+                        only: r.only.clone(),
                     })
                     .collect(),
                 files,

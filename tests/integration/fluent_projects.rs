@@ -518,6 +518,37 @@ fn a_reviewed_locale_whose_files_are_gone_fails_the_check() {
     run.assert_stdout_has("locale `ja` has no messages");
 }
 
+/// An entry may name one file (`{locale}/app.ftl`), as compare-locales
+/// allows: only that file is asked for (it stopped with E0003 "Not a
+/// directory").
+#[test]
+fn l10n_toml_entries_naming_one_file() {
+    let f = Fixture::new("fluent-mozilla");
+    for dir in ["browser", "toolkit", "l10n"] {
+        std::fs::remove_dir_all(f.path(dir)).unwrap();
+    }
+    f.write(
+        "l10n.toml",
+        "locales = [\"ja\"]\n\
+         [[paths]]\n    reference = \"en-US/app.ftl\"\n    l10n = \"{locale}/app.ftl\"\n\
+         [[paths]]\n    reference = \"en-US/mail/**\"\n    l10n = \"{locale}/mail/**\"\n",
+    )
+    .write("en-US/app.ftl", "a = A\nb = B\n")
+    .write("en-US/other.ftl", "o = O\n")
+    .write("ja/app.ftl", "a = A-ja\n")
+    .write("ja/stray.ftl", "stray = {\n")
+    .write("en-US/mail/m.ftl", "m = M\n")
+    .write("ja/mail/m.ftl", "m = M-ja\n");
+    let run = f.check(&[]);
+    // Only app.ftl is compared: b is missing; other.ftl and the broken
+    // stray.ftl are not the project's.
+    run.assert_code(1).assert_codes(&["C001"]);
+    run.finding("error[C001] en-US/app.ftl:2:1: b: missing in `ja`");
+    f.remove("ja/app.ftl");
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C014"]);
+}
+
 /// `[[excludes]]` name another project's `l10n.toml` (Thunderbird's
 /// excludes Firefox's): the files it describes are not this project's, so
 /// they are neither asked for nor read, in the locales that file lists.
