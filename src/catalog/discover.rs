@@ -837,13 +837,16 @@ fn read_l10n_toml(
             first.path.span(),
         ));
     }
-    for exclude in &includes.excludes {
-        let target = base.join(expand(exclude.path.get_ref(), &vars));
-        let span = exclude.path.span();
+    // An include's or exclude's file: it must exist and be the project's
+    // (it is read as TOML, and a syntax error quotes its line, so
+    // `/etc/passwd` must never be one). Its path and canonical path.
+    let listed = |kind: &str, entry: &Include| {
+        let target = base.join(expand(entry.path.get_ref(), &vars));
+        let span = entry.path.span();
         let Ok(canonical) = target.canonicalize() else {
             return Err(included(
                 format!(
-                    "the excluded file {} does not exist",
+                    "the {kind} file {} does not exist",
                     crate::diag::display_path(root, &target).display()
                 ),
                 span,
@@ -852,12 +855,16 @@ fn read_l10n_toml(
         if !root.canonicalize().is_ok_and(|r| canonical.starts_with(r)) {
             return Err(included(
                 format!(
-                    "the excluded file {} is outside the project folder",
+                    "the {kind} file {} is outside the project folder",
                     target.display()
                 ),
                 span,
             ));
         }
+        Ok((target, canonical))
+    };
+    for exclude in &includes.excludes {
+        let (target, canonical) = listed("excluded", exclude)?;
         let mut other = L10nConfig {
             excluding: true,
             ..L10nConfig::default()
@@ -866,8 +873,7 @@ fn read_l10n_toml(
         read_l10n_toml(root, &target, &mut Vec::new(), &mut other)?;
         cfg.excluded.push(other);
     }
-    for include in includes.includes {
-        let target = base.join(expand(include.path.get_ref(), &vars));
+    for include in &includes.includes {
         let span = include.path.span();
         if chain.len() >= MAX_INCLUDE_DEPTH {
             return Err(included(
@@ -875,27 +881,7 @@ fn read_l10n_toml(
                 span,
             ));
         }
-        let Ok(canonical) = target.canonicalize() else {
-            return Err(included(
-                format!(
-                    "the included file {} does not exist",
-                    crate::diag::display_path(root, &target).display()
-                ),
-                span,
-            ));
-        };
-        // Only files of the project: an include is read as TOML and a
-        // syntax error quotes its line, so `/etc/passwd` must never be one.
-        let inside = root.canonicalize().is_ok_and(|r| canonical.starts_with(r));
-        if !inside {
-            return Err(included(
-                format!(
-                    "the included file {} is outside the project folder",
-                    target.display()
-                ),
-                span,
-            ));
-        }
+        let (target, canonical) = listed("included", include)?;
         if chain.contains(&canonical) {
             return Err(included(
                 format!(
