@@ -25,6 +25,15 @@ impl Fixture {
     fn app() -> Fixture {
         Fixture::new("fluent-app")
     }
+    /// An empty folder to write an `l10n.toml` layout into (the Mozilla
+    /// fixture with its files taken out).
+    fn bare() -> Fixture {
+        let f = Fixture::new("fluent-mozilla");
+        for dir in ["browser", "toolkit", "l10n"] {
+            std::fs::remove_dir_all(f.path(dir)).unwrap();
+        }
+        f
+    }
     fn path(&self, rel: &str) -> std::path::PathBuf {
         self.dir.path().join(rel)
     }
@@ -362,10 +371,7 @@ fn a_missing_folder_of_an_l10n_toml_locale_is_its_files_missing() {
 /// `ext/` and `extensions/`): each is asked for, as compare-locales does.
 #[test]
 fn l10n_toml_entries_mapping_one_file_twice_ask_for_both() {
-    let f = Fixture::new("fluent-mozilla");
-    for dir in ["browser", "toolkit", "l10n"] {
-        std::fs::remove_dir_all(f.path(dir)).unwrap();
-    }
+    let f = Fixture::bare();
     f.write(
         "l10n.toml",
         "basepath = \".\"\nlocales = [\"de\"]\n\
@@ -388,10 +394,7 @@ fn l10n_toml_entries_mapping_one_file_twice_ask_for_both() {
 /// a locale whose files are all excluded has nothing to report.
 #[test]
 fn l10n_toml_nested_missing_and_wholly_excluded_locales() {
-    let f = Fixture::new("fluent-mozilla");
-    for dir in ["browser", "toolkit", "l10n"] {
-        std::fs::remove_dir_all(f.path(dir)).unwrap();
-    }
+    let f = Fixture::bare();
     let toml = "basepath = \".\"\nlocales = [\"de\", \"fr\"]\n\
          [[paths]]\n    reference = \"src/en-US/sub/**\"\n    l10n = \"l10n/{locale}/sub/**\"\n    locales = [\"de\"]\n\
          [[paths]]\n    reference = \"src/en-US/**\"\n    l10n = \"l10n/{locale}/**\"\n";
@@ -462,10 +465,7 @@ fn l10n_toml_nested_missing_and_wholly_excluded_locales() {
 /// an exclude claims only what lies in its own folder.
 #[test]
 fn l10n_toml_entries_in_different_folders_stay_apart() {
-    let f = Fixture::new("fluent-mozilla");
-    for dir in ["browser", "toolkit", "l10n"] {
-        std::fs::remove_dir_all(f.path(dir)).unwrap();
-    }
+    let f = Fixture::bare();
     f.write(
         "l10n.toml",
         "locales = [\"ja\"]\n\
@@ -523,10 +523,7 @@ fn a_reviewed_locale_whose_files_are_gone_fails_the_check() {
 /// directory").
 #[test]
 fn l10n_toml_entries_naming_one_file() {
-    let f = Fixture::new("fluent-mozilla");
-    for dir in ["browser", "toolkit", "l10n"] {
-        std::fs::remove_dir_all(f.path(dir)).unwrap();
-    }
+    let f = Fixture::bare();
     f.write(
         "l10n.toml",
         "locales = [\"ja\"]\n\

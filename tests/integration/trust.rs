@@ -36,6 +36,16 @@ fn run(s: &Scratch, args: &[&str]) -> Output {
         .expect("run talkdoc")
 }
 
+/// `talkdoc args` run in `dir` (no `--project`: found from there).
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    talkdoc()
+        .current_dir(dir)
+        .args(args)
+        .timeout(HANG_GUARD)
+        .output()
+        .expect("run talkdoc")
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -801,13 +811,11 @@ fn links_leading_out_of_the_project_are_never_read() {
 
     // A --locales folder outside the project, named on the command line, is read.
     let s = clean();
-    let o = talkdoc()
-        .current_dir(outside.path())
-        .args(["check", "--locales"])
-        .arg(s.path("locales"))
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let locales = s.path("locales");
+    let o = run_in(
+        outside.path(),
+        &["check", "--locales", locales.to_str().expect("utf-8")],
+    );
     let all = text(&o.stdout) + &text(&o.stderr);
     assert!(!all.contains("leads outside"), "{all}");
     assert!(all.contains("ja"), "{all}");
@@ -876,13 +884,7 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
     let elsewhere = outside.path().join("dist");
     std::fs::create_dir_all(&elsewhere).expect("dist");
     symlink(&elsewhere, s.path("dist")).expect("symlink");
-    let o = talkdoc()
-        .arg("--project")
-        .arg(s.project())
-        .arg("build")
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let o = run(&s, &["build"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("E0402"), "{}", text(&o.stderr));
     assert_eq!(
@@ -903,12 +905,7 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
     }
     std::fs::remove_dir_all(s.path("locales")).expect("no locales");
     symlink(&shared, s.path("locales")).expect("symlink");
-    let o = talkdoc()
-        .current_dir(s.project())
-        .args(["check", "--locales", "locales"])
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let o = run_in(&s.project(), &["check", "--locales", "locales"]);
     assert_refused(&o, "E0003", "--locales through a link");
 
     // Nor a folder named through a committed link inside the project
@@ -916,27 +913,23 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
     let s = clean();
     symlink(outside.path(), s.path("sub")).expect("symlink");
     std::fs::rename(&shared, outside.path().join("l10n")).expect("move");
-    let o = talkdoc()
-        .current_dir(s.project())
-        .args(["check", "--locales", "sub/l10n"])
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let o = run_in(&s.project(), &["check", "--locales", "sub/l10n"]);
     assert_refused(&o, "E0003", "--locales through a committed link on the way");
     // The same, reached through a linked --project and `..`.
     let plink = outside.path().join("plink");
     symlink(s.project(), &plink).expect("symlink");
     let name = s.project().file_name().expect("a name").to_owned();
-    let o = talkdoc()
-        .current_dir(outside.path())
-        .arg("check")
-        .arg("--project")
-        .arg("plink")
-        .arg("--locales")
-        .arg(std::path::Path::new("..").join(&name).join("sub/l10n"))
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let through = Path::new("..").join(&name).join("sub/l10n");
+    let o = run_in(
+        outside.path(),
+        &[
+            "check",
+            "--project",
+            "plink",
+            "--locales",
+            through.to_str().expect("utf-8"),
+        ],
+    );
     assert_refused(
         &o,
         "E0003",
@@ -949,12 +942,10 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
     let checkout = tempfile::tempdir().expect("checkout");
     std::fs::create_dir_all(checkout.path().join("sub")).expect("sub");
     symlink(outside.path().join("l10n"), checkout.path().join("l10n")).expect("symlink");
-    let o = talkdoc()
-        .current_dir(checkout.path())
-        .args(["check", "--project", "sub", "--locales", "../l10n"])
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let o = run_in(
+        checkout.path(),
+        &["check", "--project", "sub", "--locales", "../l10n"],
+    );
     assert_refused(
         &o,
         "E0003",
@@ -970,12 +961,10 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
     }
     std::fs::create_dir_all(data.join("proj")).expect("proj");
     symlink(data.join("proj"), outside.path().join("proj-link")).expect("symlink");
-    let o = talkdoc()
-        .current_dir(outside.path())
-        .args(["check", "--project", "proj-link", "--locales", "../l10n"])
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("run talkdoc");
+    let o = run_in(
+        outside.path(),
+        &["check", "--project", "proj-link", "--locales", "../l10n"],
+    );
     assert_eq!(
         o.status.code(),
         Some(0),
