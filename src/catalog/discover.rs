@@ -473,9 +473,12 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                 }
                 patterns.iter().map(|p| super::filters::glob(p)).collect()
             };
-            for p in &pairs {
-                for e in excluded_for(p) {
-                    filters.exclude(tag, &p.label, e);
+            // Once per entry: judged as not this project's (filters) and
+            // not read (its folder's skip list).
+            let excluded: Vec<Vec<regex_lite::Regex>> = pairs.iter().map(excluded_for).collect();
+            for (p, patterns) in pairs.iter().zip(&excluded) {
+                for e in patterns {
+                    filters.exclude(tag, &p.label, e.clone());
                 }
             }
             Locale {
@@ -483,14 +486,15 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
                 // A path limited to other locales is not this locale's.
                 roots: pairs
                     .iter()
-                    .filter(|p| p.locales.as_ref().is_none_or(|l| l.contains(tag)))
-                    .map(|p| {
+                    .zip(excluded)
+                    .filter(|(p, _)| p.locales.as_ref().is_none_or(|l| l.contains(tag)))
+                    .map(|(p, skip)| {
                         let dir = p
                             .base
                             .join(format!("{}{tag}/{}", p.before, p.label).trim_end_matches('/'));
                         Root {
                             label: p.label.clone(),
-                            skip: excluded_for(p),
+                            skip,
                             dir,
                             locales: None,
                             only: p.only.as_ref().map(|(_, l10n)| l10n.clone()),
