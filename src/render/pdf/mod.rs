@@ -300,9 +300,18 @@ impl Renderer for Pdf {
                 continue;
             };
             chars.extend(title.chars());
+            for (_, visible) in doc.visible_strings() {
+                chars.extend(visible.chars());
+            }
             let qr = self.settings.qr.contains(&doc.name);
             for text in doc.texts() {
-                gather(&text.inlines, &mut chars, qr.then_some(&mut urls));
+                // The address is printed after the link text.
+                for url in crate::document::link_urls(&text.inlines) {
+                    chars.extend(url.chars());
+                    if qr && qr::wants_code(url) {
+                        urls.insert(url.to_string());
+                    }
+                }
             }
         }
         chars.extend(layout::DRAWN.chars());
@@ -392,31 +401,5 @@ impl Renderer for Pdf {
         let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
         let shared = |d: &Document| ctx.combined == Some(d.name.as_str());
         self.render_many(&parts, &meta, &shared, ctx.pdf)
-    }
-}
-
-/// The characters of `inlines` (printed addresses included) into `chars`,
-/// and their addresses that get a QR code into `urls`.
-fn gather(
-    inlines: &[crate::document::Inline],
-    chars: &mut BTreeSet<char>,
-    mut urls: Option<&mut BTreeSet<String>>,
-) {
-    use crate::document::Inline;
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) | Inline::Code(t) | Inline::NoteRef(t) => chars.extend(t.chars()),
-            Inline::Emphasis(c) | Inline::Strong(c) => gather(c, chars, urls.as_deref_mut()),
-            Inline::Link { url, content } => {
-                chars.extend(url.chars());
-                if let Some(urls) = urls.as_deref_mut()
-                    && qr::wants_code(url)
-                {
-                    urls.insert(url.clone());
-                }
-                gather(content, chars, urls.as_deref_mut());
-            }
-            Inline::LineBreak => {}
-        }
     }
 }
