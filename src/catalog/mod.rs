@@ -244,6 +244,17 @@ fn ftl_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, String, bool)>> {
     Ok(out)
 }
 
+/// `dir/name` as [`ftl_files`] would list it, when it is there.
+fn one_file(dir: &Path, name: &str) -> std::io::Result<Vec<(PathBuf, String, bool)>> {
+    let path = dir.join(name);
+    let meta = std::fs::symlink_metadata(&path)?;
+    Ok(vec![(
+        path,
+        name.to_string(),
+        meta.file_type().is_symlink(),
+    )])
+}
+
 /// The language identifier of a locale tag. In coverage mode a tag
 /// unic-langid refuses (Mozilla's `ja-JP-mac`) falls back to its language.
 fn langid_of(locale: &str, opts: LoadOptions) -> Result<LanguageIdentifier> {
@@ -312,10 +323,15 @@ impl LocaleCatalog {
         for (root_index, r) in roots.iter().enumerate() {
             let shown = crate::diag::display_path(root, &r.dir);
             boundary.check(&r.dir, &shown, Code::E0003, "read the locale folder")?;
-            let found = match ftl_files(&r.dir) {
-                // One folder of a locale laid out by l10n.toml not made yet
-                // (a team that has not started on toolkit): its files are
-                // missing, each reported as such, as compare-locales does.
+            // An entry naming one file reads that file, not its folder.
+            let listed = match &r.only {
+                Some(name) => one_file(&r.dir, name),
+                None => ftl_files(&r.dir),
+            };
+            let found = match listed {
+                // In coverage mode a locale folder not made yet (a team
+                // that has not started on toolkit) is its files missing,
+                // each reported as such, as compare-locales does.
                 Err(e) if opts.coverage && e.kind() == std::io::ErrorKind::NotFound => {
                     Ok(Vec::new())
                 }
@@ -339,9 +355,6 @@ impl LocaleCatalog {
                 err
             })?;
             for (p, rel, link) in found {
-                if r.only.as_ref().is_some_and(|only| *only != rel) {
-                    continue;
-                }
                 let rel = format!("{}{rel}", r.label);
                 if r.skip.iter().any(|s| s.is_match(&rel)) {
                     skipped = true;
