@@ -795,9 +795,10 @@ fn locale_document_and_format_select_outputs() {
     for (path, bytes) in &part {
         assert!(full.get(path) == Some(bytes), "{} differs", path.display());
     }
-    // One PDF leaves a core idle, which then makes its QR codes and font
-    // glyphs ahead (`Renderer::warm_up`): however far it gets before the
-    // render needs them, the bytes are the same.
+    // One PDF leaves a core idle, which then makes its QR codes, lays the
+    // document out from its end and makes the font program ahead
+    // (`Renderer::warm_up`): however far it gets before the render needs
+    // them, the bytes are the same.
     for _ in 0..8 {
         built(
             &s,

@@ -374,34 +374,6 @@ impl<'a> CidFont<'a> {
         ran.map(|_| true)
     }
 
-    /// Frees glyph `gid` of its subroutines ahead of [`CidFont::subset`],
-    /// which then finds it done (the same bytes either way): work a core
-    /// the run leaves idle can take on while the text is laid out. A glyph
-    /// that cannot be spliced is left for `subset` to report.
-    pub fn prewarm(&self, gid: u16) {
-        let cached = |s: &Self| {
-            s.spliced
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains_key(&gid)
-        };
-        let g = usize::from(gid);
-        if g >= self.char_strings.count || cached(self) {
-            return;
-        }
-        let Some(fd) = self.fd_select.get(self.data, g) else {
-            return;
-        };
-        let mut out = Vec::new();
-        if self.splice(g, usize::from(fd), &mut out) == Some(true) {
-            self.spliced
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .entry(gid)
-                .or_insert_with(|| out.into());
-        }
-    }
-
     fn write(
         &self,
         glyphs: &[usize],

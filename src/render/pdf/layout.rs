@@ -770,6 +770,14 @@ type BreakKey = (ShapeKey, [u32; 3], [bool; 3]);
 /// hundred; `watch` makes new ones with every edit.
 const MEMO_KEPT: usize = 4096;
 
+impl Memo {
+    /// Paragraphs broken so far (tests: what a layout added).
+    #[cfg(test)]
+    pub(crate) fn broken_count(&self) -> usize {
+        self.broken.lock().map_or(0, |m| m.len())
+    }
+}
+
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.shaped.lock().map_or(0, |m| m.len());

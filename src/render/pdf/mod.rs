@@ -34,12 +34,19 @@ use crate::document::Document;
 
 /// Renders documents to PDF with one font and one line breaker for the run.
 pub struct Pdf {
+    settings: Settings,
+    run: Arc<Run>,
+}
+
+/// What every PDF of a run shares, and shares with a warm-up thread
+/// ([`Renderer::warm_up`]): the font, the line breaker, and what one PDF
+/// makes that another (or the warm-up) may use.
+struct Run {
     /// Shared with the build's pre-flight, which checks every character
     /// against it before anything is rendered.
-    pub font: std::sync::Arc<Font>,
+    font: Arc<Font>,
     breaker: LineBreaker,
-    settings: Settings,
-    codes: Arc<qr::Cache>,
+    codes: qr::Cache,
     /// Documents already laid out that go into more than one PDF: the
     /// bilingual handout is made of the per-locale handouts' pages, and
     /// `talkdoc watch` re-renders it when only one locale's part changed.
@@ -47,6 +54,16 @@ pub struct Pdf {
     subsets: write::WriteCache,
     /// Paragraphs shaped and broken in this run (see [`layout::Memo`]).
     memo: layout::Memo,
+}
+
+/// One part of a PDF made of documents: the document, its talk title, its
+/// page setup, and whether it is laid out through [`Run::laid`] (it goes
+/// into more than one PDF).
+struct Part<'a> {
+    doc: &'a Document,
+    title: &'a str,
+    setup: PageSetup,
+    shared: bool,
 }
 
 /// A document, the geometry it was laid out with, and its pages (made once,
@@ -132,17 +149,14 @@ impl Settings {
     }
 }
 
-impl Pdf {
-    /// A renderer with `font` for every PDF of the run and no QR or
-    /// parallel settings (see [`Pdf::with_settings`]).
-    pub fn new(font: std::sync::Arc<Font>) -> Self {
-        Pdf {
+impl Run {
+    fn new(font: Arc<Font>, subsets: write::WriteCache) -> Run {
+        Run {
             font,
             breaker: LineBreaker::new(),
-            settings: Settings::default(),
-            codes: Arc::default(),
+            codes: qr::Cache::default(),
             laid: Mutex::new(Vec::new()),
-            subsets: write::WriteCache::default(),
+            subsets,
             memo: layout::Memo::default(),
         }
     }
@@ -172,20 +186,6 @@ impl Pdf {
             .clone()
     }
 
-    /// The renderer for a session that renders the same PDFs again and
-    /// again (`watch`): deflated streams are kept too, so a page an edit
-    /// did not touch is not compressed again.
-    pub fn keeping_streams(mut self) -> Self {
-        self.subsets = write::WriteCache::keeping_streams();
-        self
-    }
-
-    /// The renderer with `content/`'s QR and parallel-handout settings.
-    pub fn with_settings(mut self, settings: Settings) -> Self {
-        self.settings = settings;
-        self
-    }
-
     fn layout(&self) -> Layout<'_> {
         Layout {
             font: &self.font,
@@ -195,51 +195,92 @@ impl Pdf {
         }
     }
 
-    /// Several documents in one file, each starting on a new page, with a
-    /// bookmark per document and its sections beneath (the bilingual handout).
-    ///
-    /// `shared` says which documents also go into another output: only
-    /// those are kept laid out (a hundred-page document laid out once is
-    /// worth keeping only if it is used again).
-    /// Each part is set with the page setup of its locale (`[pdf]` and
-    /// `[pdf.locale.<locale>]`).
-    pub fn render_many(
-        &self,
-        parts: &[(&Document, &str)],
-        meta: &write::Metadata<'_>,
-        shared: &dyn Fn(&Document) -> bool,
-        pdf: &crate::config::PdfConfig,
-    ) -> Result<Vec<u8>> {
-        let mut laid_parts = Vec::new();
-        for (doc, title) in parts {
-            self.font.check_coverage(doc)?;
-            // Each document's title is a top-level bookmark, its headings beneath.
-            let setup = PageSetup::from_spec(&pdf.page_spec(&doc.locale));
-            let laid = if shared(doc) {
-                self.laid(doc, &setup)
-            } else {
-                Arc::new(self.layout().document(doc, 0, &setup))
-            };
-            laid_parts.push((laid, *title));
-        }
-        let refs: Vec<(&Laid, &str)> = laid_parts.iter().map(|(l, t)| (&**l, *t)).collect();
+    /// Several documents laid out as one file, each starting on a new
+    /// page, with a bookmark per document and its sections beneath, and
+    /// QR codes in the margins when `qr`.
+    fn lay_out_parts(&self, parts: &[Part<'_>], qr: bool) -> Laid {
+        let laid_parts: Vec<Arc<Laid>> = parts
+            .iter()
+            .map(|p| match p.shared {
+                true => self.laid(p.doc, &p.setup),
+                false => Arc::new(self.layout().document(p.doc, 0, &p.setup)),
+            })
+            .collect();
+        let refs: Vec<(&Laid, &str)> = laid_parts
+            .iter()
+            .zip(parts)
+            .map(|(l, p)| (&**l, p.title))
+            .collect();
         let mut laid = self.layout().finish(&refs);
-        if parts
-            .first()
-            .is_some_and(|(doc, _)| self.settings.qr.contains(&doc.name))
-        {
+        if qr {
             // Each part's codes in its own right margin (the locales of a
             // bilingual handout may have different page setups): `finish`
             // keeps the parts' pages in order.
             let mut rest = &mut laid.pages[..];
-            for (part, _) in &laid_parts {
+            for part in &laid_parts {
                 let n = part.pages.len().min(rest.len());
                 let (pages, after) = rest.split_at_mut(n);
                 qr::add_margin_codes(pages, &part.setup, &self.codes);
                 rest = after;
             }
         }
-        write::write_pdf(&self.font, &laid, meta, &self.subsets)
+        laid
+    }
+}
+
+impl Pdf {
+    /// A renderer with `font` for every PDF of the run and no QR or
+    /// parallel settings (see [`Pdf::with_settings`]).
+    pub fn new(font: Arc<Font>) -> Self {
+        Pdf {
+            settings: Settings::default(),
+            run: Arc::new(Run::new(font, write::WriteCache::default())),
+        }
+    }
+
+    /// The renderer for a session that renders the same PDFs again and
+    /// again (`watch`): deflated streams are kept too, so a page an edit
+    /// did not touch is not compressed again.
+    pub fn keeping_streams(self) -> Self {
+        let font = self.run.font.clone();
+        Pdf {
+            run: Arc::new(Run::new(font, write::WriteCache::keeping_streams())),
+            ..self
+        }
+    }
+
+    /// The renderer with `content/`'s QR and parallel-handout settings.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The parts of `output`, when it is a file of one or more documents
+    /// (not the parallel handout): each with its page setup (`[pdf]` and
+    /// `[pdf.locale.<locale>]`), laid out through the cache when the
+    /// document goes into another output too (the combined one's parts).
+    fn parts<'a>(&self, ctx: &RenderContext<'a>, output: &Output) -> Vec<Part<'a>> {
+        output
+            .parts
+            .iter()
+            .map(|&i| {
+                let doc = &ctx.docs[i];
+                Part {
+                    doc,
+                    title: ctx.titles[i].as_str(),
+                    setup: PageSetup::from_spec(&ctx.pdf.page_spec(&doc.locale)),
+                    shared: ctx.combined == Some(doc.name.as_str()),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether `output` is the parallel handout.
+    fn is_parallel(&self, output: &Output) -> bool {
+        self.settings
+            .parallel
+            .as_ref()
+            .is_some_and(|p| output.relative == p.relative() && output.parts.len() == 2)
     }
 }
 
@@ -283,61 +324,87 @@ impl Renderer for Pdf {
         out
     }
 
-    /// On the idle core of a one-PDF build: the QR codes of the links (a
-    /// code's mask is chosen by scoring all eight, ~0.15 ms an address) and
-    /// the glyphs of every character freed of their subroutines, both
-    /// cached for `render`, which lays the text out meanwhile. Glyphs the
-    /// shaper ends up not using cost only that core's time.
+    /// On the idle core of a one-PDF build, while `render` lays the
+    /// document out from its start: the QR codes of the links (a code's
+    /// mask is chosen by scoring all eight, ~0.15 ms an address), then the
+    /// same document laid out from its end (its paragraphs shaped and
+    /// broken into the run's [`layout::Memo`], where `render` finds the
+    /// second half done: the two meet in the middle), then the file laid
+    /// out as `render` lays it out (from the memo, or waiting for
+    /// `render`'s own) and its font program made
+    /// ([`write::WriteCache::prepare`]), which `render` asks for last.
+    /// Each step makes what `render` would make itself, with the same
+    /// functions on the same inputs, so the file is the same bytes.
     fn warm_up(&self, ctx: &RenderContext<'_>, outputs: &[&Output]) -> Option<WarmUp> {
-        let mut chars = BTreeSet::new();
+        struct File {
+            parts: Vec<(Document, String, PageSetup, bool)>,
+            qr: bool,
+        }
         let mut urls = BTreeSet::new();
-        let parts: BTreeSet<usize> = outputs
-            .iter()
-            .flat_map(|o| o.parts.iter().copied())
-            .collect();
-        for &i in &parts {
-            let (Some(doc), Some(title)) = (ctx.docs.get(i), ctx.titles.get(i)) else {
-                continue;
-            };
-            chars.extend(title.chars());
-            for (_, visible) in doc.visible_strings() {
-                chars.extend(visible.chars());
-            }
-            let qr = self.settings.qr.contains(&doc.name);
-            for text in doc.texts() {
-                // The address is printed after the link text.
-                for url in crate::document::link_urls(&text.inlines) {
-                    chars.extend(url.chars());
-                    if qr && qr::wants_code(url) {
-                        urls.insert(url.to_string());
+        let mut files = Vec::new();
+        for output in outputs.iter().filter(|o| !self.is_parallel(o)) {
+            let parts = self.parts(ctx, output);
+            let qr = parts
+                .first()
+                .is_some_and(|p| self.settings.qr.contains(&p.doc.name));
+            for part in &parts {
+                for text in part.doc.texts() {
+                    for url in crate::document::link_urls(&text.inlines) {
+                        if qr && qr::wants_code(url) {
+                            urls.insert(url.to_string());
+                        }
                     }
                 }
             }
+            files.push(File {
+                parts: parts
+                    .into_iter()
+                    .map(|p| (p.doc.clone(), p.title.to_string(), p.setup, p.shared))
+                    .collect(),
+                qr,
+            });
         }
-        chars.extend(layout::DRAWN.chars());
-        let (font, codes) = (self.font.clone(), self.codes.clone());
+        let run = self.run.clone();
         WarmUp::start(move |stop| {
             use std::sync::atomic::Ordering;
+            let stopped = || stop.load(Ordering::Relaxed);
             for url in &urls {
-                if stop.load(Ordering::Relaxed) {
+                if stopped() {
                     return;
                 }
-                codes.get(url);
+                run.codes.get(url);
             }
-            if let Some(cid) = font.cid() {
-                for &c in &chars {
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    if let Some((gid, _)) = font.glyph(c) {
-                        cid.prewarm(gid);
-                    }
+            for (doc, _, setup, _) in files.iter().flat_map(|f| &f.parts) {
+                if stopped() {
+                    return;
                 }
+                run.layout().document(&from_the_end(doc), 0, setup);
+            }
+            for file in &files {
+                if stopped() {
+                    return;
+                }
+                let parts: Vec<Part<'_>> = file
+                    .parts
+                    .iter()
+                    .map(|(doc, title, setup, shared)| Part {
+                        doc,
+                        title,
+                        setup: *setup,
+                        shared: *shared,
+                    })
+                    .collect();
+                let laid = run.lay_out_parts(&parts, file.qr);
+                if stopped() {
+                    return;
+                }
+                run.subsets.prepare(&run.font, &laid);
             }
         })
     }
 
     fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>> {
+        let run = &*self.run;
         let docs: Vec<&Document> = output.parts.iter().map(|&i| &ctx.docs[i]).collect();
         let titles: Vec<&str> = output
             .parts
@@ -347,12 +414,13 @@ impl Renderer for Pdf {
         let Some(first) = docs.first() else {
             return Ok(Vec::new());
         };
+        for doc in &docs {
+            run.font.check_coverage(doc)?;
+        }
         if let Some(p) = &self.settings.parallel
-            && output.relative == p.relative()
+            && self.is_parallel(output)
             && let [left, right] = docs[..]
         {
-            self.font.check_coverage(left)?;
-            self.font.check_coverage(right)?;
             let title = format!("{} / {}", titles[0], titles[1]);
             let subject = format!(
                 "Talk proposal: {} ({} | {})",
@@ -370,14 +438,14 @@ impl Renderer for Pdf {
                 ctx.pdf.page_spec(&right.locale),
             ];
             let laid = parallel::lay_out(
-                &self.layout(),
+                &run.layout(),
                 [(left, titles[0]), (right, titles[1])],
                 p.landscape,
                 [&specs[0], &specs[1]],
-                self.settings.qr.contains(&left.name).then_some(&self.codes),
-                &|doc, setup| Laid::clone(&self.laid(doc, setup)),
+                self.settings.qr.contains(&left.name).then_some(&run.codes),
+                &|doc, setup| Laid::clone(&run.laid(doc, setup)),
             );
-            return write::write_pdf(&self.font, &laid, &meta, &self.subsets);
+            return write::write_pdf(&run.font, &laid, &meta, &run.subsets);
         }
         let (title, subject) = if docs.len() == 1 {
             (
@@ -398,8 +466,138 @@ impl Renderer for Pdf {
             author: ctx.author,
             lang: &first.locale,
         };
-        let parts: Vec<(&Document, &str)> = docs.into_iter().zip(titles).collect();
-        let shared = |d: &Document| ctx.combined == Some(d.name.as_str());
-        self.render_many(&parts, &meta, &shared, ctx.pdf)
+        // Each document's title is a top-level bookmark, its headings
+        // beneath; the codes go with the first document's setting.
+        let qr = self.settings.qr.contains(&first.name);
+        let laid = run.lay_out_parts(&self.parts(ctx, output), qr);
+        write::write_pdf(&run.font, &laid, &meta, &run.subsets)
+    }
+}
+
+/// `doc` with its blocks, list items and sub-items in reverse order and no
+/// title: laid out by a warm-up, it shapes and breaks the paragraphs
+/// `render` comes to last first. (Every paragraph keeps the widths and
+/// options it has in `doc`: they depend on its kind and list depth, not on
+/// where it falls.)
+fn from_the_end(doc: &Document) -> Document {
+    fn items(list: &mut [crate::document::ListItem]) {
+        list.reverse();
+        for item in list {
+            items(&mut item.children);
+        }
+    }
+    let mut doc = Document {
+        title: None,
+        ..doc.clone()
+    };
+    doc.blocks.reverse();
+    for block in &mut doc.blocks {
+        if let crate::document::Block::List(list) = block {
+            items(&mut list.items);
+        }
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Block, Inline, List, ListItem, Text};
+
+    fn text(id: &str, s: &str) -> Text {
+        Text {
+            message_id: id.into(),
+            inlines: vec![Inline::Text(s.into())],
+        }
+    }
+
+    fn item(id: &str, s: &str, children: Vec<ListItem>, numbered: bool) -> ListItem {
+        ListItem {
+            text: text(id, s),
+            mark: None,
+            children,
+            children_numbered: numbered,
+        }
+    }
+
+    /// The warm-up's copy of a document, laid out first, leaves every
+    /// paragraph `render` needs shaped and broken (`render` adds none), and
+    /// `render`'s pages are the bytes they are without it.
+    #[test]
+    fn a_document_laid_out_from_the_end_first_is_the_same_file() {
+        let long = "信頼性もテレメトリーも、対象となるワークロードを理解していなければならない。"
+            .repeat(4);
+        let doc = Document {
+            name: "handout".into(),
+            locale: "ja".into(),
+            title: Some(text("title", "生成AI時代のSRE")),
+            blocks: vec![
+                Block::Paragraph(text("a", &long)),
+                Block::Heading(text("h", "概要")),
+                Block::Paragraph(Text {
+                    message_id: "b".into(),
+                    inlines: vec![
+                        Inline::Text("詳しくは".into()),
+                        Inline::Link {
+                            url: "https://example.com/a".into(),
+                            content: vec![Inline::Text("こちら".into())],
+                        },
+                        Inline::Text(format!("を参照。{long}")),
+                    ],
+                }),
+                Block::List(List {
+                    numbered: true,
+                    items: vec![
+                        item(
+                            "l1",
+                            &long,
+                            vec![item("l11", "入れ子の項目", vec![], false)],
+                            false,
+                        ),
+                        item(
+                            "l2",
+                            "二番目",
+                            vec![item("l21", &long, vec![], false)],
+                            true,
+                        ),
+                    ],
+                }),
+            ],
+        };
+        let font = Arc::new(Font::builtin().expect("font"));
+        let setup = PageSetup::default();
+        let meta = write::Metadata {
+            title: "t",
+            subject: "s",
+            keywords: &[],
+            author: None,
+            lang: "ja",
+        };
+        let part = Part {
+            doc: &doc,
+            title: "t",
+            setup,
+            shared: false,
+        };
+        let alone = Run::new(font.clone(), write::WriteCache::default());
+        let laid = alone.lay_out_parts(std::slice::from_ref(&part), true);
+        let expected = write::write_pdf(&font, &laid, &meta, &alone.subsets).expect("pdf");
+
+        let warmed = Run::new(font.clone(), write::WriteCache::default());
+        let reversed = from_the_end(&doc);
+        assert_ne!(reversed.blocks, doc.blocks, "the copy is in reverse order");
+        warmed.layout().document(&reversed, 0, &setup);
+        let broken = warmed.memo.broken_count();
+        // Two paragraphs, a heading and four list items (not the title).
+        assert_eq!(broken, 7, "paragraphs the copy broke");
+        let laid = warmed.lay_out_parts(std::slice::from_ref(&part), true);
+        // The title, and the running header `finish` adds.
+        assert!(
+            warmed.memo.broken_count() <= broken + 2,
+            "render broke {} paragraphs the copy had not",
+            warmed.memo.broken_count() - broken
+        );
+        let got = write::write_pdf(&font, &laid, &meta, &warmed.subsets).expect("pdf");
+        assert!(got == expected, "laying out from the end changed the file");
     }
 }

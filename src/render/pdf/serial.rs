@@ -14,15 +14,24 @@
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
+/// The objects written directly (streams), by ID.
+pub type Direct = [(ObjectId, Object)];
+
 /// Serialises `doc` (version, objects, trailer's `Root`/`Info`/`ID`).
 /// `packed` are more objects (generation 0, no streams), already in PDF
 /// syntax: they go into the object stream with the document's own, in ID
 /// order. `deflate` compresses a stream's data (`None`: leave it as it is).
-pub fn save(
+/// `complete` gets the streams, by ID, once the object stream is made and
+/// before anything is written after the header: the last moment to fill
+/// in a stream's data (the font program, which another thread may still
+/// be making: the object stream's deflate is done meanwhile). Its error
+/// is the result.
+pub fn save<E>(
     doc: lopdf::Document,
     packed: Vec<(u32, Vec<u8>)>,
     deflate: &dyn Fn(&[u8]) -> Option<Vec<u8>>,
-) -> Vec<u8> {
+    complete: &mut dyn FnMut(&mut Direct) -> Result<(), E>,
+) -> Result<Vec<u8>, E> {
     let lopdf::Document {
         version,
         objects: objects_map,
@@ -83,12 +92,6 @@ pub fn save(
     for (p, bytes) in packed {
         pack(p, &mut |out| out.extend_from_slice(&bytes));
     }
-    for (id, object) in &direct {
-        if let Some(e) = entries.get_mut(id.0 as usize) {
-            *e = Some(Entry::Direct(out.len()));
-        }
-        write_indirect(&mut out, *id, object);
-    }
     let first = table.len();
     let mut content = table;
     content.extend_from_slice(&objects);
@@ -104,6 +107,13 @@ pub fn save(
         }
         None => content,
     };
+    complete(&mut direct)?;
+    for (id, object) in &direct {
+        if let Some(e) = entries.get_mut(id.0 as usize) {
+            *e = Some(Entry::Direct(out.len()));
+        }
+        write_indirect(&mut out, *id, object);
+    }
     entries[objstm_id as usize] = Some(Entry::Direct(out.len()));
     write_indirect(
         &mut out,
@@ -162,7 +172,7 @@ pub fn save(
         &Object::Stream(Stream::new(dict, data)),
     );
     out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF").as_bytes());
-    out
+    Ok(out)
 }
 
 /// `id gen obj … endobj`, with a stream's data after its dictionary.
@@ -426,7 +436,7 @@ mod tests {
             (late, b"[1 2 3]".to_vec()),
         ];
         let deflate = |_: &[u8]| None;
-        let bytes = save(doc, packed, &deflate);
+        let bytes = save(doc, packed, &deflate, &mut |_| Ok::<_, ()>(())).expect("saved");
         let back = lopdf::Document::load_mem(&bytes).expect("reads back");
         let got = |key: &[u8]| {
             let id = back

@@ -59,19 +59,26 @@ fn write_error(what: impl std::fmt::Display) -> Error {
     ))
 }
 
-/// The font as embedded in one PDF: the subset program and, per original
-/// glyph ID, its code (= its glyph ID in the subset, which `subsetter`
-/// makes the CID too) and its `/W` width in thousandths of an em.
+/// The font as one PDF refers to it: per original glyph ID, its code (=
+/// its glyph ID in the subset, which `subsetter` makes the CID too) and
+/// its `/W` width in thousandths of an em. Made from the glyph set alone,
+/// so that everything but the font program can be written while the
+/// program is still being made ([`Program`]).
 struct Subset {
-    /// The font program, deflated (`deflated`) or as is when deflate would
-    /// not shrink it.
-    program: Vec<u8>,
+    codes: Codes,
+    /// The six-capital-letter subset tag, from the glyph set.
+    tag: String,
+}
+
+/// A subset's font program, deflated (`deflated`) or as is when deflate
+/// would not shrink it: the one costly part of a subset (~1.2 ms for the
+/// Japanese handout), made once per glyph set by whichever thread asks
+/// first ([`WriteCache::prepare`]: a one-PDF build's idle core).
+struct Program {
+    bytes: Vec<u8>,
     deflated: bool,
     /// Length of the program before deflate (`/Length1` of TrueType).
     raw_len: usize,
-    codes: Codes,
-    /// The six-capital-letter subset tag, from the subset's content.
-    tag: String,
 }
 
 /// Per original glyph ID, its code in the subset and its `/W` width.
@@ -182,8 +189,27 @@ fn subset_program(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Vec<
 }
 
 impl Subset {
-    /// The subset of `font` for `used`; the error says why not.
-    fn new(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Subset, String> {
+    /// The codes and tag of the subset of `font` for `used`.
+    fn new(font: &Font, used: &BTreeSet<u16>) -> Subset {
+        let gids: Vec<u8> = used.iter().flat_map(|g| g.to_le_bytes()).collect();
+        let [mut n, _] = content_id(&gids);
+        let tag = (0..6)
+            .map(|_| {
+                let c = char::from(b'A' + (n % 26) as u8);
+                n /= 26;
+                c
+            })
+            .collect();
+        Subset {
+            codes: glyph_codes(font, used),
+            tag,
+        }
+    }
+}
+
+impl Program {
+    /// The program of the subset of `font` for `used`; the error says why not.
+    fn new(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Program, String> {
         // A CID-keyed CFF font (the built-in one) is subset here, in the
         // glyph order `remapper` gives; any other goes through subsetter.
         let too_large = |gid: u16| {
@@ -208,31 +234,20 @@ impl Subset {
                 subset_program(font, used)?
             }
         };
-        let codes = glyph_codes(font, used);
-        let [mut n, _] = content_id(&program);
-        let tag = (0..6)
-            .map(|_| {
-                let c = char::from(b'A' + (n % 26) as u8);
-                n /= 26;
-                c
-            })
-            .collect();
         let raw_len = program.len();
-        let (program, deflated) = match deflate_level(&program, Level::Fast) {
+        let (bytes, deflated) = match deflate_level(&program, Level::Fast) {
             Some(d) if d.len() + 19 < program.len() => (d, true),
             _ => (program, false),
         };
-        Ok(Subset {
-            program,
+        Ok(Program {
+            bytes,
             deflated,
             raw_len,
-            codes,
-            tag,
         })
     }
 }
 
-/// What a renderer keeps between PDFs: font subsets by glyph set (the
+/// What a renderer keeps between PDFs: font programs by glyph set (the
 /// bilingual and parallel handouts share theirs; an edit that brings no
 /// new character needs no new subset, nor a deflated font program) and,
 /// in a `watch` session, deflated streams by
@@ -240,18 +255,18 @@ impl Subset {
 /// again). Holds the most recent few; shared by every render thread.
 #[derive(Default)]
 pub struct WriteCache {
-    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, SubsetCell)>>,
+    entries: std::sync::Mutex<Vec<(BTreeSet<u16>, ProgramCell)>>,
     /// Only in a session that rebuilds the same PDFs again and again: in a
     /// one-shot build no stream repeats, and hashing them would be waste.
     streams: Option<std::sync::Mutex<Streams>>,
 }
 
-/// A subset, or why it could not be made (kept, so every PDF that needs
-/// it reports the same error).
-type MadeSubset = std::result::Result<Arc<Subset>, String>;
+/// A font program, or why it could not be made (kept, so every PDF that
+/// needs it reports the same error).
+type MadeProgram = std::result::Result<Arc<Program>, String>;
 
-/// A subset made, or being made, by the first PDF that needed it.
-type SubsetCell = Arc<OnceLock<MadeSubset>>;
+/// A font program made, or being made, by the first thread that needed it.
+type ProgramCell = Arc<OnceLock<MadeProgram>>;
 
 /// Deflated streams by (level, hash of the data); the data is kept to
 /// compare, so a hash collision can never swap one stream for another.
@@ -265,8 +280,8 @@ struct Streams {
 /// Bytes of streams (raw and deflated) a session keeps: a few runs' pages.
 const STREAM_BYTES_KEPT: usize = 32 << 20;
 
-/// Subsets kept: a run's PDFs (about a dozen) and the previous run's.
-const SUBSETS_KEPT: usize = 32;
+/// Programs kept: a run's PDFs (about a dozen) and the previous run's.
+const PROGRAMS_KEPT: usize = 32;
 
 impl WriteCache {
     /// A cache that also keeps deflated streams (for `watch`).
@@ -309,16 +324,28 @@ impl WriteCache {
         Some(out)
     }
 
-    /// The subset for `used`, made once: a PDF that needs the same glyphs
-    /// as one being made on another thread (the bilingual and the parallel
-    /// handout) waits for it rather than making it again.
-    fn get_or_make(&self, font: &Font, used: &BTreeSet<u16>) -> Result<Arc<Subset>> {
+    /// Makes the font program `laid` needs, unless it is made or being
+    /// made already, for [`write_pdf`] to find: the work a one-PDF build's
+    /// idle core takes on once the layout is known.
+    pub(crate) fn prepare(&self, font: &Font, laid: &Laid) {
+        let used = used_glyphs(laid);
+        if !used.is_empty() {
+            // An error is kept and reported by the PDF that needs it.
+            let _ = self.program(font, &used);
+        }
+    }
+
+    /// The font program for `used`, made once: a PDF that needs the same
+    /// glyphs as one being made on another thread (the bilingual and the
+    /// parallel handout, or a warm-up) waits for it rather than making it
+    /// again.
+    fn program(&self, font: &Font, used: &BTreeSet<u16>) -> Result<Arc<Program>> {
         let cell = {
             let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
             match entries.iter().find(|(set, _)| set == used) {
                 Some((_, cell)) => cell.clone(),
                 None => {
-                    if entries.len() >= SUBSETS_KEPT {
+                    if entries.len() >= PROGRAMS_KEPT {
                         entries.remove(0);
                     }
                     let cell = Arc::new(OnceLock::new());
@@ -327,7 +354,7 @@ impl WriteCache {
                 }
             }
         };
-        cell.get_or_init(|| Subset::new(font, used).map(Arc::new))
+        cell.get_or_init(|| Program::new(font, used).map(Arc::new))
             .clone()
             .map_err(write_error)
     }
@@ -718,13 +745,15 @@ fn to_unicode_cmap(subset: &Subset, unicode: &BTreeMap<u16, String>) -> Vec<u8> 
 }
 
 /// Adds the font objects (Type0 → CIDFont → descriptor → program, `/W`,
-/// ToUnicode) and returns the Type0 font's ID.
+/// ToUnicode) and returns the Type0 font's ID and the program's: the
+/// program stream is left empty for [`set_program`] (it may still be in
+/// the making).
 fn add_font(
     doc: &mut lopdf::Document,
     font: &Font,
     subset: &Subset,
     unicode: &BTreeMap<u16, String>,
-) -> ObjectId {
+) -> (ObjectId, ObjectId) {
     let m = &font.metrics;
     let scale = 1000.0 / font.units_per_em();
     let units = |v: i16| Object::Integer((f32::from(v) * scale).round() as i64);
@@ -738,16 +767,10 @@ fn add_font(
         d.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
         "FontFile3"
     } else {
-        d.set("Length1", Object::Integer(subset.raw_len as i64));
+        d.set("Length1", Object::Integer(0));
         "FontFile2"
     };
-    let mut program = Stream::new(d, subset.program.clone());
-    if subset.deflated {
-        program
-            .dict
-            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    }
-    let program = doc.add_object(program);
+    let program = doc.add_object(Stream::new(d, Vec::new()));
     // StemV is in no table; estimate it from the weight class as PDF
     // producers conventionally do (~88 at 400, ~166 at 700).
     let stem_v = 50 + (f32::from(m.weight) / 65.0).powi(2).round() as i64;
@@ -825,7 +848,7 @@ fn add_font(
     } else {
         name
     };
-    doc.add_object(Dictionary::from_iter(vec![
+    let type0 = doc.add_object(Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Font".to_vec())),
         ("Subtype", Object::Name(b"Type0".to_vec())),
         ("BaseFont", Object::Name(type0_name.into_bytes())),
@@ -835,7 +858,31 @@ fn add_font(
             Object::Array(vec![Object::Reference(cid_font)]),
         ),
         ("ToUnicode", Object::Reference(cmap)),
-    ]))
+    ]));
+    (type0, program)
+}
+
+/// Puts `program` into the font program stream `id` that [`add_font`] left
+/// empty (`streams`: the document's, by ID).
+fn set_program(streams: &mut serial::Direct, id: ObjectId, program: &Program) -> Result<()> {
+    let Ok(at) = streams.binary_search_by_key(&id, |(id, _)| *id) else {
+        return Err(write_error("the font program object is missing"));
+    };
+    let Object::Stream(stream) = &mut streams[at].1 else {
+        return Err(write_error("the font program object is not a stream"));
+    };
+    if stream.dict.has(b"Length1") {
+        stream
+            .dict
+            .set("Length1", Object::Integer(program.raw_len as i64));
+    }
+    if program.deflated {
+        stream
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    }
+    stream.set_content(program.bytes.clone());
+    Ok(())
 }
 
 /// Serialises laid-out pages to PDF bytes.
@@ -846,10 +893,7 @@ pub fn write_pdf(
     subsets: &WriteCache,
 ) -> Result<Vec<u8>> {
     let used = used_glyphs(laid);
-    let subset = match used.is_empty() {
-        true => None,
-        false => Some(subsets.get_or_make(font, &used)?),
-    };
+    let subset = (!used.is_empty()).then(|| Subset::new(font, &used));
     let mcids = marked_content_ids(laid);
     let contents: Vec<Vec<u8>> = laid
         .pages
@@ -891,9 +935,10 @@ pub fn write_pdf(
     // Tagged PDF, /Lang per element and XMP are PDF 1.4+ (1.7 is ISO 32000-1).
     lo.version = "1.7".to_string();
     let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-    let font_id = subset
-        .as_deref()
+    let font_ids = subset
+        .as_ref()
         .map(|s| add_font(&mut lo, font, s, &laid.unicode));
+    let font_id = font_ids.map(|(type0, _)| type0);
     for (page, stream) in page_ids.iter().zip(contents) {
         set_page_content(&mut lo, *page, stream, font_id)?;
     }
@@ -923,7 +968,17 @@ pub fn write_pdf(
         .set("ID", Object::Array(vec![placeholder(), placeholder()]));
     // Object streams and a cross-reference stream (PDF 1.5): the structure
     // tree's hundreds of small dictionaries deflated together.
-    let mut bytes = serial::save(lo, packed, &|data| subsets.deflate(data, Level::Best));
+    // The font program comes last: on a one-PDF build a warm-up may be
+    // making it meanwhile (`WriteCache::prepare`).
+    let mut bytes = serial::save(
+        lo,
+        packed,
+        &|data| subsets.deflate(data, Level::Best),
+        &mut |streams| match font_ids {
+            Some((_, program)) => set_program(streams, program, &*subsets.program(font, &used)?),
+            None => Ok(()),
+        },
+    )?;
     let [h1, h2] = content_id(&bytes);
     let id = format!("<{h1:016x}{h2:016x}>");
     // The trailer comes last: the last two placeholders are the ID.
@@ -1231,7 +1286,7 @@ fn set_page_content(
 
 /// Deflates the page content and ToUnicode streams at [`Level::Normal`]
 /// (lopdf's own `compress` uses the slowest level, 9). The font program is
-/// not touched here: `Subset::new` deflated it once, at [`Level::Fast`]
+/// not touched here: `Program::new` deflated it once, at [`Level::Fast`]
 /// (deflate gains ~11 % on charstrings at any level: on the Japanese
 /// handout's 61 KB CFF 54.41 KB at 1, 54.38 KB at 3, 54.22 KB at 6), or
 /// left it as it was when that did not shrink it. The XMP stream stays
