@@ -17,7 +17,8 @@ use crate::input::Boundary;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use fluent_bundle::{FluentArgs, FluentBundle, FluentError, FluentResource};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentError, FluentResource};
 use unic_langid::LanguageIdentifier;
 
 use crate::diag::{Diagnostic, Error, Location, Result, SourceFile};
@@ -403,7 +404,7 @@ impl LocaleCatalog {
         let mut file_roots = Vec::new();
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
         let mut later = Vec::new();
-        let mut bundle = FluentBundle::new(vec![langid.clone()]);
+        let mut bundle = FluentBundle::new_concurrent(vec![langid.clone()]);
         bundle.set_use_isolating(false);
 
         for (path, rel, link, root_indexes) in paths {
@@ -705,14 +706,9 @@ pub(crate) fn load_all(
     locales: &[String],
     boundary: &Boundary,
 ) -> Result<(Catalog, Vec<Diagnostic>)> {
-    let mut all = Vec::new();
-    let mut problems = Vec::new();
-    for locale in locales {
-        let (catalog, p) = LocaleCatalog::load(root, locales_dir, locale, boundary)?;
-        all.push(catalog);
-        problems.extend(p);
-    }
-    Ok((Catalog { locales: all }, problems))
+    load_each(locales, &|locale| {
+        LocaleCatalog::load(root, locales_dir, locale, boundary)
+    })
 }
 
 /// Loads the locales of a coverage-mode project: each a tag and its
@@ -723,12 +719,87 @@ pub(crate) fn load_layout(
     opts: LoadOptions,
     boundary: &Boundary,
 ) -> Result<(Catalog, Vec<Diagnostic>)> {
+    load_each(locales, &|(locale, roots)| {
+        LocaleCatalog::load_roots(root, locale, roots, opts, boundary)
+    })
+}
+
+/// One locale's catalog and the problems found loading it.
+type Loaded = Result<(LocaleCatalog, Vec<Diagnostic>)>;
+
+/// `load` for each of `items`, on up to `available_parallelism` threads,
+/// the calling one among them: locales are independent, and loading them
+/// one after another kept the other cores of a build or check of several
+/// locales idle for its first millisecond. The result is the one
+/// a load in order gives: the first locale's error, if any, else every
+/// catalog in order with their problems.
+fn load_each<T: Sync>(
+    items: &[T],
+    load: &(dyn Fn(&T) -> Loaded + Sync),
+) -> Result<(Catalog, Vec<Diagnostic>)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    let slots: Vec<Mutex<Option<Loaded>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let loaded = load(item);
+            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(loaded);
+        }
+    };
+    if threads > 1 {
+        std::thread::scope(|s| {
+            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            work();
+            for h in helpers {
+                // A panic in a load is the run's, as it would be here.
+                if let Err(panic) = h.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        });
+    } else {
+        work();
+    }
     let mut all = Vec::new();
     let mut problems = Vec::new();
-    for (locale, roots) in locales {
-        let (catalog, p) = LocaleCatalog::load_roots(root, locale, roots, opts, boundary)?;
+    for slot in slots {
+        let loaded = slot.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (catalog, p) = loaded.expect("every locale was loaded")?;
         all.push(catalog);
         problems.extend(p);
     }
     Ok((Catalog { locales: all }, problems))
+}
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+    use crate::diag::{Diagnostic, Error};
+
+    /// Loaded side by side, the locales give the error a load in order
+    /// gives: the first failing locale's, whichever thread fails first.
+    #[test]
+    fn the_first_locales_error_wins_however_the_threads_run() {
+        let items: Vec<usize> = (0..6).collect();
+        for _ in 0..50 {
+            let result = load_each(&items, &|&i| {
+                // Later locales fail sooner.
+                std::thread::sleep(std::time::Duration::from_micros(60 * (6 - i as u64)));
+                Err(Error::new(Diagnostic::error(
+                    Code::E0003,
+                    format!("locale {i}"),
+                )))
+            });
+            let Err(e) = result else {
+                panic!("no error");
+            };
+            assert_eq!(e.diagnostics[0].message, "locale 0");
+        }
+    }
 }
