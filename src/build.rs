@@ -261,13 +261,15 @@ pub(crate) fn render_each(
     // end (two threads ended up to 3 ms apart in the listed order): the
     // many-document files, then by the text a job sets, a PDF weighing as
     // twenty Markdown or text files (measured: a PDF takes ~1–2 ms, the
-    // other two ~0.05 ms). Ahead of all, the single-document files whose
-    // documents a many-document file of the same renderer is made of (the
-    // per-locale handouts of the bilingual ones): each thread then lays
-    // out and shapes a different locale, and the many-document files find
-    // both laid out, where two threads that started on the two bilingual
-    // handouts shaped the same paragraphs side by side (measured: −0.9 ms
-    // of a build's wall time, the same CPU time).
+    // other two ~0.05 ms). Ahead of all, when there are two or more, the
+    // single-document files whose documents a many-document file of the
+    // same renderer is made of (the per-locale handouts of the bilingual
+    // ones): each thread then lays out and shapes a different locale, and
+    // the many-document files find both laid out, where two threads that
+    // started on the two bilingual handouts shaped the same paragraphs
+    // side by side (measured: −0.9 ms of a build's wall time, the same CPU
+    // time). Not one alone (`watch` after an edit to one locale): the
+    // other thread would start on a bilingual file and wait for it.
     let text_len: Vec<usize> = assembled
         .docs
         .iter()
@@ -296,8 +298,11 @@ pub(crate) fn render_each(
                     && o.parts.contains(&output.parts[0])
             })
     };
+    let parts_first = (0..jobs.len()).filter(|&i| is_part(i)).count() >= 2;
     let mut schedule: Vec<usize> = (0..jobs.len()).collect();
-    schedule.sort_by_key(|&i| std::cmp::Reverse((is_part(i), jobs[i].0.parts.len(), cost(i))));
+    schedule.sort_by_key(|&i| {
+        std::cmp::Reverse((parts_first && is_part(i), jobs[i].0.parts.len(), cost(i)))
+    });
     // Fewer jobs than cores: the renderers may start on work of theirs
     // there (a one-PDF build: its QR codes and font glyphs).
     let mut warm_ups = Vec::new();
