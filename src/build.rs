@@ -402,21 +402,24 @@ fn parallel_each<T: Sync, R: Send>(
             .flatten()
     };
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (1..threads)
-            .map(|_| {
-                let tx = tx.clone();
-                let (take, f) = (&take, &f);
-                s.spawn(move || {
-                    while let Some(item) = take() {
-                        if tx.send(f(item)).is_err() {
-                            break;
-                        }
-                    }
-                })
-            })
-            .collect();
-        drop(tx);
+    // One sender per helper, taken when it starts (dropped when it ends,
+    // panicking or not): the results below end when all have.
+    let senders = std::sync::Mutex::new(vec![tx.clone(); threads - 1]);
+    drop(tx);
+    let work = || {
+        let Some(tx) = senders.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
+            return;
+        };
+        while let Some(item) = take() {
+            if tx.send(f(item)).is_err() {
+                break;
+            }
+        }
+    };
+    // A panicking helper takes the run down with it (`threads::run` raises
+    // it; the panic hook prints an internal error): its outputs must not
+    // just vanish.
+    crate::threads::run(threads - 1, &work, || {
         let mut result = Ok(());
         let mut hand_on = |r: Result<R>, result: &mut Result<()>| {
             if result.is_ok() {
@@ -433,16 +436,11 @@ fn parallel_each<T: Sync, R: Send>(
                 hand_on(r, &mut result);
             }
         }
-        // Until every worker has finished (or panicked: its sender drops).
-        for r in rx {
+        // Until every helper has finished (or panicked: its sender drops).
+        // Senders of helpers that never started are dropped here.
+        senders.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        for r in rx.iter() {
             hand_on(r, &mut result);
-        }
-        for w in workers {
-            // A panicking worker takes the run down with it (the panic hook
-            // prints an internal error): its outputs must not just vanish.
-            if let Err(p) = w.join() {
-                std::panic::resume_unwind(p);
-            }
         }
         result
     })

@@ -29,6 +29,7 @@ pub mod render;
 pub(crate) mod review;
 pub(crate) mod script;
 pub(crate) mod settings;
+pub(crate) mod threads;
 pub mod watch;
 
 /// `-v`: whether to say what is done and how long it takes.

@@ -752,20 +752,8 @@ fn load_each<T: Sync>(
             *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(loaded);
         }
     };
-    if threads > 1 {
-        std::thread::scope(|s| {
-            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-            work();
-            for h in helpers {
-                // A panic in a load is the run's, as it would be here.
-                if let Err(panic) = h.join() {
-                    std::panic::resume_unwind(panic);
-                }
-            }
-        });
-    } else {
-        work();
-    }
+    // A panic in a load is the run's, as it would be here.
+    crate::threads::run(threads.saturating_sub(1), &work, work);
     let mut all = Vec::new();
     let mut problems = Vec::new();
     for slot in slots {

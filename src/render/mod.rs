@@ -112,7 +112,7 @@ impl WarmUp {
             .name("talkdoc-warm-up".into())
             .spawn(body)
             .ok()?;
-        elsewhere(&handle);
+        crate::threads::elsewhere(&handle);
         Some(WarmUp { shared })
     }
 
@@ -134,32 +134,6 @@ impl WarmUp {
         if let Some(panic) = state.panic.take() {
             drop(state);
             std::panic::resume_unwind(panic);
-        }
-    }
-}
-
-/// Keeps `thread` off the CPU the calling thread runs on. Linux queues a
-/// new thread beside its creator and moves it to an idle CPU only at a
-/// load balance, up to a scheduler tick (4 ms) later: measured here, a
-/// third of the warm-up threads started 2–4 ms late, after the work they
-/// were made for was done.
-fn elsewhere<T>(thread: &std::thread::JoinHandle<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::thread::JoinHandleExt;
-        // SAFETY: plain libc calls on a zeroed cpu_set_t we own, for a
-        // thread whose handle we hold (so it has not been joined or freed).
-        unsafe {
-            let here = libc::sched_getcpu();
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            let size = std::mem::size_of::<libc::cpu_set_t>();
-            if here < 0 || libc::sched_getaffinity(0, size, &mut set) != 0 {
-                return;
-            }
-            libc::CPU_CLR(here as usize, &mut set);
-            if libc::CPU_COUNT(&set) > 0 {
-                libc::pthread_setaffinity_np(thread.as_pthread_t(), size, &set);
-            }
         }
     }
 }
