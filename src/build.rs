@@ -300,11 +300,12 @@ pub(crate) fn render_each(
     };
     let parts_first = (0..jobs.len()).filter(|&i| is_part(i)).count() >= 2;
     let mut schedule: Vec<usize> = (0..jobs.len()).collect();
-    schedule.sort_by_key(|&i| {
+    schedule.sort_by_cached_key(|&i| {
         std::cmp::Reverse((parts_first && is_part(i), jobs[i].0.parts.len(), cost(i)))
     });
     // Fewer jobs than cores: the renderers may start on work of theirs
-    // there (a one-PDF build: its QR codes and font glyphs).
+    // there (one PDF on two cores: its QR codes, its layout from the
+    // end, its font program).
     let mut warm_ups = Vec::new();
     if jobs.len() < std::thread::available_parallelism().map_or(1, |n| n.get()) {
         for r in &renderers.list {

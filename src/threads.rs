@@ -46,8 +46,10 @@ pub(crate) fn run<R>(helpers: usize, work: &(dyn Fn() + Sync), main: impl FnOnce
         // borrow never outlives this frame.
         match unsafe { builder.spawn_unchecked(work) } {
             Ok(h) => {
-                elsewhere(&h);
                 joined.0.push(h);
+                if let Some(h) = joined.0.last() {
+                    elsewhere(h);
+                }
             }
             Err(_) => break,
         }
@@ -106,6 +108,34 @@ mod tests {
             let mut seen = seen.into_inner().unwrap();
             seen.sort();
             assert_eq!(seen, items);
+        }
+    }
+
+    /// When the caller's part panics, the helpers still working on the
+    /// borrowed queue are joined before the panic leaves `run` (the data
+    /// they borrow is still there).
+    #[test]
+    fn helpers_are_joined_when_the_callers_part_panics() {
+        for _ in 0..20 {
+            let items: Vec<usize> = (0..400).collect();
+            let next = AtomicUsize::new(0);
+            let taken = AtomicUsize::new(0);
+            let work = || {
+                while let Some(&i) = items.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    std::hint::black_box(i);
+                    std::thread::yield_now();
+                    taken.fetch_add(1, Ordering::SeqCst);
+                }
+            };
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                super::run(2, &work, || panic!("the caller failed"))
+            }));
+            assert!(caught.is_err(), "the caller's panic was lost");
+            // Joined: nothing is still taking items after `run` unwound.
+            let after = taken.load(Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            assert_eq!(taken.load(Ordering::SeqCst), after, "a helper outlived run");
+            assert_eq!(after, items.len(), "the helpers did not finish the queue");
         }
     }
 

@@ -83,6 +83,16 @@ struct WarmState {
     panic: Option<Box<dyn std::any::Any + Send>>,
 }
 
+/// A warm-up dropped without being settled (the run is unwinding) is told
+/// to stop at its next step.
+impl Drop for WarmUp {
+    fn drop(&mut self) {
+        self.shared
+            .stop
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
 impl WarmUp {
     /// Runs `work` on a new thread kept off the calling thread's CPU;
     /// `work` should look at the flag it gets between steps and return

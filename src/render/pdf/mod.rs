@@ -324,7 +324,7 @@ impl Renderer for Pdf {
         out
     }
 
-    /// On the idle core of a one-PDF build, while `render` lays the
+    /// On a core the run leaves idle (one PDF on two cores), while `render` lays the
     /// document out from its start: the QR codes of the links (a code's
     /// mask is chosen by scoring all eight, ~0.15 ms an address), then the
     /// same document laid out from its end (its paragraphs shaped and
@@ -336,71 +336,7 @@ impl Renderer for Pdf {
     /// Each step makes what `render` would make itself, with the same
     /// functions on the same inputs, so the file is the same bytes.
     fn warm_up(&self, ctx: &RenderContext<'_>, outputs: &[&Output]) -> Option<WarmUp> {
-        struct File {
-            parts: Vec<(Document, String, PageSetup, bool)>,
-            qr: bool,
-        }
-        let mut urls = BTreeSet::new();
-        let mut files = Vec::new();
-        for output in outputs.iter().filter(|o| !self.is_parallel(o)) {
-            let parts = self.parts(ctx, output);
-            let qr = parts
-                .first()
-                .is_some_and(|p| self.settings.qr.contains(&p.doc.name));
-            for part in &parts {
-                for text in part.doc.texts() {
-                    for url in crate::document::link_urls(&text.inlines) {
-                        if qr && qr::wants_code(url) {
-                            urls.insert(url.to_string());
-                        }
-                    }
-                }
-            }
-            files.push(File {
-                parts: parts
-                    .into_iter()
-                    .map(|p| (p.doc.clone(), p.title.to_string(), p.setup, p.shared))
-                    .collect(),
-                qr,
-            });
-        }
-        let run = self.run.clone();
-        WarmUp::start(move |stop| {
-            use std::sync::atomic::Ordering;
-            let stopped = || stop.load(Ordering::Relaxed);
-            for url in &urls {
-                if stopped() {
-                    return;
-                }
-                run.codes.get(url);
-            }
-            for (doc, _, setup, _) in files.iter().flat_map(|f| &f.parts) {
-                if stopped() {
-                    return;
-                }
-                run.layout().document(&from_the_end(doc), 0, setup);
-            }
-            for file in &files {
-                if stopped() {
-                    return;
-                }
-                let parts: Vec<Part<'_>> = file
-                    .parts
-                    .iter()
-                    .map(|(doc, title, setup, shared)| Part {
-                        doc,
-                        title,
-                        setup: *setup,
-                        shared: *shared,
-                    })
-                    .collect();
-                let laid = run.lay_out_parts(&parts, file.qr);
-                if stopped() {
-                    return;
-                }
-                run.subsets.prepare(&run.font, &laid);
-            }
-        })
+        WarmUp::start(self.warm_up_work(ctx, outputs))
     }
 
     fn render(&self, ctx: &RenderContext<'_>, output: &Output) -> Result<Vec<u8>> {
@@ -471,6 +407,82 @@ impl Renderer for Pdf {
         let qr = self.settings.qr.contains(&first.name);
         let laid = run.lay_out_parts(&self.parts(ctx, output), qr);
         write::write_pdf(&run.font, &laid, &meta, &run.subsets)
+    }
+}
+
+impl Pdf {
+    /// The work of [`Renderer::warm_up`] for `outputs`, to run on another
+    /// thread (or, in tests, to the end on this one).
+    fn warm_up_work(
+        &self,
+        ctx: &RenderContext<'_>,
+        outputs: &[&Output],
+    ) -> impl FnOnce(&std::sync::atomic::AtomicBool) + Send + 'static {
+        struct File {
+            parts: Vec<(Document, String, PageSetup, bool)>,
+            qr: bool,
+        }
+        let mut urls = BTreeSet::new();
+        let mut files = Vec::new();
+        for output in outputs.iter().filter(|o| !self.is_parallel(o)) {
+            let parts = self.parts(ctx, output);
+            let qr = parts
+                .first()
+                .is_some_and(|p| self.settings.qr.contains(&p.doc.name));
+            for part in &parts {
+                for text in part.doc.texts() {
+                    for url in crate::document::link_urls(&text.inlines) {
+                        if qr && qr::wants_code(url) {
+                            urls.insert(url.to_string());
+                        }
+                    }
+                }
+            }
+            files.push(File {
+                parts: parts
+                    .into_iter()
+                    .map(|p| (p.doc.clone(), p.title.to_string(), p.setup, p.shared))
+                    .collect(),
+                qr,
+            });
+        }
+        let run = self.run.clone();
+        move |stop| {
+            use std::sync::atomic::Ordering;
+            let stopped = || stop.load(Ordering::Relaxed);
+            for url in &urls {
+                if stopped() {
+                    return;
+                }
+                run.codes.get(url);
+            }
+            for (doc, _, setup, _) in files.iter().flat_map(|f| &f.parts) {
+                if stopped() {
+                    return;
+                }
+                run.layout().document(&from_the_end(doc), 0, setup);
+            }
+            for file in &files {
+                if stopped() {
+                    return;
+                }
+                let parts: Vec<Part<'_>> = file
+                    .parts
+                    .iter()
+                    .map(|(doc, title, setup, shared)| Part {
+                        doc,
+                        title,
+                        setup: *setup,
+                        shared: *shared,
+                    })
+                    .collect();
+                let laid = run.lay_out_parts(&parts, file.qr);
+                if stopped() {
+                    return;
+                }
+                run.subsets.prepare(&run.font, &laid);
+            }
+        }
     }
 }
 
@@ -599,5 +611,90 @@ mod tests {
         );
         let got = write::write_pdf(&font, &laid, &meta, &warmed.subsets).expect("pdf");
         assert!(got == expected, "laying out from the end changed the file");
+    }
+
+    /// A warm-up for several files (as on a machine with more cores than
+    /// a build has files: each language's handout, the bilingual one whose
+    /// parts are shared, and the parallel one, which it leaves alone), run
+    /// to its end before anything is rendered, changes no file.
+    #[test]
+    fn a_finished_warm_up_for_several_files_changes_none_of_them() {
+        let doc = |locale: &str, body: &str| Document {
+            name: "handout".into(),
+            locale: locale.into(),
+            title: Some(text("title", "Title")),
+            blocks: vec![
+                Block::Heading(text("h", "Heading")),
+                Block::Paragraph(Text {
+                    message_id: "p".into(),
+                    inlines: vec![
+                        Inline::Text(body.repeat(6)),
+                        Inline::Link {
+                            url: "https://example.com/talk".into(),
+                            content: vec![Inline::Text("link".into())],
+                        },
+                    ],
+                }),
+                Block::List(List {
+                    numbered: false,
+                    items: vec![item("l1", body, vec![], false)],
+                }),
+            ],
+        };
+        let docs = [
+            doc("ja", "観測可能性はシステムの内部状態を外から知る力である。"),
+            doc(
+                "en",
+                "Observability is how well a system can be understood from outside. ",
+            ),
+        ];
+        let titles = ["題".to_string(), "Title".to_string()];
+        let pdf_config = crate::config::PdfConfig::default();
+        let ctx = RenderContext {
+            docs: &docs,
+            titles: &titles,
+            author: None,
+            keywords: &[],
+            combined: Some("handout"),
+            pdf: &pdf_config,
+        };
+        let settings = Settings {
+            qr: ["handout".to_string()].into(),
+            parallel: Some(ParallelSpec {
+                document: "handout".into(),
+                left: "ja".into(),
+                right: "en".into(),
+                landscape: true,
+            }),
+        };
+        let font = Arc::new(Font::builtin().expect("font"));
+        let render_all = |pdf: &Pdf, outputs: &[Output]| -> Vec<Vec<u8>> {
+            outputs
+                .iter()
+                .map(|o| pdf.render(&ctx, o).expect("render"))
+                .collect()
+        };
+        let plain = Pdf::new(font.clone()).with_settings(settings.clone());
+        let outputs = plain.outputs(&ctx);
+        assert_eq!(
+            outputs.len(),
+            4,
+            "two handouts, the bilingual and the parallel one"
+        );
+        let expected = render_all(&plain, &outputs);
+
+        let warmed = Pdf::new(font.clone()).with_settings(settings);
+        let refs: Vec<&Output> = outputs.iter().collect();
+        warmed.warm_up_work(&ctx, &refs)(&std::sync::atomic::AtomicBool::new(false));
+        // Every paragraph of the handouts is in the memo, and their files'
+        // layouts are kept or their programs made.
+        assert!(
+            warmed.run.memo.broken_count() >= 6,
+            "the warm-up broke no paragraphs"
+        );
+        let got = render_all(&warmed, &outputs);
+        for ((o, a), b) in outputs.iter().zip(&expected).zip(&got) {
+            assert!(a == b, "{} differs after a warm-up", o.relative.display());
+        }
     }
 }

@@ -73,7 +73,7 @@ struct Subset {
 /// A subset's font program, deflated (`deflated`) or as is when deflate
 /// would not shrink it: the one costly part of a subset (~1.2 ms for the
 /// Japanese handout), made once per glyph set by whichever thread asks
-/// first ([`WriteCache::prepare`]: a one-PDF build's idle core).
+/// first ([`WriteCache::prepare`]: on a core the run leaves idle).
 struct Program {
     bytes: Vec<u8>,
     deflated: bool,
@@ -191,8 +191,14 @@ fn subset_program(font: &Font, used: &BTreeSet<u16>) -> std::result::Result<Vec<
 impl Subset {
     /// The codes and tag of the subset of `font` for `used`.
     fn new(font: &Font, used: &BTreeSet<u16>) -> Subset {
-        let gids: Vec<u8> = used.iter().flat_map(|g| g.to_le_bytes()).collect();
-        let [mut n, _] = content_id(&gids);
+        // The glyphs and which font they are from (two files of one name,
+        // as when `[pdf] font` is replaced during `watch`, differ in size
+        // or face).
+        let (data, index) = font.data();
+        let mut key: Vec<u8> = used.iter().flat_map(|g| g.to_le_bytes()).collect();
+        key.extend((data.len() as u64).to_le_bytes());
+        key.extend(index.to_le_bytes());
+        let [mut n, _] = content_id(&key);
         let tag = (0..6)
             .map(|_| {
                 let c = char::from(b'A' + (n % 26) as u8);
@@ -325,8 +331,8 @@ impl WriteCache {
     }
 
     /// Makes the font program `laid` needs, unless it is made or being
-    /// made already, for [`write_pdf`] to find: the work a one-PDF build's
-    /// idle core takes on once the layout is known.
+    /// made already, for [`write_pdf`] to find: the work a core the run
+    /// leaves idle takes on once the layout is known.
     pub(crate) fn prepare(&self, font: &Font, laid: &Laid) {
         let used = used_glyphs(laid);
         if !used.is_empty() {
@@ -968,8 +974,8 @@ pub fn write_pdf(
         .set("ID", Object::Array(vec![placeholder(), placeholder()]));
     // Object streams and a cross-reference stream (PDF 1.5): the structure
     // tree's hundreds of small dictionaries deflated together.
-    // The font program comes last: on a one-PDF build a warm-up may be
-    // making it meanwhile (`WriteCache::prepare`).
+    // The font program comes last: a warm-up on a core the run leaves
+    // idle may be making it meanwhile (`WriteCache::prepare`).
     let mut bytes = serial::save(
         lo,
         packed,
