@@ -372,6 +372,8 @@ action = "ignore"
         );
         assert_eq!(f.action("ja", "browser/a.ftl", None), Action::Ignore);
         assert_eq!(f.action("ja", "toolkit/a.ftl", None), Action::Warning);
+        // A file no [[paths]] entry gives is no file of the project.
+        assert_eq!(f.action("ja", "other/a.ftl", None), Action::Ignore);
         f.add(vec![("browser/".into(), None)], Rules::default());
         assert_eq!(f.action("ja", "browser/a.ftl", None), Action::Error);
     }

@@ -213,15 +213,7 @@ fn c001_missing_translation_is_an_error_at_the_source_message() {
         "error[E0306] content/documents/abstract.toml:5:28: abstract-p2: \
          message `abstract-p2` does not exist in locale `en`",
     );
-    let en_row = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("en "))
-        .expect("en row");
-    assert_eq!(
-        en_row.split_whitespace().collect::<Vec<_>>(),
-        ["en", "2", "2", "1", "0", "0", "0"]
-    );
+    assert_eq!(run.row("en"), ["en", "2", "2", "1", "0", "0", "0"]);
 }
 
 #[test]

@@ -52,13 +52,7 @@ fn the_whole_review_workflow() {
         "{f}"
     );
     run.assert_stdout_has("en                    3           3        0      0           3");
-    let en_row: Vec<&str> = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("en "))
-        .expect("en row")
-        .split_whitespace()
-        .collect();
+    let en_row = run.row("en");
     assert_eq!(en_row, ["en", "3", "3", "0", "0", "3", "0"]);
 
     // 2. Review everything.
@@ -129,13 +123,7 @@ fn the_whole_review_workflow() {
         ),
         "{f}"
     );
-    let en_row: Vec<&str> = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("en "))
-        .expect("en row")
-        .split_whitespace()
-        .collect();
+    let en_row = run.row("en");
     assert_eq!(en_row, ["en", "3", "3", "0", "1", "0", "0"]);
 
     // 5. The translator updates it and records the review of that one message.

@@ -169,13 +169,7 @@ fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
     run.finding(
         "warning[C001] browser/locales/en-US/browser/tabbrowser.ftl:7:1: tabbrowser-menuitem-close-tab: missing in `ja`",
     );
-    let ja_row: Vec<&str> = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("ja "))
-        .expect("ja row")
-        .split_whitespace()
-        .collect();
+    let ja_row = run.row("ja");
     assert_eq!(
         ja_row[3], "0",
         "reported as a warning, not counted as missing (compare-locales' \"report\")\n{}",
@@ -282,13 +276,7 @@ fn l10n_toml_paths_limited_to_some_locales_are_only_theirs() {
     );
     let run = f.check(&[]);
     run.assert_code(0);
-    let de_row: Vec<&str> = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("de "))
-        .expect("de row")
-        .split_whitespace()
-        .collect();
+    let de_row = run.row("de");
     assert_eq!(
         de_row[1], de_row[2],
         "every de entry counted once\n{}",

@@ -50,6 +50,11 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// What a run printed, stdout then stderr.
+fn both(o: &Output) -> String {
+    text(&o.stdout) + &text(&o.stderr)
+}
+
 /// `build` into `out` and `check`, both on the same project.
 fn build_and_check(s: &Scratch, out: &Path) -> (Output, Output) {
     let b = run(s, &["build", "--out", out.to_str().expect("utf-8 path")]);
@@ -550,7 +555,7 @@ fn deep_nesting_is_refused_before_parsing() {
         );
         for cmd in [&["check"][..], &["build"], &["review", "--all"]] {
             let o = run(&s, cmd);
-            let all = text(&o.stdout) + &text(&o.stderr);
+            let all = both(&o);
             assert!(
                 matches!(o.status.code(), Some(1 | 2)),
                 "{what} {cmd:?}: {:?}",
@@ -726,7 +731,7 @@ fn links_leading_out_of_the_project_are_never_read() {
         };
         for args in commands {
             let o = run(&s, args);
-            let all = text(&o.stdout) + &text(&o.stderr);
+            let all = both(&o);
             assert!(
                 matches!(o.status.code(), Some(1 | 2)),
                 "{file} {args:?}: {all}"
@@ -747,7 +752,7 @@ fn links_leading_out_of_the_project_are_never_read() {
         );
         if record {
             let o = run(&s, &["review", "--all"]);
-            let all = text(&o.stdout) + &text(&o.stderr);
+            let all = both(&o);
             assert_eq!(o.status.code(), Some(0), "{all}");
             assert!(!all.contains(SECRET), "printed the secret:\n{all}");
             assert!(!p.is_symlink(), "the link was written through");
@@ -765,7 +770,7 @@ fn links_leading_out_of_the_project_are_never_read() {
     std::fs::remove_dir_all(s.path("content")).expect("no content");
     symlink(&l10n, s.path("l10n.toml")).expect("symlink");
     let o = run(&s, &["check"]);
-    let all = text(&o.stdout) + &text(&o.stderr);
+    let all = both(&o);
     assert!(!all.contains(SECRET), "printed the secret:\n{all}");
     assert!(
         all.contains("E0009") && all.contains("leads outside"),
@@ -778,12 +783,7 @@ fn links_leading_out_of_the_project_are_never_read() {
     std::fs::rename(s.path("locales/en/talk.ftl"), s.path("shared/talk.ftl")).expect("move");
     symlink("../../shared/talk.ftl", s.path("locales/en/talk.ftl")).expect("symlink");
     let c = run(&s, &["check"]);
-    assert_eq!(
-        c.status.code(),
-        Some(0),
-        "{}",
-        text(&c.stdout) + &text(&c.stderr)
-    );
+    assert_eq!(c.status.code(), Some(0), "{}", both(&c));
 
     // Coverage mode finds a linked locale folder: inside the project it is
     // checked, outside it is refused (it was once skipped without a word,
@@ -794,7 +794,7 @@ fn links_leading_out_of_the_project_are_never_read() {
     std::fs::rename(s.path("locales/en"), s.path("shared/en")).expect("move");
     symlink("../shared/en", s.path("locales/en")).expect("symlink");
     let o = run(&s, &["check", "--source-locale", "ja"]);
-    let all = text(&o.stdout) + &text(&o.stderr);
+    let all = both(&o);
     assert!(
         all.lines().any(|l| l.starts_with("en ")),
         "the linked en folder was not checked:\n{all}"
@@ -802,7 +802,7 @@ fn links_leading_out_of_the_project_are_never_read() {
     std::fs::remove_file(s.path("locales/en")).expect("unlink");
     symlink(&secret_dir, s.path("locales/en")).expect("symlink");
     let o = run(&s, &["check", "--source-locale", "ja"]);
-    let all = text(&o.stdout) + &text(&o.stderr);
+    let all = both(&o);
     assert!(!all.contains(SECRET), "printed the secret:\n{all}");
     assert!(
         all.contains("E0003") && all.contains("leads outside"),
@@ -816,7 +816,7 @@ fn links_leading_out_of_the_project_are_never_read() {
         outside.path(),
         &["check", "--locales", locales.to_str().expect("utf-8")],
     );
-    let all = text(&o.stdout) + &text(&o.stderr);
+    let all = both(&o);
     assert!(!all.contains("leads outside"), "{all}");
     assert!(all.contains("ja"), "{all}");
 }
@@ -834,7 +834,7 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
     let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, format!("{SECRET}\n")).expect("secret");
     let assert_refused = |o: &Output, code: &str, what: &str| {
-        let all = text(&o.stdout) + &text(&o.stderr);
+        let all = both(o);
         assert!(matches!(o.status.code(), Some(1 | 2)), "{what}: {all}");
         assert!(!all.contains(SECRET), "{what} printed the secret:\n{all}");
         assert!(all.contains(code), "{what}: {all}");
@@ -965,12 +965,7 @@ fn links_that_cannot_be_resolved_or_hide_behind_named_folders_are_refused() {
         outside.path(),
         &["check", "--project", "proj-link", "--locales", "../l10n"],
     );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        text(&o.stdout) + &text(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
 
     // i18n.toml as a link out, and an assets_dir leading out.
     let s = Scratch::new("small");
@@ -1191,7 +1186,7 @@ fn an_unusable_limit_is_an_error_at_its_location() {
         );
         let c = run(&s, &["check", "--output-format", "json"]);
         assert!(matches!(c.status.code(), Some(1 | 2)), "max = {max}");
-        let out = text(&c.stdout) + &text(&c.stderr);
+        let out = both(&c);
         assert!(
             out.contains(code) && out.contains("content/project.toml"),
             "max = {max}: {out}"

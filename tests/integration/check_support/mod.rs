@@ -313,6 +313,19 @@ impl Run {
         found[0].clone()
     }
 
+    /// The columns of `locale`'s row in the summary table (locale, messages,
+    /// translated, missing, stale, unreviewed, …). Fails if there is none.
+    #[track_caller]
+    pub fn row(&self, locale: &str) -> Vec<&str> {
+        let start = format!("{locale} ");
+        self.stdout
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no `{locale}` row\n{}", self.dump()))
+            .split_whitespace()
+            .collect()
+    }
+
     /// Asserts that no finding has `code`.
     #[track_caller]
     pub fn assert_no(&self, code: &str) -> &Run {
