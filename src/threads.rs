@@ -8,7 +8,9 @@
 //! 0.1–0.2 ms. std's scoped threads give no handle to do that with, so
 //! [`run`] spawns plain threads on borrowed work and joins them before it
 //! returns or unwinds: what `std::thread::scope` guarantees, kept here by
-//! a guard.
+//! a guard. On it stand [`map`] (independent pieces side by side, in order)
+//! and [`WarmUp`] (a renderer's head start on an idle core, which the run
+//! stops rather than waits for).
 
 use std::thread::JoinHandle;
 
@@ -86,10 +88,129 @@ pub(crate) fn elsewhere<T>(thread: &JoinHandle<T>) {
     let _ = thread;
 }
 
-#[cfg(test)]
-mod tests {
+/// Work started on an idle core ahead of rendering, on a thread of its
+/// own that the run waits for only while it is running: a thread that has
+/// not started yet by the end (a virtual machine can start one
+/// milliseconds late) never does its work at all.
+pub struct WarmUp {
+    shared: std::sync::Arc<WarmShared>,
+}
+
+#[derive(Default)]
+struct WarmShared {
+    stop: std::sync::atomic::AtomicBool,
+    state: std::sync::Mutex<WarmState>,
+    ended: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct WarmState {
+    running: bool,
+    panic: Option<Box<dyn std::any::Any + Send>>,
+}
+
+/// A warm-up dropped without being settled (the run is unwinding) is told
+/// to stop at its next step.
+impl Drop for WarmUp {
+    fn drop(&mut self) {
+        self.shared
+            .stop
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
+impl WarmUp {
+    /// Runs `work` on a new thread kept off the calling thread's CPU;
+    /// `work` should look at the flag it gets between steps and return
+    /// when it is set. `None` if no thread could be made.
+    pub fn start(
+        work: impl FnOnce(&std::sync::atomic::AtomicBool) + Send + 'static,
+    ) -> Option<WarmUp> {
+        use std::sync::atomic::Ordering;
+        let shared = std::sync::Arc::new(WarmShared::default());
+        let theirs = shared.clone();
+        let body = move || {
+            {
+                let mut state = theirs.state.lock().unwrap_or_else(|e| e.into_inner());
+                if theirs.stop.load(Ordering::Acquire) {
+                    return;
+                }
+                state.running = true;
+            }
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&theirs.stop)));
+            let mut state = theirs.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.running = false;
+            state.panic = result.err();
+            theirs.ended.notify_all();
+        };
+        let handle = std::thread::Builder::new()
+            .name("talkdoc-warm-up".into())
+            .spawn(body)
+            .ok()?;
+        elsewhere(&handle);
+        Some(WarmUp { shared })
+    }
+
+    /// Stops the work: waits for it only if it is running (it stops after
+    /// its current step). A panic in it is the run's (as a render
+    /// thread's is), raised here, before anything is written.
+    pub fn settle(self) {
+        self.shared
+            .stop
+            .store(true, std::sync::atomic::Ordering::Release);
+        let mut state = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.running {
+            state = self
+                .shared
+                .ended
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        if let Some(panic) = state.panic.take() {
+            drop(state);
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+/// `f` of each of `items`, in their order, worked out on up to
+/// `available_parallelism` threads (the caller's among them) taking items
+/// from one queue: for independent pieces of a run, such as its locales.
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: &(dyn Fn(&T) -> R + Sync)) -> Vec<R> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let made = f(item);
+            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(made);
+        }
+    };
+    // A panic in `f` is the caller's, as it would be without helpers.
+    run(threads.saturating_sub(1), &work, work);
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("the queue is emptied before `run` returns")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WarmUp;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
 
     /// Every item is taken once, by the helpers or the caller, and `run`
     /// returns only when the helpers are done with the borrowed queue.
@@ -109,6 +230,20 @@ mod tests {
             seen.sort();
             assert_eq!(seen, items);
         }
+    }
+
+    /// `map` gives each item's result in the items' order, whichever
+    /// thread worked it out.
+    #[test]
+    fn map_keeps_the_items_order() {
+        let items: Vec<u64> = (0..500).collect();
+        let got = super::map(&items, &|&i| {
+            if i % 7 == 0 {
+                std::thread::yield_now();
+            }
+            i * 3
+        });
+        assert_eq!(got, items.iter().map(|i| i * 3).collect::<Vec<_>>());
     }
 
     /// When the caller's part panics, the helpers still working on the
@@ -156,5 +291,64 @@ mod tests {
         }));
         assert!(caught.is_err(), "the helper's panic was lost");
         assert_eq!(done.load(Ordering::SeqCst), 2, "a helper was not joined");
+    }
+
+    /// A warm-up's panic is raised where the run settles it (before
+    /// anything is written), never lost with its thread.
+    #[test]
+    fn a_panic_in_a_warm_up_is_the_runs() {
+        let (tx, rx) = mpsc::channel();
+        let w = WarmUp::start(move |_| {
+            tx.send(()).expect("started");
+            panic!("warm-up failed");
+        })
+        .expect("a thread");
+        rx.recv().expect("it ran");
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| w.settle()));
+        assert!(caught.is_err(), "the warm-up's panic was swallowed");
+    }
+
+    /// Settling stops running work at its next step, and work whose thread
+    /// has not started by then never runs.
+    #[test]
+    fn settling_stops_the_work() {
+        let (tx, rx) = mpsc::channel();
+        let steps = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = steps.clone();
+        let w = WarmUp::start(move |stop| {
+            tx.send(()).expect("started");
+            while !stop.load(Ordering::Relaxed) {
+                counted.fetch_add(1, Ordering::Relaxed);
+                std::thread::yield_now();
+            }
+        })
+        .expect("a thread");
+        rx.recv().expect("it ran");
+        w.settle();
+        let after = steps.load(Ordering::Relaxed);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(
+            steps.load(Ordering::Relaxed),
+            after,
+            "it went on after settle"
+        );
+
+        // Settled, perhaps before its thread started: no work may run
+        // after settle returns.
+        for _ in 0..20 {
+            let settled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let late = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let (s2, l2) = (settled.clone(), late.clone());
+            let w = WarmUp::start(move |_| {
+                if s2.load(Ordering::SeqCst) {
+                    l2.store(true, Ordering::SeqCst);
+                }
+            })
+            .expect("a thread");
+            w.settle();
+            settled.store(true, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            assert!(!late.load(Ordering::SeqCst), "work ran after settle");
+        }
     }
 }

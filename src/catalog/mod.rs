@@ -727,38 +727,19 @@ pub(crate) fn load_layout(
 /// One locale's catalog and the problems found loading it.
 type Loaded = Result<(LocaleCatalog, Vec<Diagnostic>)>;
 
-/// `load` for each of `items`, on up to `available_parallelism` threads,
-/// the calling one among them: locales are independent, and loading them
-/// one after another kept the other cores of a build or check of several
-/// locales idle for its first millisecond. The result is the one
-/// a load in order gives: the first locale's error, if any, else every
-/// catalog in order with their problems.
+/// `load` for each of `items`, side by side ([`crate::threads::map`]):
+/// locales are independent, and loading them one after another kept the
+/// other cores of a build or check of several locales idle for its first
+/// millisecond. The result is the one a load in order gives: the first
+/// locale's error, if any, else every catalog in order with their problems.
 fn load_each<T: Sync>(
     items: &[T],
     load: &(dyn Fn(&T) -> Loaded + Sync),
 ) -> Result<(Catalog, Vec<Diagnostic>)> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    let slots: Vec<Mutex<Option<Loaded>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            let loaded = load(item);
-            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(loaded);
-        }
-    };
-    // A panic in a load is the run's, as it would be here.
-    crate::threads::run(threads.saturating_sub(1), &work, work);
     let mut all = Vec::new();
     let mut problems = Vec::new();
-    for slot in slots {
-        let loaded = slot.into_inner().unwrap_or_else(|e| e.into_inner());
-        let (catalog, p) = loaded.expect("every locale was loaded")?;
+    for loaded in crate::threads::map(items, load) {
+        let (catalog, p) = loaded?;
         all.push(catalog);
         problems.extend(p);
     }
