@@ -20,6 +20,7 @@ mod serial;
 pub mod stats;
 pub mod write;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -58,12 +59,24 @@ struct Run {
 
 /// One part of a PDF made of documents: the document, its talk title, its
 /// page setup, and whether it is laid out through [`Run::laid`] (it goes
-/// into more than one PDF).
+/// into more than one PDF). Borrowed from the run's documents, or owned
+/// (`Part<'static>`) by a warm-up thread.
 struct Part<'a> {
-    doc: &'a Document,
-    title: &'a str,
+    doc: Cow<'a, Document>,
+    title: Cow<'a, str>,
     setup: PageSetup,
     shared: bool,
+}
+
+impl Part<'_> {
+    fn into_owned(self) -> Part<'static> {
+        Part {
+            doc: Cow::Owned(self.doc.into_owned()),
+            title: Cow::Owned(self.title.into_owned()),
+            setup: self.setup,
+            shared: self.shared,
+        }
+    }
 }
 
 /// A document, the geometry it was laid out with, and its pages (made once,
@@ -202,14 +215,14 @@ impl Run {
         let laid_parts: Vec<Arc<Laid>> = parts
             .iter()
             .map(|p| match p.shared {
-                true => self.laid(p.doc, &p.setup),
-                false => Arc::new(self.layout().document(p.doc, 0, &p.setup)),
+                true => self.laid(&p.doc, &p.setup),
+                false => Arc::new(self.layout().document(&p.doc, 0, &p.setup)),
             })
             .collect();
         let refs: Vec<(&Laid, &str)> = laid_parts
             .iter()
             .zip(parts)
-            .map(|(l, p)| (&**l, p.title))
+            .map(|(l, p)| (&**l, &*p.title))
             .collect();
         let mut laid = self.layout().finish(&refs);
         if qr {
@@ -266,8 +279,8 @@ impl Pdf {
             .map(|&i| {
                 let doc = &ctx.docs[i];
                 Part {
-                    doc,
-                    title: ctx.titles[i].as_str(),
+                    doc: Cow::Borrowed(doc),
+                    title: Cow::Borrowed(ctx.titles[i].as_str()),
                     setup: PageSetup::from_spec(&ctx.pdf.page_spec(&doc.locale)),
                     shared: ctx.combined == Some(doc.name.as_str()),
                 }
@@ -324,8 +337,8 @@ impl Renderer for Pdf {
         out
     }
 
-    /// On a core the run leaves idle (one PDF on two cores), while `render` lays the
-    /// document out from its start: the QR codes of the links (a code's
+    /// On a core the run leaves idle (one PDF on two cores), while
+    /// `render` lays the document out from its start: the QR codes of the links (a code's
     /// mask is chosen by scoring all eight, ~0.15 ms an address), then the
     /// same document laid out from its end (its paragraphs shaped and
     /// broken into the run's [`layout::Memo`], where `render` finds the
@@ -419,7 +432,7 @@ impl Pdf {
         outputs: &[&Output],
     ) -> impl FnOnce(&std::sync::atomic::AtomicBool) + Send + 'static {
         struct File {
-            parts: Vec<(Document, String, PageSetup, bool)>,
+            parts: Vec<Part<'static>>,
             qr: bool,
         }
         let mut urls = BTreeSet::new();
@@ -439,10 +452,7 @@ impl Pdf {
                 }
             }
             files.push(File {
-                parts: parts
-                    .into_iter()
-                    .map(|p| (p.doc.clone(), p.title.to_string(), p.setup, p.shared))
-                    .collect(),
+                parts: parts.into_iter().map(Part::into_owned).collect(),
                 qr,
             });
         }
@@ -456,27 +466,18 @@ impl Pdf {
                 }
                 run.codes.get(url);
             }
-            for (doc, _, setup, _) in files.iter().flat_map(|f| &f.parts) {
+            for part in files.iter().flat_map(|f| &f.parts) {
                 if stopped() {
                     return;
                 }
-                run.layout().document(&from_the_end(doc), 0, setup);
+                run.layout()
+                    .document(&from_the_end(&part.doc), 0, &part.setup);
             }
             for file in &files {
                 if stopped() {
                     return;
                 }
-                let parts: Vec<Part<'_>> = file
-                    .parts
-                    .iter()
-                    .map(|(doc, title, setup, shared)| Part {
-                        doc,
-                        title,
-                        setup: *setup,
-                        shared: *shared,
-                    })
-                    .collect();
-                let laid = run.lay_out_parts(&parts, file.qr);
+                let laid = run.lay_out_parts(&file.parts, file.qr);
                 if stopped() {
                     return;
                 }
@@ -586,8 +587,8 @@ mod tests {
             lang: "ja",
         };
         let part = Part {
-            doc: &doc,
-            title: "t",
+            doc: Cow::Borrowed(&doc),
+            title: Cow::Borrowed("t"),
             setup,
             shared: false,
         };
