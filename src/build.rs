@@ -474,13 +474,33 @@ pub(crate) fn pick(what: &str, wanted: &[String], all: &[String]) -> Result<Vec<
 
 /// What a [`publish`] did.
 pub(crate) struct Published {
-    /// Every file written, as full paths, in the order of the outputs.
-    pub written: Vec<PathBuf>,
-    /// Their sizes in bytes.
-    pub sizes: Vec<usize>,
+    /// Every output, in the order of the outputs.
+    pub outputs: Vec<Outcome>,
     /// Outputs of earlier builds that no longer correspond to anything
     /// (a renamed document, a removed locale), removed.
     pub removed: Vec<PathBuf>,
+}
+
+/// One output of a [`publish`].
+pub(crate) struct Outcome {
+    /// Its full path.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: usize,
+    /// Whether it was written: `false` when the file was already there
+    /// with exactly these bytes, and left as it was.
+    pub written: bool,
+}
+
+impl Published {
+    /// The files written, as full paths, in the order of the outputs.
+    pub(crate) fn written(&self) -> Vec<PathBuf> {
+        self.outputs
+            .iter()
+            .filter(|o| o.written)
+            .map(|o| o.path.clone())
+            .collect()
+    }
 }
 
 /// The list of files talkdoc wrote into an output folder, so a later build
@@ -522,7 +542,7 @@ impl<'p> Publishing<'p> {
         std::fs::create_dir_all(out)
             .map_err(|e| Error::io(Code::E0401, "create the output folder", out, &e))?;
         let lock = crate::output::lock_dir(out)?;
-        let staging = crate::output::Staging::new(out, false);
+        let staging = crate::output::Staging::new(out, false).keeping_identical();
         Ok(Publishing {
             project,
             earlier: read_manifest(out),
@@ -532,8 +552,8 @@ impl<'p> Publishing<'p> {
         })
     }
 
-    /// Writes `file` beside its target; `order` is its place in
-    /// [`Published::written`].
+    /// Writes `file` beside its target (unless the target already holds
+    /// it); `order` is its place in [`Published::outputs`].
     pub(crate) fn stage(&mut self, order: usize, file: &OutputFile) -> Result<()> {
         self.staging.stage(order, file)?;
         self.staged
@@ -552,7 +572,7 @@ impl<'p> Publishing<'p> {
             _lock,
         } = self;
         staged.sort_by_key(|(order, ..)| *order);
-        let sizes = staged.iter().map(|(.., size)| *size).collect();
+        let sizes: Vec<(usize, usize)> = staged.iter().map(|(o, _, size)| (*o, *size)).collect();
         let out = staging.out_dir().to_path_buf();
         let produced = all_outputs(project);
         let mut listed: BTreeSet<PathBuf> = earlier.intersection(&produced).cloned().collect();
@@ -571,12 +591,26 @@ impl<'p> Publishing<'p> {
                 bytes: manifest.into_bytes(),
             },
         )?;
-        let written = staging
-            .commit()?
+        let committed = staging.commit()?;
+        let mut outputs: Vec<(usize, Outcome)> = committed
+            .written
             .into_iter()
-            .filter(|(order, _)| *order != usize::MAX)
-            .map(|(_, path)| path)
+            .map(|t| (t, true))
+            .chain(committed.unchanged.into_iter().map(|t| (t, false)))
+            .filter(|((order, _), _)| *order != usize::MAX)
+            .map(|((order, path), written)| {
+                let size = sizes
+                    .binary_search_by_key(&order, |(o, _)| *o)
+                    .map_or(0, |i| sizes[i].1);
+                let outcome = Outcome {
+                    path,
+                    size,
+                    written,
+                };
+                (order, outcome)
+            })
             .collect();
+        outputs.sort_by_key(|(order, _)| *order);
         let mut removed = Vec::new();
         for stale in earlier.difference(&produced) {
             if crate::output::remove_output(&out, stale) {
@@ -584,8 +618,7 @@ impl<'p> Publishing<'p> {
             }
         }
         Ok(Published {
-            written,
-            sizes,
+            outputs: outputs.into_iter().map(|(_, o)| o).collect(),
             removed,
         })
     }

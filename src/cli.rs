@@ -430,10 +430,12 @@ fn build(root: &Path, args: &BuildArgs) -> Result<()> {
     };
     let project = Project::load_with(root, &request)?;
     let published = crate::build::build_into(&project, &args.selection(), &out)?;
-    for (path, size) in published.written.iter().zip(&published.sizes) {
+    for o in &published.outputs {
         say(&format!(
-            "wrote {} ({size} bytes)",
-            display_path(root, path).display()
+            "{} {} ({} bytes)",
+            if o.written { "wrote" } else { "unchanged" },
+            display_path(root, &o.path).display(),
+            o.size
         ));
     }
     for path in &published.removed {
@@ -477,13 +479,19 @@ fn watch(root: &Path, args: &BuildArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `3 files in 120 ms · check passed: 0 errors, 1 warning`.
+/// `3 files in 120 ms · check passed: 0 errors, 1 warning`, with
+/// `(2 unchanged)` after the count when some outputs were already there.
 fn rebuilt_summary(r: &crate::watch::Rebuilt) -> String {
     let (e, w) = r.check;
     format!(
-        "{} file{} in {} ms · check {}: {e} error{}, {w} warning{}",
+        "{} file{}{} in {} ms · check {}: {e} error{}, {w} warning{}",
         r.written.len(),
         if r.written.len() == 1 { "" } else { "s" },
+        if r.unchanged > 0 {
+            format!(" ({} unchanged)", r.unchanged)
+        } else {
+            String::new()
+        },
         r.took.as_millis(),
         if e > 0 { "failed" } else { "passed" },
         if e == 1 { "" } else { "s" },

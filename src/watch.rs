@@ -39,6 +39,9 @@ pub struct Session {
 pub struct Rebuilt {
     /// Every file written, as full paths.
     pub written: Vec<PathBuf>,
+    /// How many outputs were already there with the same bytes, and left
+    /// as they were.
+    pub unchanged: usize,
     /// How long the rebuild took until the outputs were written.
     pub took: Duration,
     /// `check`'s verdict on the new state: (errors, warnings), found after
@@ -69,7 +72,8 @@ impl Session {
         Ok((
             session,
             Rebuilt {
-                written: published.written,
+                written: published.written(),
+                unchanged: published.outputs.iter().filter(|o| !o.written).count(),
                 took: t0.elapsed(),
                 check: (report.errors(), report.warnings()),
             },
@@ -113,7 +117,8 @@ impl Session {
         self.settings = settings;
         self.last = assembled;
         Ok(Rebuilt {
-            written: published.written,
+            written: published.written(),
+            unchanged: published.outputs.iter().filter(|o| !o.written).count(),
             took,
             check: (report.errors(), report.warnings()),
         })

@@ -115,13 +115,23 @@ fn sorted(v: &[&str]) -> Vec<String> {
     v
 }
 
-/// `wrote <path> (<n> bytes)` lines of stdout as (path, n).
+/// `wrote <path> (<n> bytes)` and `unchanged <path> (<n> bytes)` lines of
+/// stdout as (path, n).
 fn listed(stdout: &str) -> Vec<(String, usize)> {
+    listed_as(stdout)
+        .into_iter()
+        .map(|(_, path, n)| (path, n))
+        .collect()
+}
+
+/// Every line of stdout as (`wrote` or `unchanged`, path, n).
+fn listed_as(stdout: &str) -> Vec<(String, String, usize)> {
     stdout
         .lines()
         .map(|l| {
-            let rest = l
-                .strip_prefix("wrote ")
+            let (verb, rest) = l
+                .split_once(' ')
+                .filter(|(verb, _)| ["wrote", "unchanged"].contains(verb))
                 .unwrap_or_else(|| panic!("unexpected stdout line {l:?}"));
             let (path, size) = rest
                 .rsplit_once(" (")
@@ -130,7 +140,7 @@ fn listed(stdout: &str) -> Vec<(String, usize)> {
                 .strip_suffix(" bytes)")
                 .and_then(|n| n.parse().ok())
                 .unwrap_or_else(|| panic!("bad size in {l:?}"));
-            (path.to_string(), n)
+            (verb.to_string(), path.to_string(), n)
         })
         .collect()
 }
@@ -160,6 +170,84 @@ fn small_project_builds_and_lists_every_file() {
             assert!(bytes.len() > 1000, "{}", path.display());
         }
     }
+}
+
+/// A build run again leaves every output that did not change as it was
+/// (the same file, the same modification time) and lists it as
+/// `unchanged`; an edit rewrites exactly the files that show it; a file
+/// that differs from what the build makes, even at the same size, is
+/// replaced.
+#[test]
+fn a_rebuild_leaves_unchanged_outputs_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let s = Scratch::new("small");
+    s.build(&["-q"]).assert().success();
+    let dist = s.path("dist");
+    let stamps = || -> Vec<(u64, i64, i64)> {
+        ALL_OUTPUTS
+            .iter()
+            .map(|p| {
+                let m = std::fs::metadata(dist.join(p)).expect("output");
+                (m.ino(), m.mtime(), m.mtime_nsec())
+            })
+            .collect()
+    };
+    let before = stamps();
+    let build = || output_text(&s.build(&[]).assert().success().get_output().clone()).0;
+    let again = listed_as(&build());
+    let want: Vec<(String, String)> = ALL_OUTPUTS
+        .iter()
+        .map(|p| ("unchanged".to_string(), format!("dist/{p}")))
+        .collect();
+    let got: Vec<(String, String)> = again
+        .iter()
+        .map(|(v, p, _)| (v.clone(), p.clone()))
+        .collect();
+    assert_eq!(got, want, "every output listed, as unchanged");
+    assert_eq!(stamps(), before, "no output recreated or touched");
+
+    let ftl = "locales/en/talk.ftl";
+    s.write(
+        ftl,
+        s.read(ftl)
+            .replace("outline-start = Introduction", "outline-start = Opening"),
+    );
+    let edited = listed_as(&build());
+    let written: Vec<&str> = edited
+        .iter()
+        .filter(|(v, ..)| v == "wrote")
+        .map(|(_, p, _)| p.as_str())
+        .collect();
+    assert_eq!(
+        written,
+        [
+            "dist/en/handout.md",
+            "dist/en/handout.txt",
+            "dist/en/handout.pdf",
+            "dist/en/outline.md",
+            "dist/en/outline.txt",
+            "dist/en/outline.pdf",
+            "dist/handout.pdf",
+        ],
+        "exactly the files showing the edited message"
+    );
+    assert!(s.read("dist/en/outline.md").contains("Opening"));
+    let after = stamps();
+    for ((p, old), new) in ALL_OUTPUTS.iter().zip(&before).zip(&after) {
+        let rewritten = written.contains(&format!("dist/{p}").as_str());
+        assert_eq!(old != new, rewritten, "{p}: touched only if rewritten");
+    }
+
+    // Same size, other bytes (a hand edit, a half-copied file): replaced.
+    let md = "dist/ja/abstract.md";
+    let good = s.read(md);
+    s.write(md, good.replacen('#', "%", 1));
+    let repaired = listed_as(&build());
+    assert!(
+        repaired.contains(&("wrote".to_string(), md.to_string(), good.len())),
+        "{repaired:?}"
+    );
+    assert_eq!(s.read(md), good);
 }
 
 #[test]
