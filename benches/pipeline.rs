@@ -276,33 +276,6 @@ fn is_tmpfs(dir: &Path) -> bool {
 /// How many times the timed figures are sat at most (see `main`).
 const SITTINGS: usize = 3;
 
-/// A fixed piece of work on both cores at once, timed in every round
-/// beside talkdoc's runs: the time of the slower core. Like a build, each
-/// core both computes and takes fresh memory from the kernel (2 MB,
-/// touched page by page, then given back). It moves with the machine,
-/// not with talkdoc, so a sitting that misses a budget shows whether the
-/// machine as a whole was slow then.
-fn reference_work() -> Duration {
-    let work = || {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for i in 0..600_000u64 {
-            x = (x.rotate_left(5) ^ i).wrapping_mul(0x0100_0000_01B3);
-        }
-        // Above glibc's mmap threshold: fresh zeroed pages from the kernel.
-        let mut fresh = vec![0u8; 2 << 20];
-        for page in fresh.chunks_mut(4096) {
-            page[0] = x as u8;
-        }
-        std::hint::black_box((x, fresh));
-    };
-    let start = Instant::now();
-    std::thread::scope(|s| {
-        s.spawn(work);
-        work();
-    });
-    start.elapsed()
-}
-
 /// Returns this process's free memory to the system and resets its peak
 /// RSS to what it holds now: a child reports its parent's high-water mark
 /// as its own peak when that is larger (Linux carries it across `exec`).
@@ -379,11 +352,11 @@ fn main() {
     // A sitting that misses a budget is sat again, 20 s later, up to
     // SITTINGS times; every sitting is printed, and the verdict is the
     // last one's. This virtual machine has spells, seconds to minutes
-    // long, in which everything on both cores runs up to twice as slow
-    // (the 100× synthetic build at 570–600 ms instead of 320–350, the
-    // reference work below with it): a budget missed in one is the
-    // machine, and the next sitting says so; a budget missed because
-    // talkdoc got slower is missed in every sitting.
+    // long, in which the same binary on the same input runs up to twice as
+    // slow (the 100× synthetic build at 570–600 ms instead of 320–350, a
+    // build at 30–32 ms instead of 18–21), and then not: a budget missed in
+    // one passes in the next sitting, while a budget missed because talkdoc
+    // got slower is missed in every sitting.
     let mut n = 1;
     let timed = loop {
         let mut sitting = Budget {
@@ -399,7 +372,6 @@ fn main() {
             mut one_pdf,
             mut watched,
             mut app_check,
-            mut reference,
         ] = std::array::from_fn(|_| Samples::default());
         for _ in 0..runs {
             build.add(process_once(&build_args, 0, &clean, &|| {
@@ -411,7 +383,6 @@ fn main() {
             }));
             watched.add((watch.once(), 0));
             app_check.add(process_once(&app_args, 0, &nothing, &fine));
-            reference.add((reference_work(), 0));
         }
 
         println!(
@@ -477,8 +448,6 @@ fn main() {
         let (t, _) = app_check.median();
         sitting.check("check, Fluent app without content/", ms(t), 50.0, "ms");
         sitting.report("check, Fluent app: peak RSS", app_rss as f64 / 1024.0, "MB");
-        let (t, _) = reference.median();
-        sitting.report("machine reference: fixed work on both cores", ms(t), "ms");
         if sitting.failures.is_empty() || n == SITTINGS {
             break sitting;
         }
