@@ -126,7 +126,7 @@ codes! {
     F002, "unreviewed-translation", Error, false, "no review is recorded for the translation";
     F003, "orphan-review", Warning, false, "a review is recorded for a message that no longer exists";
     E0008, "no-locale-folders", Error, false, "coverage mode found no locale folders with .ftl files (or none in the folder given with --locales)";
-    E0009, "invalid-l10n-toml", Error, false, "the project's l10n.toml cannot be read, lacks `locales` or [[paths]], or has a [[paths]], [[filters]], [[includes]] or [[excludes]] entry that cannot be used (a missing file, a loop, a path leading out of the project); or i18n.toml leads out of the project";
+    E0009, "invalid-l10n-toml", Error, false, "the project's l10n.toml cannot be read, lacks [[paths]], or has a [[paths]], [[filters]], [[includes]] or [[excludes]] entry that cannot be used (a missing file, a loop, a path leading out of the project); or i18n.toml leads out of the project";
     E0010, "unknown-source-locale", Error, false, "coverage mode cannot tell the source locale, or the one given has no folder";
     C011, "dropped-variable", Warning, false, "coverage mode: the source prints a `$variable` (outside selectors) the translation does not use";
     C012, "reference-mismatch", Warning, false, "coverage mode: the translation drops a message or term reference its source uses, or adds one";

@@ -382,6 +382,36 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     read_l10n_toml(root, path, &mut Vec::new(), &mut cfg)?;
     let source_tag = cfg.source_tag.unwrap_or_else(|| "en-US".to_string());
     let mut tags = cfg.tags;
+    // No `locales` anywhere (Pontoon keeps them in its database, and
+    // compare-locales takes them from its command line): the locale
+    // folders the `l10n` patterns lead to, as they are in the repository.
+    // Checking none and passing would let every translation through.
+    let mut found_in = "l10n.toml".to_string();
+    if tags.is_empty() {
+        let mut folders: Vec<String> = Vec::new();
+        for p in &cfg.pairs {
+            let dir = p.base.join(&p.before);
+            for tag in locale_folders(&dir, dir == root) {
+                if tag != source_tag && !tags.contains(&tag) {
+                    tags.push(tag);
+                }
+            }
+            let shown = format!(
+                "{}/",
+                crate::diag::display_path(root, &dir)
+                    .display()
+                    .to_string()
+                    .trim_end_matches('/')
+            );
+            if !folders.contains(&shown) {
+                folders.push(shown);
+            }
+        }
+        found_in = format!(
+            "l10n.toml, which lists no `locales`: the locale folders in {}",
+            folders.join(", ")
+        );
+    }
     tags.retain(|t| *t != source_tag);
     // A locale every [[paths]] entry leaves out has nothing to compare.
     tags.retain(|t| {
@@ -510,7 +540,7 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     Ok(Layout {
         source,
         targets,
-        found_in: "l10n.toml".to_string(),
+        found_in,
         filters,
     })
 }

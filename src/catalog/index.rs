@@ -62,10 +62,11 @@ pub struct Entry {
     /// (outside placeables, attribute names excluded) has a letter: what
     /// "identical to the source" is judged on.
     pub has_letters: bool,
-    /// Whether that text has a word: three letters in a row. "OK", "A4"
-    /// and "mm" are the same in most languages; coverage mode does not call
-    /// them untranslated.
-    pub has_word: bool,
+    /// How many words that text has (tokens with three letters in a row),
+    /// counted up to 2. "OK", "A4" and "mm" are the same in most languages,
+    /// and so are many single words ("Menu", "File", "Cookies"); coverage
+    /// mode calls only text of two words or more untranslated.
+    pub words: u8,
     /// Messages and terms it references, with where: checked to resolve (C006)
     /// and for cycles (C007).
     pub references: Vec<Reference>,
@@ -143,23 +144,25 @@ pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entr
             .any(|e| {
                 matches!(e, ast::PatternElement::TextElement { value } if value.chars().any(char::is_alphabetic))
             });
-        let has_word = value
+        let words = value
             .into_iter()
             .chain(attributes.iter().map(|a| &a.value))
             .flat_map(|p| &p.elements)
-            .any(|e| match e {
-                ast::PatternElement::TextElement { value } => value
-                    .split_whitespace()
-                    .filter(|token| !is_code_like(token))
-                    .any(|token| {
-                        let mut run = 0;
-                        token.chars().any(|c| {
-                            run = if c.is_alphabetic() { run + 1 } else { 0 };
-                            run >= 3
-                        })
-                    }),
-                ast::PatternElement::Placeable { .. } => false,
-            });
+            .flat_map(|e| match e {
+                ast::PatternElement::TextElement { value } => Some(value.split_whitespace()),
+                ast::PatternElement::Placeable { .. } => None,
+            })
+            .flatten()
+            .filter(|token| !is_code_like(token))
+            .filter(|token| {
+                let mut run = 0;
+                token.chars().any(|c| {
+                    run = if c.is_alphabetic() { run + 1 } else { 0 };
+                    run >= 3
+                })
+            })
+            .take(2)
+            .count() as u8;
         let mut sizes = Vec::new();
         if let Some(p) = value {
             sizes.push((None, walker.pattern(p)));
@@ -177,7 +180,7 @@ pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entr
             variables: walker.variables,
             printed_variables: walker.printed_variables,
             has_letters,
-            has_word,
+            words,
             references: walker.references,
             sizes,
             longest_literal: walker.longest_literal,

@@ -954,6 +954,11 @@ fn attributes_references_cycles_and_identical_text() {
         "pref-title = Preferences",
     );
     f.replace(
+        "locales/ja/settings/preferences.ftl",
+        "pref-updates = { -brand-name }は自動で更新されます。\n    .title = 更新",
+        "pref-updates = { -brand-name } updates itself.\n    .title = Updates",
+    );
+    f.replace(
         "locales/pt-BR/app.ftl",
         "app-title = { -brand-name }",
         "app-title = { -brand-nome }",
@@ -968,9 +973,11 @@ fn attributes_references_cycles_and_identical_text() {
     run.finding(
         "error[C003] locales/ja/app.ftl:10:1: menu-file: attribute `.accesskey` is missing in `ja`",
     );
-    // Text the same as the source: a warning. `sync-icon`, whose only
-    // attribute is a reference, is not "identical" (attribute names are not text).
-    run.finding("warning[C009] locales/ja/settings/preferences.ftl:1:1: pref-title: identical to the `en-US` source: probably untranslated");
+    // Text of two words the same as the source: a warning. One word
+    // (`Preferences`) is the same in many languages, and `sync-icon`, whose
+    // only attribute is a reference, is not "identical" (attribute names
+    // are not text).
+    run.finding("warning[C009] locales/ja/settings/preferences.ftl:3:1: pref-updates: identical to the `en-US` source: probably untranslated");
     assert_eq!(run.count("C009"), 1, "{}", run.stdout);
     run.finding("error[C006] locales/pt-BR/app.ftl:4:15: app-title: term `-brand-nome` does not exist in `pt-BR`");
     assert!(
@@ -981,6 +988,94 @@ fn attributes_references_cycles_and_identical_text() {
         run.stdout
     );
     run.assert_no("E0105");
+}
+
+/// A term's variables are parameters its own locale's messages pass
+/// (`{ -brand(case: "gen") }`) and its attributes that language's
+/// grammar: a Czech term with `$case` and `.gender` against an English one
+/// with neither is right, and so is an English term's attribute the
+/// translation does without. A message's variables and attributes are
+/// still compared.
+#[test]
+fn terms_keep_their_own_variables_and_attributes() {
+    let f = Fixture::app();
+    f.write(
+        "locales/en-US/brand.ftl",
+        "-vendor = Mozilla\n    .plural = no\nabout-vendor = Made by { -vendor }\n",
+    );
+    f.write(
+        "locales/ja/brand.ftl",
+        "-vendor = Mozilla\nabout-vendor = { -vendor }製\n",
+    );
+    f.write(
+        "locales/pt-BR/brand.ftl",
+        "-vendor = { $case ->\n   *[nom] Mozilla\n    [gen] da Mozilla\n}\n    .gender = feminine\nabout-vendor = Feito { -vendor(case: \"gen\") }\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+    // The same on a message is the app's business.
+    f.replace(
+        "locales/pt-BR/brand.ftl",
+        "about-vendor = Feito { -vendor(case: \"gen\") }",
+        "about-vendor = Feito { -vendor(case: \"gen\") } { $year }\n    .title = Mozilla",
+    );
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C004", "C005"]);
+    run.finding("error[C005] locales/pt-BR/brand.ftl:6:1: about-vendor: `$year` is used in `pt-BR` but not in `en-US`");
+}
+
+/// Two locales of one language share most of their text by right, and
+/// one word is the same in many languages: neither is "untranslated".
+#[test]
+fn identical_text_is_judged_on_two_words_and_across_languages() {
+    let f = Fixture::app();
+    crate::common::copy_dir(&f.path("locales/en-US"), &f.path("locales/en-GB"));
+    f.replace(
+        "locales/pt-BR/app.ftl",
+        "home-section = Início",
+        "home-section = Home",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&[]);
+    f.replace(
+        "locales/pt-BR/app.ftl",
+        "menu-file = Arquivo",
+        "menu-file = File",
+    );
+    f.replace(
+        "locales/pt-BR/settings/preferences.ftl",
+        "pref-updates = O { -brand-name } se atualiza sozinho.\n    .title = Atualizações",
+        "pref-updates = { -brand-name } updates itself.\n    .title = Updates",
+    );
+    let run = f.check(&[]);
+    run.assert_code(0).assert_codes(&["C009"]);
+    run.finding("warning[C009] locales/pt-BR/settings/preferences.ftl:3:1: pref-updates: identical to the `en-US` source: probably untranslated");
+}
+
+/// An `l10n.toml` without `locales` (Pontoon keeps them in its database)
+/// is checked against the locale folders its `l10n` patterns lead to,
+/// and says so; checking none and passing would let anything through.
+#[test]
+fn an_l10n_toml_without_locales_checks_the_locale_folders_there() {
+    let f = Fixture::bare();
+    f.write(
+        "l10n.toml",
+        "basepath = \".\"\n\n[env]\n    l = \"{l10n_base}/public/locales/{locale}/\"\n\n[[paths]]\n    reference = \"public/locales/en-US/**\"\n    l10n = \"{l}**\"\n",
+    );
+    f.write(
+        "public/locales/en-US/app.ftl",
+        "hello = Hello\nbye = Goodbye\n",
+    );
+    f.write("public/locales/de/app.ftl", "hello = Hallo\n");
+    f.write(
+        "public/locales/fr/app.ftl",
+        "hello = Bonjour\nbye = Au revoir\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(1).assert_codes(&["C001"]);
+    run.finding("error[C001] public/locales/en-US/app.ftl:2:1: bye: missing in `de`");
+    run.assert_stdout_has("de, fr against the `en-US` source, found in l10n.toml, which lists no `locales`: the locale folders in public/locales/");
+    f.check(&["--locale", "fr"]).assert_code(0);
 }
 
 #[test]
@@ -1071,12 +1166,12 @@ fn github_annotations_point_at_the_translation_files() {
     let f = Fixture::app();
     f.replace(
         "locales/ja/settings/preferences.ftl",
-        "pref-title = 設定",
-        "pref-title = Preferences",
+        "pref-updates = { -brand-name }は自動で更新されます。\n    .title = 更新",
+        "pref-updates = { -brand-name } updates itself.\n    .title = Updates",
     );
     let run = f.check(&["--output-format", "github"]);
     run.assert_code(0);
-    run.assert_stdout_has("::warning file=locales/ja/settings/preferences.ftl,line=1,col=1,title=talkdoc C009 identical-to-source::pref-title: identical to the `en-US` source");
+    run.assert_stdout_has("::warning file=locales/ja/settings/preferences.ftl,line=3,col=1,title=talkdoc C009 identical-to-source::pref-updates: identical to the `en-US` source");
 }
 
 // ---------------------------------------------------------------------------
