@@ -225,14 +225,39 @@ fn an_unwritable_output_folder_is_an_error_and_nothing_is_half_written() {
     let probe = ro.join("ja/.probe");
     let root_ignores_permissions = fs::write(&probe, "x").is_ok();
     let _ = fs::remove_file(&probe);
+    // Another talk title, so every output has new bytes to write (a build
+    // that finds its outputs unchanged writes nothing, and succeeds).
+    retitle(&p);
     let o = p.run(&["build", "--format", "txt", "--out", ro.to_str().unwrap()]);
-    if !root_ignores_permissions {
+    if root_ignores_permissions {
+        // Root writes anyway: the new outputs are all there.
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_ne!(snapshot(&ro), before, "root's build wrote nothing");
+    } else {
         assert_failed_cleanly(&o, "E0401", "ro/");
+        assert!(snapshot(&ro) == before, "earlier outputs must be intact");
     }
-    assert_eq!(snapshot(&ro), before, "earlier outputs must be intact");
     for path in before.keys() {
         let dir = ro.join(path.parent().unwrap());
         fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// The real proposal with another title candidate as its talk title: every
+/// PDF (running header, metadata) and most other outputs change.
+fn retitle(p: &Scratch) {
+    for locale in ["ja", "en"] {
+        let path = p.project().join(format!("locales/{locale}/titles.ftl"));
+        let text = fs::read_to_string(&path).unwrap();
+        let from = "talk-title = { title-candidate-08 }";
+        let to = "talk-title = { title-candidate-01 }";
+        let (from, to) = if text.contains(from) {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        assert!(text.contains(from), "{}", path.display());
+        fs::write(&path, text.replace(from, to)).unwrap();
     }
 }
 
@@ -240,14 +265,29 @@ fn an_unwritable_output_folder_is_an_error_and_nothing_is_half_written() {
 fn a_build_killed_mid_write_never_leaves_a_damaged_output() {
     let p = Scratch::real();
     let out = p.project().join("dist");
-    let first = p.run(&["build", "-q", "--out", out.to_str().unwrap()]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    let good = snapshot(&out);
-    // Kill the next builds at increasing delays: wherever it stops, every
-    // output is still byte-identical to the good build (same input), or
-    // absent-as-temporary; never truncated.
+    // The good outputs of two inputs (two talk titles), `a` and `b`.
+    let mut good = Vec::new();
+    for _ in 0..2 {
+        let o = p.run(&["build", "-q", "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        good.push(snapshot(&out));
+        retitle(&p);
+    }
+    let changed = good[0]
+        .iter()
+        .filter(|(k, v)| good[1].get(*k) != Some(*v))
+        .count();
+    assert!(
+        changed > 20,
+        "{changed} outputs differ between the two titles"
+    );
+    // Kill builds at increasing delays, the input switching between the
+    // two each time so every build has files to replace: wherever one
+    // stops, every output is byte for byte one of its two good versions
+    // (or a temporary file beside it); never truncated, never missing.
     let bin = assert_cmd::cargo::cargo_bin("talkdoc");
     for delay_ms in [0u64, 2, 5, 10, 20, 40, 80] {
+        retitle(&p);
         let mut child = std::process::Command::new(&bin)
             .args([
                 "--project",
@@ -271,10 +311,23 @@ fn a_build_killed_mid_write_never_leaves_a_damaged_output() {
                 !name.ends_with(".tmp") && !name.ends_with(".old")
             })
             .collect();
-        assert_eq!(now, good, "outputs changed after a kill at {delay_ms} ms");
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            good[0].keys().collect::<Vec<_>>(),
+            "outputs missing after a kill at {delay_ms} ms"
+        );
+        for (path, bytes) in &now {
+            assert!(
+                good.iter().any(|g| g.get(path) == Some(bytes)),
+                "{} damaged after a kill at {delay_ms} ms",
+                path.display()
+            );
+        }
     }
     // The next build completes and cleans up temporary files left behind.
     let again = p.run(&["build", "-q", "--out", out.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0));
-    assert_eq!(snapshot(&out), good);
+    let title = fs::read_to_string(p.project().join("locales/en/titles.ftl")).unwrap();
+    let which = usize::from(!title.contains("talk-title = { title-candidate-08 }"));
+    assert_eq!(snapshot(&out), good[which]);
 }

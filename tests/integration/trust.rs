@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use std::fs;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
@@ -1100,6 +1101,11 @@ fn walk(dir: &Path) -> Vec<String> {
 // ---------------------------------------------------------------------------
 // 6. Parallel runs.
 
+/// Eight builds into one folder at once, each with files of its own to
+/// write: six each take one locale and one format, two take everything,
+/// and the folder starts out holding other bytes for every output (a
+/// build of another edit), so none finds its files already there and
+/// skips the writing.
 #[test]
 fn eight_parallel_builds_into_one_folder_all_succeed() {
     let s = clean();
@@ -1107,10 +1113,43 @@ fn eight_parallel_builds_into_one_folder_all_succeed() {
     let one = run(&s, &["build", "--out", reference.to_str().expect("path")]);
     assert_eq!(one.status.code(), Some(0));
     let out = s.out();
+    let out_s = out.to_str().expect("path").to_string();
+    let talks = ["ja", "en"].map(|l| s.project().join(format!("locales/{l}/talk.ftl")));
+    let originals = talks
+        .clone()
+        .map(|t| fs::read_to_string(t).expect("talk.ftl"));
+    for (talk, original) in talks.iter().zip(&originals) {
+        fs::write(talk, original.replace("-years = 13", "-years = 14")).expect("edit");
+    }
+    let other = run(&s, &["build", "-q", "--out", &out_s]);
+    assert_eq!(other.status.code(), Some(0), "{}", text(&other.stderr));
+    for (talk, original) in talks.iter().zip(&originals) {
+        fs::write(talk, original).expect("restore");
+    }
+    let (prefilled, wanted) = (snapshot(&out), snapshot(&reference));
+    let differing = wanted
+        .iter()
+        .filter(|(path, bytes)| prefilled.get(*path) != Some(*bytes))
+        .count();
+    assert!(differing >= 10, "{differing} outputs differ");
+    let mut jobs: Vec<Vec<&str>> = Vec::new();
+    for locale in ["ja", "en"] {
+        for format in ["md", "txt", "pdf"] {
+            jobs.push(vec!["--locale", locale, "--format", format]);
+        }
+    }
+    jobs.push(Vec::new());
+    jobs.push(Vec::new());
     let outs: Vec<Output> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..8)
-            .map(|_| {
-                scope.spawn(|| run(&s, &["build", "-q", "--out", out.to_str().expect("path")]))
+        let handles: Vec<_> = jobs
+            .iter()
+            .map(|only| {
+                let (s, out_s) = (&s, &out_s);
+                scope.spawn(move || {
+                    let mut args = vec!["build", "--out", out_s.as_str()];
+                    args.extend(only);
+                    run(s, &args)
+                })
             })
             .collect();
         handles
@@ -1121,6 +1160,18 @@ fn eight_parallel_builds_into_one_folder_all_succeed() {
     for o in &outs {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     }
+    // Every output that differed was written once, by whichever build
+    // came to it first, whatever the order the lock gave them.
+    let wrote: usize = outs
+        .iter()
+        .map(|o| {
+            text(&o.stdout)
+                .lines()
+                .filter(|l| l.starts_with("wrote "))
+                .count()
+        })
+        .sum();
+    assert_eq!(wrote, differing, "files written across the eight builds");
     let strip = |m: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>| {
         m.into_values().collect::<Vec<_>>()
     };
