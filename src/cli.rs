@@ -21,10 +21,10 @@ pub(crate) use crate::build::Format;
     name = "talkdoc",
     version,
     about = "Keep a talk proposal in Japanese and English; export Markdown, plain text and PDF",
-    after_help = "Run from anywhere inside a project: talkdoc finds the nearest content/project.toml upwards."
+    after_help = "Run from anywhere inside a project: talkdoc finds the nearest content/project.toml (or l10n.toml, i18n.toml, locales/ of a Fluent project) upwards."
 )]
 pub(crate) struct Cli {
-    /// Project folder holding content/ and locales/ [default: the nearest folder upwards with content/project.toml].
+    /// Project folder holding content/ and locales/ [default: the nearest folder upwards with content/project.toml, l10n.toml, i18n.toml or locales/].
     #[arg(long, global = true, value_name = "DIR")]
     pub project: Option<PathBuf>,
     /// Print nothing but errors.

@@ -238,17 +238,24 @@ impl Project {
 }
 
 /// The project folder when `--project` is not given: the nearest folder
-/// from the current one upwards that holds `content/project.toml`, as cargo
-/// finds `Cargo.toml`; as a relative path (`.`, `..`, `../..`) so that
-/// paths stay short and relative to where the user stands. `.` when there
-/// is none (the usual "cannot read content/project.toml" error follows).
+/// from the current one upwards that holds `content/project.toml` (a
+/// talk), as cargo finds `Cargo.toml`, or that is a Fluent project of its
+/// own (an `l10n.toml`, an `i18n.toml` or a `locales/` folder): a Fluent
+/// app checked out inside a talk's folder is that app, not the talk. As a
+/// relative path (`.`, `..`, `../..`) so that paths stay short and
+/// relative to where the user stands. `.` when there is none (the usual
+/// "cannot read content/project.toml" error follows).
 pub fn discover() -> PathBuf {
     let Ok(cwd) = std::env::current_dir() else {
         return PathBuf::from(".");
     };
     let mut relative = PathBuf::from(".");
     for dir in cwd.ancestors() {
-        if dir.join("content").join("project.toml").is_file() {
+        if dir.join("content").join("project.toml").is_file()
+            || dir.join("l10n.toml").is_file()
+            || dir.join("i18n.toml").is_file()
+            || dir.join("locales").is_dir()
+        {
             return relative;
         }
         relative = if relative == Path::new(".") {

@@ -150,6 +150,20 @@ fn a_project_is_found_from_any_subfolder_and_paths_are_relative_to_where_you_sta
     let b = run_in(&sub, &["build", "-q"]);
     assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
     assert!(s.path("dist/en/abstract.md").is_file());
+    // A Fluent app checked out inside the talk's folder is that app, from
+    // any folder of it: its own locales are checked, not the talk.
+    let app = s.path("vendor/app");
+    crate::common::copy_dir(&crate::common::fixture_path("fluent-app"), &app);
+    std::fs::write(app.join("locales/ja/app.ftl"), "welcome = {\n").expect("break it");
+    for here in [app.clone(), app.join("locales/ja")] {
+        let c = run_in(&here, &["check"]);
+        let out = text(&c.stdout);
+        assert_eq!(c.status.code(), Some(1), "{out}");
+        assert!(
+            out.contains("checking the Fluent files only") && out.contains("ja/app.ftl:2:1"),
+            "{out}"
+        );
+    }
     // Outside any project: the usual clear error.
     let tmp = tempfile::tempdir().expect("tmp");
     let c = run_in(tmp.path(), &["check"]);
