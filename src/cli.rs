@@ -108,6 +108,14 @@ pub(crate) struct ReviewArgs {
     /// Only this locale (repeatable) [default: every translated locale].
     #[arg(long = "locale", value_name = "LOCALE")]
     pub locales: Vec<String>,
+    /// The Fluent files only, with one folder per locale in DIR (as
+    /// `check --locales`; the record goes beside the locale folders).
+    #[arg(long = "locales", value_name = "DIR")]
+    pub locales_dir: Option<PathBuf>,
+    /// The locale translations are made from, in coverage mode (as
+    /// `check --source-locale`).
+    #[arg(long, value_name = "TAG")]
+    pub source_locale: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -378,15 +386,35 @@ fn report_error_only(e: &Error) {
 }
 
 fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
-    // Read, update and write the record under the lock of its folder, so
-    // parallel reviews queue up instead of losing each other's updates.
-    let locales_dir = root.join("locales");
-    let _lock = if locales_dir.is_dir() {
-        Some(output::lock_dir(&locales_dir)?)
-    } else {
-        None // Project::load reports the missing folder
+    let request = crate::project::LoadRequest {
+        discover: crate::catalog::discover::Request {
+            locales_dir: args.locales_dir.clone(),
+            source_locale: args.source_locale.clone(),
+        },
+        ..Default::default()
     };
-    let project = Project::load(root)?;
+    let project = Project::load_with(root, &request)?;
+    // Read, update and write the records under the lock of their folders
+    // (`locales/` of a talk, beside the locale folders of a Fluent
+    // project), so parallel reviews queue up instead of losing each
+    // other's updates. Taken in one order, so two runs cannot each hold
+    // one and wait for the other.
+    let mut folders: Vec<PathBuf> = project
+        .content
+        .locales()
+        .iter()
+        .filter_map(|l| {
+            let record = crate::review::reviews_path(&project, l);
+            record.parent().map(Path::to_path_buf)
+        })
+        .filter(|d| d.is_dir())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    let _locks = folders
+        .iter()
+        .map(|d| output::lock_dir(d))
+        .collect::<Result<Vec<_>>>()?;
     let source = project.content.source_locale().to_string();
     let translated: Vec<String> = project
         .content

@@ -1121,6 +1121,42 @@ fn review_turns_freshness_on_and_stale_translations_are_errors() {
     assert!(m.contains("talkdoc review pref-title --locale ja"), "{m}");
 }
 
+/// `review` takes `check`'s `--locales DIR` and `--source-locale`: a
+/// Fluent project whose locale folders are not found by convention is
+/// reviewed where `check` looks, its records beside the locale folders.
+#[test]
+fn review_takes_the_locales_folder_check_takes() {
+    let f = Fixture::app();
+    std::fs::create_dir_all(f.path("web")).unwrap();
+    std::fs::rename(f.path("locales"), f.path("web/strings")).unwrap();
+    let run = f.run(&["review", "--all", "--locales", "web/strings"]);
+    run.assert_code(0);
+    run.assert_stdout_has(
+        "wrote web/strings/ja.reviewed.toml\nwrote web/strings/pt-BR.reviewed.toml\n",
+    );
+    f.check(&["--locales", "web/strings"]).assert_code(0);
+    f.replace(
+        "web/strings/en-US/settings/preferences.ftl",
+        "pref-title = Preferences",
+        "pref-title = Settings",
+    );
+    let run = f.check(&["--locales", "web/strings", "--locale", "ja"]);
+    run.assert_code(1).assert_codes(&["F001"]);
+    let run = f.run(&[
+        "review",
+        "pref-title",
+        "--locale",
+        "ja",
+        "--locales",
+        "web/strings",
+        "--source-locale",
+        "en-US",
+    ]);
+    run.assert_code(0);
+    f.check(&["--locales", "web/strings", "--locale", "ja"])
+        .assert_code(0);
+}
+
 #[test]
 fn many_findings_are_summed_up_one_line_per_file_and_locale() {
     let f = Fixture::app();
