@@ -146,8 +146,39 @@ fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> {
     tags
 }
 
-/// The source among `tags`: the one asked for, else `en-US`, else `en`.
-fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Result<String> {
+/// The `.ftl` files in `dir`, at most [`MAX_SEARCH_DEPTH`] folders down
+/// (hidden folders and links left out), counted up to `cap`.
+fn count_ftl(dir: &Path, depth: usize, cap: usize) -> usize {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for e in read.flatten() {
+        if n >= cap {
+            break;
+        }
+        let Ok(t) = e.file_type() else { continue };
+        let name = e.file_name();
+        if t.is_dir() && depth < MAX_SEARCH_DEPTH && !name.to_string_lossy().starts_with('.') {
+            n += count_ftl(&e.path(), depth + 1, cap - n);
+        } else if t.is_file() && e.path().extension().is_some_and(|x| x == "ftl") {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The source among `tags` in `base`: the one asked for, else `en-US`,
+/// else `en`; when both of those are there, the one with more `.ftl`
+/// files (a few files left in `en-US/` beside the real `en/` source, or
+/// the other way round, are not the source), and a note saying so.
+fn pick_source(
+    tags: &[String],
+    asked: Option<&str>,
+    base: &Path,
+    shown_base: &Path,
+    notes: &mut Vec<String>,
+) -> Result<String> {
     let found = tags.join(", ");
     if let Some(tag) = asked {
         if tags.iter().any(|t| t == tag) {
@@ -165,8 +196,25 @@ fn pick_source(tags: &[String], asked: Option<&str>, shown_base: &Path) -> Resul
             .help("pass --source-locale with one of the locales found, or --locales DIR with the folder holding the source"),
         ));
     }
+    let has = |t: &str| tags.iter().any(|x| x == t);
+    if has("en-US") && has("en") {
+        const CAP: usize = 100_000;
+        let (us, en) = (
+            count_ftl(&base.join("en-US"), 0, CAP),
+            count_ftl(&base.join("en"), 0, CAP),
+        );
+        let (chosen, other, n, m) = if en > us {
+            ("en", "en-US", en, us)
+        } else {
+            ("en-US", "en", us, en)
+        };
+        notes.push(format!(
+            "`en-US` and `en` are both here: `{chosen}` ({n} .ftl files) is taken as the source and `{other}` ({m}) as a translation; pass --source-locale {other} if that is the source"
+        ));
+        return Ok(chosen.to_string());
+    }
     for default in ["en-US", "en"] {
-        if tags.iter().any(|t| t == default) {
+        if has(default) {
             return Ok(default.to_string());
         }
     }
@@ -289,7 +337,12 @@ fn layout_in(
     } else {
         shown
     };
-    let source = pick_source(tags, req.source_locale.as_deref(), &shown)?;
+    let mut notes = Vec::new();
+    let source = pick_source(tags, req.source_locale.as_deref(), base, &shown, &mut notes)?;
+    let found_in = match notes.pop() {
+        Some(note) => format!("{found_in} ({note})"),
+        None => found_in,
+    };
     let locale = |tag: &String| Locale {
         tag: tag.clone(),
         roots: vec![Root {

@@ -1157,6 +1157,29 @@ fn review_takes_the_locales_folder_check_takes() {
         .assert_code(0);
 }
 
+/// With both `en-US/` and `en/`, the one holding more files is the
+/// source (a few files left in the other are not), and the report says
+/// which and how to choose the other.
+#[test]
+fn with_en_us_and_en_the_fuller_one_is_the_source() {
+    let f = Fixture::app();
+    f.write("locales/en/app.ftl", "home-section = Home\n");
+    let run = f.check(&[]);
+    run.assert_stdout_has("against the `en-US` source, found in locales/ (`en-US` and `en` are both here: `en-US` (2 .ftl files) is taken as the source and `en` (1) as a translation; pass --source-locale en if that is the source)");
+    std::fs::remove_dir_all(f.path("locales/en")).unwrap();
+    crate::common::copy_dir(&f.path("locales/en-US"), &f.path("locales/en"));
+    f.write("locales/en/extra.ftl", "extra = Extra\n");
+    std::fs::remove_file(f.path("locales/en-US/app.ftl")).unwrap();
+    let run = f.check(&[]);
+    run.assert_stdout_has("against the `en` source, found in locales/ (`en-US` and `en` are both here: `en` (3 .ftl files) is taken as the source and `en-US` (1) as a translation; pass --source-locale en-US if that is the source)");
+    // en-US, a translation now, lacks two of the source's files, and the
+    // other translations the one only `en` has.
+    assert_eq!(run.count("C014"), 4, "{}", run.stdout);
+    run.assert_stdout_has(
+        "error[C014]: no `en-US` file locales/en-US/app.ftl: its 10 entries are missing",
+    );
+}
+
 #[test]
 fn many_findings_are_summed_up_one_line_per_file_and_locale() {
     let f = Fixture::app();
