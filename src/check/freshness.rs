@@ -12,6 +12,10 @@ use crate::diag::display_path;
 use crate::project::Project;
 use crate::review::{Fingerprints, load, reviews_path, translated_pairs};
 
+/// Past this many reviews of messages gone from a locale, one F003
+/// finding stands for them all.
+const ORPHANS_ONE_BY_ONE: usize = 5;
+
 /// Freshness of every translated locale. In coverage mode a locale without
 /// a review record is skipped, with a line in `info` saying how to start.
 pub(crate) fn check(
@@ -119,8 +123,42 @@ pub(crate) fn check(
                 Some(_) => {}
             }
         }
-        for (key, (_, span)) in &reviews.entries {
-            if !(source.entries.contains_key(key) && cat.entries.contains_key(key)) {
+        let orphans: Vec<(&String, &std::ops::Range<usize>)> = reviews
+            .entries
+            .iter()
+            .filter(|(key, _)| {
+                !(source.entries.contains_key(*key) && cat.entries.contains_key(*key))
+            })
+            .map(|(key, (_, span))| (key, span))
+            .collect();
+        let help = format!(
+            "run `talkdoc review --all --locale {}` to rewrite the record",
+            cat.locale
+        );
+        if orphans.len() > ORPHANS_ONE_BY_ONE {
+            // A deleted or renamed file leaves hundreds: one finding, at
+            // the first, naming a few.
+            let (_, span) = orphans[0];
+            let shown: Vec<&str> = orphans
+                .iter()
+                .take(ORPHANS_ONE_BY_ONE)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            out.push(
+                Diagnostic::warning(
+                    Code::F003,
+                    format!(
+                        "{} reviews are recorded for messages that are not in both locales ({}, …)",
+                        orphans.len(),
+                        shown.join(", ")
+                    ),
+                )
+                .at_opt(reviews.file.as_ref().map(|f| f.at(span.clone())))
+                .note("a translation file deleted or renamed leaves its messages' reviews behind")
+                .help(help),
+            );
+        } else {
+            for (key, span) in orphans {
                 out.push(
                     Diagnostic::warning(
                         Code::F003,
@@ -128,10 +166,7 @@ pub(crate) fn check(
                     )
                     .at_opt(reviews.file.as_ref().map(|f| f.at(span.clone())))
                     .id(key.clone())
-                    .help(format!(
-                        "run `talkdoc review --all --locale {}` to rewrite the record",
-                        cat.locale
-                    )),
+                    .help(help.clone()),
                 );
             }
         }

@@ -1180,6 +1180,21 @@ fn with_en_us_and_en_the_fuller_one_is_the_source() {
     );
 }
 
+/// A translation file deleted after a review leaves its messages'
+/// reviews in the record: one F003 for them all, not one per message.
+#[test]
+fn reviews_left_by_a_deleted_file_are_one_finding() {
+    let f = Fixture::app();
+    f.run(&["review", "--all"]).assert_code(0);
+    f.remove("locales/ja/app.ftl");
+    let run = f.check(&["--locale", "ja"]);
+    assert_eq!(run.count("F003"), 1, "{}", run.stdout);
+    run.assert_stdout_has("warning[F003]: 9 reviews are recorded for messages that are not in both locales (-brand-name, -brand-short-name, app-title, close-tabs, menu-file, …)");
+    run.assert_stdout_has(
+        "a translation file deleted or renamed leaves its messages' reviews behind",
+    );
+}
+
 #[test]
 fn many_findings_are_summed_up_one_line_per_file_and_locale() {
     let f = Fixture::app();
