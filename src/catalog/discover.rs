@@ -294,7 +294,30 @@ pub(crate) fn discover(root: &Path, req: &Request) -> Result<Option<Layout>> {
         let tags = locale_folders(&base, false);
         if !tags.is_empty() {
             let mut req = req.clone();
-            if req.source_locale.is_none() && tags.contains(&fallback) {
+            if req.source_locale.is_none() {
+                if !tags.contains(&fallback) {
+                    // Not a guess among the folders found: i18n.toml says
+                    // which is the source, and it is not there.
+                    let deeper: Vec<String> = tags
+                        .iter()
+                        .filter(|t| !locale_folders(&base.join(t), false).is_empty())
+                        .map(|t| format!("--locales {assets}/{t}"))
+                        .collect();
+                    return Err(Error::new(
+                        Diagnostic::error(
+                            Code::E0010,
+                            format!(
+                                "i18n.toml names `{fallback}` as its fallback_language, but {assets}/ has no `{fallback}/` folder of .ftl files (found: {})",
+                                tags.join(", ")
+                            ),
+                        )
+                        .at(Location::file(PathBuf::from("i18n.toml")))
+                        .help(match deeper.first() {
+                            Some(d) => format!("the locale folders look to be one level down: pass {d} (and --source-locale TAG unless `{fallback}` is there)"),
+                            None => format!("add the `{fallback}` source to {assets}/{fallback}/, or pass --source-locale TAG"),
+                        }),
+                    ));
+                }
                 req.source_locale = Some(fallback);
             }
             return layout_in(root, &base, &tags, &req, format!("{assets}/ (i18n.toml)")).map(Some);

@@ -1507,6 +1507,24 @@ fn a_cargo_i18n_project_names_its_folder_and_source() {
     run.assert_stdout_has(
         "ja, pt-BR against the `fr` source, found in lang/ (i18n.toml), file by file",
     );
+    // The fallback it names is not there: said so, not guessed around;
+    // locale folders one level down are pointed at.
+    f.write(
+        "i18n.toml",
+        "fallback_language = \"en\"\n\n[fluent]\nassets_dir = \"lang\"\n",
+    );
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("error[E0010]: i18n.toml names `en` as its fallback_language, but lang/ has no `en/` folder of .ftl files (found: fr, ja, pt-BR)");
+    std::fs::create_dir_all(f.path("nested")).unwrap();
+    std::fs::rename(f.path("lang"), f.path("nested/ftl")).unwrap();
+    std::fs::create_dir_all(f.path("lang")).unwrap();
+    std::fs::rename(f.path("nested/ftl"), f.path("lang/ftl")).unwrap();
+    let run = f.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has(
+        "help: the locale folders look to be one level down: pass --locales lang/ftl",
+    );
 }
 
 #[test]
