@@ -881,7 +881,7 @@ fn references_written_out(
             .at_opt(at.clone())
             .id(key.clone())
             .help(format!(
-                "use {{ {r} }} in the translation instead of writing its text out"
+                "use {{ {r} }} in the translation rather than its text, or than leaving it out; where the language must inflect it, words of its own are right and this warning can stay"
             )),
         );
     }
