@@ -95,6 +95,10 @@ pub(crate) struct CheckArgs {
     /// file by file.
     #[arg(long)]
     pub no_per_file: bool,
+    /// In coverage mode, report missing translations and files as warnings
+    /// (a partly translated locale), not errors; they are still counted.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -325,6 +329,7 @@ fn check(root: &Path, args: &CheckArgs) -> ExitCode {
         },
         only: args.locales.clone(),
         pooled: args.no_per_file,
+        missing_warns: args.allow_missing,
         messages_of: Vec::new(),
     };
     let project = match Project::load_with(root, &request) {

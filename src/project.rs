@@ -41,6 +41,9 @@ pub struct Coverage {
     /// A talk's `content/` is there but was not read (`--locales` or
     /// `--source-locale` was given).
     pub content_ignored: bool,
+    /// `--allow-missing`: a missing translation or file is a warning, as a
+    /// partly translated locale of an app is, not an error.
+    pub missing_warns: bool,
 }
 
 /// How to load a project: what `check` was asked on the command line.
@@ -53,6 +56,8 @@ pub struct LoadRequest {
     pub only: Vec<String>,
     /// `--no-per-file`: compare locales as pools of messages.
     pub pooled: bool,
+    /// `--allow-missing`: missing translations are warnings (coverage mode).
+    pub missing_warns: bool,
     /// `build --locale`: read the messages of only these locales (and the
     /// source). Unlike `only`, the configuration keeps every locale, so the
     /// settings are checked and a build's stale outputs found (see
@@ -179,6 +184,7 @@ impl Project {
                     .map(|l| (l.tag.clone(), l.record.clone()))
                     .collect(),
                 content_ignored,
+                missing_warns: req.missing_warns,
             }),
             boundary,
         })

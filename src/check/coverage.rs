@@ -409,7 +409,10 @@ pub(crate) fn check_coverage(
             return Action::Ignore;
         }
         let rel = source.rel_paths.get(src.file).map_or("", String::as_str);
-        cov.filters.action(locale, rel, key)
+        match cov.filters.action(locale, rel, key) {
+            Action::Error if cov.missing_warns => Action::Warning,
+            action => action,
+        }
     };
     let mut plain = Vec::new();
     for cat in &project.catalog.locales {
@@ -554,16 +557,15 @@ pub(crate) fn check_coverage(
                     s.missing += 1;
                     wrong_file(src, tr, rel, out);
                 } else {
-                    // A warned one is reported, not counted as missing
-                    // (compare-locales' "report").
+                    // A warned one is reported as a warning and counted as
+                    // missing, as a missing file's are: the summary says
+                    // how much of the locale is translated either way.
                     let severity = match filtered(&cat.locale, src, Some(&key)) {
                         Action::Ignore => continue,
                         Action::Warning => Diagnostic::warning,
-                        Action::Error => {
-                            s.missing += 1;
-                            Diagnostic::error
-                        }
+                        Action::Error => Diagnostic::error,
                     };
+                    s.missing += 1;
                     let expected = cat.path_for(rel);
                     out.push((
                         severity(Code::C001, format!("missing in `{}`", cat.locale))

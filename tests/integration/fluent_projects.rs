@@ -171,8 +171,8 @@ fn l10n_toml_filters_ignore_or_warn_about_missing_translations() {
     );
     let ja_row = run.row("ja");
     assert_eq!(
-        ja_row[3], "0",
-        "reported as a warning, not counted as missing (compare-locales' \"report\")\n{}",
+        ja_row[3], "1",
+        "reported as a warning, and counted as missing\n{}",
         run.stdout
     );
     f.check(&["--deny-warnings"]).assert_code(1);
@@ -1193,6 +1193,28 @@ fn reviews_left_by_a_deleted_file_are_one_finding() {
     run.assert_stdout_has(
         "a translation file deleted or renamed leaves its messages' reviews behind",
     );
+}
+
+/// `--allow-missing`: a partly translated locale passes, its missing
+/// messages and files warnings, still counted in the summary.
+#[test]
+fn allow_missing_makes_a_partial_locale_pass_and_still_counts_it() {
+    let f = Fixture::app();
+    f.replace("locales/ja/app.ftl", "close-tabs = タブを閉じる\n", "");
+    f.remove("locales/ja/settings/preferences.ftl");
+    let run = f.check(&["--locale", "ja"]);
+    run.assert_code(1).assert_codes(&["C001", "C014"]);
+    let run = f.check(&["--locale", "ja", "--allow-missing"]);
+    run.assert_code(0).assert_codes(&["C001", "C014"]);
+    run.finding("warning[C001] locales/en-US/app.ftl:12:1: close-tabs: missing in `ja`");
+    assert_eq!(
+        run.row("ja")[3],
+        "5",
+        "1 message and a file of 4 missing\n{}",
+        run.stdout
+    );
+    f.check(&["--locale", "ja", "--allow-missing", "--deny-warnings"])
+        .assert_code(1);
 }
 
 #[test]
