@@ -1022,6 +1022,57 @@ fn a_symlink_inside_the_output_folder_is_never_written_through() {
     assert_eq!(names, ["ja"], "nothing else written either");
 }
 
+/// An output whose target is a link to a file holding the very bytes the
+/// build makes, or a FIFO, is not taken for "unchanged": the link is
+/// replaced by a real file (the file it led to untouched) and the FIFO
+/// too, without waiting on it.
+#[test]
+fn a_link_or_fifo_at_an_output_is_replaced_even_when_the_bytes_match() {
+    let s = clean();
+    let out = s.out();
+    let out_s = out.to_str().expect("path");
+    let first = run(&s, &["build", "-q", "--out", out_s]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let good = snapshot(&out);
+    let md = out.join("ja/abstract.md");
+    let twin = s.dir.path().join("twin.md");
+    fs::copy(&md, &twin).expect("copy");
+    fs::remove_file(&md).expect("rm");
+    std::os::unix::fs::symlink(&twin, &md).expect("symlink");
+    let txt = out.join("en/abstract.txt");
+    fs::remove_file(&txt).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&txt)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let b = run(&s, &["build", "--out", out_s]);
+    assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
+    let stdout = text(&b.stdout);
+    assert!(
+        stdout.contains("wrote ") && stdout.contains("ja/abstract.md ("),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("wrote ") && stdout.contains("en/abstract.txt ("),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("wrote ")).count(),
+        2,
+        "{stdout}"
+    );
+    for path in [&md, &txt] {
+        let kind = fs::symlink_metadata(path).expect("there").file_type();
+        assert!(kind.is_file(), "{} is not a regular file", path.display());
+    }
+    assert!(snapshot(&out) == good, "outputs differ from a clean build");
+    assert_eq!(
+        fs::read(&twin).expect("twin"),
+        good[std::path::Path::new("ja/abstract.md")]
+    );
+}
+
 #[test]
 fn an_output_folder_overlapping_the_inputs_is_refused() {
     let s = clean();
