@@ -229,10 +229,33 @@ impl Project {
     /// Errors among the load problems, as a failure: text would be lost if we
     /// built from a catalog where fluent-rs skipped entries as Junk.
     pub fn ensure_parsed(&self) -> Result<()> {
+        self.ensure_parsed_for(None)
+    }
+
+    /// [`Project::ensure_parsed`] for the source and the translated
+    /// `locales` only (all when `None`): `review --locale cs` is not held
+    /// up by a broken file of another translation.
+    pub fn ensure_parsed_for(&self, locales: Option<&[String]>) -> Result<()> {
+        let source = self.content.source_locale();
+        let elsewhere: std::collections::HashSet<&Path> = match locales {
+            None => Default::default(),
+            Some(asked) => self
+                .catalog
+                .locales
+                .iter()
+                .filter(|c| c.locale != source && !asked.contains(&c.locale))
+                .flat_map(|c| c.files.iter().map(|f| f.path.as_path()))
+                .collect(),
+        };
         let errors: Vec<Diagnostic> = self
             .load_problems
             .iter()
             .filter(|d| d.severity == Severity::Error)
+            .filter(|d| {
+                d.location
+                    .as_ref()
+                    .is_none_or(|l| !elsewhere.contains(l.path.as_path()))
+            })
             .cloned()
             .collect();
         if errors.is_empty() {

@@ -385,7 +385,7 @@ pub(crate) fn mark_reviewed(
     ids: &[String],
     all: bool,
 ) -> Result<Vec<Marked>> {
-    project.ensure_parsed()?;
+    project.ensure_parsed_for(Some(locales))?;
     let source_locale = project.content.source_locale();
     let source = project.catalog.locale(source_locale).ok_or_else(|| {
         Error::new(Diagnostic::error(

@@ -148,11 +148,13 @@ pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entr
             .into_iter()
             .chain(attributes.iter().map(|a| &a.value))
             .flat_map(|p| &p.elements)
-            .flat_map(|e| match e {
-                ast::PatternElement::TextElement { value } => Some(value.split_whitespace()),
+            .filter_map(|e| match e {
+                ast::PatternElement::TextElement { value } => Some(without_tags(value)),
                 ast::PatternElement::Placeable { .. } => None,
             })
-            .flatten()
+            .collect::<Vec<String>>()
+            .join(" ")
+            .split_whitespace()
             .filter(|token| !is_code_like(token))
             .filter(|token| {
                 let mut run = 0;
@@ -193,6 +195,31 @@ pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entr
 /// A URL, an e-mail address, a file or identifier name: text that stays
 /// the same in every language (`https://www.example.com`, `passwords.csv`,
 /// `SSL_ERROR`).
+/// `text` with its markup tags (`<span>`, `</a>`, `<br/>`) taken out:
+/// an app's HTML-in-Fluent keeps its tags in every language, and they
+/// are not words. A `<` that opens no tag stays.
+fn without_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+        match after.find('>') {
+            Some(end) if is_tag => {
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_code_like(token: &str) -> bool {
     let inner = token.trim_matches(|c: char| !c.is_alphanumeric());
     inner.contains(['/', '@', '_'])

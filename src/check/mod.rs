@@ -209,6 +209,18 @@ fn run_coverage(project: &Project, cov: &crate::project::Coverage) -> Report {
                 },
             );
         }
+        // Its review record (F003 points into it).
+        let record = crate::diag::display_path(
+            &project.root,
+            &crate::review::reviews_path(project, &cat.locale),
+        );
+        by_path.insert(
+            record.clone(),
+            Tag {
+                locale: cat.locale.clone(),
+                file: record.display().to_string(),
+            },
+        );
     }
     for (d, tag) in &mut tagged {
         if tag.is_none() {

@@ -1029,6 +1029,11 @@ fn terms_keep_their_own_variables_and_attributes() {
 #[test]
 fn identical_text_is_judged_on_two_words_and_across_languages() {
     let f = Fixture::app();
+    // Markup tags are not words: the same in every language.
+    let markup = "download = <span>{ -brand-name }</span> for <a href=\"x\">{ $os }</a>\n";
+    for l in ["en-US", "ja", "pt-BR"] {
+        f.write(&format!("locales/{l}/markup.ftl"), markup);
+    }
     crate::common::copy_dir(&f.path("locales/en-US"), &f.path("locales/en-GB"));
     f.replace(
         "locales/pt-BR/app.ftl",
@@ -1189,6 +1194,12 @@ fn reviews_left_by_a_deleted_file_are_one_finding() {
     f.remove("locales/ja/app.ftl");
     let run = f.check(&["--locale", "ja"]);
     assert_eq!(run.count("F003"), 1, "{}", run.stdout);
+    let json = f
+        .check(&["--locale", "ja", "--output-format", "json"])
+        .json();
+    let f003 = json_findings(&json, "F003")[0].clone();
+    assert_eq!(f003["locale"], "ja", "{f003}");
+    assert_eq!(f003["locale_file"], "locales/ja.reviewed.toml", "{f003}");
     run.assert_stdout_has("warning[F003]: 9 reviews are recorded for messages that are not in both locales (-brand-name, -brand-short-name, app-title, close-tabs, menu-file, …)");
     run.assert_stdout_has(
         "a translation file deleted or renamed leaves its messages' reviews behind",
@@ -1215,6 +1226,24 @@ fn allow_missing_makes_a_partial_locale_pass_and_still_counts_it() {
     );
     f.check(&["--locale", "ja", "--allow-missing", "--deny-warnings"])
         .assert_code(1);
+}
+
+/// `review --locale ja` is not held up by a broken file of another
+/// translation; a review of every locale is.
+#[test]
+fn review_of_one_locale_ignores_errors_in_another() {
+    let f = Fixture::app();
+    f.replace(
+        "locales/pt-BR/app.ftl",
+        "home-section = Início",
+        "home-section = In\u{200B}ício",
+    );
+    f.run(&["review", "--all", "--locale", "ja"]).assert_code(0);
+    assert!(f.path("locales/ja.reviewed.toml").is_file());
+    let run = f.run(&["review", "--all"]);
+    run.assert_code(1);
+    run.assert_stderr_has("E0109");
+    assert!(!f.path("locales/pt-BR.reviewed.toml").exists());
 }
 
 #[test]
