@@ -322,12 +322,17 @@ fn speedup_now() -> f64 {
     2.0 * alone.as_secs_f64() / both.as_secs_f64()
 }
 
-/// How many times the timed figures are sat at most (see `main`).
-const SITTINGS: usize = 3;
+/// The two-thread speedup ([`speedup_now`], median of a sitting's rounds)
+/// below which the machine is taken to have given this run one core: 0.95–
+/// 1.00 in the spells seen, 1.25–1.45 otherwise.
+const TWO_CORES: f64 = 1.1;
 
-/// Seconds between two sittings: the machine's slow spells seen so far
-/// lasted up to about 70 s.
-const PAUSE: u64 = 45;
+/// How long the benchmark waits, sitting after sitting, for the machine
+/// to give it two cores (the spells seen lasted up to about 4 minutes).
+const WAIT_FOR_TWO_CORES: Duration = Duration::from_secs(8 * 60);
+
+/// Seconds between two sittings.
+const PAUSE: u64 = 30;
 
 /// Returns this process's free memory to the system and resets its peak
 /// RSS to what it holds now: a child reports its parent's high-water mark
@@ -409,18 +414,18 @@ fn main() {
     let one_rss = rss(&one_args, &clean_one, &|| outputs(&one, 1, 1));
     let app_rss = rss(&app_args, &nothing, &fine);
     let mut watch = WatchEdit::start(&root, &tmp);
-    // A sitting that misses a budget is sat again, PAUSE seconds later,
-    // up to SITTINGS times; every sitting is printed, and the verdict is
-    // the last one's. This virtual machine has spells, up to about a
-    // minute long, in which it gives this process one core where it has
-    // two: a build, which keeps two busy, then takes its CPU time (29 ms
-    // instead of 18), while `check`, on one thread, does not move. Each
-    // sitting prints what two threads got done against one
-    // (`speedup_now`). A budget missed
-    // in a spell passes in the next sitting; one missed because talkdoc
-    // got slower is missed in every sitting (only a figure right at its
-    // budget can pass in one of three and not another).
+    // The budgets are for this machine class: two cores. This virtual
+    // machine has spells, up to minutes long, in which it gives the process
+    // about one: two threads then get no more done than one
+    // (`speedup_now`, timed in every round), and a build, which keeps two
+    // busy, takes its CPU time (29–31 ms instead of 18–21) while `check`, on
+    // one thread, does not move. A sitting in such a spell is printed but
+    // does not judge the timed budgets: the benchmark sits again, PAUSE
+    // seconds later, for up to WAIT_FOR_TWO_CORES, and fails if no sitting
+    // had two cores. The first sitting with two cores is the verdict,
+    // whatever it says; the sizes and peak RSS are judged in any sitting.
     let mut n = 1;
+    let started = Instant::now();
     let mut earlier: Vec<String> = Vec::new();
     let timed = loop {
         let mut sitting = Budget::default();
@@ -454,7 +459,7 @@ fn main() {
         }
 
         println!(
-            "real proposal, whole process (sitting {n} of at most {SITTINGS}: median of {runs} runs in rounds with the others, peak RSS; outputs on {base_name}):"
+            "real proposal, whole process (sitting {n}: median of {runs} runs in rounds with the others, peak RSS; outputs on {base_name}):"
         );
         let (t, _) = build.median();
         sitting.check(
@@ -519,26 +524,38 @@ fn main() {
         sitting.check("check, Fluent app without content/", ms(t), 50.0, "ms");
         sitting.report("check, Fluent app: peak RSS", app_rss as f64 / 1024.0, "MB");
         cores.sort_by(f64::total_cmp);
+        let speedup = cores[cores.len() / 2];
         println!(
-            "  the machine: two threads ran a fixed loop {:.2}× as fast as one (median of the rounds; least {:.2}×)",
-            cores[cores.len() / 2],
+            "  the machine: two threads ran a fixed loop {speedup:.2}× as fast as one (median of the rounds; least {:.2}×)",
             cores[0]
         );
-        if sitting.failures.len() == sitting.fixed || n == SITTINGS {
+        let two_cores = speedup >= TWO_CORES;
+        // The fixed budgets are judged in any sitting.
+        if two_cores || sitting.failures.len() == sitting.fixed {
+            break sitting;
+        }
+        if started.elapsed() > WAIT_FOR_TWO_CORES {
+            sitting.failures.push(format!(
+                "no sitting in {} minutes had two cores (two threads no faster than one): the timed budgets could not be judged",
+                WAIT_FOR_TWO_CORES.as_secs() / 60
+            ));
             break sitting;
         }
         println!(
-            "  sitting {n} over budget ({}); sitting again in {PAUSE} s",
+            "  sitting {n} not judged: the machine gave this run about one core, and the budgets are for two (over: {}); sitting again in {PAUSE} s",
             sitting.failures.join("; ")
         );
-        earlier.push(format!("sitting {n}: {}", sitting.failures.join("; ")));
+        earlier.push(format!(
+            "sitting {n} (one core): {}",
+            sitting.failures.join("; ")
+        ));
         n += 1;
         std::thread::sleep(Duration::from_secs(PAUSE));
     };
     budget.failures.extend(timed.failures);
     if !earlier.is_empty() {
         println!(
-            "  judged on sitting {n}; over budget before it: {}",
+            "  judged on sitting {n}; not judged before it: {}",
             earlier.join(" | ")
         );
     }
