@@ -27,7 +27,7 @@ pub(crate) struct Cli {
     /// Project folder holding content/ and locales/ [default: the nearest folder upwards with content/project.toml, l10n.toml, i18n.toml or locales/].
     #[arg(long, global = true, value_name = "DIR")]
     pub project: Option<PathBuf>,
-    /// Print nothing but errors.
+    /// Print nothing but errors and findings (no progress lines, no summary).
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print what talkdoc does and how long each step takes.
