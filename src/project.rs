@@ -280,10 +280,12 @@ pub fn discover() -> PathBuf {
     };
     let mut relative = PathBuf::from(".");
     for dir in cwd.ancestors() {
+        // A `locales/` folder counts only with locale folders of .ftl
+        // files in it (a web app's `locales/en.json` is not Fluent).
         if dir.join("content").join("project.toml").is_file()
             || dir.join("l10n.toml").is_file()
             || dir.join("i18n.toml").is_file()
-            || dir.join("locales").is_dir()
+            || !crate::catalog::discover::locale_folders(&dir.join("locales"), false).is_empty()
         {
             return relative;
         }

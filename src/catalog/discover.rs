@@ -106,7 +106,7 @@ fn has_ftl(dir: &Path, depth: usize) -> bool {
 }
 
 /// The locale folders directly in `base` (tags, sorted).
-fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> {
+pub(crate) fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> {
     let Ok(read) = std::fs::read_dir(base) else {
         return Vec::new();
     };
@@ -466,19 +466,27 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
     if tags.is_empty() {
         let mut folders: Vec<String> = Vec::new();
         for p in &cfg.pairs {
-            let dir = p.base.join(&p.before);
-            for tag in locale_folders(&dir, dir == root) {
+            let dir = match p.base.join(&p.before) {
+                // `{locale}/…` in a basepath of `.`: the project folder.
+                d if d.as_os_str().is_empty() => PathBuf::from("."),
+                d => d,
+            };
+            let at_root = lexical(&dir) == lexical(root);
+            for tag in locale_folders(&dir, at_root) {
                 if tag != source_tag && !tags.contains(&tag) {
                     tags.push(tag);
                 }
             }
-            let shown = format!(
-                "{}/",
-                crate::diag::display_path(root, &dir)
-                    .display()
-                    .to_string()
-                    .trim_end_matches('/')
-            );
+            let shown = crate::diag::display_path(root, &dir)
+                .display()
+                .to_string()
+                .trim_end_matches('/')
+                .to_string();
+            let shown = if shown.is_empty() || shown == "." {
+                "the project folder".to_string()
+            } else {
+                format!("{shown}/")
+            };
             if !folders.contains(&shown) {
                 folders.push(shown);
             }
@@ -487,6 +495,20 @@ fn from_l10n_toml(root: &Path, path: &Path, req: &Request) -> Result<Layout> {
             "l10n.toml, which lists no `locales`: the locale folders in {}",
             folders.join(", ")
         );
+        if tags.iter().all(|t| *t == source_tag) {
+            // Passing with nothing checked would let anything through.
+            return Err(Error::new(
+                Diagnostic::error(
+                    Code::E0009,
+                    format!(
+                        "l10n.toml lists no `locales`, and no locale folder with .ftl files beside the source is in {}",
+                        folders.join(", ")
+                    ),
+                )
+                .at(Location::file(PathBuf::from("l10n.toml")))
+                .help("add `locales = [\"de\", \"ja\", …]` to l10n.toml, or pass --locales DIR with the folder holding one folder per locale"),
+            ));
+        }
     }
     tags.retain(|t| *t != source_tag);
     // A locale every [[paths]] entry leaves out has nothing to compare.

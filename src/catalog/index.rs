@@ -144,27 +144,37 @@ pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entr
             .any(|e| {
                 matches!(e, ast::PatternElement::TextElement { value } if value.chars().any(char::is_alphabetic))
             });
+        // Per pattern (the value, each attribute), the most: `Save` with
+        // `.title = Save` is one word twice, not two. Placeables stand in
+        // as one character, so a tag around one (`<a href="{ $url }">`) is
+        // still one tag.
         let words = value
             .into_iter()
             .chain(attributes.iter().map(|a| &a.value))
-            .flat_map(|p| &p.elements)
-            .filter_map(|e| match e {
-                ast::PatternElement::TextElement { value } => Some(without_tags(value)),
-                ast::PatternElement::Placeable { .. } => None,
+            .map(|p| {
+                let text: String = p
+                    .elements
+                    .iter()
+                    .map(|e| match e {
+                        ast::PatternElement::TextElement { value } => *value,
+                        ast::PatternElement::Placeable { .. } => "\u{FFFC}",
+                    })
+                    .collect();
+                without_tags(&text)
+                    .split_whitespace()
+                    .filter(|token| !is_code_like(token))
+                    .filter(|token| {
+                        let mut run = 0;
+                        token.chars().any(|c| {
+                            run = if c.is_alphabetic() { run + 1 } else { 0 };
+                            run >= 3
+                        })
+                    })
+                    .take(2)
+                    .count() as u8
             })
-            .collect::<Vec<String>>()
-            .join(" ")
-            .split_whitespace()
-            .filter(|token| !is_code_like(token))
-            .filter(|token| {
-                let mut run = 0;
-                token.chars().any(|c| {
-                    run = if c.is_alphabetic() { run + 1 } else { 0 };
-                    run >= 3
-                })
-            })
-            .take(2)
-            .count() as u8;
+            .max()
+            .unwrap_or(0);
         let mut sizes = Vec::new();
         if let Some(p) = value {
             sizes.push((None, walker.pattern(p)));
@@ -192,12 +202,10 @@ pub(crate) fn index_resource(resource: &FluentResource, file: usize) -> Vec<Entr
     out
 }
 
-/// A URL, an e-mail address, a file or identifier name: text that stays
-/// the same in every language (`https://www.example.com`, `passwords.csv`,
-/// `SSL_ERROR`).
-/// `text` with its markup tags (`<span>`, `</a>`, `<br/>`) taken out:
-/// an app's HTML-in-Fluent keeps its tags in every language, and they
-/// are not words. A `<` that opens no tag stays.
+/// `text` with its markup tags (`<span>`, `</a>`, `<a href="…">`) taken
+/// out: an app's HTML-in-Fluent keeps its tags in every language, and
+/// they are not words. A tag is `<`, a letter or `/`, and the text up to
+/// the next `>` with no `<` before it; any other `<` stays.
 fn without_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -205,7 +213,8 @@ fn without_tags(text: &str) -> String {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
-        match after.find('>') {
+        let end = after.find('>').filter(|&e| !after[..e].contains('<'));
+        match end {
             Some(end) if is_tag => {
                 out.push(' ');
                 rest = &after[end + 1..];
@@ -220,6 +229,9 @@ fn without_tags(text: &str) -> String {
     out
 }
 
+/// A URL, an e-mail address, a file or identifier name: text that stays
+/// the same in every language (`https://www.example.com`, `passwords.csv`,
+/// `SSL_ERROR`).
 fn is_code_like(token: &str) -> bool {
     let inner = token.trim_matches(|c: char| !c.is_alphanumeric());
     inner.contains(['/', '@', '_'])
@@ -729,4 +741,25 @@ pub(crate) fn too_deep_error(file: &SourceFile, at: usize) -> Diagnostic {
     )
     .at(file.at(at..at + 1))
     .help("flatten the nested placeables or selects; real messages need two or three levels")
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::without_tags;
+
+    #[test]
+    fn tags_go_and_other_angle_brackets_stay() {
+        let words = |t: &str| {
+            without_tags(t)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words("<span>x</span> for y"), ["x", "for", "y"]);
+        assert_eq!(words("<a href=\"\u{FFFC}\">Cookies</a>"), ["Cookies"]);
+        assert_eq!(without_tags("a < b and <3"), "a < b and <3");
+        assert_eq!(without_tags("x < y > z"), "x < y > z");
+        assert_eq!(without_tags("<b>a < c</b>"), " a < c ");
+        assert_eq!(without_tags("<b hello"), "<b hello");
+    }
 }

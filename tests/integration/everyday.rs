@@ -150,6 +150,13 @@ fn a_project_is_found_from_any_subfolder_and_paths_are_relative_to_where_you_sta
     let b = run_in(&sub, &["build", "-q"]);
     assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
     assert!(s.path("dist/en/abstract.md").is_file());
+    // A `locales/` folder that is not Fluent (a web app's JSON) does not
+    // make a project: the talk is still found above it.
+    let json = s.path("site/locales");
+    std::fs::create_dir_all(&json).expect("mkdir");
+    std::fs::write(json.join("en.json"), "{}").expect("json");
+    let b = run_in(&json.join(".."), &["build", "-q"]);
+    assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
     // A Fluent app checked out inside the talk's folder is that app, from
     // any folder of it: its own locales are checked, not the talk.
     let app = s.path("vendor/app");

@@ -1030,7 +1030,7 @@ fn terms_keep_their_own_variables_and_attributes() {
 fn identical_text_is_judged_on_two_words_and_across_languages() {
     let f = Fixture::app();
     // Markup tags are not words: the same in every language.
-    let markup = "download = <span>{ -brand-name }</span> for <a href=\"x\">{ $os }</a>\n";
+    let markup = "download = <span>{ -brand-name }</span> for <a href=\"x\">{ $os }</a>\ncookies = <a href=\"{ $url }\">Cookies</a>\nsave = Save\n    .title = Save\n";
     for l in ["en-US", "ja", "pt-BR"] {
         f.write(&format!("locales/{l}/markup.ftl"), markup);
     }
@@ -1081,6 +1081,22 @@ fn an_l10n_toml_without_locales_checks_the_locale_folders_there() {
     run.finding("error[C001] public/locales/en-US/app.ftl:2:1: bye: missing in `de`");
     run.assert_stdout_has("de, fr against the `en-US` source, found in l10n.toml, which lists no `locales`: the locale folders in public/locales/");
     f.check(&["--locale", "fr"]).assert_code(0);
+    // Locale folders in the project folder itself (`{locale}/**`).
+    let g = Fixture::bare();
+    g.write(
+        "l10n.toml",
+        "[[paths]]\nreference = \"en-US/**\"\nl10n = \"{locale}/**\"\n",
+    );
+    g.write("en-US/app.ftl", "hello = Hello\nbye = Goodbye\n");
+    g.write("de/app.ftl", "hello = Hallo\n");
+    let run = g.check(&[]);
+    run.assert_code(1).assert_codes(&["C001"]);
+    run.assert_stdout_has("the locale folders in the project folder");
+    // None at all: an error, not a check of nothing that passes.
+    std::fs::remove_dir_all(g.path("de")).unwrap();
+    let run = g.check(&[]);
+    run.assert_code(2);
+    run.assert_stderr_has("error[E0009]: l10n.toml lists no `locales`, and no locale folder with .ftl files beside the source is in the project folder");
 }
 
 #[test]
