@@ -348,6 +348,20 @@ fn check(root: &Path, args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if project.coverage().is_none() {
+        // Options of coverage mode do nothing to a talk: say so rather
+        // than let a green check look as if they had.
+        for (given, name) in [
+            (args.allow_missing, "--allow-missing"),
+            (args.no_per_file, "--no-per-file"),
+        ] {
+            if given {
+                eprintln!(
+                    "talkdoc: {name} applies to Fluent projects checked without content/ (coverage mode); this is a talk, checked in full (pass --locales DIR to check its Fluent files only)"
+                );
+            }
+        }
+    }
     let mut report = crate::check::run(&project);
     rebase_for_github(&mut report, root, args.format);
     if args.deny_warnings {

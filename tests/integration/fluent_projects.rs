@@ -1242,6 +1242,14 @@ fn allow_missing_makes_a_partial_locale_pass_and_still_counts_it() {
     );
     f.check(&["--locale", "ja", "--allow-missing", "--deny-warnings"])
         .assert_code(1);
+    // A talk is checked in full, and says the option does nothing there.
+    let talk = crate::common::Scratch::new("small");
+    let o = talk.run(&["check", "--allow-missing"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("--allow-missing applies to Fluent projects checked without content/"),
+        "{err}"
+    );
 }
 
 /// `review --locale ja` is not held up by a broken file of another
