@@ -501,6 +501,11 @@ impl Published {
             .map(|o| o.path.clone())
             .collect()
     }
+
+    /// How many outputs were already there with the same bytes.
+    pub(crate) fn unchanged(&self) -> usize {
+        self.outputs.iter().filter(|o| !o.written).count()
+    }
 }
 
 /// The list of files talkdoc wrote into an output folder, so a later build
@@ -572,7 +577,7 @@ impl<'p> Publishing<'p> {
             _lock,
         } = self;
         staged.sort_by_key(|(order, ..)| *order);
-        let sizes: Vec<(usize, usize)> = staged.iter().map(|(o, _, size)| (*o, *size)).collect();
+        let sizes: Vec<usize> = staged.iter().map(|(.., size)| *size).collect();
         let out = staging.out_dir().to_path_buf();
         let produced = all_outputs(project);
         let mut listed: BTreeSet<PathBuf> = earlier.intersection(&produced).cloned().collect();
@@ -591,36 +596,25 @@ impl<'p> Publishing<'p> {
                 bytes: manifest.into_bytes(),
             },
         )?;
-        let committed = staging.commit()?;
-        let mut outputs: Vec<(usize, Outcome)> = committed
-            .written
+        // Both sorted by order, the manifest (last) aside: one each.
+        let outputs: Vec<Outcome> = staging
+            .commit()?
             .into_iter()
-            .map(|t| (t, true))
-            .chain(committed.unchanged.into_iter().map(|t| (t, false)))
-            .filter(|((order, _), _)| *order != usize::MAX)
-            .map(|((order, path), written)| {
-                let size = sizes
-                    .binary_search_by_key(&order, |(o, _)| *o)
-                    .map_or(0, |i| sizes[i].1);
-                let outcome = Outcome {
-                    path,
-                    size,
-                    written,
-                };
-                (order, outcome)
+            .filter(|(order, ..)| *order != usize::MAX)
+            .zip(&sizes)
+            .map(|((_, path, written), size)| Outcome {
+                path,
+                size: *size,
+                written,
             })
             .collect();
-        outputs.sort_by_key(|(order, _)| *order);
         let mut removed = Vec::new();
         for stale in earlier.difference(&produced) {
             if crate::output::remove_output(&out, stale) {
                 removed.push(out.join(stale));
             }
         }
-        Ok(Published {
-            outputs: outputs.into_iter().map(|(_, o)| o).collect(),
-            removed,
-        })
+        Ok(Published { outputs, removed })
     }
 }
 

@@ -140,9 +140,8 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile], durable: bool) -> Result<
     }
     Ok(staging
         .commit()?
-        .written
         .into_iter()
-        .map(|(_, p)| p)
+        .filter_map(|(_, p, written)| written.then_some(p))
         .collect())
 }
 
@@ -177,15 +176,9 @@ pub struct Staging {
     committed: bool,
 }
 
-/// What [`Staging::commit`] did: the targets swapped in and those left
-/// alone because they already held the new bytes, each with its order,
-/// sorted by it.
-pub struct Committed {
-    /// The targets swapped in.
-    pub written: Vec<(usize, PathBuf)>,
-    /// The targets that already held their new bytes.
-    pub unchanged: Vec<(usize, PathBuf)>,
-}
+/// One target of [`Staging::commit`]: its order, its path, and whether
+/// it was swapped in (`false`: it already held the new bytes).
+pub type Committed = (usize, PathBuf, bool);
 
 impl Staging {
     /// Nothing staged yet into `out_dir` (which may not exist yet).
@@ -268,10 +261,10 @@ impl Staging {
         Ok(())
     }
 
-    /// Swaps every staged file in (see [`Staging`]).
-    pub fn commit(mut self) -> Result<Committed> {
+    /// Swaps every staged file in (see [`Staging`]); returns every target,
+    /// swapped in or left as it was, sorted by order.
+    pub fn commit(mut self) -> Result<Vec<Committed>> {
         self.staged.sort_by_key(|(order, ..)| *order);
-        self.unchanged.sort_by_key(|(order, _)| *order);
         // Flushing is for files that cannot be rebuilt; build outputs skip it
         // (and the threads it would take).
         let synced: Vec<std::io::Result<()>> = if !self.durable {
@@ -334,14 +327,14 @@ impl Staging {
                 }
             }
             self.committed = true;
-            return Ok(Committed {
-                written: self
-                    .staged
-                    .iter()
-                    .map(|(order, target, ..)| (*order, target.clone()))
-                    .collect(),
-                unchanged: std::mem::take(&mut self.unchanged),
-            });
+            let mut all: Vec<Committed> = self
+                .staged
+                .iter()
+                .map(|(order, target, ..)| (*order, target.clone(), true))
+                .chain(self.unchanged.drain(..).map(|(o, t)| (o, t, false)))
+                .collect();
+            all.sort_by_key(|(order, ..)| *order);
+            return Ok(all);
         };
         // What was renamed is no longer a temporary file to remove.
         let renamed: Vec<usize> = swapped.iter().map(|(i, _)| *i).collect();

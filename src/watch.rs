@@ -73,7 +73,7 @@ impl Session {
             session,
             Rebuilt {
                 written: published.written(),
-                unchanged: published.outputs.iter().filter(|o| !o.written).count(),
+                unchanged: published.unchanged(),
                 took: t0.elapsed(),
                 check: (report.errors(), report.warnings()),
             },
@@ -118,7 +118,7 @@ impl Session {
         self.last = assembled;
         Ok(Rebuilt {
             written: published.written(),
-            unchanged: published.outputs.iter().filter(|o| !o.written).count(),
+            unchanged: published.unchanged(),
             took,
             check: (report.errors(), report.warnings()),
         })
