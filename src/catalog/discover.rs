@@ -83,9 +83,17 @@ pub(crate) fn is_locale_tag(name: &str) -> bool {
 
 /// Whether `dir` holds a `.ftl` file, at most [`MAX_SEARCH_DEPTH`] folders down.
 fn has_ftl(dir: &Path, depth: usize) -> bool {
+    count_ftl(dir, depth, 1) > 0
+}
+
+/// The `.ftl` files in `dir` and its folders, at most [`MAX_SEARCH_DEPTH`]
+/// folders down (hidden folders left out), counted up to `cap`: a folder's
+/// own files first, so a cap of 1 stops at the first level holding one.
+fn count_ftl(dir: &Path, depth: usize, cap: usize) -> usize {
     let Ok(read) = std::fs::read_dir(dir) else {
-        return false;
+        return 0;
     };
+    let mut n = 0;
     let mut subdirs = Vec::new();
     for e in read.flatten() {
         let path = e.path();
@@ -99,10 +107,19 @@ fn has_ftl(dir: &Path, depth: usize) -> bool {
                 subdirs.push(path);
             }
         } else if path.extension().is_some_and(|x| x == "ftl") {
-            return true;
+            n += 1;
+            if n >= cap {
+                return n;
+            }
         }
     }
-    subdirs.into_iter().any(|d| has_ftl(&d, depth + 1))
+    for d in subdirs {
+        n += count_ftl(&d, depth + 1, cap - n);
+        if n >= cap {
+            break;
+        }
+    }
+    n
 }
 
 /// The locale folders directly in `base` (tags, sorted).
@@ -144,28 +161,6 @@ pub(crate) fn locale_folders(base: &Path, at_project_root: bool) -> Vec<String> 
     }
     tags.sort();
     tags
-}
-
-/// The `.ftl` files in `dir`, at most [`MAX_SEARCH_DEPTH`] folders down
-/// (hidden folders and links left out), counted up to `cap`.
-fn count_ftl(dir: &Path, depth: usize, cap: usize) -> usize {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut n = 0;
-    for e in read.flatten() {
-        if n >= cap {
-            break;
-        }
-        let Ok(t) = e.file_type() else { continue };
-        let name = e.file_name();
-        if t.is_dir() && depth < MAX_SEARCH_DEPTH && !name.to_string_lossy().starts_with('.') {
-            n += count_ftl(&e.path(), depth + 1, cap - n);
-        } else if t.is_file() && e.path().extension().is_some_and(|x| x == "ftl") {
-            n += 1;
-        }
-    }
-    n
 }
 
 /// The source among `tags` in `base`: the one asked for, else `en-US`,
