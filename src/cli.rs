@@ -418,7 +418,9 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
     // project), so parallel reviews queue up instead of losing each
     // other's updates. Taken in one order, so two runs cannot each hold
     // one and wait for the other.
-    let folders: Vec<PathBuf> = project
+    // Canonical, so two spellings of one folder are one lock, taken in
+    // the same order by every run.
+    let mut folders: Vec<PathBuf> = project
         .content
         .locales()
         .iter()
@@ -427,11 +429,6 @@ fn review(root: &Path, args: &ReviewArgs) -> Result<()> {
             record.parent().map(Path::to_path_buf)
         })
         .filter(|d| d.is_dir())
-        .collect();
-    // Canonical, so two spellings of one folder are one lock, taken in
-    // the same order by every run.
-    let mut folders: Vec<PathBuf> = folders
-        .into_iter()
         .map(|d| d.canonicalize().unwrap_or(d))
         .collect();
     folders.sort();

@@ -269,8 +269,9 @@ impl Project {
 /// The project folder when `--project` is not given: the nearest folder
 /// from the current one upwards that holds `content/project.toml` (a
 /// talk), as cargo finds `Cargo.toml`, or that is a Fluent project of its
-/// own (an `l10n.toml`, an `i18n.toml` or a `locales/` folder): a Fluent
-/// app checked out inside a talk's folder is that app, not the talk. As a
+/// own (an `l10n.toml`, an `i18n.toml` or a `locales/` folder holding
+/// locale folders of `.ftl` files): a Fluent app checked out inside a
+/// talk's folder is that app, not the talk. As a
 /// relative path (`.`, `..`, `../..`) so that paths stay short and
 /// relative to where the user stands. `.` when there is none (the usual
 /// "cannot read content/project.toml" error follows).
@@ -280,8 +281,7 @@ pub fn discover() -> PathBuf {
     };
     let mut relative = PathBuf::from(".");
     for dir in cwd.ancestors() {
-        // A `locales/` folder counts only with locale folders of .ftl
-        // files in it (a web app's `locales/en.json` is not Fluent).
+        // (A web app's `locales/en.json` is not Fluent.)
         if dir.join("content").join("project.toml").is_file()
             || dir.join("l10n.toml").is_file()
             || dir.join("i18n.toml").is_file()

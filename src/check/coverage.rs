@@ -722,7 +722,10 @@ fn compare(
             } => src.has_letters && !matches_any(&key, allow_identical),
             // Two locales of one language (en-GB and en-US, pt-PT and
             // pt-BR) share most of their text by right.
-            Rules::Coverage => src.words >= 2 && language(&source.locale) != language(&cat.locale),
+            Rules::Coverage => {
+                src.words >= 2
+                    && !language(&source.locale).eq_ignore_ascii_case(language(&cat.locale))
+            }
         };
     if identical {
         push(
@@ -770,11 +773,8 @@ fn compare(
 }
 
 /// The language of a locale tag: `en` of `en-GB`, `pt` of `pt_BR`.
-fn language(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .to_ascii_lowercase()
+fn language(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
 /// A talk's variables: each must be used in both locales, except one the
