@@ -352,7 +352,7 @@ fn main() {
     let tmp = base.join(format!("talkdoc-bench-{}", std::process::id()));
     // Removed however the benchmark ends (a failed run panics): on
     // `/dev/shm` a leftover would hold memory until the next boot.
-    let _cleanup = RemoveOnDrop(tmp.clone());
+    let cleanup = RemoveOnDrop(tmp.clone());
     let out = tmp.join("dist");
     let out_s = out.to_str().unwrap().to_string();
     let root_s = root.to_str().unwrap().to_string();
@@ -442,7 +442,7 @@ fn main() {
             mut app_check,
             mut rebuilt,
         ] = std::array::from_fn(|_| Samples::default());
-        let mut cores: Vec<f64> = Vec::new();
+        let mut speedups: Vec<f64> = Vec::new();
         for _ in 0..runs {
             build.add(process_once(&build_args, 0, &clean, &|| {
                 outputs(&out, 32, 12)
@@ -456,7 +456,7 @@ fn main() {
             rebuilt.add(process_once(&again_args, 0, &nothing, &|| {
                 outputs(&again, 32, 12)
             }));
-            cores.push(speedup_now());
+            speedups.push(speedup_now());
         }
 
         println!(
@@ -524,11 +524,11 @@ fn main() {
         let (t, _) = app_check.median();
         sitting.check("check, Fluent app without content/", ms(t), 50.0, "ms");
         sitting.report("check, Fluent app: peak RSS", app_rss as f64 / 1024.0, "MB");
-        cores.sort_by(f64::total_cmp);
-        let speedup = cores[cores.len() / 2];
+        speedups.sort_by(f64::total_cmp);
+        let speedup = speedups[speedups.len() / 2];
         println!(
             "  the machine: two threads ran a fixed loop {speedup:.2}× as fast as one (median of the rounds; least {:.2}×)",
-            cores[0]
+            speedups[0]
         );
         let two_cores = speedup >= TWO_CORES;
         // The fixed budgets are judged in any sitting.
@@ -658,7 +658,8 @@ fn main() {
             budget.check("100× build", ms(t), 1000.0, "ms");
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
+    // Before `exit`, which runs no destructor.
+    drop(cleanup);
     if !budget.failures.is_empty() {
         eprintln!("over budget:\n  {}", budget.failures.join("\n  "));
         std::process::exit(1);
