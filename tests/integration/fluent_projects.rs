@@ -53,6 +53,23 @@ impl Fixture {
         assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
         self.write(rel, &text.replacen(from, to, 1))
     }
+    /// `pref-updates` (value and `.title`) of `locale` left as the English
+    /// source wrote it: untranslated text of two words or more.
+    fn leave_pref_updates_untranslated(&self, locale: &str) -> &Fixture {
+        let rel = format!("locales/{locale}/settings/preferences.ftl");
+        let text = self.read(&rel);
+        let start = text.find("pref-updates = ").expect("pref-updates");
+        let title = start + text[start..].find(".title = ").expect(".title");
+        let end = title
+            + text[title..]
+                .find('\n')
+                .map_or(text.len() - title, |e| e + 1);
+        let english = "pref-updates = { -brand-name } updates itself.\n    .title = Updates\n";
+        self.write(
+            &rel,
+            &format!("{}{english}{}", &text[..start], &text[end..]),
+        )
+    }
     fn remove(&self, rel: &str) -> &Fixture {
         std::fs::remove_file(self.path(rel)).unwrap();
         self
@@ -953,11 +970,7 @@ fn attributes_references_cycles_and_identical_text() {
         "pref-title = 設定",
         "pref-title = Preferences",
     );
-    f.replace(
-        "locales/ja/settings/preferences.ftl",
-        "pref-updates = { -brand-name }は自動で更新されます。\n    .title = 更新",
-        "pref-updates = { -brand-name } updates itself.\n    .title = Updates",
-    );
+    f.leave_pref_updates_untranslated("ja");
     f.replace(
         "locales/pt-BR/app.ftl",
         "app-title = { -brand-name }",
@@ -1047,11 +1060,7 @@ fn identical_text_is_judged_on_two_words_and_across_languages() {
         "menu-file = Arquivo",
         "menu-file = File",
     );
-    f.replace(
-        "locales/pt-BR/settings/preferences.ftl",
-        "pref-updates = O { -brand-name } se atualiza sozinho.\n    .title = Atualizações",
-        "pref-updates = { -brand-name } updates itself.\n    .title = Updates",
-    );
+    f.leave_pref_updates_untranslated("pt-BR");
     let run = f.check(&[]);
     run.assert_code(0).assert_codes(&["C009"]);
     run.finding("warning[C009] locales/pt-BR/settings/preferences.ftl:3:1: pref-updates: identical to the `en-US` source: probably untranslated");
@@ -1313,11 +1322,7 @@ fn many_findings_are_summed_up_one_line_per_file_and_locale() {
 #[test]
 fn github_annotations_point_at_the_translation_files() {
     let f = Fixture::app();
-    f.replace(
-        "locales/ja/settings/preferences.ftl",
-        "pref-updates = { -brand-name }は自動で更新されます。\n    .title = 更新",
-        "pref-updates = { -brand-name } updates itself.\n    .title = Updates",
-    );
+    f.leave_pref_updates_untranslated("ja");
     let run = f.check(&["--output-format", "github"]);
     run.assert_code(0);
     run.assert_stdout_has("::warning file=locales/ja/settings/preferences.ftl,line=3,col=1,title=talkdoc C009 identical-to-source::pref-updates: identical to the `en-US` source");
